@@ -1,0 +1,121 @@
+/** argv → options. No protocol logic here. */
+import type { TimeMode } from '../view/time.js';
+
+export interface Options {
+  command: string;
+  positional: string[];
+  json: boolean;
+  count: number;
+  duration: number;
+  time: TimeMode;
+  nano: boolean;
+  iface: string | null;
+  write: string | null;
+  snaplen: number;
+  promisc: boolean;
+  bufferKiB: number;
+  backend: 'native' | 'cap';
+  user: string | null;
+  annotate: boolean;
+  maxConns: number;
+  tcpIdle: number;
+  udpIdle: number;
+  raw: 'client' | 'server' | null;
+  hex: boolean;
+  help: boolean;
+}
+
+export class UsageError extends Error {}
+
+const VALUE_OPTS = new Set(['-c', '-d', '-i', '-w', '-s', '-B', '--backend', '-Z', '--time', '--max-conns', '--tcp-idle', '--udp-idle', '--raw']);
+
+export function parseArgs(argv: string[]): Options {
+  const o: Options = {
+    command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
+    iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, backend: 'native', user: null,
+    annotate: true, maxConns: 200_000, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, help: false,
+  };
+  let i = 0;
+  while (i < argv.length) {
+    const a = argv[i]!;
+    let name = a;
+    let value: string | undefined;
+    if (a.startsWith('--') && a.includes('=')) { name = a.slice(0, a.indexOf('=')); value = a.slice(a.indexOf('=') + 1); }
+    if (VALUE_OPTS.has(name) && value === undefined) {
+      value = argv[i + 1];
+      if (value === undefined) throw new UsageError(`option ${name} needs a value`);
+      i++;
+    }
+    i++;
+    switch (name) {
+      case '--json': o.json = true; break;
+      case '-c': o.count = positiveInt(name, value!); break;
+      case '-d': o.duration = positiveNumber(name, value!); break;
+      case '-i': o.iface = value!; break;
+      case '-w': o.write = value!; break;
+      case '-s': o.snaplen = positiveInt(name, value!); if (o.snaplen === 0) o.snaplen = 262144; break;
+      case '-B': o.bufferKiB = positiveInt(name, value!); break;
+      case '--backend':
+        if (value !== 'native' && value !== 'cap') throw new UsageError(`--backend must be native or cap, not ${value}`);
+        o.backend = value; break;
+      case '-Z': o.user = value!; break;
+      case '--no-promisc': case '-p': o.promisc = false; break;
+      case '--nano': o.nano = true; break;
+      case '-t': case '-tt': case '-ttt': case '-tttt': case '-ttttt': o.time = name.slice(1) as TimeMode; break;
+      case '--time': {
+        const m = { default: 'default', none: 't', epoch: 'tt', delta: 'ttt', date: 'tttt', 'since-first': 'ttttt', t: 't', tt: 'tt', ttt: 'ttt', tttt: 'tttt', ttttt: 'ttttt' } as Record<string, TimeMode>;
+        const mode = m[value!];
+        if (mode === undefined) throw new UsageError(`--time must be one of default, none, epoch, delta, date, since-first (or t, tt, ttt, tttt, ttttt)`);
+        o.time = mode; break;
+      }
+      case '--no-annotate': o.annotate = false; break;
+      case '--max-conns': o.maxConns = positiveInt(name, value!); break;
+      case '--tcp-idle': o.tcpIdle = positiveNumber(name, value!); break;
+      case '--udp-idle': o.udpIdle = positiveNumber(name, value!); break;
+      case '--raw':
+        if (value !== 'client' && value !== 'server') throw new UsageError('--raw must be client or server');
+        o.raw = value; break;
+      case '--hex': o.hex = true; break;
+      case '-h': case '--help': o.help = true; break;
+      default:
+        if (a.startsWith('-') && a !== '-' && o.command !== '') {
+          // A filter may start with a keyword but never with '-'; "-" alone is stdin.
+          throw new UsageError(`unknown option ${a}`);
+        }
+        if (o.command === '') o.command = a; else o.positional.push(a);
+    }
+  }
+  return o;
+}
+
+function positiveInt(name: string, v: string): number {
+  if (!/^\d+$/.test(v)) throw new UsageError(`option ${name} needs a whole number, not ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+function positiveNumber(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`option ${name} needs a positive number, not ${JSON.stringify(v)}`);
+  return n;
+}
+
+export const USAGE = `usage: netlens <command> [options]
+
+commands:
+  read <file|-> [filter...]       one line per packet, like tcpdump -nn
+  capture <iface> [filter...]     the same, live (libpcap)
+  conns <file | -i iface>         one record per TCP/UDP conversation: states, patterns, counts
+  interfaces                      capture devices, like tcpdump -D
+
+options:
+  --json               NDJSON on stdout (see CONTRACT.md)
+  -c N                 stop after N packets
+  -t|-tt|-ttt|-tttt|-ttttt, --time MODE
+                       time stamps like tcpdump (default, none, epoch, delta, date, since-first)
+  --nano               nanosecond time stamps in line output
+  --no-annotate        tcpdump's text only, without netlens's analysis and state events
+  -i IFACE             live source for conns and other views
+  -d SECONDS           stop a live capture after SECONDS
+  -w FILE              also write raw frames (pcap, or pcapng for *.pcapng)
+  -s SNAPLEN, -B KiB, --no-promisc, --backend native|cap, -Z USER   capture settings
+  --max-conns N, --tcp-idle S, --udp-idle S                           conversation table bounds`;

@@ -1,0 +1,88 @@
+/** Offline commands: read and conns on a capture file (or stdin). */
+import { CaptureFileReader } from '../source/file-reader.js';
+import { SourceError } from '../source/frame.js';
+import type { Connection } from '../track/connection.js';
+import { connsTable } from '../view/conns-table.js';
+import { connJson, connSummary, type ConnSummary, packetJson } from '../view/json.js';
+import { formatLine } from '../view/line.js';
+import { paletteFor } from '../view/palette.js';
+import { TimeFormatter } from '../view/time.js';
+import { UsageError, type Options } from './args.js';
+import { Output } from './output.js';
+import { type FrameFilter, Pipeline, type PacketSink } from './pipeline.js';
+
+/** Compiles a tcpdump filter for offline use; needs the libpcap binding. */
+export async function offlineFilter(expr: string, linkType: number, snaplen: number): Promise<FrameFilter | null> {
+  if (expr.trim() === '') return null;
+  let mod: { compileBpf(linkType: number, snaplen: number, expr: string): FrameFilter };
+  try {
+    const path = '../source/bpf.js'; // resolved at run time: the binding may be absent
+    mod = (await import(path)) as typeof mod;
+  } catch {
+    throw new SourceError('BPF filters need libpcap: apt-get install libpcap-dev && npm run build');
+  }
+  return mod.compileBpf(linkType, snaplen || 262144, expr);
+}
+
+/** Runs a file through a pipeline; a live source (-i) is handled by live-commands. */
+async function runFile(opts: Options, file: string, filterExpr: string, sink: PacketSink): Promise<Pipeline> {
+  const reader = new CaptureFileReader(file);
+  try {
+    const filter = await offlineFilter(filterExpr, reader.linkType, reader.snaplen);
+    const pipe = new Pipeline(opts, sink, filter);
+    for (let f = reader.next(); f !== null; f = reader.next()) {
+      if (!pipe.onFrame(f)) break;
+    }
+    pipe.finish();
+    if (reader.warning !== null) process.stderr.write(`netlens: warning: ${reader.warning}\n`);
+    return pipe;
+  } finally {
+    reader.close();
+  }
+}
+
+export function packetSink(opts: Options, out: Output): PacketSink {
+  if (opts.json) {
+    return { packet: (n, f, d, t) => out.line(packetJson(n, f, d, t)) };
+  }
+  const lineOpts = { time: new TimeFormatter(opts.time, opts.nano), palette: paletteFor(process.stdout), annotate: opts.annotate };
+  return { packet: (_n, f, d, t) => out.line(formatLine(f, d, t, lineOpts)) };
+}
+
+export async function runRead(opts: Options): Promise<number> {
+  const file = opts.positional[0];
+  if (file === undefined) throw new UsageError('read needs a capture file (or - for stdin)');
+  const out = new Output();
+  await runFile(opts, file, opts.positional.slice(1).join(' '), packetSink(opts, out));
+  out.flush();
+  return 0;
+}
+
+export function connsSink(opts: Options, out: Output): { sink: PacketSink; end(): void } {
+  if (opts.json) {
+    return { sink: { conn: (c: Connection) => out.line(connJson(c)) }, end: () => out.flush() };
+  }
+  const rows: ConnSummary[] = [];
+  return {
+    sink: { conn: (c: Connection) => { rows.push(connSummary(c)); } },
+    end: () => {
+      rows.sort((a, b) => a.id - b.id);
+      for (const l of connsTable(rows, paletteFor(process.stdout))) out.line(l);
+      out.flush();
+    },
+  };
+}
+
+export async function runConns(opts: Options): Promise<number> {
+  if (opts.iface !== null) {
+    const { runLiveConns } = await import('./live-commands.js');
+    return runLiveConns(opts);
+  }
+  const file = opts.positional[0];
+  if (file === undefined) throw new UsageError('conns needs a capture file, - for stdin, or -i IFACE');
+  const out = new Output();
+  const c = connsSink(opts, out);
+  await runFile(opts, file, opts.positional.slice(1).join(' '), c.sink);
+  c.end();
+  return 0;
+}

@@ -1,0 +1,35 @@
+/** ARP (RFC 826). Ethernet/IPv4 ARP is decoded in full; other hardware or protocol types keep their op. */
+export class ArpView {
+  buf: Buffer = Buffer.alloc(0);
+  off = 0;
+  htype = 0;
+  ptype = 0;
+  hlen = 0;
+  plen = 0;
+  op = 0;
+  /** True for hardware length 6 and protocol IPv4 length 4, with all addresses present. */
+  ethIpv4 = false;
+
+  /** Returns false when the fixed 8-byte header or the announced addresses do not fit. */
+  reset(buf: Buffer, off: number, end: number): boolean {
+    this.buf = buf;
+    this.off = off;
+    this.ethIpv4 = false;
+    if (end - off < 8) return false;
+    this.htype = buf.readUInt16BE(off);
+    this.ptype = buf.readUInt16BE(off + 2);
+    this.hlen = buf[off + 4]!;
+    this.plen = buf[off + 5]!;
+    this.op = buf.readUInt16BE(off + 6);
+    if (end - off < 8 + 2 * (this.hlen + this.plen)) return false;
+    this.ethIpv4 = this.hlen === 6 && this.plen === 4 && this.ptype === 0x0800;
+    return true;
+  }
+
+  get senderMacOff(): number { return this.off + 8; }
+  get senderIpOff(): number { return this.off + 8 + this.hlen; }
+  get targetMacOff(): number { return this.off + 8 + this.hlen + this.plen; }
+  get targetIpOff(): number { return this.off + 8 + 2 * this.hlen + this.plen; }
+  get senderIp(): number { return this.buf.readUInt32BE(this.senderIpOff); }
+  get targetIp(): number { return this.buf.readUInt32BE(this.targetIpOff); }
+}

@@ -1,0 +1,100 @@
+/**
+ * DNS messages (RFC 1035) over UDP: header fields, the first question, and
+ * answers. Names are read with compression pointers followed at most 64
+ * times, so a pointer loop ends instead of spinning (the dns-zlip corpus case).
+ * Reading names builds strings, so only views call readName/answers.
+ */
+export const DnsType = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, OPT: 41, SVCB: 64, HTTPS: 65, ANY: 255 } as const;
+
+const TYPE_NAMES: Record<number, string> = {
+  1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 13: 'HINFO', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV',
+  35: 'NAPTR', 39: 'DNAME', 41: 'OPT', 43: 'DS', 46: 'RRSIG', 47: 'NSEC', 48: 'DNSKEY', 64: 'SVCB', 65: 'HTTPS',
+  252: 'AXFR', 255: 'ANY', 257: 'CAA',
+};
+export function dnsTypeName(t: number): string {
+  return TYPE_NAMES[t] ?? `Type${t}`;
+}
+
+const MAX_POINTERS = 64;
+
+export class DnsView {
+  buf: Buffer = Buffer.alloc(0);
+  off = 0;
+  end = 0;
+  id = 0;
+  flags = 0;
+  qdcount = 0;
+  ancount = 0;
+  nscount = 0;
+  arcount = 0;
+
+  reset(buf: Buffer, off: number, end: number): boolean {
+    this.buf = buf;
+    this.off = off;
+    this.end = end;
+    if (end - off < 12) return false;
+    this.id = buf.readUInt16BE(off);
+    this.flags = buf.readUInt16BE(off + 2);
+    this.qdcount = buf.readUInt16BE(off + 4);
+    this.ancount = buf.readUInt16BE(off + 6);
+    this.nscount = buf.readUInt16BE(off + 8);
+    this.arcount = buf.readUInt16BE(off + 10);
+    return true;
+  }
+
+  get isResponse(): boolean { return (this.flags & 0x8000) !== 0; }
+  get opcode(): number { return (this.flags >>> 11) & 0xf; }
+  get aa(): boolean { return (this.flags & 0x0400) !== 0; }
+  get tc(): boolean { return (this.flags & 0x0200) !== 0; }
+  get rd(): boolean { return (this.flags & 0x0100) !== 0; }
+  get ra(): boolean { return (this.flags & 0x0080) !== 0; }
+  get ad(): boolean { return (this.flags & 0x0020) !== 0; }
+  get cd(): boolean { return (this.flags & 0x0010) !== 0; }
+  get rcode(): number { return this.flags & 0xf; }
+
+  /** Reads a (possibly compressed) name at p. Returns null when it runs out of bytes or loops. */
+  readName(p: number): { name: string; next: number } | null {
+    const b = this.buf;
+    let name = '';
+    let next = -1;
+    let jumps = 0;
+    for (;;) {
+      if (p >= this.end) return null;
+      const len = b[p]!;
+      if (len === 0) { if (next < 0) next = p + 1; break; }
+      if ((len & 0xc0) === 0xc0) {
+        if (p + 1 >= this.end) return null;
+        if (next < 0) next = p + 2;
+        if (++jumps > MAX_POINTERS) return null;
+        p = this.off + (((len & 0x3f) << 8) | b[p + 1]!);
+        continue;
+      }
+      if ((len & 0xc0) !== 0) return null; // extended label types are not decoded
+      if (p + 1 + len > this.end) return null;
+      for (let i = p + 1; i <= p + len; i++) {
+        const c = b[i]!;
+        name += c > 0x20 && c < 0x7f && c !== 0x2e && c !== 0x5c ? String.fromCharCode(c) : `\\${c.toString(8).padStart(3, '0')}`;
+      }
+      name += '.';
+      if (name.length > 1024) return null;
+      p += 1 + len;
+    }
+    return { name: name === '' ? '.' : name, next };
+  }
+
+  /** Offset after the question section, or -1. Also returns the first question via `q`. */
+  questions(q: { name: string; type: number; cls: number } | null): number {
+    let p = this.off + 12;
+    for (let i = 0; i < this.qdcount; i++) {
+      const n = this.readName(p);
+      if (n === null || n.next + 4 > this.end) return -1;
+      if (i === 0 && q !== null) {
+        q.name = n.name;
+        q.type = this.buf.readUInt16BE(n.next);
+        q.cls = this.buf.readUInt16BE(n.next + 2);
+      }
+      p = n.next + 4;
+    }
+    return p;
+  }
+}

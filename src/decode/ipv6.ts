@@ -1,0 +1,85 @@
+/** IPv6 (RFC 8200) with its extension headers: hop-by-hop, routing, fragment, destination options, AH. */
+import { IpProto } from './constants.js';
+
+export const Ipv6Error = {
+  short: 'truncated ipv6 header',
+  version: 'bad ipv6 version',
+  ext: 'truncated ipv6 extension header',
+} as const;
+
+export class Ipv6View {
+  buf: Buffer = Buffer.alloc(0);
+  off = 0;
+  payloadLength = 0;
+  /** Upper-layer protocol after the extension headers (59 = no next header). */
+  proto = 0;
+  /** Offset of the upper-layer header. */
+  upperOff = 0;
+  /** End of the packet within the captured bytes. */
+  payloadEnd = 0;
+  cutShort = false;
+  /** Extension headers walked (bit per kind: 1 hop-by-hop, 2 routing, 4 fragment, 8 dest opts, 16 AH). */
+  extMask = 0;
+  hasFragment = false;
+  fragOffset = 0;
+  fragMf = false;
+  fragId = 0;
+  error: string | null = null;
+
+  reset(buf: Buffer, off: number, end: number): boolean {
+    this.buf = buf;
+    this.off = off;
+    this.error = null;
+    this.extMask = 0;
+    this.hasFragment = false;
+    this.fragOffset = 0;
+    this.fragMf = false;
+    if (end - off < 1) { this.error = Ipv6Error.short; return false; }
+    if (buf[off]! >>> 4 !== 6) { this.error = Ipv6Error.version; return false; }
+    if (end - off < 40) { this.error = Ipv6Error.short; return false; }
+    this.payloadLength = buf.readUInt16BE(off + 4);
+    let plen = this.payloadLength;
+    if (plen === 0) plen = end - off - 40; // jumbogram or TSO: trust the capture
+    this.cutShort = off + 40 + plen > end;
+    this.payloadEnd = this.cutShort ? end : off + 40 + plen;
+    let next = buf[off + 6]!;
+    let p = off + 40;
+    const limit = this.payloadEnd;
+    for (let guard = 0; guard < 16; guard++) {
+      if (next === IpProto.HopByHop || next === IpProto.IPv6Route || next === IpProto.IPv6Opts || next === IpProto.AH) {
+        if (limit - p < 2) { this.proto = next; this.upperOff = p; this.error = Ipv6Error.ext; return true; }
+        const len = next === IpProto.AH ? (buf[p + 1]! + 2) * 4 : (buf[p + 1]! + 1) * 8;
+        if (limit - p < len) { this.proto = next; this.upperOff = p; this.error = Ipv6Error.ext; return true; }
+        this.extMask |= next === IpProto.HopByHop ? 1 : next === IpProto.IPv6Route ? 2 : next === IpProto.IPv6Opts ? 8 : 16;
+        next = buf[p]!;
+        p += len;
+      } else if (next === IpProto.IPv6Frag) {
+        if (limit - p < 8) { this.proto = next; this.upperOff = p; this.error = Ipv6Error.ext; return true; }
+        this.extMask |= 4;
+        this.hasFragment = true;
+        const fo = buf.readUInt16BE(p + 2);
+        this.fragOffset = fo >>> 3;
+        this.fragMf = (fo & 1) !== 0;
+        this.fragId = buf.readUInt32BE(p + 4);
+        next = buf[p]!;
+        p += 8;
+      } else {
+        break;
+      }
+    }
+    this.proto = next;
+    this.upperOff = p;
+    return true;
+  }
+
+  get trafficClass(): number { return (this.buf.readUInt16BE(this.off) >>> 4) & 0xff; }
+  get flowLabel(): number { return this.buf.readUInt32BE(this.off) & 0xfffff; }
+  get nextHeader(): number { return this.buf[this.off + 6]!; }
+  get hopLimit(): number { return this.buf[this.off + 7]!; }
+  get srcOff(): number { return this.off + 8; }
+  get dstOff(): number { return this.off + 24; }
+  /** Upper-layer length announced by the header. */
+  get upperLength(): number { return this.off + 40 + (this.payloadLength || this.payloadEnd - this.off - 40) - this.upperOff; }
+  /** A non-first fragment carries no upper-layer header. */
+  get isLaterFragment(): boolean { return this.hasFragment && this.fragOffset !== 0; }
+}

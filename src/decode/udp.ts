@@ -1,0 +1,49 @@
+/** UDP (RFC 768). */
+export const UdpError = {
+  short: 'truncated udp header',
+  length: 'bad udp length',
+} as const;
+
+export class UdpView {
+  buf: Buffer = Buffer.alloc(0);
+  off = 0;
+  sport = 0;
+  dport = 0;
+  /** The header's length field (header + payload). */
+  length = 0;
+  payloadOff = 0;
+  /** End of captured payload bytes. */
+  payloadEnd = 0;
+  /** Payload length per the header, or per the IP layer when the header's value is impossible. */
+  payloadLength = 0;
+  error: string | null = null;
+
+  reset(buf: Buffer, off: number, end: number, wireLength: number): boolean {
+    this.buf = buf;
+    this.off = off;
+    this.error = null;
+    if (end - off < 8) {
+      this.error = UdpError.short;
+      this.sport = end - off >= 2 ? buf.readUInt16BE(off) : 0;
+      this.dport = end - off >= 4 ? buf.readUInt16BE(off + 2) : 0;
+      this.length = end - off >= 6 ? buf.readUInt16BE(off + 4) : 0;
+      this.payloadOff = this.payloadEnd = end;
+      this.payloadLength = 0;
+      return false;
+    }
+    this.sport = buf.readUInt16BE(off);
+    this.dport = buf.readUInt16BE(off + 2);
+    this.length = buf.readUInt16BE(off + 4);
+    this.payloadOff = off + 8;
+    if (this.length < 8 || this.length > wireLength) {
+      this.error = UdpError.length;
+      this.payloadLength = Math.max(0, wireLength - 8);
+    } else {
+      this.payloadLength = this.length - 8;
+    }
+    this.payloadEnd = Math.min(end, this.payloadOff + this.payloadLength);
+    return this.error === null;
+  }
+
+  get checksum(): number { return this.buf.readUInt16BE(this.off + 6); }
+}

@@ -1,0 +1,179 @@
+/**
+ * A conversation (TCP or UDP) and its two endpoints.
+ *
+ * Side A is the sender of the conversation's first packet, side B the other;
+ * `clientSide` says which of them is the client (the first SYN's sender, or by
+ * port heuristics when the handshake was not captured).
+ */
+import { type TcpState, TcpState as S } from './tcp-state.js';
+
+export const Side = { A: 0, B: 1 } as const;
+
+/** Zeek's endpoint states (analyzer/protocol/tcp/TCP_Endpoint.h), used for conn_state. */
+export const ZeekState = {
+  INACTIVE: 0,
+  SYN_SENT: 1,
+  SYN_ACK_SENT: 2,
+  PARTIAL: 3,
+  ESTABLISHED: 4,
+  CLOSED: 5,
+  RESET: 6,
+} as const;
+
+/** Bits of Zeek's history "seen once" mask. */
+export const Hist = {
+  SYN: 1, FIN: 2, RST: 4, DATA: 8, ACK: 16, MULTI: 32, FIN_RST: 64, RXMIT: 128, WIN0: 256, GAP: 512,
+} as const;
+
+export class Endpoint {
+  /** Current RFC 793 state; null while nothing is known (an endpoint never heard from). */
+  state: TcpState | null = null;
+  /** States in the order entered. */
+  readonly states: TcpState[] = [];
+  isn = 0;
+  hasIsn = false;
+  /** Highest sequence number sent + 1 (counting SYN and FIN), i.e. tshark's nextseq. */
+  nextSeq = 0;
+  hasNext = false;
+  /** Sequence number of this endpoint's FIN, or -1. */
+  finSeq = -1;
+  synSeen = false;
+  synAckSeen = false;
+  finSeen = false;
+  rstSeen = false;
+  /** Raw window of the last segment, and the window-scale shift from the handshake (-1 = none). */
+  window = 0;
+  wscale = -1;
+  lastAck = 0;
+  hasAck = false;
+  dupAcks = 0;
+  lastDupAckSec = 0;
+  lastDupAckNsec = 0;
+  lastSegSec = 0;
+  lastSegNsec = 0;
+  lastWasKeepAlive = false;
+  packets = 0;
+  /** Payload bytes, without retransmitted bytes. */
+  bytes = 0;
+  retransmissions = 0;
+  zeek: number = ZeekState.INACTIVE;
+  histMask = 0;
+  histLastSyn = -1;
+  histLastFin = -1;
+  histLastRst = -1;
+  histRxmitCount = 0;
+  histWin0Count = 0;
+  /** A SYN / FIN from the peer seen on the wire but not yet known to have arrived here. */
+  pendingSyn = false;
+  pendingSynAck = false;
+  pendingFin = false;
+
+  enter(next: TcpState): boolean {
+    if (this.state === next) return false;
+    this.state = next;
+    this.states.push(next);
+    return true;
+  }
+}
+
+export class Connection {
+  readonly id: number;
+  readonly proto: number; // 6 TCP, 17 UDP
+  readonly v6: boolean;
+  /** Addresses: words 0-3 side A, 4-7 side B (IPv4 in word 3, IPv4-mapped form). */
+  readonly addr = new Uint32Array(8);
+  readonly port = new Uint16Array(2);
+  readonly ep: [Endpoint, Endpoint] = [new Endpoint(), new Endpoint()];
+  clientSide: 0 | 1 = 0;
+  firstSec = 0;
+  firstNsec = 0;
+  lastSec = 0;
+  lastNsec = 0;
+  /** Hash-bucket chain and LRU list links, owned by FlowTable. */
+  hash = 0;
+  nextInBucket: Connection | null = null;
+  lruPrev: Connection | null = null;
+  lruNext: Connection | null = null;
+
+  // TCP pattern facts.
+  handshakeSeen = false; // the first packet was a SYN
+  synSec = 0;
+  synNsec = 0;
+  synAckSeen = false;
+  handshakeDone = false;
+  simultaneousOpen = false;
+  simultaneousClose = false;
+  refused = false;
+  resetBy = -1; // side that sent the first RST
+  rtt = -1;
+  midstream = false;
+  /** Data was sent in CLOSE_WAIT (after the peer's FIN arrived). */
+  halfCloseData = false;
+  history = '';
+  /** History direction flipped (Zeek's '^'): the first packet was the responder's. */
+  flipped = false;
+  /** tcpdump's relative-sequence bases (print-tcp.c): seq base per side. */
+  tdBase: [number, number] = [0, 0];
+  tdSet = false;
+  /** Closed by FIN/RST on both ends: a new SYN on the same tuple starts a new conversation. */
+  finished = false;
+
+  constructor(id: number, proto: number, v6: boolean) {
+    this.id = id;
+    this.proto = proto;
+    this.v6 = v6;
+  }
+
+  get client(): Endpoint { return this.ep[this.clientSide]; }
+  get server(): Endpoint { return this.ep[this.clientSide ^ 1]; }
+  get packets(): number { return this.ep[0].packets + this.ep[1].packets; }
+
+  /** The contract's handshake pattern. */
+  get handshake(): string {
+    if (this.simultaneousOpen) return 'simultaneous';
+    if (!this.handshakeSeen) return 'not-seen';
+    if (this.refused) return 'refused';
+    if (this.handshakeDone) return 'complete';
+    if (this.synAckSeen) return 'partial';
+    return 'unanswered';
+  }
+
+  /** The contract's teardown pattern. */
+  get teardown(): string {
+    if (this.refused) return 'refused';
+    if (this.resetBy >= 0) return this.resetBy === this.clientSide ? 'reset-by-client' : 'reset-by-server';
+    const c = this.client.finSeen, s = this.server.finSeen;
+    if (c && s) return this.simultaneousClose ? 'simultaneous-fin' : 'fin';
+    if (c || s) return 'half-closed';
+    return 'open';
+  }
+
+  /** Zeek's conn_state (base/protocols/conn/main.zeek, conn_state()). */
+  get connState(): string {
+    const orig = this.client;
+    const resp = this.server;
+    const os = orig.zeek, rs = resp.zeek;
+    const oInactive = os === ZeekState.INACTIVE || os === ZeekState.PARTIAL;
+    const rInactive = rs === ZeekState.INACTIVE || rs === ZeekState.PARTIAL;
+    if (rs === ZeekState.RESET) {
+      if (os === ZeekState.SYN_SENT || os === ZeekState.SYN_ACK_SENT || (os === ZeekState.RESET && orig.bytes === 0 && resp.bytes === 0)) return 'REJ';
+      return oInactive ? 'RSTRH' : 'RSTR';
+    }
+    if (os === ZeekState.RESET) {
+      if (rInactive) return /^\^?S[^HAFGIQ]*R.*/.test(this.history) ? 'RSTOS0' : 'OTH';
+      return 'RSTO';
+    }
+    if (rs === ZeekState.CLOSED && os === ZeekState.CLOSED) return 'SF';
+    if (os === ZeekState.CLOSED) return rInactive ? 'SH' : 'S2';
+    if (rs === ZeekState.CLOSED) return oInactive ? 'SHR' : 'S3';
+    if (os === ZeekState.SYN_SENT && rs === ZeekState.INACTIVE) return 'S0';
+    if (os === ZeekState.ESTABLISHED && rs === ZeekState.ESTABLISHED) return 'S1';
+    return 'OTH';
+  }
+
+  durationSec(): number {
+    return (this.lastSec - this.firstSec) + (this.lastNsec - this.firstNsec) / 1e9;
+  }
+}
+
+export const CLOSED_STATES: ReadonlySet<TcpState> = new Set([S.CLOSED, S.TIME_WAIT]);

@@ -1,0 +1,606 @@
+/**
+ * Tracker: the conversation table and per-segment TCP analysis.
+ *
+ * observe() takes the decoder after each frame and updates the conversation
+ * the frame belongs to: both endpoints' RFC 793 states (tcp-state.ts), Zeek's
+ * history and conn_state, tshark's tcp.analysis flags, byte and packet counts.
+ * What the frame caused is left in public fields (conn, side, analysis,
+ * events) for the views. Timers run on capture time only.
+ */
+import { IpProto, TcpFlag } from '../decode/constants.js';
+import type { PacketDecoder } from '../decode/packet-decoder.js';
+import { Connection, Endpoint, Hist, ZeekState } from './connection.js';
+import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from './seq.js';
+import { DeliverEvent, SendEvent, type TcpState, TcpState as S, onDeliver, onSend } from './tcp-state.js';
+
+/** tshark's tcp.analysis.* flags, as bits; names in AnalysisNames order. */
+export const Analysis = {
+  RETRANSMISSION: 1 << 0,
+  FAST_RETRANSMISSION: 1 << 1,
+  SPURIOUS_RETRANSMISSION: 1 << 2,
+  OUT_OF_ORDER: 1 << 3,
+  LOST_SEGMENT: 1 << 4,
+  ACK_LOST_SEGMENT: 1 << 5,
+  DUP_ACK: 1 << 6,
+  ZERO_WINDOW: 1 << 7,
+  ZERO_WINDOW_PROBE: 1 << 8,
+  WINDOW_FULL: 1 << 9,
+  WINDOW_UPDATE: 1 << 10,
+  KEEP_ALIVE: 1 << 11,
+  KEEP_ALIVE_ACK: 1 << 12,
+} as const;
+
+export const AnalysisNames = [
+  'retransmission', 'fast-retransmission', 'spurious-retransmission', 'out-of-order', 'lost-segment',
+  'ack-lost-segment', 'dup-ack', 'zero-window', 'zero-window-probe', 'window-full', 'window-update',
+  'keep-alive', 'keep-alive-ack',
+] as const;
+
+/** Kinds of events a frame can cause. */
+export const EventKind = {
+  STATE: 1, // side moved from → to
+  HANDSHAKE_COMPLETE: 2,
+  SIMULTANEOUS_OPEN: 3,
+  REFUSED: 4,
+  RESET: 5, // side sent the connection's first RST
+  SIMULTANEOUS_CLOSE: 6,
+  HALF_CLOSE: 7, // side sends data after its peer's FIN arrived
+  NEW_CONVERSATION: 8, // port reuse: a new SYN on a closed tuple
+} as const;
+
+const MAX_EVENTS = 16;
+/** tshark's defaults: fast retransmission within 20 ms of a dup ACK, out-of-order within 3 ms. */
+const FAST_RXMT_NS = 20e6;
+const OOO_NS = 3e6;
+
+export interface TrackerOptions {
+  /** Idle timeouts in seconds of capture time. */
+  tcpIdle: number;
+  udpIdle: number;
+  /** Conversations held at once; the least recently active is evicted beyond it. */
+  maxConns: number;
+  /** Called once per conversation: when evicted, or at finish(). */
+  onEnd?: (c: Connection) => void;
+}
+
+export const defaultTrackerOptions: TrackerOptions = { tcpIdle: 300, udpIdle: 60, maxConns: 200_000 };
+
+export class Tracker {
+  /** Conversation of the last frame, or null (ARP, ICMP, fragments, malformed). */
+  conn: Connection | null = null;
+  /** Side (0 = A, 1 = B) that sent the last frame. */
+  side = 0;
+  /** tshark analysis bits of the last frame. */
+  analysis = 0;
+  /** tcpdump's relative seq/ack of the last frame; absolute when `seqAbsolute`. */
+  relSeq = 0;
+  relAck = 0;
+  seqAbsolute = false;
+  /** Events of the last frame: kind, side, from/to states, a number (rtt in seconds). */
+  eventCount = 0;
+  readonly eventKind = new Int32Array(MAX_EVENTS);
+  readonly eventSide = new Int32Array(MAX_EVENTS);
+  readonly eventFrom: (TcpState | null)[] = new Array(MAX_EVENTS).fill(null);
+  readonly eventTo: (TcpState | null)[] = new Array(MAX_EVENTS).fill(null);
+  readonly eventValue = new Float64Array(MAX_EVENTS);
+
+  /** Conversations started so far (the next id). */
+  nextId = 0;
+  active = 0;
+  evicted = 0;
+
+  private readonly opts: TrackerOptions;
+  private readonly buckets = new Map<number, Connection>();
+  private lruHead: Connection | null = null;
+  private lruTail: Connection | null = null;
+  private readonly key = new Uint32Array(8);
+  private nowSec = 0;
+  private nowNsec = 0;
+
+  constructor(opts: Partial<TrackerOptions> = {}) {
+    this.opts = { ...defaultTrackerOptions, ...opts };
+  }
+
+  observe(d: PacketDecoder, tsSec: number, tsNsec: number): void {
+    this.conn = null;
+    this.analysis = 0;
+    this.eventCount = 0;
+    this.seqAbsolute = false;
+    this.nowSec = tsSec;
+    this.nowNsec = tsNsec;
+    this.expire();
+    if (d.ipVersion === 0 || d.laterFragment) return;
+    let sport: number, dport: number;
+    const proto = d.l4;
+    if (proto === IpProto.TCP) {
+      if (d.tcp.error === 'truncated tcp header' || d.tcp.error === 'bad tcp header length') return;
+      sport = d.tcp.sport; dport = d.tcp.dport;
+    } else if (proto === IpProto.UDP) {
+      if (d.udp.error === 'truncated udp header') return;
+      sport = d.udp.sport; dport = d.udp.dport;
+    } else {
+      return;
+    }
+    const k = this.key;
+    if (d.ipVersion === 4) {
+      k[0] = 0; k[1] = 0; k[2] = 0xffff; k[3] = d.ip4.src;
+      k[4] = 0; k[5] = 0; k[6] = 0xffff; k[7] = d.ip4.dst;
+    } else {
+      const b = d.ip6.buf, s = d.ip6.srcOff;
+      for (let i = 0; i < 8; i++) k[i] = b.readUInt32BE(s + 4 * i);
+    }
+    const h = (mix(k[0]!, k[1]!, k[2]!, k[3]!, sport) ^ mix(k[4]!, k[5]!, k[6]!, k[7]!, dport) ^ proto) | 0;
+    let c = this.buckets.get(h) ?? null;
+    let side = 0;
+    for (; c !== null; c = c.nextInBucket) {
+      if (c.proto !== proto) continue;
+      if (matches(c, k, 0, sport, dport)) { side = 0; break; }
+      if (matches(c, k, 4, sport, dport)) { side = 1; break; }
+    }
+    if (proto === IpProto.TCP && c !== null && c.finished && (d.tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN) {
+      // Port reuse: a fresh SYN on a tuple whose connection has closed starts a new conversation.
+      this.remove(c);
+      this.opts.onEnd?.(c);
+      c = null;
+    }
+    if (c === null) {
+      c = this.create(h, proto, d.ipVersion === 6, sport, dport, tsSec, tsNsec);
+      side = 0;
+    } else {
+      this.touch(c);
+    }
+    c.lastSec = tsSec;
+    c.lastNsec = tsNsec;
+    this.conn = c;
+    this.side = side;
+    const ep = c.ep[side];
+    ep.packets++;
+    if (proto === IpProto.UDP) {
+      ep.bytes += d.udp.payloadLength;
+    } else {
+      this.segment(c, side, d);
+    }
+  }
+
+  /** Ends the trace: delivers what is pending and reports every remaining conversation in id order. */
+  finish(): void {
+    const rest: Connection[] = [];
+    for (let c = this.lruHead; c !== null; c = c.lruNext) rest.push(c);
+    rest.sort((a, b) => a.id - b.id);
+    for (const c of rest) {
+      this.settle(c);
+      this.opts.onEnd?.(c);
+    }
+    this.buckets.clear();
+    this.lruHead = this.lruTail = null;
+    this.active = 0;
+  }
+
+  // ------------------------------------------------------------ TCP segment
+
+  private segment(c: Connection, s: number, d: PacketDecoder): void {
+    const t = d.tcp;
+    const flags = t.flags;
+    const seq = t.seq, ack = t.ack, len = t.payloadLength;
+    const syn = (flags & TcpFlag.SYN) !== 0, fin = (flags & TcpFlag.FIN) !== 0;
+    const rst = (flags & TcpFlag.RST) !== 0, hasAck = (flags & TcpFlag.ACK) !== 0;
+    const E = c.ep[s], P = c.ep[s ^ 1];
+    const first = E.packets + P.packets === 1;
+
+    if (first) this.firstSegment(c, s, syn, hasAck, t.sport, t.dport);
+
+    // tcpdump's relative sequence numbers (print-tcp.c): a new base on the first packet and on every SYN.
+    if (!c.tdSet || syn) {
+      c.tdSet = true;
+      c.tdBase[s] = seq;
+      c.tdBase[s ^ 1] = (ack - 1) >>> 0;
+      this.seqAbsolute = true;
+      this.relSeq = seq;
+      this.relAck = ack;
+    } else {
+      this.relSeq = (seq - c.tdBase[s]) >>> 0;
+      this.relAck = (ack - c.tdBase[s ^ 1]) >>> 0;
+    }
+
+    this.analyze(E, P, s, seq, ack, len, flags, t.window);
+    if (this.analysis & Analysis.RETRANSMISSION) E.retransmissions++;
+
+    // Payload bytes, without retransmitted ones.
+    if (len > 0) {
+      const start = syn ? seqAdd(seq, 1) : seq;
+      const end = seqAdd(start, len);
+      if (!E.hasNext) E.bytes += len;
+      else {
+        const fresh = seqDiff(end, E.nextSeq);
+        E.bytes += fresh <= 0 ? 0 : fresh > len ? len : fresh;
+      }
+    }
+
+    this.history(c, E, s, flags, seq, len, t.window);
+    this.zeekState(E, P, syn, fin, rst, hasAck);
+    this.states(c, s, E, P, syn, fin, rst, hasAck, ack, len);
+
+    // Sequence bookkeeping after analysis (tshark updates nextseq last).
+    if (syn && !E.hasIsn) { E.isn = seq; E.hasIsn = true; }
+    if (syn) { if (t.wscale >= 0) E.wscale = t.wscale; else E.wscale = -1; }
+    if (!rst) {
+      const end = seqAdd(seq, len + (syn ? 1 : 0) + (fin ? 1 : 0));
+      if (!E.hasNext || seqGt(end, E.nextSeq)) { E.nextSeq = end; E.hasNext = true; }
+    }
+    if (fin && E.finSeq < 0) E.finSeq = seqAdd(seq, len);
+    if (hasAck) {
+      if (!E.hasAck || ack !== E.lastAck) E.dupAcks = 0;
+      E.lastAck = ack;
+      E.hasAck = true;
+    }
+    E.window = t.window;
+    E.lastSegSec = this.nowSec;
+    E.lastSegNsec = this.nowNsec;
+    E.lastWasKeepAlive = (this.analysis & Analysis.KEEP_ALIVE) !== 0;
+    if (syn) E.synSeen = true;
+    if (fin) E.finSeen = true;
+    if (rst) E.rstSeen = true;
+    if ((E.finSeen || E.rstSeen) && (P.finSeen || P.rstSeen || rst)) c.finished = true;
+  }
+
+  private firstSegment(c: Connection, s: number, syn: boolean, hasAck: boolean, sport: number, dport: number): void {
+    if (syn && !hasAck) {
+      c.handshakeSeen = true;
+      c.clientSide = s as 0 | 1;
+      c.synSec = this.nowSec;
+      c.synNsec = this.nowNsec;
+    } else if (syn && hasAck) {
+      c.clientSide = (s ^ 1) as 0 | 1; // the SYN-ACK's receiver sent the (uncaptured) SYN
+      c.midstream = false;
+      c.synAckSeen = true;
+    } else {
+      c.midstream = true;
+      c.clientSide = (serverIsDestination(sport, dport) ? s : s ^ 1) as 0 | 1;
+    }
+    c.flipped = c.clientSide !== s;
+    if (c.flipped) c.history += '^';
+  }
+
+  // ------------------------------------------------------------ RFC 793 states
+
+  private states(c: Connection, s: number, E: Endpoint, P: Endpoint,
+    syn: boolean, fin: boolean, rst: boolean, hasAck: boolean, ack: number, len: number): void {
+    if (rst) {
+      E.pendingSyn = E.pendingSynAck = E.pendingFin = false;
+      P.pendingSyn = P.pendingSynAck = P.pendingFin = false;
+      if (c.resetBy < 0) {
+        c.resetBy = s;
+        // A SYN answered by RST: nothing listened.
+        if (s !== c.clientSide && P.state === S.SYN_SENT && !c.synAckSeen && c.handshakeSeen) {
+          c.refused = true;
+          this.event(EventKind.REFUSED, s, null, null, 0);
+        } else {
+          this.event(EventKind.RESET, s, null, null, 0);
+        }
+      }
+      this.move(s, E, S.CLOSED);
+      if (P.state !== null) this.move(s ^ 1, P, S.CLOSED);
+      return;
+    }
+    // Did this segment's sender receive what its peer sent earlier? Crossing SYNs and FINs say no.
+    const crossingSyn = E.pendingSyn && syn && !hasAck;
+    const crossingFin = E.pendingFin && fin && P.finSeq >= 0 && (!hasAck || seqLt(ack, seqAdd(P.finSeq, 1)));
+    if (crossingSyn && !c.simultaneousOpen) { c.simultaneousOpen = true; this.event(EventKind.SIMULTANEOUS_OPEN, s, null, null, 0); }
+    if (crossingFin && !c.simultaneousClose) { c.simultaneousClose = true; this.event(EventKind.SIMULTANEOUS_CLOSE, s, null, null, 0); }
+    if (!crossingSyn && !crossingFin) this.deliverPending(c, s, E);
+
+    // The sender's own transition.
+    if (E.state === null) {
+      if (syn && !hasAck) { this.move(s, E, S.CLOSED); }
+      else if (syn) { this.move(s, E, S.LISTEN); }
+      else { this.move(s, E, S.ESTABLISHED); }
+    }
+    if (E.state === S.CLOSE_WAIT && len > 0 && !c.halfCloseData) {
+      // Data sent after the peer's FIN arrived: the half-close pattern.
+      c.halfCloseData = true;
+      this.event(EventKind.HALF_CLOSE, s, null, null, 0);
+    }
+    const sendEv = syn ? (hasAck ? SendEvent.SYN_ACK : SendEvent.SYN) : fin ? SendEvent.FIN : SendEvent.NONE;
+    this.move(s, E, onSend(E.state!, sendEv));
+    if (crossingSyn || crossingFin) this.deliverPending(c, s, E);
+
+    // What the peer receives: the ACK at once (before any FIN, RFC 793 §3.9) …
+    if (hasAck && P.state !== null) {
+      if (P.hasIsn && seqGe(ack, seqAdd(P.isn, 1)) && (P.state === S.SYN_SENT || P.state === S.SYN_RCVD)) {
+        const wasSynRcvd = P.state === S.SYN_RCVD;
+        this.move(s ^ 1, P, onDeliver(P.state, DeliverEvent.ACK_OF_SYN));
+        if (wasSynRcvd && !syn && !c.handshakeDone && !c.simultaneousOpen && s === c.clientSide) {
+          c.handshakeDone = true;
+          if (c.handshakeSeen) c.rtt = (this.nowSec - c.synSec) + (this.nowNsec - c.synNsec) / 1e9;
+          this.event(EventKind.HANDSHAKE_COMPLETE, s, null, null, c.rtt);
+        }
+      }
+      if (P.finSeq >= 0 && seqGe(ack, seqAdd(P.finSeq, 1))) {
+        this.move(s ^ 1, P, onDeliver(P.state!, DeliverEvent.ACK_OF_FIN));
+      }
+    }
+    if (syn && hasAck) {
+      c.synAckSeen = true;
+      if (P.state !== null) this.move(s ^ 1, P, onDeliver(P.state, DeliverEvent.SYN));
+    }
+    // … while a SYN or FIN is held until the peer shows whether it arrived before its own.
+    if (syn && !hasAck) P.pendingSyn = true;
+    if (fin) P.pendingFin = true;
+  }
+
+  /** Applies a SYN/FIN the peer sent earlier to endpoint E (side s). */
+  private deliverPending(c: Connection, s: number, E: Endpoint): void {
+    if (E.pendingSyn) {
+      E.pendingSyn = false;
+      if (E.state === null) this.move(s, E, S.LISTEN);
+      this.move(s, E, onDeliver(E.state!, DeliverEvent.SYN));
+    }
+    if (E.pendingFin) {
+      E.pendingFin = false;
+      if (E.state !== null) this.move(s, E, onDeliver(E.state, DeliverEvent.FIN));
+    }
+  }
+
+  private move(s: number, E: Endpoint, next: TcpState): void {
+    const from = E.state;
+    // An endpoint's first state is where it starts, not a transition: no event for it.
+    if (E.enter(next) && from !== null) this.event(EventKind.STATE, s, from, next, 0);
+  }
+
+  private event(kind: number, side: number, from: TcpState | null, to: TcpState | null, value: number): void {
+    const i = this.eventCount;
+    if (i >= MAX_EVENTS) return;
+    this.eventKind[i] = kind;
+    this.eventSide[i] = side;
+    this.eventFrom[i] = from;
+    this.eventTo[i] = to;
+    this.eventValue[i] = value;
+    this.eventCount = i + 1;
+  }
+
+  /** End of trace or eviction: SYNs and FINs still held are taken as delivered. */
+  private settle(c: Connection): void {
+    this.eventCount = 0;
+    for (let s = 0; s < 2; s++) {
+      const E = c.ep[s]!;
+      if (E.state === null) { E.pendingSyn = E.pendingFin = false; continue; }
+      this.deliverPending(c, s, E);
+    }
+    this.eventCount = 0;
+  }
+
+  // ------------------------------------------------------------ tshark analysis
+
+  private analyze(E: Endpoint, P: Endpoint, s: number, seq: number, ack: number, len: number, flags: number, window: number): void {
+    let a = 0;
+    const ctl = (flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) !== 0;
+    const hasAck = (flags & TcpFlag.ACK) !== 0;
+    void s;
+    finished: {
+      if (E.hasNext && len === 1 && seq === E.nextSeq && P.hasNext && P.window === 0) {
+        a |= Analysis.ZERO_WINDOW_PROBE;
+        break finished;
+      }
+      if (window === 0 && !ctl) a |= Analysis.ZERO_WINDOW;
+      if (E.hasNext && seqGt(seq, E.nextSeq) && (flags & TcpFlag.RST) === 0) a |= Analysis.LOST_SEGMENT;
+      if (E.hasNext && len <= 1 && !ctl && seq === ((E.nextSeq - 1) >>> 0)) {
+        a |= Analysis.KEEP_ALIVE;
+        break finished;
+      }
+      if (len === 0 && E.hasAck && window !== E.window && window !== 0 && seq === E.nextSeq && ack === E.lastAck && !ctl) {
+        a |= Analysis.WINDOW_UPDATE;
+      }
+      if (len > 0 && P.hasAck && !ctl && E.hasIsn && P.hasIsn) {
+        const scale = E.wscale >= 0 && P.wscale >= 0 ? P.wscale : 0;
+        if (seqAdd(seq, len) === seqAdd(P.lastAck, P.window * 2 ** scale)) a |= Analysis.WINDOW_FULL;
+      }
+      if (len === 0 && E.hasAck && window === E.window && window !== 0 && seq === E.nextSeq && ack === E.lastAck && P.lastWasKeepAlive && !ctl) {
+        a |= Analysis.KEEP_ALIVE_ACK;
+        break finished;
+      }
+      if (len === 0 && E.hasAck && hasAck && window === E.window && seq === E.nextSeq && ack === E.lastAck && !ctl) {
+        a |= Analysis.DUP_ACK;
+        E.dupAcks++;
+        E.lastDupAckSec = this.nowSec;
+        E.lastDupAckNsec = this.nowNsec;
+      }
+    }
+    if (hasAck && P.hasNext && seqGt(ack, P.nextSeq) && (flags & TcpFlag.RST) === 0) a |= Analysis.ACK_LOST_SEGMENT;
+    const carries = len > 0 || (flags & (TcpFlag.SYN | TcpFlag.FIN)) !== 0;
+    if (carries && E.hasNext && (a & Analysis.KEEP_ALIVE) === 0 && seqLt(seq, E.nextSeq)) {
+      const sinceSeg = (this.nowSec - E.lastSegSec) * 1e9 + (this.nowNsec - E.lastSegNsec);
+      const sinceDup = (this.nowSec - P.lastDupAckSec) * 1e9 + (this.nowNsec - P.lastDupAckNsec);
+      if (P.hasAck && len > 0 && seqGe(P.lastAck, seqAdd(seq, len))) {
+        a |= Analysis.SPURIOUS_RETRANSMISSION | Analysis.RETRANSMISSION;
+      } else if (P.dupAcks >= 2 && P.lastAck === seq && sinceDup < FAST_RXMT_NS) {
+        a |= Analysis.FAST_RETRANSMISSION | Analysis.RETRANSMISSION;
+      } else if (sinceSeg < OOO_NS && seqAdd(seq, len) !== E.nextSeq) {
+        a |= Analysis.OUT_OF_ORDER;
+      } else {
+        a |= Analysis.RETRANSMISSION;
+      }
+    }
+    this.analysis = a;
+  }
+
+  // ------------------------------------------------------------ Zeek
+
+  /** Zeek's update_history (analyzer/protocol/tcp/TCPSessionAdapter.cc). */
+  private history(c: Connection, E: Endpoint, s: number, flags: number, seq: number, len: number, window: number): void {
+    const orig = s === c.clientSide;
+    const rel = E.hasIsn ? seqDiff(seq, E.isn) : seq;
+    const syn = (flags & TcpFlag.SYN) !== 0, fin = (flags & TcpFlag.FIN) !== 0, rst = (flags & TcpFlag.RST) !== 0;
+    const bits = (syn ? 1 : 0) + (fin ? 1 : 0) + (rst ? 1 : 0);
+    if (bits > 1) {
+      if (fin && rst) this.once(c, E, orig, Hist.FIN_RST, 'I');
+      else this.once(c, E, orig, Hist.MULTI, 'Q');
+    } else if (bits === 1) {
+      if (syn) {
+        const code = (flags & TcpFlag.ACK) !== 0 ? 'H' : 'S';
+        if (!this.once(c, E, orig, Hist.SYN, code) && rel !== E.histLastSyn) this.add(c, orig, code);
+        E.histLastSyn = rel;
+      }
+      if (fin) {
+        if (!this.once(c, E, orig, Hist.FIN, 'F') && rel + len !== E.histLastFin) this.add(c, orig, 'F');
+        E.histLastFin = rel + len;
+      }
+      if (rst) {
+        if (!this.once(c, E, orig, Hist.RST, 'R') && rel !== E.histLastRst) this.add(c, orig, 'R');
+        E.histLastRst = rel;
+      }
+    } else if (len > 0) {
+      this.once(c, E, orig, Hist.DATA, 'D');
+    } else if ((flags & TcpFlag.ACK) !== 0) {
+      this.once(c, E, orig, Hist.ACK, 'A');
+    }
+    if (len > 0 && (this.analysis & Analysis.RETRANSMISSION) !== 0) {
+      E.histRxmitCount++;
+      if (isThreshold(E.histRxmitCount)) this.add(c, orig, 'T');
+    }
+    if (window === 0 && !rst && !syn) {
+      E.histWin0Count++;
+      if (isThreshold(E.histWin0Count)) this.add(c, orig, 'W');
+    }
+  }
+
+  /** Zeek's CheckHistory: records the letter the first time; true when it had been seen before. */
+  private once(c: Connection, E: Endpoint, orig: boolean, mask: number, code: string): boolean {
+    if ((E.histMask & mask) !== 0) return true;
+    E.histMask |= mask;
+    this.add(c, orig, code);
+    return false;
+  }
+
+  private add(c: Connection, orig: boolean, code: string): void {
+    c.history += orig ? code : code.toLowerCase();
+  }
+
+  /** Zeek's endpoint states as conn_state needs them. */
+  private zeekState(E: Endpoint, P: Endpoint, syn: boolean, fin: boolean, rst: boolean, hasAck: boolean): void {
+    if (rst) { E.zeek = ZeekState.RESET; return; }
+    if (E.zeek === ZeekState.RESET) return;
+    if (syn) {
+      if (E.zeek === ZeekState.INACTIVE) E.zeek = hasAck ? ZeekState.SYN_ACK_SENT : ZeekState.SYN_SENT;
+      else if (hasAck && E.zeek === ZeekState.SYN_SENT) E.zeek = ZeekState.SYN_ACK_SENT; // simultaneous open
+      if (hasAck && (P.zeek === ZeekState.SYN_SENT || P.zeek === ZeekState.SYN_ACK_SENT) && E.zeek === ZeekState.SYN_ACK_SENT && P.zeek === ZeekState.SYN_ACK_SENT) {
+        E.zeek = P.zeek = ZeekState.ESTABLISHED;
+      }
+      if (fin) E.zeek = ZeekState.CLOSED;
+      return;
+    }
+    if (E.zeek === ZeekState.INACTIVE) E.zeek = ZeekState.PARTIAL;
+    if (hasAck && (E.zeek === ZeekState.SYN_SENT || E.zeek === ZeekState.SYN_ACK_SENT)
+      && (P.zeek === ZeekState.SYN_ACK_SENT || P.zeek === ZeekState.ESTABLISHED || P.zeek === ZeekState.SYN_SENT)) {
+      E.zeek = ZeekState.ESTABLISHED;
+      if (P.zeek === ZeekState.SYN_ACK_SENT || P.zeek === ZeekState.SYN_SENT) P.zeek = ZeekState.ESTABLISHED;
+    }
+    if (fin) E.zeek = ZeekState.CLOSED;
+  }
+
+  // ------------------------------------------------------------ table
+
+  private create(h: number, proto: number, v6: boolean, sport: number, dport: number, sec: number, nsec: number): Connection {
+    const c = new Connection(this.nextId++, proto, v6);
+    c.addr.set(this.key);
+    c.port[0] = sport;
+    c.port[1] = dport;
+    c.firstSec = c.lastSec = sec;
+    c.firstNsec = c.lastNsec = nsec;
+    c.hash = h;
+    c.nextInBucket = this.buckets.get(h) ?? null;
+    this.buckets.set(h, c);
+    // append to LRU tail
+    c.lruPrev = this.lruTail;
+    if (this.lruTail !== null) this.lruTail.lruNext = c; else this.lruHead = c;
+    this.lruTail = c;
+    this.active++;
+    if (this.active > this.opts.maxConns && this.lruHead !== null && this.lruHead !== c) this.evict(this.lruHead);
+    return c;
+  }
+
+  private touch(c: Connection): void {
+    if (this.lruTail === c) return;
+    // unlink
+    if (c.lruPrev !== null) c.lruPrev.lruNext = c.lruNext; else this.lruHead = c.lruNext;
+    if (c.lruNext !== null) c.lruNext.lruPrev = c.lruPrev;
+    // append
+    c.lruPrev = this.lruTail;
+    c.lruNext = null;
+    if (this.lruTail !== null) this.lruTail.lruNext = c;
+    this.lruTail = c;
+  }
+
+  private remove(c: Connection): void {
+    let head = this.buckets.get(c.hash) ?? null;
+    if (head === c) {
+      if (c.nextInBucket !== null) this.buckets.set(c.hash, c.nextInBucket); else this.buckets.delete(c.hash);
+    } else {
+      for (; head !== null; head = head.nextInBucket) {
+        if (head.nextInBucket === c) { head.nextInBucket = c.nextInBucket; break; }
+      }
+    }
+    if (c.lruPrev !== null) c.lruPrev.lruNext = c.lruNext; else this.lruHead = c.lruNext;
+    if (c.lruNext !== null) c.lruNext.lruPrev = c.lruPrev; else this.lruTail = c.lruPrev;
+    c.lruPrev = c.lruNext = c.nextInBucket = null;
+    this.active--;
+  }
+
+  private evict(c: Connection): void {
+    this.remove(c);
+    this.evicted++;
+    const saved = this.eventCount;
+    this.settle(c);
+    this.eventCount = saved;
+    this.opts.onEnd?.(c);
+  }
+
+  /** Evicts idle conversations from the LRU head (capture time). */
+  private expire(): void {
+    for (let c = this.lruHead; c !== null; c = this.lruHead) {
+      const idle = this.nowSec - c.lastSec;
+      const limit = c.proto === IpProto.TCP ? this.opts.tcpIdle : this.opts.udpIdle;
+      if (idle <= limit) return;
+      this.evict(c);
+    }
+  }
+}
+
+function matches(c: Connection, k: Uint32Array, at: number, sport: number, dport: number): boolean {
+  const a = c.addr;
+  if (at === 0) {
+    return c.port[0] === sport && c.port[1] === dport
+      && a[3] === k[3] && a[7] === k[7] && a[0] === k[0] && a[1] === k[1] && a[2] === k[2]
+      && a[4] === k[4] && a[5] === k[5] && a[6] === k[6];
+  }
+  return c.port[0] === dport && c.port[1] === sport
+    && a[3] === k[7] && a[7] === k[3] && a[0] === k[4] && a[1] === k[5] && a[2] === k[6]
+    && a[4] === k[0] && a[5] === k[1] && a[6] === k[2];
+}
+
+function mix(a: number, b: number, c: number, d: number, port: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ b ^ (h >>> 13), 0xc2b2ae35);
+  h = Math.imul(h ^ c ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ d ^ (h >>> 13), 0xc2b2ae35);
+  h = Math.imul(h ^ port ^ (h >>> 16), 0x27d4eb2f);
+  return h ^ (h >>> 15);
+}
+
+/** Zeek logs repeated history letters at 1, 10, 100, … occurrences. */
+function isThreshold(n: number): boolean {
+  return n === 1 || n === 10 || n === 100 || n === 1000 || n === 10000 || n === 100000;
+}
+
+/**
+ * Which side of a mid-stream conversation is the server (Zeek-like port
+ * heuristics): true when the destination port looks like the service.
+ */
+export function serverIsDestination(sport: number, dport: number): boolean {
+  const sWell = sport < 1024, dWell = dport < 1024;
+  if (sWell !== dWell) return dWell;
+  if (sWell && dWell) return dport <= sport;
+  const sEph = sport >= 32768, dEph = dport >= 32768;
+  if (sEph !== dEph) return sEph;
+  return true;
+}
+

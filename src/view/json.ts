@@ -1,0 +1,145 @@
+/** NDJSON records exactly per shared/spec/CONTRACT.md; strings are built by hand for speed. */
+import { IpProto } from '../decode/constants.js';
+import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
+import type { Frame } from '../source/frame.js';
+import type { Connection } from '../track/connection.js';
+import { Analysis, AnalysisNames, EventKind, type Tracker } from '../track/tracker.js';
+import { ipv4, ipv4At, ipv6At, ipv6Words, macAt } from './addr.js';
+import { tcpFlagLetters, formatDuration } from './line.js';
+import { tsString } from './time.js';
+
+export function packetJson(n: number, f: Frame, d: PacketDecoder, t: Tracker): string {
+  let s = `{"type":"packet","n":${n},"ts":"${tsString(f.tsSec, f.tsNsec)}","len":${f.len},"caplen":${f.caplen}`;
+  if (d.linkKind === LinkKind.ethernet && d.error !== 'truncated ethernet header') {
+    const e = d.eth;
+    s += `,"eth":{"src":"${macAt(e.buf, e.srcOff)}","dst":"${macAt(e.buf, e.dstOff)}","type":${e.outerType}}`;
+  }
+  if (d.eth.vlanCount > 0) {
+    s += ',"vlan":[';
+    for (let i = 0; i < d.eth.vlanCount; i++) s += (i ? ',' : '') + d.eth.vlanIds[i];
+    s += ']';
+  }
+  if (d.hasArp) {
+    const a = d.arp;
+    s += `,"arp":{"op":${a.op}`;
+    if (a.ethIpv4) {
+      s += `,"senderMac":"${macAt(a.buf, a.senderMacOff)}","senderIp":"${ipv4At(a.buf, a.senderIpOff)}","targetMac":"${macAt(a.buf, a.targetMacOff)}","targetIp":"${ipv4At(a.buf, a.targetIpOff)}"`;
+    }
+    s += '}';
+  }
+  if (d.ipVersion === 4) {
+    const ip = d.ip4;
+    s += `,"ip":{"v":4,"src":"${ipv4(ip.src)}","dst":"${ipv4(ip.dst)}","proto":${ip.proto},"ttl":${ip.ttl},"id":${ip.id},"mf":${ip.mf},"fragOffset":${ip.fragOffset},"df":${ip.df},"checksumOk":${ip.checksumOk}}`;
+  } else if (d.ipVersion === 6) {
+    const ip = d.ip6;
+    s += `,"ip":{"v":6,"src":"${ipv6At(ip.buf, ip.srcOff)}","dst":"${ipv6At(ip.buf, ip.dstOff)}","proto":${ip.proto},"ttl":${ip.hopLimit}`;
+    if (ip.hasFragment) s += `,"id":${ip.fragId},"mf":${ip.fragMf},"fragOffset":${ip.fragOffset}`;
+    s += '}';
+  }
+  if (d.l4 === IpProto.TCP && d.tcp.error !== 'truncated tcp header') {
+    const tcp = d.tcp;
+    s += `,"tcp":{"sport":${tcp.sport},"dport":${tcp.dport},"seq":${tcp.seq},"ack":${tcp.ack},"flags":"${tcpFlagLetters(tcp.flags)}","win":${tcp.window},"len":${tcp.payloadLength}`;
+    if (tcp.mss >= 0) s += `,"mss":${tcp.mss}`;
+    if (tcp.wscale >= 0) s += `,"wscale":${tcp.wscale}`;
+    if (tcp.sackPermitted) s += ',"sackOk":true';
+    if (tcp.hasTimestamps) s += `,"tsval":${tcp.tsVal},"tsecr":${tcp.tsEcr}`;
+    s += '}';
+  } else if (d.l4 === IpProto.UDP && d.udp.error !== 'truncated udp header') {
+    s += `,"udp":{"sport":${d.udp.sport},"dport":${d.udp.dport},"len":${d.udp.length}}`;
+  } else if ((d.l4 === IpProto.ICMP || d.l4 === IpProto.ICMPv6) && d.icmp.error === null) {
+    const i = d.icmp;
+    s += `,"icmp":{"type":${i.type},"code":${i.code}`;
+    if (i.hasEcho) s += `,"id":${i.echoId},"seq":${i.echoSeq}`;
+    if (d.innerVersion !== 0) {
+      const src = d.innerVersion === 4 ? ipv4(d.innerIp4.src) : ipv6At(d.innerIp6.buf, d.innerIp6.srcOff);
+      const dst = d.innerVersion === 4 ? ipv4(d.innerIp4.dst) : ipv6At(d.innerIp6.buf, d.innerIp6.dstOff);
+      s += `,"inner":{"src":"${src}","dst":"${dst}","proto":${d.innerProto}`;
+      if (d.innerSport >= 0) s += `,"sport":${d.innerSport},"dport":${d.innerDport}`;
+      s += '}';
+    }
+    s += '}';
+  }
+  if (t.conn !== null) s += `,"conn":${t.conn.id}`;
+  if (t.analysis !== 0) {
+    s += ',"analysis":[';
+    let first = true;
+    for (let i = 0; i < AnalysisNames.length; i++) {
+      if (t.analysis & (1 << i)) { s += (first ? '"' : ',"') + AnalysisNames[i] + '"'; first = false; }
+    }
+    s += ']';
+  }
+  if (t.eventCount > 0 && t.conn !== null) {
+    s += ',"events":[';
+    for (let i = 0; i < t.eventCount; i++) s += (i ? ',' : '') + JSON.stringify(eventText(t, i, t.conn));
+    s += ']';
+  }
+  if (d.error !== null) s += `,"error":"${d.error}"`;
+  return s + '}';
+}
+
+/** Event strings for JSON: stable, machine-friendly words. */
+export function eventText(t: Tracker, i: number, c: Connection): string {
+  const side = t.eventSide[i] === c.clientSide ? 'client' : 'server';
+  switch (t.eventKind[i]) {
+    case EventKind.STATE: return `${side} ${t.eventFrom[i] ?? 'none'} -> ${t.eventTo[i]}`;
+    case EventKind.HANDSHAKE_COMPLETE: return 'handshake-complete';
+    case EventKind.SIMULTANEOUS_OPEN: return 'simultaneous-open';
+    case EventKind.REFUSED: return 'refused';
+    case EventKind.RESET: return `reset-by-${side}`;
+    case EventKind.SIMULTANEOUS_CLOSE: return 'simultaneous-close';
+    case EventKind.HALF_CLOSE: return `half-close-data-by-${side}`;
+    default: return 'event';
+  }
+}
+
+function endpointIp(c: Connection, side: number): string {
+  const a = c.addr;
+  const o = side * 4;
+  if (!c.v6) return ipv4(a[o + 3]!);
+  const w = new Uint16Array(8);
+  for (let i = 0; i < 4; i++) { w[2 * i] = a[o + i]! >>> 16; w[2 * i + 1] = a[o + i]! & 0xffff; }
+  return ipv6Words(w);
+}
+
+export interface ConnSummary {
+  id: number; proto: 'tcp' | 'udp';
+  client: { ip: string; port: number }; server: { ip: string; port: number };
+  firstTs: string; lastTs: string; duration: number;
+  packets: { client: number; server: number }; bytes: { client: number; server: number };
+  handshake?: string; teardown?: string; rtt?: number | null;
+  states?: { client: string[]; server: string[] }; connState?: string; history?: string; retransmissions?: number;
+}
+
+export function connSummary(c: Connection): ConnSummary {
+  const cs = c.clientSide, ss = cs ^ 1;
+  const base: ConnSummary = {
+    id: c.id,
+    proto: c.proto === IpProto.TCP ? 'tcp' : 'udp',
+    client: { ip: endpointIp(c, cs), port: c.port[cs]! },
+    server: { ip: endpointIp(c, ss), port: c.port[ss]! },
+    firstTs: tsString(c.firstSec, c.firstNsec),
+    lastTs: tsString(c.lastSec, c.lastNsec),
+    duration: round9(c.durationSec()),
+    packets: { client: c.ep[cs].packets, server: c.ep[ss].packets },
+    bytes: { client: c.ep[cs].bytes, server: c.ep[ss].bytes },
+  };
+  if (c.proto !== IpProto.TCP) return base;
+  base.handshake = c.handshake;
+  base.teardown = c.teardown;
+  base.rtt = c.rtt >= 0 ? round9(c.rtt) : null;
+  base.states = { client: [...c.ep[cs].states], server: [...c.ep[ss].states] };
+  base.connState = c.connState;
+  base.history = c.history;
+  base.retransmissions = c.ep[0].retransmissions + c.ep[1].retransmissions;
+  return base;
+}
+
+export function connJson(c: Connection): string {
+  return JSON.stringify({ type: 'conn', ...connSummary(c) });
+}
+
+function round9(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}
+
+void Analysis; void formatDuration;

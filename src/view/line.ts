@@ -1,0 +1,380 @@
+/**
+ * One line per packet, in tcpdump -nn's words (print-ip.c, print-tcp.c,
+ * print-udp.c, print-arp.c, print-icmp.c, print-icmp6.c, print-domain.c),
+ * followed by what netlens adds: analysis flags and the state changes the
+ * frame caused. Nothing from the packet reaches the terminal unescaped.
+ */
+import { ArpOp, IpProto, TcpFlag } from '../decode/constants.js';
+import { DnsView, dnsTypeName } from '../decode/dns.js';
+import { Icmp6Type, IcmpType } from '../decode/icmp.js';
+import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
+import type { Frame } from '../source/frame.js';
+import { Analysis, AnalysisNames, EventKind, type Tracker } from '../track/tracker.js';
+import { ipv4, ipv4At, ipv6At, macAt, safeText } from './addr.js';
+import type { Palette } from './palette.js';
+import { TimeFormatter } from './time.js';
+
+const HTTP_PORTS = new Set([80, 8080, 3128, 8000, 8008]);
+const HTTP_METHODS = ['GET ', 'POST ', 'PUT ', 'HEAD ', 'DELETE ', 'OPTIONS ', 'PATCH ', 'TRACE ', 'CONNECT ', 'HTTP/'];
+
+export interface LineOptions {
+  time: TimeFormatter;
+  palette: Palette;
+  /** Add netlens's analysis and state events after tcpdump's text. */
+  annotate: boolean;
+}
+
+const dns = new DnsView();
+const question = { name: '', type: 0, cls: 0 };
+
+export function tcpFlagLetters(flags: number): string {
+  // tcpdump's tcp_flag_values order: F S R P . U E W (print-tcp.c)
+  if ((flags & 0xff) === 0) return 'none';
+  let s = '';
+  if (flags & TcpFlag.FIN) s += 'F';
+  if (flags & TcpFlag.SYN) s += 'S';
+  if (flags & TcpFlag.RST) s += 'R';
+  if (flags & TcpFlag.PSH) s += 'P';
+  if (flags & TcpFlag.ACK) s += '.';
+  if (flags & TcpFlag.URG) s += 'U';
+  if (flags & TcpFlag.ECE) s += 'E';
+  if (flags & TcpFlag.CWR) s += 'W';
+  return s;
+}
+
+export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions): string {
+  const p = opts.palette;
+  let s = opts.time.format(f.tsSec, f.tsNsec);
+  if (s !== '') s += ' ';
+  s += body(f, d, t, p);
+  if (d.error !== null && !isShownAsTcpdump(d)) s += ' ' + p.error(`[${d.error}]`);
+  if (opts.annotate) s += annotations(t, p);
+  return s;
+}
+
+function isShownAsTcpdump(d: PacketDecoder): boolean {
+  return d.error === 'ip fragment';
+}
+
+function linkPrefix(d: PacketDecoder): string {
+  return d.linkKind === LinkKind.none ? '' : '';
+}
+
+function body(f: Frame, d: PacketDecoder, t: Tracker, p: Palette): string {
+  void linkPrefix;
+  if (d.hasArp) return arpLine(f, d, p);
+  if (d.ipVersion === 4) return ip4Line(f, d, t, p);
+  if (d.ipVersion === 6) return ip6Line(f, d, t, p);
+  if (d.netType === 0x0806) return `ARP, truncated, length ${f.len}`;
+  if (d.error === 'unsupported link type') return `unsupported link type ${f.linkType}, length ${f.len}`;
+  if (d.netType >= 0) return `ethertype 0x${d.netType.toString(16).padStart(4, '0')}, length ${f.len}`;
+  if (d.linkKind === LinkKind.ethernet && d.eth.innerType <= 1500 && d.error !== 'truncated ethernet header') {
+    return `${macAt(d.eth.buf, d.eth.srcOff)} > ${macAt(d.eth.buf, d.eth.dstOff)}, 802.3, length ${d.eth.innerType}`;
+  }
+  return `length ${f.len}`;
+}
+
+function netLength(f: Frame, d: PacketDecoder): number {
+  return f.len - (d.netOff - f.offset);
+}
+
+function arpLine(f: Frame, d: PacketDecoder, p: Palette): string {
+  const a = d.arp;
+  const len = netLength(f, d);
+  if (!a.ethIpv4) return `ARP, ${a.op === ArpOp.Request ? 'Request' : a.op === ArpOp.Reply ? 'Reply' : `op ${a.op}`}, length ${len}`;
+  const b = a.buf;
+  if (a.op === ArpOp.Request) {
+    let s = `ARP, Request who-has ${p.addr(ipv4At(b, a.targetIpOff))}`;
+    let zero = true;
+    for (let i = 0; i < 6; i++) if (b[a.targetMacOff + i] !== 0) zero = false;
+    if (!zero) s += ` (${macAt(b, a.targetMacOff)})`;
+    return s + ` tell ${p.addr(ipv4At(b, a.senderIpOff))}, length ${len}`;
+  }
+  if (a.op === ArpOp.Reply) {
+    return `ARP, Reply ${p.addr(ipv4At(b, a.senderIpOff))} is-at ${macAt(b, a.senderMacOff)}, length ${len}`;
+  }
+  return `ARP, op ${a.op}, length ${len}`;
+}
+
+function ip4Line(f: Frame, d: PacketDecoder, t: Tracker, p: Palette): string {
+  const ip = d.ip4;
+  const src = ipv4(ip.src), dst = ipv4(ip.dst);
+  if (d.error !== null && d.l4 < 0) {
+    if (d.error === 'bad ip total length') return `IP ${src} > ${dst}: [bad ip length ${ip.totalLength} < ${ip.headerLength}]`;
+    return `IP ${p.error(`[${d.error}]`)}`;
+  }
+  if (d.laterFragment) {
+    return `IP ${src} > ${dst}: ip-proto-${ip.proto}`;
+  }
+  return transportLine('IP', src, dst, f, d, t, p, ip.payloadLength);
+}
+
+function ip6Line(f: Frame, d: PacketDecoder, t: Tracker, p: Palette): string {
+  const ip = d.ip6;
+  if (d.error === 'truncated ipv6 header' || d.error === 'bad ipv6 version') return `IP6 ${p.error(`[${d.error}]`)}`;
+  const src = ipv6At(ip.buf, ip.srcOff), dst = ipv6At(ip.buf, ip.dstOff);
+  if (d.laterFragment) return `IP6 ${src} > ${dst}: frag (${ip.fragOffset * 8}|${ip.payloadEnd - ip.upperOff})`;
+  return transportLine('IP6', src, dst, f, d, t, p, ip.upperLength);
+}
+
+function transportLine(v: string, src: string, dst: string, f: Frame, d: PacketDecoder, t: Tracker, p: Palette, l4len: number): string {
+  switch (d.l4) {
+    case IpProto.TCP: {
+      const tcp = d.tcp;
+      const head = `${v} ${p.addr(src)}.${tcp.sport} > ${p.addr(dst)}.${tcp.dport}: `;
+      if (tcp.error === 'truncated tcp header') return head + '[|tcp]';
+      if (tcp.error === 'bad tcp header length') return head + `tcp ${l4len} [bad hdr length ${tcp.headerLength} - too short, < 20]`;
+      return head + tcpText(d, t, p);
+    }
+    case IpProto.UDP: {
+      const udp = d.udp;
+      const head = `${v} ${p.addr(src)}.${udp.sport} > ${p.addr(dst)}.${udp.dport}: `;
+      if (udp.error === 'truncated udp header') return head + '[|udp]';
+      if (udp.error === 'bad udp length') return head + `UDP, bad length ${udp.length} > ${l4len}`;
+      if ((udp.sport === 53 || udp.dport === 53) && dns.reset(udp.buf, udp.payloadOff, udp.payloadEnd)) {
+        return head + dnsText(udp.payloadLength);
+      }
+      return head + `UDP, length ${udp.payloadLength}`;
+    }
+    case IpProto.ICMP:
+      return `${v} ${p.addr(src)} > ${p.addr(dst)}: ` + icmpText(d, l4len);
+    case IpProto.ICMPv6:
+      return `${v} ${p.addr(src)} > ${p.addr(dst)}: ` + icmp6Text(d, l4len);
+    default: {
+      const proto = v === 'IP' ? d.ip4.proto : d.ip6.proto;
+      return `${v} ${p.addr(src)} > ${p.addr(dst)}: ip-proto-${proto} ${l4len}`;
+    }
+  }
+}
+
+function tcpText(d: PacketDecoder, t: Tracker, p: Palette): string {
+  const tcp = d.tcp;
+  const flags = tcp.flags;
+  let s = `Flags [${p.flags(tcpFlagLetters(flags))}]`;
+  const len = tcp.payloadLength;
+  const seq = t.conn !== null ? t.relSeq : tcp.seq;
+  const ack = t.conn !== null ? t.relAck : tcp.ack;
+  if (len > 0 || (flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) !== 0) {
+    s += len > 0 ? `, seq ${seq}:${(seq + len) >>> 0}` : `, seq ${seq}`;
+  }
+  if (flags & TcpFlag.ACK) s += `, ack ${ack}`;
+  s += `, win ${tcp.window}`;
+  if (flags & TcpFlag.URG) s += `, urg ${tcp.urgentPointer}`;
+  if (tcp.headerLength > 20) s += `, options [${tcpOptions(d, t)}]`;
+  s += `, length ${len}`;
+  if (len > 0 && (HTTP_PORTS.has(tcp.sport) || HTTP_PORTS.has(tcp.dport))) s += httpText(tcp.buf, tcp.payloadOff, tcp.payloadEnd);
+  return s;
+}
+
+function tcpOptions(d: PacketDecoder, t: Tracker): string {
+  const tcp = d.tcp;
+  const b = tcp.buf;
+  let p = tcp.optionsOff;
+  const end = Math.min(tcp.off + tcp.headerLength, tcp.payloadEnd > tcp.off ? tcp.off + tcp.headerLength : tcp.off);
+  const capEnd = Math.min(end, b.length);
+  const parts: string[] = [];
+  // SACK blocks are shown relative to the conversation's base, as tcpdump does.
+  const sackBase = t.conn !== null && !t.seqAbsolute ? t.conn.tdBase[t.side ^ 1] : 0;
+  while (p < capEnd) {
+    const kind = b[p]!;
+    if (kind === 0) { parts.push('eol'); p++; continue; }
+    if (kind === 1) { parts.push('nop'); p++; continue; }
+    if (p + 1 >= capEnd) { parts.push(`opt-${kind}`); break; }
+    const len = b[p + 1]!;
+    if (len < 2 || p + len > capEnd) { parts.push(`opt-${kind}:len ${len}`); break; }
+    switch (kind) {
+      case 2: parts.push(len === 4 ? `mss ${b.readUInt16BE(p + 2)}` : `mss [bad opt]`); break;
+      case 3: parts.push(len === 3 ? `wscale ${b[p + 2]}` : `wscale [bad opt]`); break;
+      case 4: parts.push('sackOK'); break;
+      case 5: {
+        const n = (len - 2) / 8;
+        if (!Number.isInteger(n)) { parts.push('sack invalid'); break; }
+        let sack = `sack ${n} `;
+        for (let q = p + 2; q + 8 <= p + len; q += 8) {
+          sack += `{${(b.readUInt32BE(q) - sackBase) >>> 0}:${(b.readUInt32BE(q + 4) - sackBase) >>> 0}}`;
+        }
+        parts.push(sack);
+        break;
+      }
+      case 8: parts.push(len === 10 ? `TS val ${b.readUInt32BE(p + 2)} ecr ${b.readUInt32BE(p + 6)}` : 'TS [bad opt]'); break;
+      case 19: parts.push('md5'); break;
+      case 29: parts.push('tcp-ao'); break;
+      case 30: parts.push('mptcp'); break;
+      case 34: parts.push('tfo'); break;
+      default: {
+        let hex = '';
+        for (let q = p + 2; q < p + len; q++) hex += b[q]!.toString(16).padStart(2, '0');
+        parts.push(`unknown-${kind}${hex ? ' 0x' + hex : ''}`);
+      }
+    }
+    p += len;
+  }
+  return parts.join(',');
+}
+
+function httpText(b: Buffer, from: number, to: number): string {
+  for (const m of HTTP_METHODS) {
+    if (to - from >= m.length && b.toString('latin1', from, from + m.length) === m) {
+      let e = from;
+      while (e < to && b[e] !== 0x0d && b[e] !== 0x0a && e - from < 300) e++;
+      return `: HTTP: ${safeText(b.toString('latin1', from, e))}`;
+    }
+  }
+  return ': HTTP';
+}
+
+function icmpText(d: PacketDecoder, len: number): string {
+  const i = d.icmp;
+  if (i.error !== null) return `ICMP type ${i.type}, [|icmp]`;
+  switch (i.type) {
+    case IcmpType.EchoRequest:
+    case IcmpType.EchoReply:
+      if (!i.hasEcho) return `ICMP echo ${i.type === 8 ? 'request' : 'reply'}, length ${len}`;
+      return `ICMP echo ${i.type === 8 ? 'request' : 'reply'}, id ${i.echoId}, seq ${i.echoSeq}, length ${len}`;
+    case IcmpType.Unreachable: {
+      const inner = d.innerVersion === 4 ? ipv4(d.innerIp4.dst) : '';
+      if (i.code === 3 && d.innerSport >= 0) {
+        const proto = d.innerProto === IpProto.TCP ? 'tcp' : 'udp';
+        return `ICMP ${inner} ${proto} port ${d.innerDport} unreachable, length ${len}`;
+      }
+      if (i.code === 2 && inner) return `ICMP ${inner} protocol ${d.innerProto} unreachable, length ${len}`;
+      if (i.code === 1 && inner) return `ICMP host ${inner} unreachable, length ${len}`;
+      if (i.code === 0 && inner) return `ICMP net ${inner} unreachable, length ${len}`;
+      return `ICMP ${inner} unreachable - code ${i.code}, length ${len}`;
+    }
+    case IcmpType.TimeExceeded:
+      return `ICMP time exceeded in-transit${i.code === 1 ? ' reassembly' : ''}, length ${len}`;
+    case IcmpType.Redirect:
+      return `ICMP redirect, length ${len}`;
+    case IcmpType.ParamProblem:
+      return `ICMP parameter problem, length ${len}`;
+    case 13: return `ICMP time stamp query, length ${len}`;
+    case 14: return `ICMP time stamp reply, length ${len}`;
+    default:
+      return `ICMP type-#${i.type}, length ${len}`;
+  }
+}
+
+function icmp6Text(d: PacketDecoder, len: number): string {
+  const i = d.icmp;
+  if (i.error !== null) return `ICMP6, [|icmp6]`;
+  switch (i.type) {
+    case Icmp6Type.EchoRequest:
+    case Icmp6Type.EchoReply:
+      return `ICMP6, echo ${i.type === 128 ? 'request' : 'reply'}, id ${i.hasEcho ? i.echoId : 0}, seq ${i.hasEcho ? i.echoSeq : 0}, length ${len}`;
+    case Icmp6Type.NeighborSolicit:
+      return i.ndTargetOff >= 0 ? `ICMP6, neighbor solicitation, who has ${ipv6At(i.buf, i.ndTargetOff)}, length ${len}` : `ICMP6, neighbor solicitation, length ${len}`;
+    case Icmp6Type.NeighborAdvert:
+      return i.ndTargetOff >= 0 ? `ICMP6, neighbor advertisement, tgt is ${ipv6At(i.buf, i.ndTargetOff)}, length ${len}` : `ICMP6, neighbor advertisement, length ${len}`;
+    case Icmp6Type.RouterSolicit: return `ICMP6, router solicitation, length ${len}`;
+    case Icmp6Type.RouterAdvert: return `ICMP6, router advertisement, length ${len}`;
+    case Icmp6Type.Redirect: return `ICMP6, redirect, length ${len}`;
+    case Icmp6Type.Unreachable: return `ICMP6, destination unreachable, length ${len}`;
+    case Icmp6Type.PacketTooBig: return `ICMP6, packet too big, length ${len}`;
+    case Icmp6Type.TimeExceeded: return `ICMP6, time exceeded in-transit, length ${len}`;
+    case Icmp6Type.ParamProblem: return `ICMP6, parameter problem, length ${len}`;
+    case 130: return `ICMP6, multicast listener query, length ${len}`;
+    case 131: return `ICMP6, multicast listener report, length ${len}`;
+    case 132: return `ICMP6, multicast listener done, length ${len}`;
+    case 143: return `ICMP6, multicast listener report v2, length ${len}`;
+    default: return `ICMP6, type-#${i.type}, length ${len}`;
+  }
+}
+
+const RCODES = ['', ' FormErr', ' ServFail', ' NXDomain', ' NotImp', ' Refused', ' YXDomain', ' YXRRSet', ' NXRRSet', ' NotAuth', ' NotZone'];
+const OPS = ['', ' inv_q', ' stat', ' op3', ' notify', ' update', ' op6', ' op7', ' op8', ' updateA', ' updateD', ' updateDA', ' updateM', ' updateMA', ' zoneInit', ' zoneRef'];
+
+/** print-domain.c's non-verbose summary. */
+function dnsText(length: number): string {
+  let s: string;
+  if (dns.isResponse) {
+    s = `${dns.id}${OPS[dns.opcode]}${RCODES[dns.rcode] ?? ` Resp${dns.rcode}`}${dns.aa ? '*' : ''}${dns.ra ? '' : '-'}${dns.tc ? '|' : ''}${dns.ad ? '$' : ''}`;
+    if (dns.qdcount !== 1) s += ` [${dns.qdcount}q]`;
+    const p = dns.questions(null);
+    s += ` ${dns.ancount}/${dns.nscount}/${dns.arcount}`;
+    if (p < 0) return s + ' [|domain]';
+    const ans = answers(p, dns.ancount);
+    s += ans;
+  } else {
+    s = `${dns.id}${OPS[dns.opcode]}${dns.rd ? '+' : ''}${dns.cd ? '%' : ''}`;
+    if (dns.qdcount !== 1) s += ` [${dns.qdcount}q]`;
+    if (dns.ancount) s += ` [${dns.ancount}a]`;
+    if (dns.nscount) s += ` [${dns.nscount}n]`;
+    if (dns.arcount) s += ` [${dns.arcount}au]`;
+    if (dns.qdcount > 0) {
+      const p = dns.questions(question);
+      if (p < 0) return s + ' [|domain]';
+      s += ` ${dnsTypeName(question.type)}? ${safeText(question.name)}`;
+    }
+  }
+  return s + ` (${length})`;
+}
+
+function answers(p: number, count: number): string {
+  let s = '';
+  const b = dns.buf;
+  for (let i = 0; i < count; i++) {
+    const n = dns.readName(p);
+    if (n === null || n.next + 10 > dns.end) return s + ' [|domain]';
+    const type = b.readUInt16BE(n.next);
+    const rdlen = b.readUInt16BE(n.next + 8);
+    const rd = n.next + 10;
+    if (rd + rdlen > dns.end) return s + ' [|domain]';
+    s += i === 0 ? ' ' : ', ';
+    s += dnsTypeName(type);
+    if (type === 1 && rdlen === 4) s += ' ' + ipv4At(b, rd);
+    else if (type === 28 && rdlen === 16) s += ' ' + ipv6At(b, rd);
+    else if (type === 5 || type === 2 || type === 12) {
+      const t = dns.readName(rd);
+      s += t === null ? ' [|domain]' : ' ' + safeText(t.name);
+    } else if (type === 15 && rdlen >= 3) {
+      const t = dns.readName(rd + 2);
+      s += t === null ? ' [|domain]' : ` ${safeText(t.name)} ${b.readUInt16BE(rd)}`;
+    }
+    p = rd + rdlen;
+  }
+  return s;
+}
+
+/** netlens's additions: analysis flags and state events. */
+function annotations(t: Tracker, p: Palette): string {
+  let s = '';
+  if (t.analysis !== 0) {
+    let names = '';
+    for (let i = 0; i < AnalysisNames.length; i++) {
+      if (t.analysis & (1 << i)) {
+        if (i === 0 && (t.analysis & (Analysis.FAST_RETRANSMISSION | Analysis.SPURIOUS_RETRANSMISSION))) continue;
+        names += (names ? ' ' : '') + AnalysisNames[i];
+      }
+    }
+    s += ' ' + p.analysis(`[${names}]`);
+  }
+  if (t.eventCount > 0 && t.conn !== null) {
+    const c = t.conn;
+    let ev = '';
+    for (let i = 0; i < t.eventCount; i++) {
+      const side = t.eventSide[i] === c.clientSide ? 'client' : 'server';
+      let e: string;
+      switch (t.eventKind[i]) {
+        case EventKind.STATE: e = `${side} ${t.eventFrom[i] ?? '·'} → ${t.eventTo[i]}`; break;
+        case EventKind.HANDSHAKE_COMPLETE: e = t.eventValue[i]! >= 0 ? `handshake complete, rtt ${formatDuration(t.eventValue[i]!)}` : 'handshake complete'; break;
+        case EventKind.SIMULTANEOUS_OPEN: e = 'simultaneous open'; break;
+        case EventKind.REFUSED: e = 'connection refused'; break;
+        case EventKind.RESET: e = `reset by ${side}`; break;
+        case EventKind.SIMULTANEOUS_CLOSE: e = 'simultaneous close'; break;
+        case EventKind.HALF_CLOSE: e = `half-close: ${side} sends after the peer's FIN`; break;
+        default: e = '';
+      }
+      ev += (ev ? '; ' : '') + e;
+    }
+    s += ' ' + p.event(`(${ev})`);
+  }
+  return s;
+}
+
+/** A duration in seconds as a short human figure: 47µs, 1.25ms, 2.300s. */
+export function formatDuration(sec: number): string {
+  if (sec < 0.001) return `${Math.round(sec * 1e6)}µs`;
+  if (sec < 1) return `${(sec * 1e3).toFixed(2)}ms`;
+  return `${sec.toFixed(3)}s`;
+}

@@ -1,0 +1,77 @@
+/** Time-stamp prefixes like tcpdump's -t, -tt, -ttt, -tttt, -ttttt (util-print.c ts_print). */
+export type TimeMode = 'default' | 't' | 'tt' | 'ttt' | 'tttt' | 'ttttt';
+
+export class TimeFormatter {
+  private prevSec = -1;
+  private prevNsec = 0;
+  private firstSec = -1;
+  private firstNsec = 0;
+  private cachedSec = -1;
+  private cachedText = '';
+  private readonly digits: number;
+
+  constructor(readonly mode: TimeMode, readonly nano: boolean, readonly utc = false) {
+    this.digits = nano ? 9 : 6;
+  }
+
+  format(sec: number, nsec: number): string {
+    switch (this.mode) {
+      case 't': return '';
+      case 'tt': return `${sec}.${this.frac(nsec)}`;
+      case 'ttt': {
+        const out = this.prevSec < 0 ? this.delta(0, 0) : this.delta(sec - this.prevSec, nsec - this.prevNsec);
+        this.prevSec = sec; this.prevNsec = nsec;
+        return out;
+      }
+      case 'ttttt': {
+        if (this.firstSec < 0) { this.firstSec = sec; this.firstNsec = nsec; }
+        return this.delta(sec - this.firstSec, nsec - this.firstNsec);
+      }
+      case 'tttt': return `${this.date(sec, true)}.${this.frac(nsec)}`;
+      default: return `${this.date(sec, false)}.${this.frac(nsec)}`;
+    }
+  }
+
+  private frac(nsec: number): string {
+    const v = this.nano ? nsec : Math.floor(nsec / 1000);
+    return String(v).padStart(this.digits, '0');
+  }
+
+  private delta(sec: number, nsec: number): string {
+    if (nsec < 0) { sec -= 1; nsec += 1e9; }
+    const neg = sec < 0;
+    if (neg) { sec = -sec - 1; nsec = 1e9 - nsec; if (nsec === 1e9) { nsec = 0; sec++; } }
+    const h = Math.floor(sec / 3600), m = Math.floor(sec / 60) % 60, s = sec % 60;
+    return ` ${neg ? '-' : ''}${pad2(h)}:${pad2(m)}:${pad2(s)}.${this.frac(nsec)}`;
+  }
+
+  private date(sec: number, withDay: boolean): string {
+    if (sec !== this.cachedSec) {
+      const d = new Date(sec * 1000);
+      const hms = this.utc
+        ? `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`
+        : `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+      const day = this.utc
+        ? `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`
+        : `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
+      this.cachedSec = sec;
+      this.cachedText = `${day} ${hms}`;
+    }
+    return withDay ? this.cachedText : this.cachedText.slice(11);
+  }
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** The contract's time stamp: epoch seconds with exactly 9 decimals, as a string. */
+export function tsString(sec: number, nsec: number): string {
+  if (nsec >= 1e9 || nsec < 0) {
+    // Out-of-range sub-second fields (a damaged file): carry into seconds.
+    sec += Math.floor(nsec / 1e9);
+    nsec = ((nsec % 1e9) + 1e9) % 1e9;
+  }
+  const n = String(nsec);
+  return `${sec}.${'000000000'.slice(n.length)}${n}`;
+}
