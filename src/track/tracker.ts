@@ -189,12 +189,17 @@ export class Tracker {
 
     if (first) this.firstSegment(c, s, syn, hasAck, t.sport, t.dport);
 
-    // tcpdump's relative sequence numbers (print-tcp.c): a new base on the first packet and on every SYN.
-    if (!c.tdSet || syn) {
+    // tcpdump's relative sequence numbers (print-tcp.c): only segments with ACK use the table; the
+    // first such segment of a conversation, and every SYN-ACK, set a new base and print absolute.
+    if (!hasAck) {
+      this.seqAbsolute = true;
+    } else if (!c.tdSet || syn) {
       c.tdSet = true;
       c.tdBase[s] = seq;
       c.tdBase[s ^ 1] = (ack - 1) >>> 0;
       this.seqAbsolute = true;
+    }
+    if (this.seqAbsolute) {
       this.relSeq = seq;
       this.relAck = ack;
     } else {

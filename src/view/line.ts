@@ -163,6 +163,11 @@ function tcpText(d: PacketDecoder, t: Tracker, p: Palette): string {
   if (tcp.headerLength > 20) s += `, options [${tcpOptions(d, t)}]`;
   s += `, length ${len}`;
   if (len > 0 && (HTTP_PORTS.has(tcp.sport) || HTTP_PORTS.has(tcp.dport))) s += httpText(tcp.buf, tcp.payloadOff, tcp.payloadEnd);
+  else if (len > 2 && (tcp.sport === 53 || tcp.dport === 53) && tcp.payloadEnd - tcp.payloadOff >= 14) {
+    // DNS over TCP (RFC 1035 §4.2.2): a two-byte length, then the message.
+    const msgLen = tcp.buf.readUInt16BE(tcp.payloadOff);
+    if (dns.reset(tcp.buf, tcp.payloadOff + 2, Math.min(tcp.payloadEnd, tcp.payloadOff + 2 + msgLen))) s += ' ' + dnsText(msgLen);
+  }
   return s;
 }
 
@@ -177,7 +182,7 @@ function tcpOptions(d: PacketDecoder, t: Tracker): string {
   const sackBase = t.conn !== null && !t.seqAbsolute ? t.conn.tdBase[t.side ^ 1] : 0;
   while (p < capEnd) {
     const kind = b[p]!;
-    if (kind === 0) { parts.push('eol'); p++; continue; }
+    if (kind === 0) { parts.push('eol'); break; } // the rest is padding
     if (kind === 1) { parts.push('nop'); p++; continue; }
     if (p + 1 >= capEnd) { parts.push(`opt-${kind}`); break; }
     const len = b[p + 1]!;

@@ -1,0 +1,278 @@
+/**
+ * Classic BPF in TypeScript: runs the programs libpcap's pcap_compile() emits
+ * (compiled once through the native binding) over frames read from files, so
+ * offline filtering needs no native call per packet.
+ *
+ * Semantics follow libpcap's bpf_filter() / the kernel: unsigned 32-bit
+ * arithmetic, a load outside [0, caplen) rejects the packet (returns 0),
+ * division or modulo by zero rejects, shifts by >= 32 give 0, and the
+ * program's return value decides (non-zero = match).
+ */
+import { SourceError } from './frame.js';
+import { nativeBinding } from './live.js';
+
+// Instruction classes and fields (include/pcap/bpf.h).
+const BPF_LD = 0x00, BPF_LDX = 0x01, BPF_ST = 0x02, BPF_STX = 0x03;
+const BPF_ALU = 0x04, BPF_JMP = 0x05, BPF_RET = 0x06, BPF_MISC = 0x07;
+const BPF_W = 0x00, BPF_H = 0x08, BPF_B = 0x10;
+const BPF_IMM = 0x00, BPF_ABS = 0x20, BPF_IND = 0x40, BPF_MEM = 0x60, BPF_LEN = 0x80, BPF_MSH = 0xa0;
+const BPF_ADD = 0x00, BPF_SUB = 0x10, BPF_MUL = 0x20, BPF_DIV = 0x30, BPF_OR = 0x40, BPF_AND = 0x50;
+const BPF_LSH = 0x60, BPF_RSH = 0x70, BPF_NEG = 0x80, BPF_MOD = 0x90, BPF_XOR = 0xa0;
+const BPF_JA = 0x00, BPF_JEQ = 0x10, BPF_JGT = 0x20, BPF_JGE = 0x30, BPF_JSET = 0x40;
+const BPF_K = 0x00, BPF_X = 0x08, BPF_A = 0x10;
+const BPF_TAX = 0x00, BPF_TXA = 0x80;
+const BPF_MEMWORDS = 16;
+
+const cls = (c: number) => c & 0x07;
+const size = (c: number) => c & 0x18;
+const mode = (c: number) => c & 0xe0;
+const op = (c: number) => c & 0xf0;
+const src = (c: number) => c & 0x08;
+
+export class BpfProgram {
+  readonly length: number;
+  private readonly code: Uint16Array;
+  private readonly jt: Uint8Array;
+  private readonly jf: Uint8Array;
+  private readonly k: Uint32Array;
+  private readonly mem = new Uint32Array(BPF_MEMWORDS);
+
+  /** insns: 4 u32 per instruction (code, jt, jf, k), as compileFilter() returns them. */
+  constructor(insns: Uint32Array) {
+    if (insns.length === 0 || insns.length % 4 !== 0) throw new SourceError('invalid BPF program: empty or not 4 words per instruction');
+    const n = insns.length / 4;
+    this.length = n;
+    this.code = new Uint16Array(n);
+    this.jt = new Uint8Array(n);
+    this.jf = new Uint8Array(n);
+    this.k = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      this.code[i] = insns[i * 4];
+      this.jt[i] = insns[i * 4 + 1];
+      this.jf[i] = insns[i * 4 + 2];
+      this.k[i] = insns[i * 4 + 3];
+    }
+    this.validate();
+  }
+
+  /** Like libpcap's bpf_validate(): every jump lands inside the program, known opcodes, the program ends in RET. */
+  private validate(): void {
+    const n = this.length;
+    for (let pc = 0; pc < n; pc++) {
+      const c = this.code[pc];
+      const k = this.k[pc];
+      const bad = (why: string): never => {
+        throw new SourceError(`invalid BPF program: instruction ${pc} (code 0x${c.toString(16)}): ${why}`);
+      };
+      switch (cls(c)) {
+        case BPF_LD:
+        case BPF_LDX: {
+          const m = mode(c);
+          if (m === BPF_MEM && k >= BPF_MEMWORDS) bad('scratch memory index out of range');
+          if (cls(c) === BPF_LD && !(m === BPF_IMM || m === BPF_ABS || m === BPF_IND || m === BPF_MEM || m === BPF_LEN)) bad('bad load mode');
+          if (cls(c) === BPF_LDX && !(m === BPF_IMM || m === BPF_MEM || m === BPF_LEN || m === BPF_MSH)) bad('bad load mode');
+          if (cls(c) === BPF_LD && (m === BPF_ABS || m === BPF_IND) && size(c) === 0x18) bad('bad load size');
+          break;
+        }
+        case BPF_ST:
+        case BPF_STX:
+          if (k >= BPF_MEMWORDS) bad('scratch memory index out of range');
+          break;
+        case BPF_ALU: {
+          const o = op(c);
+          if (o > BPF_XOR) bad('bad ALU op');
+          if ((o === BPF_DIV || o === BPF_MOD) && src(c) === BPF_K && k === 0) bad('division by constant 0');
+          break;
+        }
+        case BPF_JMP: {
+          const o = op(c);
+          if (o === BPF_JA) {
+            if (pc + 1 + k >= n) bad('jump out of range');
+          } else if (o === BPF_JEQ || o === BPF_JGT || o === BPF_JGE || o === BPF_JSET) {
+            if (pc + 1 + this.jt[pc] >= n || pc + 1 + this.jf[pc] >= n) bad('jump out of range');
+          } else bad('bad jump op');
+          break;
+        }
+        case BPF_RET:
+        case BPF_MISC:
+          break;
+      }
+    }
+    if (cls(this.code[n - 1]) !== BPF_RET) throw new SourceError('invalid BPF program: does not end with a return');
+  }
+
+  /** Runs the program over buf[offset, offset + caplen); true when it returns non-zero. */
+  matches(buf: Buffer, offset: number, caplen: number, wirelen: number): boolean {
+    return this.run(buf, offset, caplen, wirelen) !== 0;
+  }
+
+  /** The program's return value (snapshot length to keep; 0 = reject). */
+  run(buf: Buffer, offset: number, caplen: number, wirelen: number): number {
+    const code = this.code, jt = this.jt, jf = this.jf, kk = this.k, mem = this.mem;
+    let A = 0, X = 0, pc = 0;
+    const n = this.length;
+    for (;;) {
+      if (pc >= n) return 0;
+      const c = code[pc];
+      const k = kk[pc];
+      switch (c) {
+        // ---- loads into A
+        case BPF_LD | BPF_W | BPF_ABS:
+          if (k > caplen - 4 || caplen < 4) return 0;
+          A = buf.readUInt32BE(offset + k);
+          break;
+        case BPF_LD | BPF_H | BPF_ABS:
+          if (k > caplen - 2 || caplen < 2) return 0;
+          A = (buf[offset + k] << 8) | buf[offset + k + 1];
+          break;
+        case BPF_LD | BPF_B | BPF_ABS:
+          if (k >= caplen) return 0;
+          A = buf[offset + k];
+          break;
+        case BPF_LD | BPF_W | BPF_IND: {
+          const i = X + k;
+          if (i > 0xffffffff || caplen < 4 || i > caplen - 4) return 0;
+          A = buf.readUInt32BE(offset + i);
+          break;
+        }
+        case BPF_LD | BPF_H | BPF_IND: {
+          const i = X + k;
+          if (i > 0xffffffff || caplen < 2 || i > caplen - 2) return 0;
+          A = (buf[offset + i] << 8) | buf[offset + i + 1];
+          break;
+        }
+        case BPF_LD | BPF_B | BPF_IND: {
+          const i = X + k;
+          if (i >= caplen) return 0;
+          A = buf[offset + i];
+          break;
+        }
+        case BPF_LD | BPF_W | BPF_LEN:
+          A = wirelen >>> 0;
+          break;
+        case BPF_LD | BPF_IMM:
+          A = k;
+          break;
+        case BPF_LD | BPF_MEM:
+          A = mem[k];
+          break;
+        // ---- loads into X
+        case BPF_LDX | BPF_W | BPF_LEN:
+          X = wirelen >>> 0;
+          break;
+        case BPF_LDX | BPF_IMM:
+          X = k;
+          break;
+        case BPF_LDX | BPF_MEM:
+          X = mem[k];
+          break;
+        case BPF_LDX | BPF_B | BPF_MSH:
+          if (k >= caplen) return 0;
+          X = (buf[offset + k] & 0x0f) << 2;
+          break;
+        // ---- stores
+        case BPF_ST:
+          mem[k] = A;
+          break;
+        case BPF_STX:
+          mem[k] = X;
+          break;
+        // ---- jumps
+        case BPF_JMP | BPF_JA:
+          pc += k;
+          break;
+        case BPF_JMP | BPF_JGT | BPF_K:
+          pc += A > k ? jt[pc] : jf[pc];
+          break;
+        case BPF_JMP | BPF_JGE | BPF_K:
+          pc += A >= k ? jt[pc] : jf[pc];
+          break;
+        case BPF_JMP | BPF_JEQ | BPF_K:
+          pc += A === k ? jt[pc] : jf[pc];
+          break;
+        case BPF_JMP | BPF_JSET | BPF_K:
+          pc += (A & k) !== 0 ? jt[pc] : jf[pc];
+          break;
+        case BPF_JMP | BPF_JGT | BPF_X:
+          pc += A > X ? jt[pc] : jf[pc];
+          break;
+        case BPF_JMP | BPF_JGE | BPF_X:
+          pc += A >= X ? jt[pc] : jf[pc];
+          break;
+        case BPF_JMP | BPF_JEQ | BPF_X:
+          pc += A === X ? jt[pc] : jf[pc];
+          break;
+        case BPF_JMP | BPF_JSET | BPF_X:
+          pc += (A & X) !== 0 ? jt[pc] : jf[pc];
+          break;
+        // ---- ALU, X operand
+        case BPF_ALU | BPF_ADD | BPF_X: A = (A + X) >>> 0; break;
+        case BPF_ALU | BPF_SUB | BPF_X: A = (A - X) >>> 0; break;
+        case BPF_ALU | BPF_MUL | BPF_X: A = Math.imul(A, X) >>> 0; break;
+        case BPF_ALU | BPF_DIV | BPF_X:
+          if (X === 0) return 0;
+          A = Math.floor(A / X) >>> 0;
+          break;
+        case BPF_ALU | BPF_MOD | BPF_X:
+          if (X === 0) return 0;
+          A = (A % X) >>> 0;
+          break;
+        case BPF_ALU | BPF_AND | BPF_X: A = (A & X) >>> 0; break;
+        case BPF_ALU | BPF_OR | BPF_X: A = (A | X) >>> 0; break;
+        case BPF_ALU | BPF_XOR | BPF_X: A = (A ^ X) >>> 0; break;
+        case BPF_ALU | BPF_LSH | BPF_X: A = X < 32 ? (A << X) >>> 0 : 0; break;
+        case BPF_ALU | BPF_RSH | BPF_X: A = X < 32 ? A >>> X : 0; break;
+        // ---- ALU, constant operand
+        case BPF_ALU | BPF_ADD | BPF_K: A = (A + k) >>> 0; break;
+        case BPF_ALU | BPF_SUB | BPF_K: A = (A - k) >>> 0; break;
+        case BPF_ALU | BPF_MUL | BPF_K: A = Math.imul(A, k) >>> 0; break;
+        case BPF_ALU | BPF_DIV | BPF_K:
+          if (k === 0) return 0;
+          A = Math.floor(A / k) >>> 0;
+          break;
+        case BPF_ALU | BPF_MOD | BPF_K:
+          if (k === 0) return 0;
+          A = (A % k) >>> 0;
+          break;
+        case BPF_ALU | BPF_AND | BPF_K: A = (A & k) >>> 0; break;
+        case BPF_ALU | BPF_OR | BPF_K: A = (A | k) >>> 0; break;
+        case BPF_ALU | BPF_XOR | BPF_K: A = (A ^ k) >>> 0; break;
+        case BPF_ALU | BPF_LSH | BPF_K: A = k < 32 ? (A << k) >>> 0 : 0; break;
+        case BPF_ALU | BPF_RSH | BPF_K: A = k < 32 ? A >>> k : 0; break;
+        case BPF_ALU | BPF_NEG: A = (-A) >>> 0; break;
+        // ---- returns and misc
+        case BPF_RET | BPF_K:
+          return k;
+        case BPF_RET | BPF_A:
+          return A;
+        case BPF_MISC | BPF_TAX:
+          X = A;
+          break;
+        case BPF_MISC | BPF_TXA:
+          A = X;
+          break;
+        default:
+          // Unknown opcode (e.g. a Linux-only ancillary load): reject, as bpf_filter() does.
+          return 0;
+      }
+      pc++;
+    }
+  }
+}
+
+/** The raw instruction words libpcap compiles for this filter (4 u32 per instruction). */
+export function compileBpfInsns(linkType: number, snaplen: number, expr: string): Uint32Array {
+  const nb = nativeBinding();
+  if (!nb) throw new SourceError('BPF filters need libpcap: apt-get install libpcap-dev && npm run build');
+  try {
+    return nb.compileFilter(linkType, snaplen, expr);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new SourceError(`bad filter "${expr}": ${msg.split('\n')[0]}`);
+  }
+}
+
+/** Compiles a pcap filter expression with libpcap (once) into a JS-run program. */
+export function compileBpf(linkType: number, snaplen: number, expr: string): BpfProgram {
+  return new BpfProgram(compileBpfInsns(linkType, snaplen, expr));
+}
