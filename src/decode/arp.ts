@@ -9,6 +9,10 @@ export class ArpView {
   op = 0;
   /** True for hardware length 6 and protocol IPv4 length 4, with all addresses present. */
   ethIpv4 = false;
+  /** Protocol addresses are IPv4 (whatever the hardware length). */
+  ipv4 = false;
+  /** Every address the lengths announce is in the capture. */
+  complete = false;
 
   /** Returns false when the fixed 8-byte header or the announced addresses do not fit. */
   reset(buf: Buffer, off: number, end: number): boolean {
@@ -21,8 +25,9 @@ export class ArpView {
     this.hlen = buf[off + 4]!;
     this.plen = buf[off + 5]!;
     this.op = buf.readUInt16BE(off + 6);
-    if (end - off < 8 + 2 * (this.hlen + this.plen)) return false;
-    this.ethIpv4 = this.hlen === 6 && this.plen === 4 && this.ptype === 0x0800;
+    this.ipv4 = this.plen === 4 && this.ptype === 0x0800;
+    this.complete = end - off >= 8 + 2 * (this.hlen + this.plen);
+    this.ethIpv4 = this.complete && this.hlen === 6 && this.ipv4;
     return true;
   }
 

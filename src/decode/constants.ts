@@ -4,10 +4,13 @@
 export const EtherType = {
   IPv4: 0x0800,
   ARP: 0x0806,
+  RARP: 0x8035, // RFC 903, ARP's format
   VLAN: 0x8100, // IEEE 802.1Q C-tag
   QinQ: 0x88a8, // IEEE 802.1ad S-tag
   QinQOld: 0x9100, // pre-standard double tagging
   IPv6: 0x86dd,
+  MPLS: 0x8847, // RFC 3032 label stack, unicast
+  MPLSMulticast: 0x8848,
 } as const;
 
 /** IP protocol numbers (https://www.iana.org/assignments/protocol-numbers). */

@@ -45,7 +45,7 @@ export class Ipv6View {
     let next = buf[off + 6]!;
     let p = off + 40;
     const limit = this.payloadEnd;
-    for (let guard = 0; guard < 16; guard++) {
+    for (;;) { // each extension header is at least 8 bytes, so the walk ends within the packet
       if (next === IpProto.HopByHop || next === IpProto.IPv6Route || next === IpProto.IPv6Opts || next === IpProto.AH) {
         if (limit - p < 2) { this.proto = next; this.upperOff = p; this.error = Ipv6Error.ext; return true; }
         const len = next === IpProto.AH ? (buf[p + 1]! + 2) * 4 : (buf[p + 1]! + 1) * 8;

@@ -36,6 +36,7 @@ export const DecodeError = {
   ether: 'unsupported ethertype',
   family: 'unsupported loopback address family',
   arpShort: 'truncated arp',
+  mplsShort: 'truncated mpls label stack',
   ipFragment: 'ip fragment',
 } as const;
 
@@ -60,9 +61,12 @@ export class PacketDecoder {
   linkKind: number = LinkKind.none;
   /** EtherType (or equivalent) of the network layer; -1 when none. */
   netType = -1;
-  /** Offset of the network-layer header. */
+  /** Buffer and offset of the network-layer header. */
+  netBuf: Buffer = Buffer.alloc(0);
   netOff = 0;
   hasArp = false;
+  /** MPLS label-stack entries before the network header. */
+  mplsLabels = 0;
   /** 4, 6, or 0 when there is no (readable) IP header. */
   ipVersion = 0;
   /** IpProto of the decoded transport view: TCP, UDP, ICMP, ICMPv6, or -1. */
@@ -84,6 +88,7 @@ export class PacketDecoder {
     this.linkKind = LinkKind.none;
     this.netType = -1;
     this.hasArp = false;
+    this.mplsLabels = 0;
     this.ipVersion = 0;
     this.l4 = -1;
     this.laterFragment = false;
@@ -121,6 +126,10 @@ export class PacketDecoder {
         if (f.linkType === LinkType.NULL && (family & 0xffff) === 0) family = buf.readUInt32LE(off);
         if (family === 2) return this.network(buf, EtherType.IPv4, off + 4, end);
         if (family === 10 || family === 24 || family === 28 || family === 30) return this.network(buf, EtherType.IPv6, off + 4, end);
+        // An unknown family (a writer with a different byte order or AF numbering): guess from the IP version, as Wireshark does.
+        const v = end > off + 4 ? buf[off + 4]! >>> 4 : 0;
+        if (v === 4) return this.network(buf, EtherType.IPv4, off + 4, end);
+        if (v === 6) return this.network(buf, EtherType.IPv6, off + 4, end);
         return this.stop(DecodeStatus.unsupported, DecodeError.family);
       }
       case LinkType.RAW:
@@ -131,11 +140,13 @@ export class PacketDecoder {
         return this.network(buf, v === 6 ? EtherType.IPv6 : EtherType.IPv4, off, end);
       }
       case LinkType.IPV4:
+      case LinkType.IPV6: {
+        // The link type names the version, but the header's own version nibble decides (as tshark does).
         this.linkKind = LinkKind.raw;
-        return this.network(buf, EtherType.IPv4, off, end);
-      case LinkType.IPV6:
-        this.linkKind = LinkKind.raw;
-        return this.network(buf, EtherType.IPv6, off, end);
+        const v = end > off ? buf[off]! >>> 4 : 0;
+        const type = v === 6 || (v !== 4 && f.linkType === LinkType.IPV6) ? EtherType.IPv6 : EtherType.IPv4;
+        return this.network(buf, type, off, end);
+      }
       default:
         return this.stop(DecodeStatus.unsupported, DecodeError.link);
     }
@@ -149,10 +160,27 @@ export class PacketDecoder {
 
   private network(buf: Buffer, type: number, p: number, end: number): DecodeStatus {
     this.netType = type;
+    this.netBuf = buf;
     this.netOff = p;
-    if (type === EtherType.ARP) {
+    if (type === EtherType.MPLS || type === EtherType.MPLSMulticast) {
+      // RFC 3032: 4-byte entries until the bottom-of-stack bit; the payload's version nibble names it.
+      let q = p;
+      this.mplsLabels = 0;
+      for (;;) {
+        if (end - q < 4) return this.stop(DecodeStatus.truncated, DecodeError.mplsShort);
+        const bottom = (buf[q + 2]! & 1) !== 0;
+        q += 4;
+        this.mplsLabels++;
+        if (bottom) break;
+      }
+      const v = end > q ? buf[q]! >>> 4 : 0;
+      if (v === 4) return this.network(buf, EtherType.IPv4, q, end);
+      if (v === 6) return this.network(buf, EtherType.IPv6, q, end);
+      return this.stop(DecodeStatus.unsupported, DecodeError.ether);
+    }
+    if (type === EtherType.ARP || type === EtherType.RARP) {
       this.hasArp = this.arp.reset(buf, p, end);
-      if (!this.hasArp) return this.stop(DecodeStatus.truncated, DecodeError.arpShort);
+      if (!this.hasArp || !this.arp.complete) return this.stop(DecodeStatus.truncated, DecodeError.arpShort);
       return DecodeStatus.ok;
     }
     if (type === EtherType.IPv4) {

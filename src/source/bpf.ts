@@ -36,6 +36,8 @@ export class BpfProgram {
   private readonly jf: Uint8Array;
   private readonly k: Uint32Array;
   private readonly mem = new Uint32Array(BPF_MEMWORDS);
+  /** The program jumps backwards (protochain): bound its run time. */
+  private backward = false;
 
   /** insns: 4 u32 per instruction (code, jt, jf, k), as compileFilter() returns them. */
   constructor(insns: Uint32Array) {
@@ -87,7 +89,11 @@ export class BpfProgram {
         case BPF_JMP: {
           const o = op(c);
           if (o === BPF_JA) {
-            if (pc + 1 + k >= n) bad('jump out of range');
+            // libpcap's protochain code jumps backwards with a wrapping k
+            // (bpf_validate and bpf_filter compute pc + k modulo 2^32).
+            const to = (pc + 1 + k) % 0x1_0000_0000;
+            if (to >= n) bad('jump out of range');
+            if (to <= pc) this.backward = true;
           } else if (o === BPF_JEQ || o === BPF_JGT || o === BPF_JGE || o === BPF_JSET) {
             if (pc + 1 + this.jt[pc] >= n || pc + 1 + this.jf[pc] >= n) bad('jump out of range');
           } else bad('bad jump op');
@@ -111,8 +117,10 @@ export class BpfProgram {
     const code = this.code, jt = this.jt, jf = this.jf, kk = this.k, mem = this.mem;
     let A = 0, X = 0, pc = 0;
     const n = this.length;
+    // Backward jumps (only libpcap's protochain emits them) could loop: cap the steps.
+    let budget = this.backward ? 1_000_000 : Infinity;
     for (;;) {
-      if (pc >= n) return 0;
+      if (pc >= n || --budget < 0) return 0;
       const c = code[pc];
       const k = kk[pc];
       switch (c) {
@@ -179,7 +187,7 @@ export class BpfProgram {
           break;
         // ---- jumps
         case BPF_JMP | BPF_JA:
-          pc += k;
+          pc = (pc + k) % 0x1_0000_0000;
           break;
         case BPF_JMP | BPF_JGT | BPF_K:
           pc += A > k ? jt[pc] : jf[pc];
@@ -260,12 +268,25 @@ export class BpfProgram {
   }
 }
 
-/** The raw instruction words libpcap compiles for this filter (4 u32 per instruction). */
-export function compileBpfInsns(linkType: number, snaplen: number, expr: string): Uint32Array {
+export interface CompileOptions {
+  /**
+   * The capture file's byte order differs from this machine's. libpcap's code
+   * generator needs it for link types whose header is in the writer's host
+   * byte order (DLT_NULL's address family); tcpdump -r gets it from the file.
+   */
+  swapped?: boolean;
+}
+
+/**
+ * The raw instruction words libpcap compiles for this filter (4 u32 per
+ * instruction), generated with savefile semantics: exactly what
+ * `tcpdump -r FILE FILTER` would run for a file of this link type.
+ */
+export function compileBpfInsns(linkType: number, snaplen: number, expr: string, opts: CompileOptions = {}): Uint32Array {
   const nb = nativeBinding();
   if (!nb) throw new SourceError('BPF filters need libpcap: apt-get install libpcap-dev && npm run build');
   try {
-    return nb.compileFilter(linkType, snaplen, expr);
+    return nb.compileFilter(linkType, snaplen, expr, opts.swapped === true);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     throw new SourceError(`bad filter "${expr}": ${msg.split('\n')[0]}`);
@@ -273,6 +294,6 @@ export function compileBpfInsns(linkType: number, snaplen: number, expr: string)
 }
 
 /** Compiles a pcap filter expression with libpcap (once) into a JS-run program. */
-export function compileBpf(linkType: number, snaplen: number, expr: string): BpfProgram {
-  return new BpfProgram(compileBpfInsns(linkType, snaplen, expr));
+export function compileBpf(linkType: number, snaplen: number, expr: string, opts: CompileOptions = {}): BpfProgram {
+  return new BpfProgram(compileBpfInsns(linkType, snaplen, expr, opts));
 }

@@ -22,9 +22,12 @@ export function packetJson(n: number, f: Frame, d: PacketDecoder, t: Tracker): s
   if (d.hasArp) {
     const a = d.arp;
     s += `,"arp":{"op":${a.op}`;
-    if (a.ethIpv4) {
-      s += `,"senderMac":"${macAt(a.buf, a.senderMacOff)}","senderIp":"${ipv4At(a.buf, a.senderIpOff)}","targetMac":"${macAt(a.buf, a.targetMacOff)}","targetIp":"${ipv4At(a.buf, a.targetIpOff)}"`;
-    }
+    // Each address only when its bytes are in the capture; MACs only for 6-byte hardware addresses.
+    const have = d.end;
+    if (a.hlen === 6 && a.senderMacOff + 6 <= have) s += `,"senderMac":"${macAt(a.buf, a.senderMacOff)}"`;
+    if (a.ipv4 && a.senderIpOff + 4 <= have) s += `,"senderIp":"${ipv4At(a.buf, a.senderIpOff)}"`;
+    if (a.hlen === 6 && a.targetMacOff + 6 <= have) s += `,"targetMac":"${macAt(a.buf, a.targetMacOff)}"`;
+    if (a.ipv4 && a.targetIpOff + 4 <= have) s += `,"targetIp":"${ipv4At(a.buf, a.targetIpOff)}"`;
     s += '}';
   }
   if (d.ipVersion === 4) {
@@ -35,8 +38,14 @@ export function packetJson(n: number, f: Frame, d: PacketDecoder, t: Tracker): s
     s += `,"ip":{"v":6,"src":"${ipv6At(ip.buf, ip.srcOff)}","dst":"${ipv6At(ip.buf, ip.dstOff)}","proto":${ip.proto},"ttl":${ip.hopLimit}`;
     if (ip.hasFragment) s += `,"id":${ip.fragId},"mf":${ip.fragMf},"fragOffset":${ip.fragOffset}`;
     s += '}';
+  } else if (d.netType === 0x0800 || d.netType === 0x86dd) {
+    s += partialIp(d);
   }
-  if (d.l4 === IpProto.TCP && d.tcp.error !== 'truncated tcp header') {
+  if (d.l4 === IpProto.TCP && d.tcp.error === 'truncated tcp header') {
+    s += partialPorts('tcp', d.tcp.buf, d.tcp.off, d.end, false);
+  } else if (d.l4 === IpProto.UDP && d.udp.error === 'truncated udp header') {
+    s += partialPorts('udp', d.udp.buf, d.udp.off, d.end, true);
+  } else if (d.l4 === IpProto.TCP) {
     const tcp = d.tcp;
     s += `,"tcp":{"sport":${tcp.sport},"dport":${tcp.dport},"seq":${tcp.seq},"ack":${tcp.ack},"flags":"${tcpFlagLetters(tcp.flags)}","win":${tcp.window},"len":${tcp.payloadLength}`;
     if (tcp.mss >= 0) s += `,"mss":${tcp.mss}`;
@@ -44,7 +53,7 @@ export function packetJson(n: number, f: Frame, d: PacketDecoder, t: Tracker): s
     if (tcp.sackPermitted) s += ',"sackOk":true';
     if (tcp.hasTimestamps) s += `,"tsval":${tcp.tsVal},"tsecr":${tcp.tsEcr}`;
     s += '}';
-  } else if (d.l4 === IpProto.UDP && d.udp.error !== 'truncated udp header') {
+  } else if (d.l4 === IpProto.UDP) {
     s += `,"udp":{"sport":${d.udp.sport},"dport":${d.udp.dport},"len":${d.udp.length}}`;
   } else if ((d.l4 === IpProto.ICMP || d.l4 === IpProto.ICMPv6) && d.icmp.error === null) {
     const i = d.icmp;
@@ -74,6 +83,44 @@ export function packetJson(n: number, f: Frame, d: PacketDecoder, t: Tracker): s
     s += ']';
   }
   if (d.error !== null) s += `,"error":"${d.error}"`;
+  return s + '}';
+}
+
+/**
+ * An IP header that could not be decoded in full (cut short, or a length field
+ * that lies): the fields whose bytes are present, as tshark shows them.
+ */
+function partialIp(d: PacketDecoder): string {
+  const b = d.netBuf;
+  const o = d.netOff;
+  const have = d.end - o;
+  if (have < 1) return '';
+  const v = b[o]! >>> 4;
+  if (v === 4 && d.netType === 0x0800) {
+    let s = ',"ip":{"v":4';
+    if (have >= 16) s += `,"src":"${ipv4At(b, o + 12)}"`;
+    if (have >= 20) s += `,"dst":"${ipv4At(b, o + 16)}"`;
+    if (have >= 10) s += `,"proto":${b[o + 9]},"ttl":${b[o + 8]}`;
+    if (have >= 8) s += `,"id":${b.readUInt16BE(o + 4)},"mf":${(b[o + 6]! & 0x20) !== 0},"fragOffset":${b.readUInt16BE(o + 6) & 0x1fff}`;
+    return s + '}';
+  }
+  if (v === 6 && d.netType === 0x86dd) {
+    let s = ',"ip":{"v":6';
+    if (have >= 24) s += `,"src":"${ipv6At(b, o + 8)}"`;
+    if (have >= 40) s += `,"dst":"${ipv6At(b, o + 24)}"`;
+    if (have >= 8) s += `,"proto":${b[o + 6]},"ttl":${b[o + 7]}`;
+    return s + '}';
+  }
+  return '';
+}
+
+/** Ports (and UDP length) of a transport header cut short. */
+function partialPorts(name: string, b: Buffer, o: number, end: number, udp: boolean): string {
+  const have = end - o;
+  if (have < 2) return '';
+  let s = `,"${name}":{"sport":${b.readUInt16BE(o)}`;
+  if (have >= 4) s += `,"dport":${b.readUInt16BE(o + 2)}`;
+  if (udp && have >= 6) s += `,"len":${b.readUInt16BE(o + 4)}`;
   return s + '}';
 }
 

@@ -93,6 +93,8 @@ function arpLine(f: Frame, d: PacketDecoder, p: Palette): string {
   if (a.op === ArpOp.Reply) {
     return `ARP, Reply ${p.addr(ipv4At(b, a.senderIpOff))} is-at ${macAt(b, a.senderMacOff)}, length ${len}`;
   }
+  if (a.op === 3) return `ARP, Reverse Request who-is ${macAt(b, a.targetMacOff)} tell ${macAt(b, a.senderMacOff)}, length ${len}`;
+  if (a.op === 4) return `ARP, Reverse Reply ${macAt(b, a.targetMacOff)} at ${ipv4At(b, a.targetIpOff)}, length ${len}`;
   return `ARP, op ${a.op}, length ${len}`;
 }
 

@@ -1,0 +1,518 @@
+/**
+ * Live capture.
+ *
+ * Two backends:
+ *  - 'native': netlens's own N-API binding over libpcap (native/netlens_pcap.c).
+ *    Packets are delivered in batches: native code fills one JS-owned buffer
+ *    with records and calls back once per batch; this module walks the records
+ *    and hands the one reused Frame to onFrame for each. Kernel time stamps
+ *    (nanosecond precision where libpcap supports it), stats, drain on stop.
+ *  - 'cap': the optional npm package `cap` (fallback when the native binding
+ *    could not be built but `cap` could). One JS call per packet, no kernel
+ *    time stamps, forced promiscuous mode and snaplen 65535, no stats.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { newFrame, SourceError, type Frame } from './frame.js';
+
+export interface LiveOptions {
+  iface: string;
+  snaplen: number;
+  promisc: boolean;
+  immediate: boolean;
+  bufferKiB: number;
+  filter: string;
+  nanosecond: boolean;
+  backend: 'native' | 'cap';
+}
+
+export interface LiveStats {
+  received: number;
+  dropped: number;
+  ifDropped: number;
+}
+
+export interface LiveSession {
+  readonly linkType: number;
+  readonly nanosecond: boolean;
+  readonly backend: 'native' | 'cap';
+  /**
+   * Starts delivery: onFrame gets the one reused Frame (see frame.ts) for every
+   * packet, in order. onError (optional) receives a capture failure that happens
+   * after start (e.g. the interface went away); without it the error is thrown
+   * from the event loop.
+   */
+  start(onFrame: (f: Frame) => void, onError?: (e: SourceError) => void): void;
+  /** Stops: drains every buffered packet through onFrame, closes the handle, then resolves. */
+  stop(): Promise<void>;
+  stats(): LiveStats;
+  inject(bytes: Buffer): number;
+}
+
+export interface DeviceInfo {
+  name: string;
+  description: string;
+  addresses: string[];
+  up: boolean;
+  running: boolean;
+  loopback: boolean;
+}
+
+// ------------------------------------------------------------------ native binding
+
+/** What native/netlens_pcap.c exports. */
+export interface NativeHandle {
+  readonly linkType: number;
+  readonly dlt: number;
+  readonly nanosecond: boolean;
+  readonly snaplen: number;
+  readonly maxRecord: number;
+  readonly warning?: string;
+  start(buf: Buffer, cb: (count: number, bytesUsed: number, error?: string) => void): void;
+  stop(): void;
+  close(): void;
+  stats(): LiveStats;
+  inject(bytes: Buffer): number;
+}
+
+export interface NativeDevice {
+  name: string;
+  description: string;
+  addresses: { addr: string | null; netmask: string | null }[];
+  flags: { up: boolean; running: boolean; loopback: boolean; wireless: boolean };
+}
+
+export interface NativeOpenOptions {
+  iface: string;
+  snaplen: number;
+  promisc: boolean;
+  immediate: boolean;
+  bufferSize: number;
+  nanosecond: boolean;
+  filter: string;
+  timeoutMs?: number;
+}
+
+export interface NativeBinding {
+  openLive(o: NativeOpenOptions): NativeHandle;
+  findAllDevs(): NativeDevice[];
+  compileFilter(linkType: number, snaplen: number, expr: string, swapped?: boolean): Uint32Array;
+  libVersion(): string;
+  readonly recordHeaderSize: number;
+}
+
+const require = createRequire(import.meta.url);
+
+/** The directory holding netlens's package.json (works from src/source/ and dist/source/). */
+function packageRoot(): string | null {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+let nativeCache: NativeBinding | null | undefined;
+let nativeLoadError = '';
+
+/** The loaded binding, or null when it was not built (or NETLENS_NO_NATIVE=1). */
+export function nativeBinding(): NativeBinding | null {
+  if (nativeCache !== undefined) return nativeCache;
+  nativeCache = null;
+  if (process.env.NETLENS_NO_NATIVE === '1') {
+    nativeLoadError = 'disabled by NETLENS_NO_NATIVE=1';
+    return null;
+  }
+  const root = packageRoot();
+  const path = root ? join(root, 'native', 'build', 'Release', 'netlens_pcap.node') : null;
+  if (!path || !existsSync(path)) {
+    nativeLoadError = 'native/build/Release/netlens_pcap.node not built';
+    return null;
+  }
+  try {
+    nativeCache = require(path) as NativeBinding;
+  } catch (e) {
+    nativeLoadError = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  }
+  return nativeCache;
+}
+
+/** Why nativeBinding() returned null ('' when it loaded). */
+export function nativeUnavailableReason(): string {
+  nativeBinding();
+  return nativeLoadError;
+}
+
+export function nativeAvailable(): boolean {
+  return nativeBinding() !== null;
+}
+
+// ------------------------------------------------------------------ cap (optional npm package)
+
+interface CapInstance {
+  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
+  on(ev: 'packet', cb: (nbytes: number, truncated: boolean) => void): unknown;
+  removeAllListeners(ev?: string): unknown;
+  close(): boolean;
+  send(buffer: Buffer, size?: number): void;
+}
+interface CapModule {
+  Cap: { new (): CapInstance; deviceList(): CapDevice[] };
+}
+interface CapDevice {
+  name: string;
+  description?: string;
+  addresses: { addr?: string; netmask?: string }[];
+  flags?: string;
+}
+
+let capCache: CapModule | null | undefined;
+function capModule(): CapModule | null {
+  if (capCache !== undefined) return capCache;
+  try {
+    capCache = require('cap') as CapModule;
+  } catch {
+    capCache = null;
+  }
+  return capCache;
+}
+
+export function capAvailable(): boolean {
+  return capModule() !== null;
+}
+
+/** cap's link type names (src/binding.cc) to LINKTYPE_* numbers. */
+const CAP_LINKTYPES: Record<string, number> = {
+  NULL: 0,
+  ETHERNET: 1,
+  RAW: 101,
+  IEEE802_11_RADIO: 127,
+  LINKTYPE_LINUX_SLL: 113,
+};
+
+function capLinkType(name: string): number {
+  const lt = CAP_LINKTYPES[name];
+  if (lt !== undefined) return lt;
+  const m = /Unknown linktype (\d+)/.exec(name);
+  if (m) return Number(m[1]);
+  throw new SourceError(`cap reported an unknown link type: ${name}`);
+}
+
+// ------------------------------------------------------------------ errors
+
+const MISSING = 'live capture needs libpcap: apt-get install libpcap-dev && npm run build (offline reading works without it)';
+
+function permissionMessage(iface: string): string {
+  return `no permission to capture on ${iface}: run with sudo, or grant it: sudo setcap cap_net_raw,cap_net_admin=eip $(readlink -f $(which node))`;
+}
+
+function interfaceNames(): string {
+  try {
+    return listInterfaces().map((d) => d.name).join(', ');
+  } catch {
+    return 'none found';
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].trim();
+}
+
+/** Maps a libpcap failure (from either backend) into one SourceError line. */
+function mapOpenError(e: unknown, opts: LiveOptions): SourceError {
+  const err = e as { code?: string; message?: string };
+  const msg = firstLine(err?.message ?? String(e));
+  const code = err?.code ?? '';
+  const iface = opts.iface;
+  if (code === 'PERM_DENIED' || code === 'PROMISC_PERM_DENIED' || /Operation not permitted|Permission denied|permission/i.test(msg)) {
+    return new SourceError(permissionMessage(iface));
+  }
+  if (code === 'NO_SUCH_DEVICE' || /No such device/i.test(msg)) {
+    return new SourceError(`no such interface: ${iface} (available: ${interfaceNames()})`);
+  }
+  if (code === 'BAD_FILTER' || /syntax error|can't parse filter|unknown host|not a valid|illegal/i.test(msg)) {
+    return new SourceError(`bad filter "${opts.filter}": ${msg}`);
+  }
+  if (code === 'IFACE_NOT_UP') return new SourceError(`interface ${iface} is down: ${msg}`);
+  return new SourceError(`cannot capture on ${iface}: ${msg}`);
+}
+
+function toSourceError(e: unknown): SourceError {
+  if (e instanceof SourceError) return e;
+  return new SourceError(firstLine(e instanceof Error ? e.message : String(e)));
+}
+
+// ------------------------------------------------------------------ native session
+
+/** Kernel block timeout (TPACKET_V3, non-immediate mode): packets wait at most this long in the kernel. */
+const NATIVE_TIMEOUT_MS = 100;
+const BATCH_BYTES = 4 * 1024 * 1024;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+class NativeLiveSession implements LiveSession {
+  readonly backend = 'native' as const;
+  readonly linkType: number;
+  readonly nanosecond: boolean;
+  /** libpcap's activation warning, if any (e.g. promiscuous mode not supported). */
+  readonly warning: string | undefined;
+  private state: 'open' | 'started' | 'stopping' | 'closed' = 'open';
+  private lastStats: LiveStats = { received: 0, dropped: 0, ifDropped: 0 };
+  private stopPromise: Promise<void> | null = null;
+
+  constructor(
+    private readonly h: NativeHandle,
+    private readonly opts: LiveOptions,
+  ) {
+    this.linkType = h.linkType;
+    this.nanosecond = h.nanosecond;
+    this.warning = h.warning;
+  }
+
+  start(onFrame: (f: Frame) => void, onError?: (e: SourceError) => void): void {
+    if (this.state !== 'open') throw new SourceError('live capture already started or stopped');
+    const h = this.h;
+    const buf = Buffer.allocUnsafe(Math.max(BATCH_BYTES, 2 * h.maxRecord));
+    const frame = newFrame();
+    frame.buf = buf;
+    frame.linkType = this.linkType;
+    frame.ifIndex = 0;
+    h.start(buf, (count, bytesUsed, error) => {
+      if (count < 0) {
+        const e = new SourceError(`capture on ${this.opts.iface} failed: ${firstLine(error ?? 'unknown error')}`);
+        if (onError) onError(e);
+        else throw e;
+        return;
+      }
+      let off = 0;
+      for (let i = 0; i < count && off < bytesUsed; i++) {
+        const caplen = buf.readUInt32LE(off + 8);
+        frame.tsSec = buf.readUInt32LE(off);
+        frame.tsNsec = buf.readUInt32LE(off + 4);
+        frame.caplen = caplen;
+        frame.len = buf.readUInt32LE(off + 12);
+        frame.offset = off + 16;
+        onFrame(frame);
+        off += (16 + caplen + 3) & ~3;
+      }
+    });
+    this.state = 'started';
+  }
+
+  stop(): Promise<void> {
+    if (this.stopPromise) return this.stopPromise;
+    const wasStarted = this.state === 'started';
+    this.state = 'stopping';
+    this.stopPromise = (async () => {
+      // Never stop from inside a batch callback (onFrame may call stop()):
+      // let the current batch finish first.
+      await new Promise<void>((r) => setImmediate(r));
+      // Without immediate mode (TPACKET_V3) packets sit in a kernel block until
+      // it fills or its timeout retires it; wait for that so stop() drains them.
+      if (wasStarted && !this.opts.immediate) await sleep(NATIVE_TIMEOUT_MS + 50);
+      try {
+        this.lastStats = this.h.stats();
+      } catch {
+        /* keep the last ones */
+      }
+      try {
+        this.h.stop(); // final synchronous dispatch through onFrame, then pcap_close
+      } finally {
+        this.state = 'closed';
+      }
+    })();
+    return this.stopPromise;
+  }
+
+  stats(): LiveStats {
+    if (this.state === 'closed') return { ...this.lastStats };
+    try {
+      this.lastStats = this.h.stats();
+    } catch (e) {
+      throw toSourceError(e);
+    }
+    return { ...this.lastStats };
+  }
+
+  inject(bytes: Buffer): number {
+    if (this.state === 'closed') throw new SourceError('live capture is closed');
+    try {
+      return this.h.inject(bytes);
+    } catch (e) {
+      throw new SourceError(`inject on ${this.opts.iface} failed: ${firstLine(e instanceof Error ? e.message : String(e))}`);
+    }
+  }
+}
+
+// ------------------------------------------------------------------ cap session
+
+const CAP_SNAPLEN = 65535;
+
+class CapLiveSession implements LiveSession {
+  readonly backend = 'cap' as const;
+  readonly linkType: number;
+  readonly nanosecond: boolean;
+  private received = 0;
+  private state: 'open' | 'started' | 'closed' = 'open';
+  private stopPromise: Promise<void> | null = null;
+
+  constructor(
+    private readonly c: CapInstance,
+    private readonly buf: Buffer,
+    linkTypeName: string,
+    private readonly opts: LiveOptions,
+  ) {
+    this.linkType = capLinkType(linkTypeName);
+    this.nanosecond = opts.nanosecond;
+  }
+
+  start(onFrame: (f: Frame) => void): void {
+    if (this.state !== 'open') throw new SourceError('live capture already started or stopped');
+    const frame = newFrame();
+    frame.buf = this.buf;
+    frame.linkType = this.linkType;
+    // LIMITATION: cap hands out only the packet bytes, not libpcap's pcap_pkthdr,
+    // so there are no kernel time stamps (and no wire length): frames are stamped
+    // with the wall clock when the JS 'packet' event runs (epoch anchored once,
+    // then advanced with the monotonic process.hrtime.bigint()). That includes
+    // the event-loop latency, so stamps can be late by milliseconds under load.
+    const epochAtStartNs = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+    const micro = !this.nanosecond;
+    this.c.on('packet', (nbytes: number, truncated: boolean) => {
+      const t = epochAtStartNs + process.hrtime.bigint();
+      const nsec = Number(t % 1_000_000_000n);
+      frame.tsSec = Number(t / 1_000_000_000n);
+      frame.tsNsec = micro ? nsec - (nsec % 1000) : nsec;
+      frame.offset = 0;
+      frame.caplen = nbytes;
+      // Wire length is unknown to cap; a truncated packet was at least one byte longer.
+      frame.len = truncated ? nbytes + 1 : nbytes;
+      this.received++;
+      onFrame(frame);
+    });
+    this.state = 'started';
+  }
+
+  stop(): Promise<void> {
+    if (this.stopPromise) return this.stopPromise;
+    this.stopPromise = (async () => {
+      // cap cannot drain on close: give already-readable packets one more turn of
+      // the event loop (its poll callback dispatches everything pending), then close.
+      await sleep(20);
+      this.c.close();
+      this.c.removeAllListeners('packet');
+      this.state = 'closed';
+    })();
+    return this.stopPromise;
+  }
+
+  /** cap exposes no pcap_stats: received counts delivered frames, drops are unknown (-1). */
+  stats(): LiveStats {
+    return { received: this.received, dropped: -1, ifDropped: -1 };
+  }
+
+  inject(bytes: Buffer): number {
+    if (this.state === 'closed') throw new SourceError('live capture is closed');
+    try {
+      this.c.send(bytes, bytes.length);
+    } catch (e) {
+      throw new SourceError(`inject on ${this.opts.iface} failed: ${firstLine(e instanceof Error ? e.message : String(e))}`);
+    }
+    return bytes.length;
+  }
+}
+
+// ------------------------------------------------------------------ public API
+
+export function openLive(opts: LiveOptions): LiveSession {
+  if (!opts.iface) throw new SourceError('live capture needs an interface name (-i IFACE)');
+  if (opts.backend === 'cap') return openCap(opts);
+  const nb = nativeBinding();
+  if (!nb) throw new SourceError(MISSING);
+  let h: NativeHandle;
+  try {
+    h = nb.openLive({
+      iface: opts.iface,
+      snaplen: opts.snaplen > 0 ? Math.min(opts.snaplen, 262144) : 262144,
+      promisc: opts.promisc,
+      immediate: opts.immediate,
+      bufferSize: Math.max(0, Math.floor(opts.bufferKiB * 1024)),
+      nanosecond: opts.nanosecond,
+      filter: opts.filter ?? '',
+      timeoutMs: NATIVE_TIMEOUT_MS,
+    });
+  } catch (e) {
+    throw mapOpenError(e, opts);
+  }
+  return new NativeLiveSession(h, opts);
+}
+
+function openCap(opts: LiveOptions): LiveSession {
+  const cm = capModule();
+  if (!cm) throw new SourceError('live capture with --backend cap needs the optional npm package "cap" (npm install cap)');
+  // cap prints a stderr warning and a libpcap error for unknown devices; check first.
+  let names: string[] = [];
+  try {
+    names = cm.Cap.deviceList().map((d) => d.name);
+  } catch {
+    /* let open() report */
+  }
+  if (names.length > 0 && !names.includes(opts.iface)) {
+    throw new SourceError(`no such interface: ${opts.iface} (available: ${names.join(', ')})`);
+  }
+  const c = new cm.Cap();
+  // cap copies each packet into this buffer and then emits 'packet'.
+  const buf = Buffer.alloc(CAP_SNAPLEN);
+  let lt: string;
+  try {
+    // cap: promiscuous mode always on, snaplen fixed at 65535, immediate mode on.
+    lt = c.open(opts.iface, opts.filter ?? '', Math.max(64 * 1024, Math.floor(opts.bufferKiB * 1024)), buf);
+  } catch (e) {
+    throw mapOpenError(e, opts);
+  }
+  try {
+    return new CapLiveSession(c, buf, lt, opts);
+  } catch (e) {
+    c.close();
+    throw e;
+  }
+}
+
+export function listInterfaces(): DeviceInfo[] {
+  const nb = nativeBinding();
+  if (nb) {
+    try {
+      return nb.findAllDevs().map((d) => ({
+        name: d.name,
+        description: d.description ?? '',
+        addresses: d.addresses.map((a) => a.addr).filter((a): a is string => typeof a === 'string'),
+        up: d.flags.up,
+        running: d.flags.running,
+        loopback: d.flags.loopback,
+      }));
+    } catch (e) {
+      throw toSourceError(e);
+    }
+  }
+  const cm = capModule();
+  if (cm) {
+    try {
+      // cap reports only the loopback flag; up/running are unknown and reported as true.
+      return cm.Cap.deviceList().map((d) => ({
+        name: d.name,
+        description: d.description ?? '',
+        addresses: (d.addresses ?? []).map((a) => a.addr).filter((a): a is string => typeof a === 'string'),
+        up: true,
+        running: true,
+        loopback: d.flags === 'PCAP_IF_LOOPBACK',
+      }));
+    } catch (e) {
+      throw toSourceError(e);
+    }
+  }
+  throw new SourceError(MISSING);
+}
