@@ -433,8 +433,9 @@ export class Tracker {
   /** Zeek's update_history (analyzer/protocol/tcp/TCPSessionAdapter.cc). */
   private history(c: Connection, E: Endpoint, s: number, flags: number, seq: number, len: number, window: number): void {
     const orig = s === c.clientSide;
-    const rel = E.hasIsn ? seqDiff(seq, E.isn) : seq;
     const syn = (flags & TcpFlag.SYN) !== 0, fin = (flags & TcpFlag.FIN) !== 0, rst = (flags & TcpFlag.RST) !== 0;
+    // Zeek's rel_seq: relative to the endpoint's ISN (the first SYN is 0).
+    const rel = E.hasIsn ? seqDiff(seq, E.isn) : syn ? 0 : seq;
     const bits = (syn ? 1 : 0) + (fin ? 1 : 0) + (rst ? 1 : 0);
     if (bits > 1) {
       if (fin && rst) this.once(c, E, orig, Hist.FIN_RST, 'I');
@@ -442,15 +443,15 @@ export class Tracker {
     } else if (bits === 1) {
       if (syn) {
         const code = (flags & TcpFlag.ACK) !== 0 ? 'H' : 'S';
-        if (!this.once(c, E, orig, Hist.SYN, code) && rel !== E.histLastSyn) this.add(c, orig, code);
+        if (this.once(c, E, orig, Hist.SYN, code) && rel !== E.histLastSyn) this.add(c, orig, code);
         E.histLastSyn = rel;
       }
       if (fin) {
-        if (!this.once(c, E, orig, Hist.FIN, 'F') && rel + len !== E.histLastFin) this.add(c, orig, 'F');
+        if (this.once(c, E, orig, Hist.FIN, 'F') && rel + len !== E.histLastFin) this.add(c, orig, 'F');
         E.histLastFin = rel + len;
       }
       if (rst) {
-        if (!this.once(c, E, orig, Hist.RST, 'R') && rel !== E.histLastRst) this.add(c, orig, 'R');
+        if (this.once(c, E, orig, Hist.RST, 'R') && rel !== E.histLastRst) this.add(c, orig, 'R');
         E.histLastRst = rel;
       }
     } else if (len > 0) {
