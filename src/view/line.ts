@@ -223,7 +223,7 @@ function httpText(b: Buffer, from: number, to: number): string {
   for (const m of HTTP_METHODS) {
     if (to - from >= m.length && b.toString('latin1', from, from + m.length) === m) {
       let e = from;
-      while (e < to && b[e] !== 0x0d && b[e] !== 0x0a && e - from < 300) e++;
+      while (e < to && b[e] !== 0x0d && b[e] !== 0x0a) e++;
       return `: HTTP: ${safeText(b.toString('latin1', from, e))}`;
     }
   }
