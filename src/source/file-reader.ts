@@ -162,7 +162,18 @@ export class CaptureFileReader {
     if (magicLE === PCAPNG_SHB) {
       this.format = 'pcapng';
       this.readSectionHeader();
-      // A capture's first interfaces usually follow at once: read ahead so linkType is known.
+      // The first interfaces follow the section header: read them now so linkType is known
+      // before the first packet (a BPF filter is compiled for it).
+      while (this.fill(12) && this.u32(this.pos) === BlockType.IDB) {
+        const start = this.offsetHere();
+        const total = this.u32(this.pos + 4);
+        this.checkBlockLength(total, 20, start);
+        if (!this.fill(total)) break;
+        this.checkTrailer(total, start);
+        const p = this.pos;
+        this.pos += total;
+        this.readInterface(p, total, start);
+      }
       return;
     }
     if (magicLE === PCAP_MAGIC_US || magicLE === PCAP_MAGIC_NS) {

@@ -26,6 +26,8 @@ export interface LiveOptions {
   filter: string;
   nanosecond: boolean;
   backend: 'native' | 'cap';
+  /** Native backend: size of the batch buffer native code fills per callback (default 4096 KiB; at least 2 max-size records). */
+  batchKiB?: number;
 }
 
 export interface LiveStats {
@@ -223,7 +225,7 @@ function firstLine(s: string): string {
 }
 
 /** Maps a libpcap failure (from either backend) into one SourceError line. */
-function mapOpenError(e: unknown, opts: LiveOptions): SourceError {
+export function mapOpenError(e: unknown, opts: Pick<LiveOptions, 'iface' | 'filter'>): SourceError {
   const err = e as { code?: string; message?: string };
   const msg = firstLine(err?.message ?? String(e));
   const code = err?.code ?? '';
@@ -276,7 +278,8 @@ class NativeLiveSession implements LiveSession {
   start(onFrame: (f: Frame) => void, onError?: (e: SourceError) => void): void {
     if (this.state !== 'open') throw new SourceError('live capture already started or stopped');
     const h = this.h;
-    const buf = Buffer.allocUnsafe(Math.max(BATCH_BYTES, 2 * h.maxRecord));
+    const want = this.opts.batchKiB && this.opts.batchKiB > 0 ? Math.floor(this.opts.batchKiB * 1024) : BATCH_BYTES;
+    const buf = Buffer.allocUnsafe(Math.max(want, 2 * h.maxRecord));
     const frame = newFrame();
     frame.buf = buf;
     frame.linkType = this.linkType;

@@ -178,7 +178,7 @@ function tcpOptions(d: PacketDecoder, t: Tracker): string {
   const b = tcp.buf;
   let p = tcp.optionsOff;
   const end = Math.min(tcp.off + tcp.headerLength, tcp.payloadEnd > tcp.off ? tcp.off + tcp.headerLength : tcp.off);
-  const capEnd = Math.min(end, b.length);
+  const capEnd = Math.min(end, d.end); // never past the captured bytes
   const parts: string[] = [];
   // SACK blocks are shown relative to the conversation's base, as tcpdump does.
   const sackBase = t.conn !== null && !t.seqAbsolute ? t.conn.tdBase[t.side ^ 1] : 0;

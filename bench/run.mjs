@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// npm run bench: netlens against tcpdump, tshark and tcptrace on the same real
+// capture, in the same run, alternating, several rounds; medians and ratios are
+// printed and written into README.md between the bench markers.
+//
+//   BENCH_PCAP=path   capture to use (default bench/out/traffic.pcap, recorded
+//                     with ../shared/bench/make-traffic.sh when missing; needs root)
+//   BENCH_ROUNDS=N    rounds (default 5)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const cli = join(root, 'dist', 'cli', 'main.js');
+const pcap = process.env.BENCH_PCAP ?? join(root, 'bench', 'out', 'traffic.pcap');
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+
+if (!existsSync(pcap)) {
+  const maker = join(root, '..', 'shared', 'bench', 'make-traffic.sh');
+  if (!existsSync(maker)) { console.error(`bench: no capture at ${pcap} and no ${maker} to record one`); process.exit(1); }
+  mkdirSync(dirname(pcap), { recursive: true });
+  console.log(`recording ${pcap} with make-traffic.sh …`);
+  const r = spawnSync('bash', [maker, pcap], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(1);
+}
+const have = (t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0;
+const packets = Number(spawnSync('sh', ['-c', `tcpdump -r '${pcap}' 2>/dev/null | wc -l`], { encoding: 'utf8' }).stdout.trim());
+
+const node = process.execPath;
+const cases = [
+  { name: 'netlens read', cmd: [node, cli, 'read', pcap], group: 'read' },
+  { name: 'netlens read --json', cmd: [node, cli, 'read', '--json', pcap], group: 'read' },
+  { name: 'tcpdump -nn -r', cmd: ['tcpdump', '-nn', '-r', pcap], group: 'read', base: true, tool: 'tcpdump' },
+  { name: 'tshark -r', cmd: ['tshark', '-n', '-r', pcap], group: 'read', tool: 'tshark' },
+  { name: 'netlens reader, iterate only', cmd: [node, join(root, 'bench', 'iterate.mjs'), 'netlens', pcap], group: 'reader' },
+  { name: 'pcap-parser, iterate only', cmd: [node, join(root, 'bench', 'iterate.mjs'), 'pcap-parser', pcap], group: 'reader', base: true },
+  { name: 'netlens conns --json', cmd: [node, cli, 'conns', '--json', pcap], group: 'conns' },
+  { name: 'tcptrace -n', cmd: ['tcptrace', '-n', pcap], group: 'conns', base: true, tool: 'tcptrace' },
+  { name: 'tshark -q -z conv,tcp', cmd: ['tshark', '-n', '-q', '-z', 'conv,tcp', '-r', pcap], group: 'conns', tool: 'tshark' },
+].filter((c) => !c.tool || have(c.tool));
+
+/** One run under GNU time: wall seconds and peak RSS (KiB). Output goes to /dev/null. */
+function run(cmd) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...cmd], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const last = r.stderr.trim().split('\n').pop() ?? '';
+  const [sec, kib] = last.split(' ').map(Number);
+  if (r.status !== 0 || !Number.isFinite(sec)) throw new Error(`${cmd.join(' ')} failed: ${r.stderr.slice(0, 300)}`);
+  return { sec, kib };
+}
+
+const results = new Map(cases.map((c) => [c.name, []]));
+for (let i = 0; i < rounds; i++) {
+  for (const c of cases) results.get(c.name).push(run(c.cmd)); // alternating: every tool once per round
+  process.stdout.write(`round ${i + 1}/${rounds} done\n`);
+}
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+const rows = [];
+for (const group of ['read', 'conns', 'reader']) {
+  const base = cases.find((c) => c.group === group && c.base);
+  const baseSec = base ? median(results.get(base.name).map((r) => r.sec)) : NaN;
+  for (const c of cases.filter((x) => x.group === group)) {
+    const sec = median(results.get(c.name).map((r) => r.sec));
+    const mb = Math.max(...results.get(c.name).map((r) => r.kib)) / 1024;
+    rows.push({ group, name: c.name, sec, mb, ratio: base ? sec / baseSec : NaN, base: base?.name });
+  }
+}
+
+const size = (statSync(pcap).size / 1e6).toFixed(0);
+const lines = [
+  `Capture: ${packets} packets, ${size} MB (make-traffic.sh: nginx and ab across a veth pair). ${rounds} alternating rounds, output to /dev/null, median wall time, peak RSS (max over rounds). Node ${process.version}.`,
+  '',
+  '| command | median s | ratio | peak RSS MB |',
+  '|---|---:|---:|---:|',
+  ...rows.map((r) => `| \`${r.name}\` | ${r.sec.toFixed(2)} | ${Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)} × ${r.base}` : '–'} | ${r.mb.toFixed(0)} |`),
+];
+console.log('\n' + lines.join('\n'));
+
+const readme = join(root, 'README.md');
+if (existsSync(readme)) {
+  const text = readFileSync(readme, 'utf8');
+  const start = '<!-- bench:start -->', end = '<!-- bench:end -->';
+  const a = text.indexOf(start), b = text.indexOf(end);
+  if (a >= 0 && b > a) {
+    writeFileSync(readme, text.slice(0, a + start.length) + '\n' + lines.join('\n') + '\n' + text.slice(b));
+    console.log('\nREADME.md updated');
+  }
+}
