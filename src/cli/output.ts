@@ -1,40 +1,47 @@
-/** Buffered synchronous stdout: one write per 64 KiB, quiet exit when the reader goes away (EPIPE). */
+/**
+ * Buffered synchronous stdout: lines are encoded straight into one reused
+ * 1 MiB buffer and written when it fills; quiet exit when the reader goes away (EPIPE).
+ */
 import { writeSync } from 'node:fs';
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+const SIZE = 1 << 20;
 
 export class Output {
-  private chunks: string[] = [];
-  private size = 0;
+  private buf = Buffer.allocUnsafe(SIZE);
+  private pos = 0;
   closed = false;
 
-  constructor(private readonly fd = 1, private readonly limit = 1 << 16) {}
+  constructor(private readonly fd = 1) {}
 
   line(s: string): void {
     if (this.closed) return;
-    this.chunks.push(s);
-    this.size += s.length + 1;
-    if (this.size >= this.limit) this.flush();
+    // Worst case 3 bytes per UTF-16 unit, plus the newline.
+    const need = s.length * 3 + 1;
+    if (this.pos + need > this.buf.length) {
+      this.flush();
+      if (need > this.buf.length) this.buf = Buffer.allocUnsafe(need);
+    }
+    this.pos += this.buf.write(s, this.pos);
+    this.buf[this.pos++] = 10;
   }
 
   raw(b: Buffer): void {
     this.flush();
-    this.writeAll(b);
+    this.writeAll(b, b.length);
   }
 
   flush(): void {
-    if (this.size === 0 || this.closed) return;
-    const text = this.chunks.join('\n') + '\n';
-    this.chunks = [];
-    this.size = 0;
-    this.writeAll(Buffer.from(text, 'utf8'));
+    if (this.pos === 0 || this.closed) return;
+    this.writeAll(this.buf, this.pos);
+    this.pos = 0;
   }
 
-  private writeAll(b: Buffer): void {
+  private writeAll(b: Buffer, len: number): void {
     let off = 0;
-    while (off < b.length && !this.closed) {
+    while (off < len && !this.closed) {
       try {
-        off += writeSync(this.fd, b, off, b.length - off);
+        off += writeSync(this.fd, b, off, len - off);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EAGAIN') { Atomics.wait(sleepCell, 0, 0, 1); continue; }

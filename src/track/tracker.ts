@@ -57,13 +57,15 @@ export interface TrackerOptions {
   /** Idle timeouts in seconds of capture time. */
   tcpIdle: number;
   udpIdle: number;
+  /** A TCP connection closed on both ends (FIN or RST) is kept this long for late segments (Zeek's tcp_close_delay). */
+  closeDelay: number;
   /** Conversations held at once; the least recently active is evicted beyond it. */
   maxConns: number;
   /** Called once per conversation: when evicted, or at finish(). */
   onEnd?: (c: Connection) => void;
 }
 
-export const defaultTrackerOptions: TrackerOptions = { tcpIdle: 300, udpIdle: 60, maxConns: 200_000 };
+export const defaultTrackerOptions: TrackerOptions = { tcpIdle: 300, udpIdle: 60, closeDelay: 5, maxConns: 200_000 };
 
 export class Tracker {
   /** Conversation of the last frame, or null (ARP, ICMP, fragments, malformed). */
@@ -564,7 +566,7 @@ export class Tracker {
   private expire(): void {
     for (let c = this.lruHead; c !== null; c = this.lruHead) {
       const idle = this.nowSec - c.lastSec;
-      const limit = c.proto === IpProto.TCP ? this.opts.tcpIdle : this.opts.udpIdle;
+      const limit = c.proto !== IpProto.TCP ? this.opts.udpIdle : c.finished ? this.opts.closeDelay : this.opts.tcpIdle;
       if (idle <= limit) return;
       this.evict(c);
     }
