@@ -1,0 +1,83 @@
+/** The command line: one-line errors, exit codes, stdin, and every corpus file read to the end. */
+import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CORPUS, FIXTURES, haveCorpus, ndjson, netlens } from './helpers/netlens.js';
+
+function oneLineError(r: { status: number; stdout: string; stderr: string }): void {
+  expect(r.status).not.toBe(0);
+  expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(/^netlens: /);
+  expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
+}
+
+describe('user errors are one line on stderr with a non-zero status', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netlens-cli-'));
+  it('missing file', () => {
+    const r = netlens(['read', join(dir, 'nope.pcap')]);
+    oneLineError(r);
+    expect(r.stderr).toContain('no such file');
+  });
+  it('not a capture file', () => {
+    writeFileSync(join(dir, 'text.pcap'), 'hello, this is not a capture file\n');
+    const r = netlens(['read', join(dir, 'text.pcap')]);
+    oneLineError(r);
+    expect(r.stderr).toContain('not a pcap or pcapng');
+  });
+  it('a directory', () => oneLineError(netlens(['read', dir])));
+  it('unknown command and option', () => {
+    oneLineError(netlens(['frobnicate']));
+    oneLineError(netlens(['read', '--bogus', join(FIXTURES, 'mixed.pcap')]));
+    oneLineError(netlens(['read', '-c', 'x', join(FIXTURES, 'mixed.pcap')]));
+  });
+  it('read without a file', () => oneLineError(netlens(['read'])));
+});
+
+describe('sources', () => {
+  it('reads stdin with -', () => {
+    const bytes = readFileSync(join(FIXTURES, 'mixed.pcap'));
+    const viaStdin = netlens(['read', '--json', '-'], bytes);
+    const viaFile = netlens(['read', '--json', join(FIXTURES, 'mixed.pcap')]);
+    expect(viaStdin.status).toBe(0);
+    expect(viaStdin.stdout).toBe(viaFile.stdout);
+  });
+  it('a file cut short: every complete packet, then one warning line', () => {
+    const bytes = readFileSync(join(FIXTURES, 'mixed.pcap'));
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-cut-'));
+    writeFileSync(join(dir, 'cut.pcap'), bytes.subarray(0, bytes.length - 10));
+    const r = netlens(['read', '--json', join(dir, 'cut.pcap')]);
+    const full = ndjson(netlens(['read', '--json', join(FIXTURES, 'mixed.pcap')]).stdout);
+    expect(r.status).toBe(0);
+    expect(ndjson(r.stdout)).toEqual(full.slice(0, -1));
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('cut short');
+  });
+  it('--json is NDJSON only, with the contract time stamp', () => {
+    const recs = ndjson(netlens(['read', '--json', join(FIXTURES, 'mixed.pcap')]).stdout);
+    expect(recs.length).toBeGreaterThan(10);
+    for (const r of recs) {
+      expect(r.type).toBe('packet');
+      expect(r.ts).toMatch(/^\d+\.\d{9}$/);
+    }
+  });
+  it('no colour when stdout is not a TTY', () => {
+    const r = netlens(['read', join(FIXTURES, 'mixed.pcap')], undefined, { NO_COLOR: '' });
+    expect(r.stdout).not.toContain('\x1b[');
+  });
+});
+
+const corpus = haveCorpus();
+describe.skipIf(!corpus)('every corpus capture runs to completion: exit 0, or one clean line', () => {
+  for (const name of corpus ? readdirSync(join(CORPUS, 'pcap')).sort() : []) {
+    it(name, () => {
+      const file = join(CORPUS, 'pcap', name);
+      for (const args of [['read', file], ['read', '--json', file], ['conns', '--json', file]]) {
+        const r = netlens(args);
+        if (r.status !== 0) oneLineError(r);
+        else expect(r.stderr).not.toMatch(/internal error/);
+        expect(r.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/); // nothing raw from a packet reaches the terminal
+      }
+    });
+  }
+});
