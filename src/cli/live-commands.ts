@@ -1,13 +1,123 @@
-/** Live commands (capture, interfaces, conns -i); filled in with the libpcap binding. */
+/**
+ * Live commands: `capture <iface>`, `interfaces`, and `-i IFACE` as the source
+ * of other views (`conns -i`). Ctrl-C, SIGTERM, -c and -d all end the same way:
+ * every buffered packet processed, files flushed and closed, then tcpdump's
+ * three counter lines on stderr.
+ */
+import type { Frame } from '../source/frame.js';
 import { SourceError } from '../source/frame.js';
-import type { Options } from './args.js';
+import { type LiveSession, listInterfaces, openLive } from '../source/live.js';
+import { CaptureWriter } from '../source/pcap-writer.js';
+import { UsageError, type Options } from './args.js';
+import { connsSink, packetSink } from './commands.js';
+import { Output } from './output.js';
+import { Pipeline, type PacketSink } from './pipeline.js';
 
-export async function runCapture(_opts: Options): Promise<number> {
-  throw new SourceError('live capture needs libpcap: apt-get install libpcap-dev && npm run build (offline reading works without it)');
+/** Runs a live source through a pipeline until -c, -d, SIGINT or SIGTERM. */
+async function runLive(opts: Options, iface: string, filter: string, sink: PacketSink, out: Output, end?: () => void): Promise<number> {
+  const session: LiveSession = openLive({
+    iface, snaplen: opts.snaplen, promisc: opts.promisc, immediate: true, bufferKiB: opts.bufferKiB,
+    filter, nanosecond: true, backend: opts.backend,
+  });
+  let writer: CaptureWriter | null = null;
+  try {
+    if (opts.write !== null) writer = CaptureWriter.open(opts.write, session.linkType, opts.snaplen, session.nanosecond);
+  } catch (e) {
+    await session.stop();
+    throw e instanceof SourceError ? e : new SourceError(`${opts.write}: ${(e as Error).message}`);
+  }
+  dropPrivileges(opts.user);
+  if (opts.backend === 'native') {
+    process.stderr.write(`netlens: listening on ${iface}, link-type ${session.linkType}, snapshot length ${opts.snaplen} bytes\n`);
+  }
+  const pipe = new Pipeline(opts, sink);
+  let stopping: Promise<void> | null = null;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => { resolveDone = r; });
+  let timer: NodeJS.Timeout | null = null;
+  const stop = (): void => {
+    if (stopping !== null) return;
+    stopping = session.stop().then(resolveDone, resolveDone);
+  };
+  const onFrame = (f: Frame): void => {
+    if (pipe.done) return;
+    writer?.write(f);
+    if (!pipe.onFrame(f)) stop();
+  };
+  session.start(onFrame, (e) => {
+    process.stderr.write(`netlens: ${e.message}\n`);
+    stop();
+  });
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  if (opts.duration > 0) timer = setTimeout(stop, opts.duration * 1000);
+  await done;
+  if (timer !== null) clearTimeout(timer);
+  process.removeListener('SIGINT', stop);
+  process.removeListener('SIGTERM', stop);
+  pipe.finish();
+  writer?.close();
+  end?.();
+  out.flush();
+  const st = session.stats();
+  process.stderr.write(`${pipe.count} packet${pipe.count === 1 ? '' : 's'} captured\n`);
+  if (session.backend === 'native') {
+    process.stderr.write(`${st.received} packet${st.received === 1 ? '' : 's'} received by filter\n`);
+    process.stderr.write(`${st.dropped} packet${st.dropped === 1 ? '' : 's'} dropped by kernel\n`);
+  } else {
+    process.stderr.write('(the cap backend reports no kernel counters)\n');
+  }
+  return 0;
 }
-export async function runInterfaces(_opts: Options): Promise<number> {
-  throw new SourceError('listing interfaces needs libpcap: apt-get install libpcap-dev && npm run build');
+
+/**
+ * tcpdump -Z: once the capture handle is open, run as an unprivileged user
+ * (default nobody) so no packet is parsed with root rights. -Z root keeps root.
+ */
+function dropPrivileges(user: string | null): void {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  const name = user ?? 'nobody';
+  if (name === 'root') return;
+  try {
+    (process as unknown as { initgroups?: (u: string, g: string) => void }).initgroups?.(name, name === "nobody" ? "nogroup" : name);
+  } catch { /* group may not exist under that name */ }
+  try {
+    process.setgid?.(name === 'nobody' ? 'nogroup' : name);
+  } catch { /* fall back to the user's own group below */ }
+  try {
+    process.setuid?.(name);
+  } catch (e) {
+    throw new SourceError(`cannot drop privileges to user ${name}: ${(e as Error).message}`);
+  }
 }
-export async function runLiveConns(_opts: Options): Promise<number> {
-  throw new SourceError('live capture needs libpcap: apt-get install libpcap-dev && npm run build (offline reading works without it)');
+
+export async function runCapture(opts: Options): Promise<number> {
+  const iface = opts.iface ?? opts.positional[0];
+  if (iface === undefined) throw new UsageError('capture needs an interface (netlens interfaces lists them)');
+  const filter = (opts.iface !== null ? opts.positional : opts.positional.slice(1)).join(' ');
+  const out = new Output();
+  return runLive(opts, iface, filter, packetSink(opts, out), out);
+}
+
+export async function runLiveConns(opts: Options): Promise<number> {
+  const out = new Output();
+  const c = connsSink(opts, out);
+  return runLive(opts, opts.iface!, opts.positional.join(' '), c.sink, out, c.end);
+}
+
+export async function runInterfaces(opts: Options): Promise<number> {
+  const devs = listInterfaces();
+  const out = new Output();
+  devs.forEach((d, i) => {
+    if (opts.json) {
+      out.line(JSON.stringify({ type: 'interface', index: i + 1, ...d }));
+      return;
+    }
+    const flags = [d.up ? 'Up' : null, d.running ? 'Running' : null, d.loopback ? 'Loopback' : null].filter(Boolean).join(', ');
+    const desc = d.description ? ` (${d.description})` : '';
+    const addrs = d.addresses.length ? `  ${d.addresses.join(' ')}` : '';
+    out.line(`${i + 1}.${d.name}${desc} [${flags}]${addrs}`);
+  });
+  out.flush();
+  return 0;
 }

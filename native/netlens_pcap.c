@@ -1,0 +1,843 @@
+/*
+ * netlens_pcap: a small N-API (node_api.h only, ABI-stable) binding over libpcap.
+ *
+ * Exports:
+ *   openLive({iface, snaplen, promisc, immediate, bufferSize, nanosecond, filter, timeoutMs})
+ *       -> handle { linkType, dlt, nanosecond, snaplen, warning?,
+ *                   start(buffer, cb), stop(), stats(), inject(buffer), close() }
+ *   findAllDevs() -> [{name, description, addresses: [{addr, netmask}], flags: {up, running, loopback, wireless}}]
+ *   compileFilter(linkType, snaplen, expr[, swapped]) -> Uint32Array (code, jt, jf, k per instruction),
+ *       compiled with savefile semantics, as tcpdump -r compiles it
+ *
+ * Batched delivery: the pcap handle's selectable fd is watched with a uv_poll_t
+ * on the environment's own loop. When it is readable, pcap_dispatch fills the
+ * JS-owned buffer passed to start() with records
+ *
+ *     u32 tsSec | u32 tsNsec | u32 caplen | u32 len | caplen bytes | pad to 4
+ *
+ * (all little-endian) and the JS callback is called ONCE per batch with
+ * (count, bytesUsed). pcap_dispatch is always given a packet count limit that
+ * guarantees the next packets fit (free space / max record size), so a batch
+ * never overflows and no packet is ever dropped in user space; when the
+ * buffer is full the batch is delivered and dispatching continues.
+ *
+ * Errors are thrown as JS Errors whose `code` says what happened
+ * (PERM_DENIED, PROMISC_PERM_DENIED, NO_SUCH_DEVICE, IFACE_NOT_UP,
+ * RFMON_NOTSUP, BAD_FILTER, PCAP_ERROR, EINVAL) and whose message is
+ * libpcap's own text.
+ */
+#include <node_api.h>
+#include <uv.h>
+#include <pcap/pcap.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define REC_HDR 16u
+#define MAX_BATCHES_PER_WAKEUP 64
+
+#define NAPI_OK_OR(call, ret)                                                   \
+  do {                                                                          \
+    if ((call) != napi_ok) {                                                    \
+      throw_last(env);                                                          \
+      return ret;                                                               \
+    }                                                                           \
+  } while (0)
+
+static void throw_last(napi_env env) {
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (pending) return;
+  const napi_extended_error_info *info = NULL;
+  napi_get_last_error_info(env, &info);
+  napi_throw_error(env, "EINVAL",
+                   info && info->error_message ? info->error_message : "N-API call failed");
+}
+
+/* ---------------------------------------------------------------- DLT <-> LINKTYPE */
+
+/* The subset of libpcap's dlt_to_linktype() that differs between DLT_ and LINKTYPE_. */
+static int dlt_to_linktype(int dlt) {
+  if (dlt == DLT_RAW) return 101;          /* DLT_RAW is 12 or 14 depending on the OS */
+  if (dlt == 12 || dlt == 14) return 101;  /* raw IP on other platforms' numbering */
+  if (dlt == DLT_ATM_RFC1483) return 100;
+  if (dlt == DLT_SLIP_BSDOS) return 102;
+  if (dlt == DLT_PPP_BSDOS) return 103;
+#ifdef DLT_ATM_CLIP
+  if (dlt == DLT_ATM_CLIP) return 106;
+#endif
+#if defined(DLT_LOOP) && DLT_LOOP != 108
+  if (dlt == DLT_LOOP) return 108;
+#endif
+#if defined(DLT_PFSYNC) && DLT_PFSYNC != 246
+  if (dlt == DLT_PFSYNC) return 246;
+#endif
+  return dlt;
+}
+
+/* Mirrors libpcap's linktype_to_dlt() so that compileFilter() compiles exactly
+ * what tcpdump compiles for a savefile with this link type. */
+static int linktype_to_dlt(int lt) {
+  switch (lt) {
+    case 100: return DLT_ATM_RFC1483;
+    case 101: return DLT_RAW;
+    case 102: return DLT_SLIP_BSDOS;
+    case 103: return DLT_PPP_BSDOS;
+#ifdef DLT_ATM_CLIP
+    case 106: return DLT_ATM_CLIP;
+#endif
+#if defined(DLT_LOOP)
+    case 108: return DLT_LOOP;
+#endif
+#if defined(DLT_PFSYNC)
+    case 246: return DLT_PFSYNC;
+#endif
+    default: return lt;
+  }
+}
+
+/* ---------------------------------------------------------------- small helpers */
+
+static inline void put32le(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+  p[2] = (uint8_t)(v >> 16);
+  p[3] = (uint8_t)(v >> 24);
+}
+
+/* Reads a string argument into a malloc'd C string (caller frees). */
+static char *get_string(napi_env env, napi_value v) {
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) return NULL;
+  char *s = malloc(len + 1);
+  if (!s) return NULL;
+  if (napi_get_value_string_utf8(env, v, s, len + 1, &len) != napi_ok) {
+    free(s);
+    return NULL;
+  }
+  return s;
+}
+
+static bool has_prop(napi_env env, napi_value obj, const char *name, napi_value *out) {
+  bool has = false;
+  if (napi_has_named_property(env, obj, name, &has) != napi_ok || !has) return false;
+  if (napi_get_named_property(env, obj, name, out) != napi_ok) return false;
+  napi_valuetype t;
+  napi_typeof(env, *out, &t);
+  return t != napi_undefined && t != napi_null;
+}
+
+static int opt_int(napi_env env, napi_value obj, const char *name, int dflt) {
+  napi_value v;
+  int32_t r;
+  if (!has_prop(env, obj, name, &v)) return dflt;
+  if (napi_get_value_int32(env, v, &r) != napi_ok) return dflt;
+  return r;
+}
+
+static bool opt_bool(napi_env env, napi_value obj, const char *name, bool dflt) {
+  napi_value v;
+  bool r;
+  if (!has_prop(env, obj, name, &v)) return dflt;
+  if (napi_coerce_to_bool(env, v, &v) != napi_ok) return dflt;
+  if (napi_get_value_bool(env, v, &r) != napi_ok) return dflt;
+  return r;
+}
+
+static char *opt_string(napi_env env, napi_value obj, const char *name) {
+  napi_value v;
+  if (!has_prop(env, obj, name, &v)) return NULL;
+  return get_string(env, v);
+}
+
+static void set_str(napi_env env, napi_value obj, const char *name, const char *s) {
+  napi_value v;
+  if (s == NULL) {
+    napi_get_null(env, &v);
+  } else {
+    napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
+  }
+  napi_set_named_property(env, obj, name, v);
+}
+
+static void set_num(napi_env env, napi_value obj, const char *name, double d) {
+  napi_value v;
+  napi_create_double(env, d, &v);
+  napi_set_named_property(env, obj, name, v);
+}
+
+static void set_bool(napi_env env, napi_value obj, const char *name, bool b) {
+  napi_value v;
+  napi_get_boolean(env, b, &v);
+  napi_set_named_property(env, obj, name, v);
+}
+
+static const char *activate_code(int rc) {
+  switch (rc) {
+    case PCAP_ERROR_PERM_DENIED: return "PERM_DENIED";
+    case PCAP_ERROR_PROMISC_PERM_DENIED: return "PROMISC_PERM_DENIED";
+    case PCAP_ERROR_NO_SUCH_DEVICE: return "NO_SUCH_DEVICE";
+    case PCAP_ERROR_IFACE_NOT_UP: return "IFACE_NOT_UP";
+    case PCAP_ERROR_RFMON_NOTSUP: return "RFMON_NOTSUP";
+    case PCAP_ERROR_ACTIVATED: return "ACTIVATED";
+    case PCAP_ERROR_TSTAMP_PRECISION_NOTSUP: return "TSTAMP_PRECISION_NOTSUP";
+    default: return "PCAP_ERROR";
+  }
+}
+
+/* ---------------------------------------------------------------- live handle */
+
+typedef struct live {
+  napi_env env;
+  pcap_t *p;
+  int snaplen;
+  int nano;            /* time stamps are in nanoseconds */
+  uint32_t maxrec;     /* largest record a single packet can produce */
+
+  uv_poll_t poll;
+  int poll_inited;     /* uv_poll_init done, uv_close not yet requested */
+  int poll_open;       /* poll handle exists and its close callback hasn't run */
+  int polling;         /* uv_poll_start active */
+  int finalized;       /* JS object was garbage collected */
+
+  napi_ref self_ref;   /* strong while started: keeps the JS object alive */
+  napi_ref cb_ref;
+  napi_ref buf_ref;
+  napi_async_context actx;
+
+  uint8_t *buf;
+  size_t buflen;
+  size_t used;
+  uint32_t count;
+
+  int in_callback;     /* the JS batch callback is running */
+  int stopped;
+} live_t;
+
+static void live_maybe_free(live_t *h) {
+  if (h->finalized && !h->poll_open) free(h);
+}
+
+static void on_poll_closed(uv_handle_t *uh) {
+  live_t *h = (live_t *)uh->data;
+  h->poll_open = 0;
+  live_maybe_free(h);
+}
+
+/* Releases everything except the struct itself. Safe to call repeatedly. */
+static void live_release(napi_env env, live_t *h) {
+  if (h->poll_inited) {
+    if (h->polling) uv_poll_stop(&h->poll);
+    h->polling = 0;
+    h->poll_inited = 0;
+    uv_close((uv_handle_t *)&h->poll, on_poll_closed);
+  }
+  if (h->p) {
+    pcap_close(h->p);
+    h->p = NULL;
+  }
+  if (env) {
+    if (h->cb_ref) { napi_delete_reference(env, h->cb_ref); h->cb_ref = NULL; }
+    if (h->buf_ref) { napi_delete_reference(env, h->buf_ref); h->buf_ref = NULL; }
+    if (h->actx) { napi_async_destroy(env, h->actx); h->actx = NULL; }
+    if (h->self_ref) { napi_delete_reference(env, h->self_ref); h->self_ref = NULL; }
+  }
+  h->buf = NULL;
+  h->buflen = 0;
+}
+
+static void live_finalize(napi_env env, void *data, void *hint) {
+  live_t *h = (live_t *)data;
+  live_release(env, h);
+  h->finalized = 1;
+  live_maybe_free(h);
+}
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *hdr, const u_char *bytes) {
+  live_t *h = (live_t *)user;
+  uint32_t caplen = hdr->caplen;
+  if (caplen > (uint32_t)h->snaplen) caplen = (uint32_t)h->snaplen; /* never happens; keeps the bound */
+  uint32_t rec = (REC_HDR + caplen + 3u) & ~3u;
+  if (h->used + rec > h->buflen) return; /* cannot happen: dispatch count is bounded */
+  uint8_t *r = h->buf + h->used;
+  uint32_t frac = (uint32_t)hdr->ts.tv_usec;
+  put32le(r, (uint32_t)hdr->ts.tv_sec);
+  put32le(r + 4, h->nano ? frac : frac * 1000u);
+  put32le(r + 8, caplen);
+  put32le(r + 12, hdr->len);
+  memcpy(r + REC_HDR, bytes, caplen);
+  for (uint32_t i = REC_HDR + caplen; i < rec; i++) r[i] = 0;
+  h->used += rec;
+  h->count++;
+}
+
+/* Calls the JS callback with (count, bytesUsed[, error]). Returns 0, or -1 if the
+ * callback threw (sync: the exception stays pending for the caller). */
+static int deliver(live_t *h, int sync, const char *err) {
+  napi_env env = h->env;
+  if (h->count == 0 && err == NULL) return 0;
+  napi_value cb, recv, argv[3];
+  if (!h->cb_ref || napi_get_reference_value(env, h->cb_ref, &cb) != napi_ok || cb == NULL) {
+    h->count = 0;
+    h->used = 0;
+    return 0;
+  }
+  /* napi_make_callback needs an object receiver (undefined throws a TypeError). */
+  napi_get_global(env, &recv);
+  napi_create_int32(env, err ? -1 : (int32_t)h->count, &argv[0]);
+  napi_create_double(env, err ? 0 : (double)h->used, &argv[1]);
+  size_t argc = 2;
+  if (err) {
+    napi_create_string_utf8(env, err, NAPI_AUTO_LENGTH, &argv[2]);
+    argc = 3;
+  }
+  napi_status st;
+  napi_value result;
+  h->in_callback = 1;
+  if (sync) {
+    st = napi_call_function(env, recv, cb, argc, argv, &result);
+  } else {
+    st = napi_make_callback(env, h->actx, recv, cb, argc, argv, &result);
+  }
+  h->in_callback = 0;
+  h->count = 0;
+  h->used = 0;
+  if (st != napi_ok) {
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (pending && !sync) {
+      napi_value exc;
+      napi_get_and_clear_last_exception(env, &exc);
+      napi_fatal_exception(env, exc); /* -> process 'uncaughtException' */
+    }
+    return -1;
+  }
+  return 0;
+}
+
+/* Dispatches until libpcap has nothing more (or maxBatches batches were
+ * delivered when running from the poll callback). Returns 0, or -1 on error
+ * (JS exception pending when sync). */
+static int pump(live_t *h, int sync, int max_batches) {
+  int batches = 0;
+  for (;;) {
+    if (!h->p) return 0;
+    size_t room = h->buflen - h->used;
+    int cnt = (int)(room / h->maxrec);
+    if (cnt <= 0) {
+      if (deliver(h, sync, NULL) != 0) return -1;
+      if (++batches >= max_batches) return 0; /* level-triggered poll will come back */
+      continue;
+    }
+    int n = pcap_dispatch(h->p, cnt, on_packet, (u_char *)h);
+    if (n == PCAP_ERROR_BREAK) continue;
+    if (n < 0) {
+      char msg[PCAP_ERRBUF_SIZE + 32];
+      snprintf(msg, sizeof msg, "%s", pcap_geterr(h->p));
+      if (deliver(h, sync, NULL) != 0) return -1;
+      if (sync) {
+        napi_throw_error(h->env, "PCAP_ERROR", msg);
+      } else {
+        if (h->polling) { uv_poll_stop(&h->poll); h->polling = 0; }
+        deliver(h, 0, msg);
+      }
+      return -1;
+    }
+    if (n == 0) break;
+  }
+  return deliver(h, sync, NULL);
+}
+
+static void on_poll(uv_poll_t *ph, int status, int events) {
+  live_t *h = (live_t *)ph->data;
+  if (!h->p || h->in_callback) return;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(h->env, &scope) != napi_ok) return;
+  if (status < 0) {
+    if (h->polling) { uv_poll_stop(&h->poll); h->polling = 0; }
+    deliver(h, 0, uv_strerror(status));
+  } else {
+    pump(h, 0, MAX_BATCHES_PER_WAKEUP);
+  }
+  napi_close_handle_scope(h->env, scope);
+}
+
+static live_t *unwrap_this(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+  napi_value self;
+  void *data = NULL;
+  if (napi_get_cb_info(env, info, argc, argv, &self, NULL) != napi_ok) {
+    throw_last(env);
+    return NULL;
+  }
+  if (napi_unwrap(env, self, &data) != napi_ok || data == NULL) {
+    napi_throw_error(env, "EINVAL", "not a netlens pcap handle");
+    return NULL;
+  }
+  return (live_t *)data;
+}
+
+/* handle.start(buffer, cb) */
+static napi_value live_start(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], self;
+  void *data = NULL;
+  NAPI_OK_OR(napi_get_cb_info(env, info, &argc, argv, &self, NULL), NULL);
+  if (napi_unwrap(env, self, &data) != napi_ok || !data) {
+    napi_throw_error(env, "EINVAL", "not a netlens pcap handle");
+    return NULL;
+  }
+  live_t *h = (live_t *)data;
+  if (!h->p) { napi_throw_error(env, "EINVAL", "capture handle is closed"); return NULL; }
+  if (h->poll_inited) { napi_throw_error(env, "EINVAL", "capture already started"); return NULL; }
+  bool isbuf = false;
+  napi_valuetype t;
+  if (argc < 2 || napi_is_buffer(env, argv[0], &isbuf) != napi_ok || !isbuf ||
+      napi_typeof(env, argv[1], &t) != napi_ok || t != napi_function) {
+    napi_throw_type_error(env, "EINVAL", "start(buffer, callback) expects a Buffer and a function");
+    return NULL;
+  }
+  void *bdata;
+  size_t blen;
+  NAPI_OK_OR(napi_get_buffer_info(env, argv[0], &bdata, &blen), NULL);
+  if (blen < h->maxrec) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "batch buffer too small: %zu bytes, need at least %u (snaplen + 16)",
+             blen, h->maxrec);
+    napi_throw_range_error(env, "EINVAL", msg);
+    return NULL;
+  }
+  uv_loop_t *loop;
+  NAPI_OK_OR(napi_get_uv_event_loop(env, &loop), NULL);
+  int fd = pcap_get_selectable_fd(h->p);
+  if (fd < 0) { napi_throw_error(env, "PCAP_ERROR", "capture handle has no selectable file descriptor"); return NULL; }
+
+  napi_value name;
+  napi_create_string_utf8(env, "netlens:pcap", NAPI_AUTO_LENGTH, &name);
+  NAPI_OK_OR(napi_async_init(env, self, name, &h->actx), NULL);
+  NAPI_OK_OR(napi_create_reference(env, argv[0], 1, &h->buf_ref), NULL);
+  NAPI_OK_OR(napi_create_reference(env, argv[1], 1, &h->cb_ref), NULL);
+  NAPI_OK_OR(napi_create_reference(env, self, 1, &h->self_ref), NULL);
+  h->buf = (uint8_t *)bdata;
+  h->buflen = blen;
+  h->used = 0;
+  h->count = 0;
+
+  int r = uv_poll_init(loop, &h->poll, fd);
+  if (r != 0) { napi_throw_error(env, "PCAP_ERROR", uv_strerror(r)); return NULL; }
+  h->poll.data = h;
+  h->poll_inited = 1;
+  h->poll_open = 1;
+  r = uv_poll_start(&h->poll, UV_READABLE, on_poll);
+  if (r != 0) { napi_throw_error(env, "PCAP_ERROR", uv_strerror(r)); return NULL; }
+  h->polling = 1;
+  return NULL;
+}
+
+/* handle.stop(): stop watching, deliver everything libpcap still buffers
+ * (synchronously, through the batch callback), then close the handle. */
+static napi_value live_stop(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  live_t *h = unwrap_this(env, info, &argc, NULL);
+  if (!h) return NULL;
+  if (h->in_callback) {
+    napi_throw_error(env, "EINVAL", "stop() must not be called from inside the batch callback");
+    return NULL;
+  }
+  if (h->polling) { uv_poll_stop(&h->poll); h->polling = 0; }
+  int rc = 0;
+  if (h->p && h->buf) rc = pump(h, 1, 0x7fffffff);
+  h->stopped = 1;
+  /* Keep the JS exception (if the callback threw) pending for the caller. */
+  live_release(env, h);
+  (void)rc;
+  return NULL;
+}
+
+/* handle.close(): close without draining. */
+static napi_value live_close(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  live_t *h = unwrap_this(env, info, &argc, NULL);
+  if (!h) return NULL;
+  if (h->in_callback) {
+    napi_throw_error(env, "EINVAL", "close() must not be called from inside the batch callback");
+    return NULL;
+  }
+  live_release(env, h);
+  return NULL;
+}
+
+static napi_value live_stats(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  live_t *h = unwrap_this(env, info, &argc, NULL);
+  if (!h) return NULL;
+  if (!h->p) { napi_throw_error(env, "EINVAL", "capture handle is closed"); return NULL; }
+  struct pcap_stat ps;
+  memset(&ps, 0, sizeof ps);
+  if (pcap_stats(h->p, &ps) != 0) {
+    napi_throw_error(env, "PCAP_ERROR", pcap_geterr(h->p));
+    return NULL;
+  }
+  napi_value o;
+  NAPI_OK_OR(napi_create_object(env, &o), NULL);
+  set_num(env, o, "received", ps.ps_recv);
+  set_num(env, o, "dropped", ps.ps_drop);
+  set_num(env, o, "ifDropped", ps.ps_ifdrop);
+  return o;
+}
+
+static napi_value live_inject(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  live_t *h = unwrap_this(env, info, &argc, argv);
+  if (!h) return NULL;
+  if (!h->p) { napi_throw_error(env, "EINVAL", "capture handle is closed"); return NULL; }
+  bool isbuf = false;
+  if (argc < 1 || napi_is_buffer(env, argv[0], &isbuf) != napi_ok || !isbuf) {
+    napi_throw_type_error(env, "EINVAL", "inject(buffer) expects a Buffer");
+    return NULL;
+  }
+  void *data;
+  size_t len;
+  NAPI_OK_OR(napi_get_buffer_info(env, argv[0], &data, &len), NULL);
+  int n = pcap_inject(h->p, data, len);
+  if (n < 0) {
+    napi_throw_error(env, "PCAP_ERROR", pcap_geterr(h->p));
+    return NULL;
+  }
+  napi_value r;
+  napi_create_int32(env, n, &r);
+  return r;
+}
+
+/* openLive(options) */
+static napi_value open_live(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  NAPI_OK_OR(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  napi_valuetype t;
+  if (argc < 1 || napi_typeof(env, argv[0], &t) != napi_ok || t != napi_object) {
+    napi_throw_type_error(env, "EINVAL", "openLive(options) expects an object");
+    return NULL;
+  }
+  napi_value o = argv[0];
+  char *iface = opt_string(env, o, "iface");
+  char *filter = opt_string(env, o, "filter");
+  int snaplen = opt_int(env, o, "snaplen", 262144);
+  bool promisc = opt_bool(env, o, "promisc", true);
+  bool immediate = opt_bool(env, o, "immediate", true);
+  int bufsize = opt_int(env, o, "bufferSize", 0);
+  bool want_nano = opt_bool(env, o, "nanosecond", true);
+  int timeout = opt_int(env, o, "timeoutMs", 100);
+  if (snaplen <= 0 || snaplen > 262144) snaplen = 262144;
+
+  char errbuf[PCAP_ERRBUF_SIZE];
+  char msg[PCAP_ERRBUF_SIZE + 256];
+  const char *code = NULL;
+  napi_value result = NULL;
+  pcap_t *p = NULL;
+  char *warning = NULL;
+  int nano = 0;
+
+  if (!iface || !*iface) {
+    napi_throw_type_error(env, "EINVAL", "openLive: iface is required");
+    goto out;
+  }
+  errbuf[0] = 0;
+  p = pcap_create(iface, errbuf);
+  if (!p) {
+    code = "PCAP_ERROR";
+    snprintf(msg, sizeof msg, "%s", errbuf);
+    goto fail;
+  }
+  pcap_set_snaplen(p, snaplen);
+  pcap_set_promisc(p, promisc ? 1 : 0);
+  pcap_set_immediate_mode(p, immediate ? 1 : 0);
+  pcap_set_timeout(p, timeout > 0 ? timeout : 100);
+  if (bufsize > 0) pcap_set_buffer_size(p, bufsize);
+  if (want_nano) {
+    if (pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO) == 0) nano = 1;
+  }
+  int rc = pcap_activate(p);
+  if (rc < 0) {
+    code = activate_code(rc);
+    const char *detail = pcap_geterr(p);
+    if (!detail || !*detail) detail = pcap_statustostr(rc);
+    snprintf(msg, sizeof msg, "%s: %s", iface, detail);
+    goto fail;
+  }
+  if (rc > 0) {
+    const char *detail = pcap_geterr(p);
+    if (!detail || !*detail) detail = pcap_statustostr(rc);
+    warning = strdup(detail);
+  }
+  /* Whatever was asked, report what libpcap actually delivers. */
+  nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
+
+  if (filter && *filter) {
+    bpf_u_int32 net = 0, mask = PCAP_NETMASK_UNKNOWN;
+    if (pcap_lookupnet(iface, &net, &mask, errbuf) != 0) mask = PCAP_NETMASK_UNKNOWN;
+    struct bpf_program prog;
+    if (pcap_compile(p, &prog, filter, 1, mask) != 0) {
+      code = "BAD_FILTER";
+      snprintf(msg, sizeof msg, "%s", pcap_geterr(p));
+      goto fail;
+    }
+    int src = pcap_setfilter(p, &prog);
+    pcap_freecode(&prog);
+    if (src != 0) {
+      code = "BAD_FILTER";
+      snprintf(msg, sizeof msg, "%s", pcap_geterr(p));
+      goto fail;
+    }
+  }
+  if (pcap_setnonblock(p, 1, errbuf) != 0) {
+    code = "PCAP_ERROR";
+    snprintf(msg, sizeof msg, "%s", errbuf);
+    goto fail;
+  }
+
+  live_t *h = calloc(1, sizeof *h);
+  if (!h) {
+    code = "ENOMEM";
+    snprintf(msg, sizeof msg, "out of memory");
+    goto fail;
+  }
+  h->env = env;
+  h->p = p;
+  h->snaplen = pcap_snapshot(p);
+  if (h->snaplen <= 0 || h->snaplen > snaplen) h->snaplen = snaplen;
+  h->nano = nano;
+  h->maxrec = (REC_HDR + (uint32_t)h->snaplen + 3u) & ~3u;
+  p = NULL;
+
+  napi_value obj;
+  if (napi_create_object(env, &obj) != napi_ok ||
+      napi_wrap(env, obj, h, live_finalize, NULL, NULL) != napi_ok) {
+    pcap_close(h->p);
+    free(h);
+    throw_last(env);
+    goto out;
+  }
+  int dlt = pcap_datalink(h->p);
+  set_num(env, obj, "linkType", dlt_to_linktype(dlt));
+  set_num(env, obj, "dlt", dlt);
+  set_bool(env, obj, "nanosecond", nano != 0);
+  set_num(env, obj, "snaplen", h->snaplen);
+  set_num(env, obj, "maxRecord", h->maxrec);
+  if (warning) set_str(env, obj, "warning", warning);
+  napi_property_descriptor methods[] = {
+    {"start", NULL, live_start, NULL, NULL, NULL, napi_default, NULL},
+    {"stop", NULL, live_stop, NULL, NULL, NULL, napi_default, NULL},
+    {"close", NULL, live_close, NULL, NULL, NULL, napi_default, NULL},
+    {"stats", NULL, live_stats, NULL, NULL, NULL, napi_default, NULL},
+    {"inject", NULL, live_inject, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, obj, sizeof methods / sizeof methods[0], methods);
+  result = obj;
+  goto out;
+
+fail:
+  if (p) pcap_close(p);
+  p = NULL;
+  napi_throw_error(env, code, msg);
+out:
+  free(iface);
+  free(filter);
+  free(warning);
+  return result;
+}
+
+/* ---------------------------------------------------------------- findAllDevs */
+
+static napi_value sockaddr_str(napi_env env, const struct sockaddr *sa) {
+  char s[INET6_ADDRSTRLEN + 1];
+  napi_value v;
+  const char *r = NULL;
+  if (sa && sa->sa_family == AF_INET) {
+    r = inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, s, sizeof s);
+  } else if (sa && sa->sa_family == AF_INET6) {
+    r = inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, s, sizeof s);
+  }
+  if (r) {
+    napi_create_string_utf8(env, r, NAPI_AUTO_LENGTH, &v);
+  } else {
+    napi_get_null(env, &v);
+  }
+  return v;
+}
+
+static napi_value find_all_devs(napi_env env, napi_callback_info info) {
+  char errbuf[PCAP_ERRBUF_SIZE];
+  pcap_if_t *all = NULL;
+  if (pcap_findalldevs(&all, errbuf) != 0) {
+    napi_throw_error(env, "PCAP_ERROR", errbuf);
+    return NULL;
+  }
+  napi_value arr;
+  napi_create_array(env, &arr);
+  uint32_t i = 0;
+  for (pcap_if_t *d = all; d; d = d->next) {
+    napi_value dev, addrs, flags;
+    napi_create_object(env, &dev);
+    set_str(env, dev, "name", d->name);
+    set_str(env, dev, "description", d->description ? d->description : "");
+    napi_create_array(env, &addrs);
+    uint32_t j = 0;
+    for (pcap_addr_t *a = d->addresses; a; a = a->next) {
+      if (!a->addr || (a->addr->sa_family != AF_INET && a->addr->sa_family != AF_INET6)) continue;
+      napi_value ao;
+      napi_create_object(env, &ao);
+      napi_set_named_property(env, ao, "addr", sockaddr_str(env, a->addr));
+      napi_set_named_property(env, ao, "netmask", sockaddr_str(env, a->netmask));
+      napi_set_element(env, addrs, j++, ao);
+    }
+    napi_set_named_property(env, dev, "addresses", addrs);
+    napi_create_object(env, &flags);
+    set_bool(env, flags, "up", (d->flags & PCAP_IF_UP) != 0);
+    set_bool(env, flags, "running", (d->flags & PCAP_IF_RUNNING) != 0);
+    set_bool(env, flags, "loopback", (d->flags & PCAP_IF_LOOPBACK) != 0);
+    set_bool(env, flags, "wireless", (d->flags & PCAP_IF_WIRELESS) != 0);
+    napi_set_named_property(env, dev, "flags", flags);
+    napi_set_element(env, arr, i++, dev);
+  }
+  pcap_freealldevs(all);
+  return arr;
+}
+
+/* ---------------------------------------------------------------- compileFilter */
+
+static uint32_t bswap32(uint32_t v) {
+  return (v >> 24) | ((v >> 8) & 0xff00u) | ((v << 8) & 0xff0000u) | (v << 24);
+}
+static uint16_t bswap16(uint16_t v) { return (uint16_t)((v >> 8) | (v << 8)); }
+
+/*
+ * A pcap_t that compiles filters exactly like tcpdump -r does for a savefile:
+ * libpcap's code generator behaves differently for savefiles (e.g. DLT_NULL
+ * `ip6` accepts every BSD AF_INET6 value, and the AF_ value is byte-swapped
+ * for files written on a machine of the other byte order). So instead of
+ * pcap_open_dead, open an empty classic pcap file held in memory with the
+ * requested link type, snaplen and byte order. Falls back to pcap_open_dead.
+ */
+static pcap_t *open_offline_compiler(int linktype, int snaplen, int swapped) {
+#if defined(__linux__) || defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__)
+  uint32_t magic = 0xa1b2c3d4u, zone = 0, sigfigs = 0, snap = (uint32_t)snaplen, lt = (uint32_t)linktype;
+  uint16_t vmaj = 2, vmin = 4;
+  if (swapped) {
+    magic = bswap32(magic); snap = bswap32(snap); lt = bswap32(lt);
+    vmaj = bswap16(vmaj); vmin = bswap16(vmin);
+  }
+  unsigned char buf[24];
+  memcpy(buf, &magic, 4);
+  memcpy(buf + 4, &vmaj, 2);
+  memcpy(buf + 6, &vmin, 2);
+  memcpy(buf + 8, &zone, 4);
+  memcpy(buf + 12, &sigfigs, 4);
+  memcpy(buf + 16, &snap, 4);
+  memcpy(buf + 20, &lt, 4);
+  /* fmemopen(NULL, ...) owns its buffer, which lives until pcap_close() fcloses it.
+   * One spare byte: glibc may write a terminating NUL over the last byte of a
+   * full write-mode buffer. */
+  FILE *f = fmemopen(NULL, sizeof buf + 1, "w+b");
+  if (f && (fwrite(buf, 1, sizeof buf, f) != sizeof buf || fseek(f, 0, SEEK_SET) != 0)) {
+    fclose(f);
+    f = NULL;
+  }
+  if (f) {
+    char errbuf[PCAP_ERRBUF_SIZE];
+    pcap_t *p = pcap_fopen_offline(f, errbuf); /* reads the header now; pcap_close fcloses */
+    if (p) return p;
+    fclose(f);
+  }
+#endif
+  return pcap_open_dead(linktype_to_dlt(linktype), snaplen);
+}
+
+/* compileFilter(linkType, snaplen, expr[, swapped]) */
+static napi_value compile_filter(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  NAPI_OK_OR(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
+  int32_t linktype, snaplen;
+  if (argc < 3 || napi_get_value_int32(env, argv[0], &linktype) != napi_ok ||
+      napi_get_value_int32(env, argv[1], &snaplen) != napi_ok) {
+    napi_throw_type_error(env, "EINVAL", "compileFilter(linkType, snaplen, expr[, swapped])");
+    return NULL;
+  }
+  bool swapped = false;
+  if (argc >= 4) {
+    napi_value b;
+    if (napi_coerce_to_bool(env, argv[3], &b) == napi_ok) napi_get_value_bool(env, b, &swapped);
+  }
+  char *expr = get_string(env, argv[2]);
+  if (!expr) {
+    napi_throw_type_error(env, "EINVAL", "compileFilter: expr must be a string");
+    return NULL;
+  }
+  if (snaplen <= 0 || snaplen > 262144) snaplen = 262144;
+  pcap_t *p = open_offline_compiler(linktype, snaplen, swapped);
+  if (!p) {
+    free(expr);
+    napi_throw_error(env, "ENOMEM", "cannot create a pcap handle to compile with");
+    return NULL;
+  }
+  struct bpf_program prog;
+  if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+    char msg[PCAP_ERRBUF_SIZE + 8];
+    snprintf(msg, sizeof msg, "%s", pcap_geterr(p));
+    pcap_close(p);
+    free(expr);
+    napi_throw_error(env, "BAD_FILTER", msg);
+    return NULL;
+  }
+  free(expr);
+  size_t n = prog.bf_len;
+  napi_value ab, ta;
+  void *data;
+  if (napi_create_arraybuffer(env, n * 16, &data, &ab) != napi_ok) {
+    pcap_freecode(&prog);
+    pcap_close(p);
+    throw_last(env);
+    return NULL;
+  }
+  uint32_t *w = (uint32_t *)data;
+  for (size_t i = 0; i < n; i++) {
+    w[i * 4] = prog.bf_insns[i].code;
+    w[i * 4 + 1] = prog.bf_insns[i].jt;
+    w[i * 4 + 2] = prog.bf_insns[i].jf;
+    w[i * 4 + 3] = prog.bf_insns[i].k;
+  }
+  pcap_freecode(&prog);
+  pcap_close(p);
+  NAPI_OK_OR(napi_create_typedarray(env, napi_uint32_array, n * 4, ab, 0, &ta), NULL);
+  return ta;
+}
+
+/* ---------------------------------------------------------------- module */
+
+static napi_value lib_version(napi_env env, napi_callback_info info) {
+  napi_value v;
+  napi_create_string_utf8(env, pcap_lib_version(), NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    {"openLive", NULL, open_live, NULL, NULL, NULL, napi_default, NULL},
+    {"findAllDevs", NULL, find_all_devs, NULL, NULL, NULL, napi_default, NULL},
+    {"compileFilter", NULL, compile_filter, NULL, NULL, NULL, napi_default, NULL},
+    {"libVersion", NULL, lib_version, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  napi_value rh;
+  napi_create_uint32(env, REC_HDR, &rh);
+  napi_set_named_property(env, exports, "recordHeaderSize", rh);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
