@@ -1,0 +1,108 @@
+/**
+ * `netlens capture` end to end on a real NIC: a namespace joined by a veth
+ * pair, real programs talking (a Node HTTP server here, curl/ping/UDP in the
+ * namespace), netlens and tcpdump capturing the same interface at once.
+ * Needs root, libpcap and the native binding: otherwise skipped with a reason.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, ROOT, ndjson } from './helpers/netlens.js';
+import { createVethPair, netnsUnavailableReason, type VethPair } from './helpers/netns.js';
+import { tsharkFields } from './helpers/tshark-fields.js';
+
+const reason = netnsUnavailableReason()
+  || (existsSync(join(ROOT, 'native', 'build', 'Release', 'netlens_pcap.node')) ? '' : 'the native libpcap binding is not built')
+  || (spawnSync('sh', ['-c', 'command -v tcpdump && command -v curl']).status === 0 ? '' : 'tcpdump or curl missing');
+if (reason) console.warn(`skipping live capture CLI tests: ${reason}`);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.skipIf(reason !== '')('netlens capture on a veth pair', () => {
+  let v: VethPair;
+  const dir = mkdtempSync(join(tmpdir(), 'netlens-live-'));
+  const http = createServer((req, res) => { res.end(`hello ${req.url}\n`); });
+  const udp = createSocket('udp4');
+  let netlensJson = '';
+  let netlensErr = '';
+  let status = -1;
+
+  beforeAll(async () => {
+    v = createVethPair('10.81.0.2', '10.81.0.1');
+    await new Promise<void>((r) => http.listen(8080, v.hostIp, r));
+    await new Promise<void>((r) => udp.bind(5005, v.hostIp, r));
+    udp.on('message', (m, rinfo) => udp.send(Buffer.concat([Buffer.from('re:'), m]), rinfo.port, rinfo.address));
+    const td = spawn('tcpdump', ['-i', v.hostIf, '-s', '0', '--immediate-mode', '-U', '-w', join(dir, 'tcpdump.pcap')], { stdio: 'ignore' });
+    const nl = spawn(process.execPath, [CLI, 'capture', v.hostIf, '--json', '-w', join(dir, 'netlens.pcap'), '-Z', 'root'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    nl.stdout.on('data', (d) => { netlensJson += d; });
+    nl.stderr.on('data', (d) => { netlensErr += d; });
+    await sleep(1500);
+    await v.nsExec('ping', ['-c', '2', '-i', '0.2', v.hostIp]);
+    await v.nsExec('curl', ['-s', `http://${v.hostIp}:8080/a`, `http://${v.hostIp}:8080/b`]);
+    await v.nsExec('sh', ['-c', `printf ping | nc -u -w1 -p 5006 ${v.hostIp} 5005`]);
+    await sleep(1000);
+    const exited = new Promise<number>((r) => nl.on('exit', (c) => r(c ?? -1)));
+    nl.kill('SIGINT');
+    status = await exited;
+    td.kill('SIGINT');
+    await new Promise((r) => td.on('exit', r));
+  }, 60_000);
+
+  afterAll(() => {
+    http.close();
+    udp.close();
+    v?.destroy();
+  });
+
+  it('ends cleanly on SIGINT with tcpdump\'s three counters and no drops', () => {
+    expect(status).toBe(0);
+    expect(netlensErr).toMatch(/\d+ packets? captured/);
+    expect(netlensErr).toMatch(/\d+ packets? received by filter/);
+    expect(netlensErr).toMatch(/0 packets dropped by kernel/);
+  });
+
+  it('sees the same frames as tcpdump, in the same order, stamped within 100 µs', () => {
+    const ours = ndjson(netlensJson);
+    const theirs = tsharkFields(join(dir, 'tcpdump.pcap'));
+    expect(ours.length).toBe(theirs.length);
+    expect(ours.length).toBeGreaterThan(15);
+    ours.forEach((p, i) => {
+      const t = theirs[i]!;
+      expect(p.len).toBe(Number(t['frame.len']));
+      expect(p.tcp?.seq ?? null).toBe(t['tcp.seq_raw'] ? Number(t['tcp.seq_raw']) : null);
+      const ns = (s: string) => { const [a, b] = s.split('.'); return BigInt(a!) * 1_000_000_000n + BigInt(b!.padEnd(9, '0').slice(0, 9)); };
+      const diff = ns(p.ts) - ns(t['frame.time_epoch']!);
+      expect(diff < 0n ? -diff : diff).toBeLessThanOrEqual(100_000n);
+    });
+  });
+
+  it('the -w file reads back in tshark frame for frame', () => {
+    const written = tsharkFields(join(dir, 'netlens.pcap'));
+    const ours = ndjson(netlensJson);
+    expect(written.length).toBe(ours.length);
+    written.forEach((w, i) => {
+      expect(Number(w['frame.len'])).toBe(ours[i]!.len);
+      expect(w['frame.time_epoch']).toBe(ours[i]!.ts);
+    });
+  });
+
+  it('the capture shows the HTTP connection\'s handshake and teardown', () => {
+    const events = ndjson(netlensJson).flatMap((p) => p.events ?? []);
+    expect(events).toContain('handshake-complete');
+    expect(events.some((e: string) => e.endsWith('-> TIME_WAIT'))).toBe(true);
+  });
+
+  it('unknown interface and bad filter are one line each', () => {
+    const a = spawnSync(process.execPath, [CLI, 'capture', 'nosuchif0', '-c', '1'], { encoding: 'utf8' });
+    expect(a.status).not.toBe(0);
+    expect(a.stderr.trim().split('\n')).toHaveLength(1);
+    expect(a.stderr).toContain('no such interface');
+    const b = spawnSync(process.execPath, [CLI, 'capture', v.hostIf, '-c', '1', 'tcp', 'port', 'banana'], { encoding: 'utf8' });
+    expect(b.status).not.toBe(0);
+    expect(b.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
