@@ -355,6 +355,15 @@ class NativeLiveSession implements LiveSession {
 
 const CAP_SNAPLEN = 65535;
 
+/**
+ * cap 0.2.1 never uv_close()s the uv_poll_t embedded in its C++ object: close()
+ * only stops it, and when the closed Cap is garbage collected its memory is
+ * freed while the handle is still linked into libuv's handle queue, which
+ * corrupts the heap later (seen as random crashes at exit). Keeping every
+ * closed Cap reachable avoids that; the cost is a small object per session.
+ */
+const closedCaps: CapInstance[] = [];
+
 class CapLiveSession implements LiveSession {
   readonly backend = 'cap' as const;
   readonly linkType: number;
@@ -468,6 +477,8 @@ function openCap(opts: LiveOptions): LiveSession {
     throw new SourceError(`no such interface: ${opts.iface} (available: ${names.join(', ')})`);
   }
   const c = new cm.Cap();
+  // Every Cap stays reachable for the life of the process (see closedCaps).
+  closedCaps.push(c);
   // cap copies each packet into this buffer and then emits 'packet'.
   const buf = Buffer.alloc(CAP_SNAPLEN);
   let lt: string;
