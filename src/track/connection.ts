@@ -5,7 +5,7 @@
  * `clientSide` says which of them is the client (the first SYN's sender, or by
  * port heuristics when the handshake was not captured).
  */
-import { type TcpState, TcpState as S } from './tcp-state.js';
+import type { TcpState } from './tcp-state.js';
 
 export const Side = { A: 0, B: 1 } as const;
 
@@ -176,4 +176,3 @@ export class Connection {
   }
 }
 
-export const CLOSED_STATES: ReadonlySet<TcpState> = new Set([S.CLOSED, S.TIME_WAIT]);

@@ -3,9 +3,9 @@ import { IpProto } from '../decode/constants.js';
 import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
 import type { Frame } from '../source/frame.js';
 import type { Connection } from '../track/connection.js';
-import { Analysis, AnalysisNames, EventKind, type Tracker } from '../track/tracker.js';
+import { AnalysisNames, EventKind, type Tracker } from '../track/tracker.js';
 import { ipv4, ipv4At, ipv6At, ipv6Words, macAt } from './addr.js';
-import { tcpFlagLetters, formatDuration } from './line.js';
+import { tcpFlagLetters } from './line.js';
 import { tsString } from './time.js';
 
 export function packetJson(n: number, f: Frame, d: PacketDecoder, t: Tracker): string {
@@ -189,4 +189,3 @@ function round9(x: number): number {
   return Math.round(x * 1e9) / 1e9;
 }
 
-void Analysis; void formatDuration;

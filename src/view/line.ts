@@ -56,12 +56,7 @@ function isShownAsTcpdump(d: PacketDecoder): boolean {
   return d.error === 'ip fragment';
 }
 
-function linkPrefix(d: PacketDecoder): string {
-  return d.linkKind === LinkKind.none ? '' : '';
-}
-
 function body(f: Frame, d: PacketDecoder, t: Tracker, p: Palette): string {
-  void linkPrefix;
   if (d.hasArp) return arpLine(f, d, p);
   if (d.ipVersion === 4) return ip4Line(f, d, t, p);
   if (d.ipVersion === 6) return ip6Line(f, d, t, p);
