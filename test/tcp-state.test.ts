@@ -19,24 +19,19 @@ const DELIVER: Record<number, Partial<Record<TcpState, TcpState>>> = {
   [DeliverEvent.FIN]: { ESTABLISHED: S.CLOSE_WAIT, SYN_RCVD: S.CLOSE_WAIT, FIN_WAIT_1: S.CLOSING, FIN_WAIT_2: S.TIME_WAIT },
 };
 
-describe('onSend', () => {
-  for (const [ev, changes] of Object.entries(SEND)) {
-    for (const state of ALL) {
-      const want = changes[state] ?? state;
-      it(`${state} + send ${Object.keys(SendEvent).find((k) => SendEvent[k as keyof typeof SendEvent] === Number(ev))} → ${want}`, () => {
-        expect(onSend(state, Number(ev) as SendEvent)).toBe(want);
-      });
+/** One test per (state, event): the expected change, or no change. */
+function everyArm<E extends number>(
+  title: string, events: Record<string, E>, table: Record<number, Partial<Record<TcpState, TcpState>>>, fn: (s: TcpState, e: E) => TcpState,
+): void {
+  describe(title, () => {
+    for (const [name, ev] of Object.entries(events)) {
+      for (const state of ALL) {
+        const want = table[ev]![state] ?? state;
+        it(`${state} + ${name} → ${want}`, () => expect(fn(state, ev)).toBe(want));
+      }
     }
-  }
-});
+  });
+}
 
-describe('onDeliver', () => {
-  for (const [ev, changes] of Object.entries(DELIVER)) {
-    for (const state of ALL) {
-      const want = changes[state] ?? state;
-      it(`${state} + deliver ${Object.keys(DeliverEvent).find((k) => DeliverEvent[k as keyof typeof DeliverEvent] === Number(ev))} → ${want}`, () => {
-        expect(onDeliver(state, Number(ev) as DeliverEvent)).toBe(want);
-      });
-    }
-  }
-});
+everyArm('onSend', SendEvent, SEND, onSend);
+everyArm('onDeliver', DeliverEvent, DELIVER, onDeliver);

@@ -1,6 +1,7 @@
 /** Offline commands: read and conns on a capture file (or stdin). */
+import { endianness } from 'node:os';
+import { compileBpf } from '../source/bpf.js';
 import { CaptureFileReader } from '../source/file-reader.js';
-import { SourceError } from '../source/frame.js';
 import type { Connection } from '../track/connection.js';
 import { connsTable } from '../view/conns-table.js';
 import { connJson, connSummary, type ConnSummary, packetJson } from '../view/json.js';
@@ -11,24 +12,21 @@ import { UsageError, type Options } from './args.js';
 import { Output } from './output.js';
 import { type FrameFilter, Pipeline, type PacketSink } from './pipeline.js';
 
-/** Compiles a tcpdump filter for offline use; needs the libpcap binding. */
-export async function offlineFilter(expr: string, linkType: number, snaplen: number): Promise<FrameFilter | null> {
+/**
+ * Compiles a tcpdump filter for a file (libpcap's compiler, run by the JS BPF
+ * interpreter; without the binding compileBpf says in one line what to install).
+ */
+function offlineFilter(expr: string, reader: CaptureFileReader): FrameFilter | null {
   if (expr.trim() === '') return null;
-  let mod: { compileBpf(linkType: number, snaplen: number, expr: string): FrameFilter };
-  try {
-    const path = '../source/bpf.js'; // resolved at run time: the binding may be absent
-    mod = (await import(path)) as typeof mod;
-  } catch {
-    throw new SourceError('BPF filters need libpcap: apt-get install libpcap-dev && npm run build');
-  }
-  return mod.compileBpf(linkType, snaplen || 262144, expr);
+  const swapped = reader.littleEndian !== (endianness() === 'LE');
+  return compileBpf(reader.linkType, reader.snaplen || 262144, expr, { swapped });
 }
 
 /** Runs a file through a pipeline; a live source (-i) is handled by live-commands. */
 async function runFile(opts: Options, file: string, filterExpr: string, sink: PacketSink): Promise<Pipeline> {
   const reader = new CaptureFileReader(file);
   try {
-    const filter = await offlineFilter(filterExpr, reader.linkType, reader.snaplen);
+    const filter = offlineFilter(filterExpr, reader);
     const pipe = new Pipeline(opts, sink, filter);
     for (let f = reader.next(); f !== null; f = reader.next()) {
       if (!pipe.onFrame(f)) break;

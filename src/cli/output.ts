@@ -26,11 +26,6 @@ export class Output {
     this.buf[this.pos++] = 10;
   }
 
-  raw(b: Buffer): void {
-    this.flush();
-    this.writeAll(b, b.length);
-  }
-
   flush(): void {
     if (this.pos === 0 || this.closed) return;
     this.writeAll(this.buf, this.pos);

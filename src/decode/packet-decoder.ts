@@ -12,10 +12,10 @@ import { ArpView } from './arp.js';
 import { DecodeStatus, EtherType, IpProto } from './constants.js';
 import { EthernetView } from './ethernet.js';
 import { IcmpView } from './icmp.js';
-import { Ipv4View } from './ipv4.js';
-import { Ipv6View } from './ipv6.js';
-import { TcpView } from './tcp.js';
-import { UdpView } from './udp.js';
+import { Ipv4Error, Ipv4View } from './ipv4.js';
+import { Ipv6Error, Ipv6View } from './ipv6.js';
+import { TcpError, TcpView } from './tcp.js';
+import { UdpError, UdpView } from './udp.js';
 
 export const LinkKind = {
   none: 0,
@@ -37,7 +37,6 @@ export const DecodeError = {
   family: 'unsupported loopback address family',
   arpShort: 'truncated arp',
   mplsShort: 'truncated mpls label stack',
-  ipFragment: 'ip fragment',
 } as const;
 
 export class PacketDecoder {
@@ -187,8 +186,8 @@ export class PacketDecoder {
       const ip = this.ip4;
       if (!ip.reset(buf, p, end)) {
         // A header with a readable fixed part but a bad total length still shows its addresses.
-        if (ip.error === 'bad ip total length') this.ipVersion = 4;
-        return this.stop(ip.error === 'truncated ip header' ? DecodeStatus.truncated : DecodeStatus.malformed, ip.error);
+        if (ip.error === Ipv4Error.totalLength) this.ipVersion = 4;
+        return this.stop(ip.error === Ipv4Error.short ? DecodeStatus.truncated : DecodeStatus.malformed, ip.error);
       }
       this.ipVersion = 4;
       if (ip.fragOffset !== 0) {
@@ -203,7 +202,7 @@ export class PacketDecoder {
     if (type === EtherType.IPv6) {
       const ip = this.ip6;
       if (!ip.reset(buf, p, end)) {
-        return this.stop(ip.error === 'bad ipv6 version' ? DecodeStatus.malformed : DecodeStatus.truncated, ip.error);
+        return this.stop(ip.error === Ipv6Error.version ? DecodeStatus.malformed : DecodeStatus.truncated, ip.error);
       }
       this.ipVersion = 6;
       if (ip.error !== null) return this.stop(DecodeStatus.truncated, ip.error);
@@ -223,7 +222,7 @@ export class PacketDecoder {
       case IpProto.TCP:
         this.l4 = IpProto.TCP;
         if (!this.tcp.reset(buf, p, end, wire)) {
-          this.stop(this.tcp.error === 'truncated tcp header' ? DecodeStatus.truncated : DecodeStatus.malformed, this.tcp.error);
+          this.stop(this.tcp.error === TcpError.short ? DecodeStatus.truncated : DecodeStatus.malformed, this.tcp.error);
         } else if (this.tcp.error !== null) {
           this.stop(DecodeStatus.truncated, this.tcp.error);
         }
@@ -231,7 +230,7 @@ export class PacketDecoder {
       case IpProto.UDP:
         this.l4 = IpProto.UDP;
         if (!this.udp.reset(buf, p, end, wire)) {
-          this.stop(this.udp.error === 'truncated udp header' ? DecodeStatus.truncated : DecodeStatus.malformed, this.udp.error);
+          this.stop(this.udp.error === UdpError.short ? DecodeStatus.truncated : DecodeStatus.malformed, this.udp.error);
         }
         return;
       case IpProto.ICMP:

@@ -55,6 +55,8 @@ export class CaptureFileReader {
   nanosecond = false;
   /** Set when the file ends inside a record: a one-line warning for stderr. */
   warning: string | null = null;
+  /** Byte order of the file's headers (of the current section for pcapng). */
+  get littleEndian(): boolean { return this.le; }
   /** Frames handed out so far. */
   frames = 0;
 
@@ -315,10 +317,10 @@ export class CaptureFileReader {
           break;
         case BlockType.EPB:
           if (total < 32) throw new SourceError(`${this.path}: enhanced packet block at offset ${start} is too short`);
-          return this.packetBlock(p, start, this.u32(p + 8), this.u32(p + 12), this.u32(p + 16), this.u32(p + 20), this.u32(p + 24), p + 28, total - 32);
+          return this.packetBlock(start, this.u32(p + 8), this.u32(p + 12), this.u32(p + 16), this.u32(p + 20), this.u32(p + 24), p + 28, total - 32);
         case BlockType.OPB:
           if (total < 32) throw new SourceError(`${this.path}: packet block at offset ${start} is too short`);
-          return this.packetBlock(p, start, this.u16(p + 8), this.u32(p + 12), this.u32(p + 16), this.u32(p + 20), this.u32(p + 24), p + 28, total - 32);
+          return this.packetBlock(start, this.u16(p + 8), this.u32(p + 12), this.u32(p + 16), this.u32(p + 20), this.u32(p + 24), p + 28, total - 32);
         case BlockType.SPB: {
           if (total < 16) throw new SourceError(`${this.path}: simple packet block at offset ${start} is too short`);
           const iface = this.interfaces[0];
@@ -338,7 +340,7 @@ export class CaptureFileReader {
     }
   }
 
-  private packetBlock(p: number, start: number, ifIndex: number, tsHigh: number, tsLow: number, caplen: number, len: number, data: number, room: number): Frame {
+  private packetBlock(start: number, ifIndex: number, tsHigh: number, tsLow: number, caplen: number, len: number, data: number, room: number): Frame {
     const iface = this.interfaces[ifIndex];
     if (iface === undefined) throw new SourceError(`${this.path}: packet block at offset ${start} names interface ${ifIndex}, which was not described`);
     if (caplen > room) throw new SourceError(`${this.path}: packet block at offset ${start}: captured length ${caplen} exceeds the block`);
@@ -350,7 +352,6 @@ export class CaptureFileReader {
     f.linkType = iface.linkType;
     f.ifIndex = ifIndex;
     splitTimestamp(tsHigh, tsLow, iface, f);
-    void p;
     this.frames++;
     return f;
   }

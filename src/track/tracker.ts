@@ -9,6 +9,8 @@
  */
 import { IpProto, TcpFlag } from '../decode/constants.js';
 import type { PacketDecoder } from '../decode/packet-decoder.js';
+import { TcpError } from '../decode/tcp.js';
+import { UdpError } from '../decode/udp.js';
 import { Connection, Endpoint, Hist, ZeekState } from './connection.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from './seq.js';
 import { DeliverEvent, SendEvent, type TcpState, TcpState as S, onDeliver, onSend } from './tcp-state.js';
@@ -115,10 +117,10 @@ export class Tracker {
     let sport: number, dport: number;
     const proto = d.l4;
     if (proto === IpProto.TCP) {
-      if (d.tcp.error === 'truncated tcp header' || d.tcp.error === 'bad tcp header length') return;
+      if (d.tcp.error === TcpError.short || d.tcp.error === TcpError.offset) return;
       sport = d.tcp.sport; dport = d.tcp.dport;
     } else if (proto === IpProto.UDP) {
-      if (d.udp.error === 'truncated udp header') return;
+      if (d.udp.error === UdpError.short) return;
       sport = d.udp.sport; dport = d.udp.dport;
     } else {
       return;
@@ -209,7 +211,7 @@ export class Tracker {
       this.relAck = (ack - c.tdBase[s ^ 1]) >>> 0;
     }
 
-    this.analyze(E, P, s, seq, ack, len, flags, t.window);
+    this.analyze(E, P, seq, ack, len, flags, t.window);
     if (this.analysis & Analysis.RETRANSMISSION) E.retransmissions++;
 
     // Payload bytes, without retransmitted ones.
@@ -258,7 +260,6 @@ export class Tracker {
       c.synNsec = this.nowNsec;
     } else if (syn && hasAck) {
       c.clientSide = (s ^ 1) as 0 | 1; // the SYN-ACK's receiver sent the (uncaptured) SYN
-      c.midstream = false;
       c.synAckSeen = true;
     } else {
       c.midstream = true;
@@ -378,11 +379,10 @@ export class Tracker {
 
   // ------------------------------------------------------------ tshark analysis
 
-  private analyze(E: Endpoint, P: Endpoint, s: number, seq: number, ack: number, len: number, flags: number, window: number): void {
+  private analyze(E: Endpoint, P: Endpoint, seq: number, ack: number, len: number, flags: number, window: number): void {
     let a = 0;
     const ctl = (flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) !== 0;
     const hasAck = (flags & TcpFlag.ACK) !== 0;
-    void s;
     finished: {
       if (E.hasNext && len === 1 && seq === E.nextSeq && P.hasNext && P.window === 0) {
         a |= Analysis.ZERO_WINDOW_PROBE;

@@ -1,6 +1,6 @@
 /** The human `conns` table: one block per conversation, sorted by start. */
 import type { ConnSummary } from './json.js';
-import { formatDuration } from './line.js';
+import { formatDuration } from './events.js';
 import type { Palette } from './palette.js';
 
 function endpoint(ip: string, port: number): string {

@@ -1,9 +1,14 @@
 /** NDJSON records exactly per shared/spec/CONTRACT.md; strings are built by hand for speed. */
 import { IpProto } from '../decode/constants.js';
 import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
+import { Ipv4Error } from '../decode/ipv4.js';
+import { Ipv6Error } from '../decode/ipv6.js';
+import { TcpError } from '../decode/tcp.js';
+import { UdpError } from '../decode/udp.js';
 import type { Frame } from '../source/frame.js';
 import type { Connection } from '../track/connection.js';
-import { AnalysisNames, EventKind, type Tracker } from '../track/tracker.js';
+import { AnalysisNames, type Tracker } from '../track/tracker.js';
+import { eventText } from './events.js';
 import { ipv4, ipv4At, ipv6At, ipv6Words, macAt } from './addr.js';
 import { tcpFlagLetters } from './line.js';
 import { tsString } from './time.js';
@@ -41,9 +46,9 @@ export function packetJson(n: number, f: Frame, d: PacketDecoder, t: Tracker): s
   } else if (d.netType === 0x0800 || d.netType === 0x86dd) {
     s += partialIp(d);
   }
-  if (d.l4 === IpProto.TCP && d.tcp.error === 'truncated tcp header') {
+  if (d.l4 === IpProto.TCP && d.tcp.error === TcpError.short) {
     s += partialPorts('tcp', d.tcp.buf, d.tcp.off, d.end, false);
-  } else if (d.l4 === IpProto.UDP && d.udp.error === 'truncated udp header') {
+  } else if (d.l4 === IpProto.UDP && d.udp.error === UdpError.short) {
     s += partialPorts('udp', d.udp.buf, d.udp.off, d.end, true);
   } else if (d.l4 === IpProto.TCP) {
     const tcp = d.tcp;
@@ -79,7 +84,7 @@ export function packetJson(n: number, f: Frame, d: PacketDecoder, t: Tracker): s
   }
   if (t.eventCount > 0 && t.conn !== null) {
     s += ',"events":[';
-    for (let i = 0; i < t.eventCount; i++) s += (i ? ',' : '') + JSON.stringify(eventText(t, i, t.conn));
+    for (let i = 0; i < t.eventCount; i++) s += (i ? ',' : '') + JSON.stringify(eventText(t, i, t.conn, false));
     s += ']';
   }
   if (d.error !== null) s += `,"error":"${d.error}"`;
@@ -122,21 +127,6 @@ function partialPorts(name: string, b: Buffer, o: number, end: number, udp: bool
   if (have >= 4) s += `,"dport":${b.readUInt16BE(o + 2)}`;
   if (udp && have >= 6) s += `,"len":${b.readUInt16BE(o + 4)}`;
   return s + '}';
-}
-
-/** Event strings for JSON: stable, machine-friendly words. */
-export function eventText(t: Tracker, i: number, c: Connection): string {
-  const side = t.eventSide[i] === c.clientSide ? 'client' : 'server';
-  switch (t.eventKind[i]) {
-    case EventKind.STATE: return `${side} ${t.eventFrom[i] ?? 'none'} -> ${t.eventTo[i]}`;
-    case EventKind.HANDSHAKE_COMPLETE: return 'handshake-complete';
-    case EventKind.SIMULTANEOUS_OPEN: return 'simultaneous-open';
-    case EventKind.REFUSED: return 'refused';
-    case EventKind.RESET: return `reset-by-${side}`;
-    case EventKind.SIMULTANEOUS_CLOSE: return 'simultaneous-close';
-    case EventKind.HALF_CLOSE: return `half-close-data-by-${side}`;
-    default: return 'event';
-  }
 }
 
 function endpointIp(c: Connection, side: number): string {

@@ -8,9 +8,14 @@ import { ArpOp, IpProto, TcpFlag } from '../decode/constants.js';
 import { DnsView, dnsTypeName } from '../decode/dns.js';
 import { Icmp6Type, IcmpType } from '../decode/icmp.js';
 import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
+import { Ipv4Error } from '../decode/ipv4.js';
+import { Ipv6Error } from '../decode/ipv6.js';
+import { TcpError } from '../decode/tcp.js';
+import { UdpError } from '../decode/udp.js';
 import type { Frame } from '../source/frame.js';
-import { Analysis, AnalysisNames, EventKind, type Tracker } from '../track/tracker.js';
+import { Analysis, AnalysisNames, type Tracker } from '../track/tracker.js';
 import { ipv4, ipv4At, ipv6At, macAt, safeText } from './addr.js';
+import { eventText } from './events.js';
 import type { Palette } from './palette.js';
 import { TimeFormatter } from './time.js';
 
@@ -47,13 +52,9 @@ export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOpt
   let s = opts.time.format(f.tsSec, f.tsNsec);
   if (s !== '') s += ' ';
   s += body(f, d, t, p);
-  if (d.error !== null && !isShownAsTcpdump(d)) s += ' ' + p.error(`[${d.error}]`);
+  if (d.error !== null) s += ' ' + p.error(`[${d.error}]`);
   if (opts.annotate) s += annotations(t, p);
   return s;
-}
-
-function isShownAsTcpdump(d: PacketDecoder): boolean {
-  return d.error === 'ip fragment';
 }
 
 function body(f: Frame, d: PacketDecoder, t: Tracker, p: Palette): string {
@@ -97,7 +98,7 @@ function ip4Line(f: Frame, d: PacketDecoder, t: Tracker, p: Palette): string {
   const ip = d.ip4;
   const src = ipv4(ip.src), dst = ipv4(ip.dst);
   if (d.error !== null && d.l4 < 0) {
-    if (d.error === 'bad ip total length') return `IP ${src} > ${dst}: [bad ip length ${ip.totalLength} < ${ip.headerLength}]`;
+    if (d.error === Ipv4Error.totalLength) return `IP ${src} > ${dst}: [bad ip length ${ip.totalLength} < ${ip.headerLength}]`;
     return `IP ${p.error(`[${d.error}]`)}`;
   }
   if (d.laterFragment) {
@@ -108,7 +109,7 @@ function ip4Line(f: Frame, d: PacketDecoder, t: Tracker, p: Palette): string {
 
 function ip6Line(f: Frame, d: PacketDecoder, t: Tracker, p: Palette): string {
   const ip = d.ip6;
-  if (d.error === 'truncated ipv6 header' || d.error === 'bad ipv6 version') return `IP6 ${p.error(`[${d.error}]`)}`;
+  if (d.error === Ipv6Error.short || d.error === Ipv6Error.version) return `IP6 ${p.error(`[${d.error}]`)}`;
   const src = ipv6At(ip.buf, ip.srcOff), dst = ipv6At(ip.buf, ip.dstOff);
   if (d.laterFragment) return `IP6 ${src} > ${dst}: frag (${ip.fragOffset * 8}|${ip.payloadEnd - ip.upperOff})`;
   return transportLine('IP6', src, dst, f, d, t, p, ip.upperLength);
@@ -119,14 +120,14 @@ function transportLine(v: string, src: string, dst: string, f: Frame, d: PacketD
     case IpProto.TCP: {
       const tcp = d.tcp;
       const head = `${v} ${p.addr(src)}.${tcp.sport} > ${p.addr(dst)}.${tcp.dport}: `;
-      if (tcp.error === 'truncated tcp header') return head + '[|tcp]';
-      if (tcp.error === 'bad tcp header length') return head + `tcp ${l4len} [bad hdr length ${tcp.headerLength} - too short, < 20]`;
+      if (tcp.error === TcpError.short) return head + '[|tcp]';
+      if (tcp.error === TcpError.offset) return head + `tcp ${l4len} [bad hdr length ${tcp.headerLength} - too short, < 20]`;
       return head + tcpText(d, t, p);
     }
     case IpProto.UDP: {
       const udp = d.udp;
       const head = `${v} ${p.addr(src)}.${udp.sport} > ${p.addr(dst)}.${udp.dport}: `;
-      if (udp.error === 'truncated udp header') return head + '[|udp]';
+      if (udp.error === UdpError.short) return head + '[|udp]';
       if (udp.error === 'bad udp length') return head + `UDP, bad length ${udp.length} > ${l4len}`;
       if ((udp.sport === 53 || udp.dport === 53) && dns.reset(udp.buf, udp.payloadOff, udp.payloadEnd)) {
         return head + dnsText(udp.payloadLength);
@@ -352,31 +353,9 @@ function annotations(t: Tracker, p: Palette): string {
     s += ' ' + p.analysis(`[${names}]`);
   }
   if (t.eventCount > 0 && t.conn !== null) {
-    const c = t.conn;
     let ev = '';
-    for (let i = 0; i < t.eventCount; i++) {
-      const side = t.eventSide[i] === c.clientSide ? 'client' : 'server';
-      let e: string;
-      switch (t.eventKind[i]) {
-        case EventKind.STATE: e = `${side} ${t.eventFrom[i] ?? '·'} → ${t.eventTo[i]}`; break;
-        case EventKind.HANDSHAKE_COMPLETE: e = t.eventValue[i]! >= 0 ? `handshake complete, rtt ${formatDuration(t.eventValue[i]!)}` : 'handshake complete'; break;
-        case EventKind.SIMULTANEOUS_OPEN: e = 'simultaneous open'; break;
-        case EventKind.REFUSED: e = 'connection refused'; break;
-        case EventKind.RESET: e = `reset by ${side}`; break;
-        case EventKind.SIMULTANEOUS_CLOSE: e = 'simultaneous close'; break;
-        case EventKind.HALF_CLOSE: e = `half-close: ${side} sends after the peer's FIN`; break;
-        default: e = '';
-      }
-      ev += (ev ? '; ' : '') + e;
-    }
+    for (let i = 0; i < t.eventCount; i++) ev += (i ? '; ' : '') + eventText(t, i, t.conn, true);
     s += ' ' + p.event(`(${ev})`);
   }
   return s;
-}
-
-/** A duration in seconds as a short human figure: 47µs, 1.25ms, 2.300s. */
-export function formatDuration(sec: number): string {
-  if (sec < 0.001) return `${Math.round(sec * 1e6)}µs`;
-  if (sec < 1) return `${(sec * 1e3).toFixed(2)}ms`;
-  return `${sec.toFixed(3)}s`;
 }
