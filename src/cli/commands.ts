@@ -71,16 +71,32 @@ export function connsSink(opts: Options, out: Output): { sink: PacketSink; end()
   };
 }
 
-export async function runConns(opts: Options): Promise<number> {
+/** A view over a whole source: what it wants per frame / per conversation, and what it prints at the end. */
+export interface SourceView {
+  sink: PacketSink;
+  end(): void;
+}
+
+/**
+ * Runs a view over `<source>`: `-i IFACE` (live, until -c, -d or Ctrl-C) or a
+ * file path / "-" as the first positional argument; the rest of the
+ * positional arguments from `firstFilterArg` on are a BPF filter.
+ */
+export async function runSourceView(opts: Options, command: string, makeView: (out: Output) => SourceView, firstFilterArg = 1): Promise<number> {
+  const out = new Output();
+  const view = makeView(out);
   if (opts.iface !== null) {
-    const { runLiveConns } = await import('./live-commands.js');
-    return runLiveConns(opts);
+    const { runLive } = await import('./live-commands.js');
+    return runLive(opts, opts.iface, opts.positional.slice(firstFilterArg - 1).join(' '), view.sink, out, () => view.end());
   }
   const file = opts.positional[0];
-  if (file === undefined) throw new UsageError('conns needs a capture file, - for stdin, or -i IFACE');
-  const out = new Output();
-  const c = connsSink(opts, out);
-  await runFile(opts, file, opts.positional.slice(1).join(' '), c.sink);
-  c.end();
+  if (file === undefined) throw new UsageError(`${command} needs a capture file, - for stdin, or -i IFACE`);
+  await runFile(opts, file, opts.positional.slice(firstFilterArg).join(' '), view.sink);
+  view.end();
+  out.flush();
   return 0;
+}
+
+export async function runConns(opts: Options): Promise<number> {
+  return runSourceView(opts, 'conns', (out) => connsSink(opts, out));
 }

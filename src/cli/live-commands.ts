@@ -9,12 +9,12 @@ import { SourceError } from '../source/frame.js';
 import { type LiveSession, listInterfaces, openLive } from '../source/live.js';
 import { CaptureWriter } from '../source/pcap-writer.js';
 import { UsageError, type Options } from './args.js';
-import { connsSink, packetSink } from './commands.js';
+import { packetSink } from './commands.js';
 import { Output } from './output.js';
 import { Pipeline, type PacketSink } from './pipeline.js';
 
 /** Runs a live source through a pipeline until -c, -d, SIGINT or SIGTERM. */
-async function runLive(opts: Options, iface: string, filter: string, sink: PacketSink, out: Output, end?: () => void): Promise<number> {
+export async function runLive(opts: Options, iface: string, filter: string, sink: PacketSink, out: Output, end?: () => void): Promise<number> {
   const session: LiveSession = openLive({
     iface, snaplen: opts.snaplen, promisc: opts.promisc, immediate: true, bufferKiB: opts.bufferKiB,
     filter, nanosecond: true, backend: opts.backend,
@@ -97,12 +97,6 @@ export async function runCapture(opts: Options): Promise<number> {
   const filter = (opts.iface !== null ? opts.positional : opts.positional.slice(1)).join(' ');
   const out = new Output();
   return runLive(opts, iface, filter, packetSink(opts, out), out);
-}
-
-export async function runLiveConns(opts: Options): Promise<number> {
-  const out = new Output();
-  const c = connsSink(opts, out);
-  return runLive(opts, opts.iface!, opts.positional.join(' '), c.sink, out, c.end);
 }
 
 export async function runInterfaces(opts: Options): Promise<number> {

@@ -16,6 +16,14 @@ async function main(argv: string[]): Promise<number> {
   switch (opts.command) {
     case 'read': return runRead(opts);
     case 'conns': return runConns(opts);
+    case 'arp': {
+      const { runArp } = await import('./arp-command.js');
+      return runArp(opts);
+    }
+    case 'ladder': {
+      const { runLadder } = await import('./ladder-command.js');
+      return runLadder(opts);
+    }
     case 'capture': {
       const { runCapture } = await import('./live-commands.js');
       return runCapture(opts);
@@ -28,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write('netlens 0.1.0\n');
       return 0;
     default:
-      throw new UsageError(`unknown command ${JSON.stringify(opts.command)} (try: read, capture, conns, interfaces)`);
+      throw new UsageError(`unknown command ${JSON.stringify(opts.command)} (try: read, capture, conns, arp, ladder, interfaces)`);
   }
 }
 
