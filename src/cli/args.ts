@@ -22,18 +22,24 @@ export interface Options {
   udpIdle: number;
   raw: 'client' | 'server' | null;
   hex: boolean;
+  /** ladder: draw with ASCII only; write an SVG; show every segment. */
+  ascii: boolean;
+  svg: string | null;
+  full: boolean;
+  /** capture: the live connection table. */
+  top: boolean;
   help: boolean;
 }
 
 export class UsageError extends Error {}
 
-const VALUE_OPTS = new Set(['-c', '-d', '-i', '-w', '-s', '-B', '--backend', '-Z', '--time', '--max-conns', '--tcp-idle', '--udp-idle', '--raw']);
+const VALUE_OPTS = new Set(['-c', '-d', '-i', '-w', '-s', '-B', '--backend', '-Z', '--time', '--max-conns', '--tcp-idle', '--udp-idle', '--raw', '--svg']);
 
 export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, backend: 'native', user: null,
-    annotate: true, maxConns: 200_000, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, help: false,
+    annotate: true, maxConns: 200_000, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false,
   };
   let i = 0;
   while (i < argv.length) {
@@ -76,6 +82,10 @@ export function parseArgs(argv: string[]): Options {
         if (value !== 'client' && value !== 'server') throw new UsageError('--raw must be client or server');
         o.raw = value; break;
       case '--hex': o.hex = true; break;
+      case '--ascii': o.ascii = true; break;
+      case '--svg': o.svg = value!; break;
+      case '--full': o.full = true; break;
+      case '--top': o.top = true; break;
       case '-h': case '--help': o.help = true; break;
       default:
         if (a.startsWith('-') && a !== '-' && o.command !== '') {
@@ -105,6 +115,8 @@ commands:
   read <file|-> [filter...]       one line per packet, like tcpdump -nn
   capture <iface> [filter...]     the same, live (libpcap)
   conns <file | -i iface>         one record per TCP/UDP conversation: states, patterns, counts
+  arp <file | -i iface>           ARP / neighbour-discovery table, unanswered requests, conflicts
+  ladder <file | -i iface> <conn> ladder diagram of one TCP connection (--ascii, --svg FILE, --full)
   interfaces                      capture devices, like tcpdump -D
 
 options:
@@ -117,5 +129,6 @@ options:
   -i IFACE             live source for conns and other views
   -d SECONDS           stop a live capture after SECONDS
   -w FILE              also write raw frames (pcap, or pcapng for *.pcapng)
+  --top                capture: a live connection table refreshed in place
   -s SNAPLEN, -B KiB, --no-promisc, --backend native|cap, -Z USER   capture settings
   --max-conns N, --tcp-idle S, --udp-idle S                           conversation table bounds`;

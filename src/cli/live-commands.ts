@@ -95,6 +95,10 @@ export async function runCapture(opts: Options): Promise<number> {
   const iface = opts.iface ?? opts.positional[0];
   if (iface === undefined) throw new UsageError('capture needs an interface (netlens interfaces lists them)');
   const filter = (opts.iface !== null ? opts.positional : opts.positional.slice(1)).join(' ');
+  if (opts.top) {
+    const { runTop } = await import('./top-command.js');
+    return runTop(opts, iface, filter);
+  }
   const out = new Output();
   return runLive(opts, iface, filter, packetSink(opts, out), out);
 }
