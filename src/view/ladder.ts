@@ -1,0 +1,235 @@
+/**
+ * The ladder diagram of one TCP connection: the model shared by the text and
+ * SVG renderers. A LadderCollector is a packet sink that copies what the
+ * diagram needs from each frame of the chosen connection (numbers and short
+ * strings; the frame's bytes are not kept), then `rows()` turns the segments
+ * into rows: arrows, state changes on each side, HTTP lines, and collapsed
+ * runs of bulk data.
+ */
+import { IpProto, TcpFlag } from '../decode/constants.js';
+import type { PacketDecoder } from '../decode/packet-decoder.js';
+import type { Frame } from '../source/frame.js';
+import type { Connection } from '../track/connection.js';
+import { Analysis, EventKind, type Tracker } from '../track/tracker.js';
+import { safeText } from './addr.js';
+import { formatDuration } from './events.js';
+import { connSummary } from './json.js';
+import { tcpFlagLetters } from './line.js';
+
+export interface LadderSegment {
+  /** Seconds since the connection's first frame. */
+  t: number;
+  fromClient: boolean;
+  flags: number;
+  seq: number;
+  ack: number;
+  len: number;
+  win: number;
+  analysis: number;
+  /** State changes and patterns this frame caused, with the side they belong to. */
+  events: { side: 'client' | 'server' | 'both'; text: string }[];
+  http: string | null;
+}
+
+export type LadderRow =
+  | { kind: 'arrow'; seg: LadderSegment; label: string; notes: string[] }
+  | { kind: 'state'; side: 'client' | 'server'; t: number; text: string }
+  | { kind: 'note'; t: number; text: string }
+  | { kind: 'http'; fromClient: boolean; text: string }
+  | { kind: 'collapsed'; t: number; t2: number; segments: number; toServer: number; toClient: number; bytesToServer: number; bytesToClient: number; dupAcks: number };
+
+export interface LadderModel {
+  client: string;
+  server: string;
+  id: number;
+  rows: LadderRow[];
+  /** Two short lines: the patterns, then the counts. */
+  summary: [string, string];
+}
+
+/** `<conn>` as the contract names it: a conversation id, or ip:port-ip:port (IPv6 in brackets). */
+export function parseConnSelector(s: string): { id: number } | { a: string; b: string } | null {
+  if (/^\d+$/.test(s)) return { id: Number(s) };
+  const m = /^(\[[0-9a-fA-F:.]+\]:\d+|[0-9.]+:\d+)-(\[[0-9a-fA-F:.]+\]:\d+|[0-9.]+:\d+)$/.exec(s);
+  return m ? { a: m[1]!, b: m[2]! } : null;
+}
+
+export function endpointText(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+const HTTP_START = /^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH|TRACE|CONNECT) \S+ HTTP\/1\.[01]$|^HTTP\/1\.[01] \d{3}( .*)?$/;
+
+export class LadderCollector {
+  readonly segments: LadderSegment[] = [];
+  conn: Connection | null = null;
+  private readonly verdicts = new Map<number, boolean>();
+  private firstSec = 0;
+  private firstNsec = 0;
+  /** Sequence base of each side (ISN, or the first sequence number seen mid-stream); -1 until seen. */
+  private clientBase = -1;
+  private serverBase = -1;
+
+  constructor(private readonly selector: { id: number } | { a: string; b: string }) {}
+
+  private wanted(c: Connection): boolean {
+    let v = this.verdicts.get(c.id);
+    if (v === undefined) {
+      if ('id' in this.selector) v = c.id === this.selector.id;
+      else {
+        const s = connSummary(c);
+        const x = endpointText(s.client.ip, s.client.port), y = endpointText(s.server.ip, s.server.port);
+        const { a, b } = this.selector;
+        v = c.proto === IpProto.TCP && ((a === x && b === y) || (a === y && b === x));
+      }
+      // A tuple names the first conversation on it (port reuse starts new ids).
+      if (v && this.conn !== null && this.conn !== c) v = false;
+      this.verdicts.set(c.id, v);
+    }
+    return v;
+  }
+
+  packet(_n: number, f: Frame, d: PacketDecoder, t: Tracker): void {
+    const c = t.conn;
+    if (c === null || c.proto !== IpProto.TCP || !this.wanted(c)) return;
+    if (this.conn === null) {
+      this.conn = c;
+      this.firstSec = f.tsSec;
+      this.firstNsec = f.tsNsec;
+    }
+    const tcp = d.tcp;
+    const fromClient = t.side === c.clientSide;
+    const events: LadderSegment['events'] = [];
+    for (let i = 0; i < t.eventCount; i++) {
+      const side = t.eventSide[i] === c.clientSide ? 'client' : 'server';
+      switch (t.eventKind[i]) {
+        case EventKind.STATE: events.push({ side, text: t.eventTo[i]! }); break;
+        case EventKind.HANDSHAKE_COMPLETE: events.push({ side: 'both', text: t.eventValue[i]! >= 0 ? `handshake complete, rtt ${formatDuration(t.eventValue[i]!)}` : 'handshake complete' }); break;
+        case EventKind.SIMULTANEOUS_OPEN: events.push({ side: 'both', text: 'simultaneous open' }); break;
+        case EventKind.SIMULTANEOUS_CLOSE: events.push({ side: 'both', text: 'simultaneous close' }); break;
+        case EventKind.REFUSED: events.push({ side: 'both', text: 'connection refused' }); break;
+        case EventKind.RESET: events.push({ side: 'both', text: `reset by ${side}` }); break;
+        case EventKind.HALF_CLOSE: events.push({ side: 'both', text: `half-close: ${side} sends in CLOSE_WAIT` }); break;
+        default: break;
+      }
+    }
+    let http: string | null = null;
+    if (tcp.payloadEnd > tcp.payloadOff) {
+      let e = tcp.payloadOff;
+      while (e < tcp.payloadEnd && tcp.buf[e] !== 0x0d && tcp.buf[e] !== 0x0a && e - tcp.payloadOff < 200) e++;
+      const first = tcp.buf.toString('latin1', tcp.payloadOff, e);
+      if (HTTP_START.test(first)) http = safeText(first);
+    }
+    // Sequence numbers relative to each side's ISN, so the diagram starts at 0 on both sides.
+    if (fromClient && this.clientBase < 0) this.clientBase = tcp.seq;
+    if (!fromClient && this.serverBase < 0) this.serverBase = tcp.seq;
+    const own = fromClient ? this.clientBase : this.serverBase;
+    const peer = fromClient ? this.serverBase : this.clientBase;
+    this.segments.push({
+      t: (f.tsSec - this.firstSec) + (f.tsNsec - this.firstNsec) / 1e9,
+      fromClient, flags: tcp.flags, seq: (tcp.seq - own) >>> 0,
+      ack: peer < 0 ? tcp.ack : (tcp.ack - peer) >>> 0, len: tcp.payloadLength, win: tcp.window,
+      analysis: t.analysis, events, http,
+    });
+  }
+}
+
+const NOTE_NAMES: [number, string][] = [
+  [Analysis.FAST_RETRANSMISSION, 'fast-rexmit'],
+  [Analysis.SPURIOUS_RETRANSMISSION, 'spurious'],
+  [Analysis.RETRANSMISSION, 'rexmit'],
+  [Analysis.OUT_OF_ORDER, 'ooo'],
+  [Analysis.LOST_SEGMENT, 'lost'],
+  [Analysis.ACK_LOST_SEGMENT, 'ack-unseen'],
+  [Analysis.DUP_ACK, 'dup-ack'],
+  [Analysis.ZERO_WINDOW, 'zero-win'],
+  [Analysis.ZERO_WINDOW_PROBE, 'zwin-probe'],
+  [Analysis.WINDOW_FULL, 'win-full'],
+  [Analysis.KEEP_ALIVE, 'keep-alive'],
+];
+
+function notesOf(a: number): string[] {
+  const out: string[] = [];
+  for (const [bit, name] of NOTE_NAMES) {
+    if ((a & bit) === 0) continue;
+    if (bit === Analysis.RETRANSMISSION && (a & (Analysis.FAST_RETRANSMISSION | Analysis.SPURIOUS_RETRANSMISSION))) continue;
+    out.push(name);
+  }
+  return out;
+}
+
+/** tcpdump's letters, relative seq (and range for data), ack, and length. */
+export function arrowLabel(s: LadderSegment): string {
+  let l = tcpFlagLetters(s.flags);
+  l += s.len > 0 ? ` ${s.seq}:${(s.seq + s.len) >>> 0}` : ` ${s.seq}`;
+  if (s.flags & TcpFlag.ACK) l += ` ack ${s.ack}`;
+  return l;
+}
+
+/** A segment that may be folded (plain data, a pure ACK, or a duplicate ACK: the run says how many) into a run: plain data or a pure ACK that changed nothing. */
+function foldable(s: LadderSegment): boolean {
+  return s.events.length === 0 && (s.analysis & ~(Analysis.DUP_ACK | Analysis.WINDOW_UPDATE)) === 0 && s.http === null
+    && (s.flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) === 0;
+}
+
+const MIN_RUN = 6;
+
+export function buildLadder(col: LadderCollector, full: boolean): LadderModel | null {
+  const c = col.conn;
+  if (c === null) return null;
+  const sum = connSummary(c);
+  const rows: LadderRow[] = [];
+  const segs = col.segments;
+  let i = 0;
+  while (i < segs.length) {
+    if (!full && foldable(segs[i]!)) {
+      let j = i;
+      while (j < segs.length && foldable(segs[j]!)) j++;
+      if (j - i >= MIN_RUN) {
+        // Keep the run's first segment as an arrow, fold the rest.
+        pushSegment(rows, segs[i]!);
+        const run = segs.slice(i + 1, j);
+        rows.push({
+          kind: 'collapsed', t: run[0]!.t, t2: run[run.length - 1]!.t, segments: run.length,
+          toServer: run.filter((s) => s.fromClient).length, toClient: run.filter((s) => !s.fromClient).length,
+          bytesToServer: run.reduce((n, s) => n + (s.fromClient ? s.len : 0), 0),
+          bytesToClient: run.reduce((n, s) => n + (s.fromClient ? 0 : s.len), 0),
+          dupAcks: run.filter((s) => s.analysis & Analysis.DUP_ACK).length,
+        });
+        i = j;
+        continue;
+      }
+    }
+    pushSegment(rows, segs[i]!);
+    i++;
+  }
+  const rtt = sum.rtt !== null && sum.rtt !== undefined ? `, rtt ${formatDuration(sum.rtt)}` : '';
+  return {
+    client: endpointText(sum.client.ip, sum.client.port),
+    server: endpointText(sum.server.ip, sum.server.port),
+    id: c.id,
+    rows,
+    summary: [`#${c.id}: ${sum.handshake} / ${sum.teardown}, ${sum.connState} ${sum.history}`, `${segs.length} segments${rtt}, ${sum.retransmissions} retransmitted`],
+  };
+}
+
+function pushSegment(rows: LadderRow[], s: LadderSegment): void {
+  rows.push({ kind: 'arrow', seg: s, label: arrowLabel(s), notes: notesOf(s.analysis) });
+  if (s.http !== null) rows.push({ kind: 'http', fromClient: s.fromClient, text: s.http });
+  for (const e of s.events) {
+    if (e.side === 'both') rows.push({ kind: 'note', t: s.t, text: e.text });
+    else rows.push({ kind: 'state', side: e.side, t: s.t, text: e.text });
+  }
+}
+
+/** The initial state of each side (drawn at the top of its lifeline). */
+export function initialStates(c: Connection): { client: string; server: string } {
+  const cs = c.ep[c.clientSide].states, ss = c.ep[c.clientSide ^ 1].states;
+  return { client: cs[0] ?? '', server: ss[0] ?? '' };
+}
+
+export function kB(n: number): string {
+  if (n < 1000) return `${n} B`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
+  return `${(n / 1e6).toFixed(2)} MB`;
+}
