@@ -49,8 +49,11 @@ export class Endpoint {
   dupAcks = 0;
   lastDupAckSec = 0;
   lastDupAckNsec = 0;
-  lastSegSec = 0;
-  lastSegNsec = 0;
+  /** tshark's maxseqtobeacked: the end of the new data seen, as the peer may acknowledge it. */
+  maxToAck = 0;
+  /** When nextSeq last advanced (tshark's nextseqtime). */
+  nextSeqSec = 0;
+  nextSeqNsec = 0;
   lastWasKeepAlive = false;
   packets = 0;
   /** Payload bytes, without retransmitted bytes. */

@@ -211,7 +211,7 @@ export class Tracker {
       this.relAck = (ack - c.tdBase[s ^ 1]) >>> 0;
     }
 
-    this.analyze(E, P, seq, ack, len, flags, t.window);
+    this.analyze(c, E, P, seq, ack, len, flags, t.window);
     if (this.analysis & Analysis.RETRANSMISSION) E.retransmissions++;
 
     // Payload bytes, without retransmitted ones.
@@ -234,7 +234,14 @@ export class Tracker {
     if (syn) { if (t.wscale >= 0) E.wscale = t.wscale; else E.wscale = -1; }
     if (!rst) {
       const end = seqAdd(seq, len + (syn ? 1 : 0) + (fin ? 1 : 0));
-      if (!E.hasNext || seqGt(end, E.nextSeq)) { E.nextSeq = end; E.hasNext = true; }
+      if (!E.hasNext || seqGt(end, E.nextSeq)) {
+        E.nextSeq = end;
+        E.hasNext = true;
+        E.nextSeqSec = this.nowSec;
+        E.nextSeqNsec = this.nowNsec;
+        // Only new, in-order data raises what the peer may acknowledge without a gap.
+        if ((this.analysis & (Analysis.RETRANSMISSION | Analysis.LOST_SEGMENT | Analysis.OUT_OF_ORDER)) === 0) E.maxToAck = end;
+      }
     }
     if (fin && E.finSeq < 0) E.finSeq = seqAdd(seq, len);
     if (hasAck) {
@@ -243,8 +250,6 @@ export class Tracker {
       E.hasAck = true;
     }
     E.window = t.window;
-    E.lastSegSec = this.nowSec;
-    E.lastSegNsec = this.nowNsec;
     E.lastWasKeepAlive = (this.analysis & Analysis.KEEP_ALIVE) !== 0;
     if (syn) E.synSeen = true;
     if (fin) E.finSeen = true;
@@ -379,7 +384,7 @@ export class Tracker {
 
   // ------------------------------------------------------------ tshark analysis
 
-  private analyze(E: Endpoint, P: Endpoint, seq: number, ack: number, len: number, flags: number, window: number): void {
+  private analyze(c: Connection, E: Endpoint, P: Endpoint, seq: number, ack: number, len: number, flags: number, window: number): void {
     let a = 0;
     const ctl = (flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) !== 0;
     const hasAck = (flags & TcpFlag.ACK) !== 0;
@@ -405,24 +410,33 @@ export class Tracker {
         a |= Analysis.KEEP_ALIVE_ACK;
         break finished;
       }
-      if (len === 0 && E.hasAck && hasAck && window === E.window && seq === E.nextSeq && ack === E.lastAck && !ctl) {
+      if (len === 0 && E.hasAck && hasAck && window !== 0 && window === E.window && seq === E.nextSeq && ack === E.lastAck && !ctl) {
         a |= Analysis.DUP_ACK;
         E.dupAcks++;
         E.lastDupAckSec = this.nowSec;
         E.lastDupAckNsec = this.nowNsec;
       }
     }
-    if (hasAck && P.hasNext && seqGt(ack, P.nextSeq) && (flags & TcpFlag.RST) === 0) a |= Analysis.ACK_LOST_SEGMENT;
+    // tshark's "ACKed segment that wasn't captured": beyond what the peer was seen to send as new
+    // data (maxseqtobeacked); flagged once per gap.
+    if (hasAck && P.hasNext && seqGt(ack, P.maxToAck) && (flags & TcpFlag.RST) === 0) {
+      a |= Analysis.ACK_LOST_SEGMENT;
+      P.maxToAck = ack;
+    }
     const carries = len > 0 || (flags & (TcpFlag.SYN | TcpFlag.FIN)) !== 0;
     if (carries && E.hasNext && (a & Analysis.KEEP_ALIVE) === 0 && seqLt(seq, E.nextSeq)) {
-      const sinceSeg = (this.nowSec - E.lastSegSec) * 1e9 + (this.nowNsec - E.lastSegNsec);
+      // tshark's order (tcp_analyze_sequence_number): fast retransmission, out-of-order,
+      // spurious retransmission, then a plain retransmission.
+      const sinceNext = (this.nowSec - E.nextSeqSec) * 1e9 + (this.nowNsec - E.nextSeqNsec);
       const sinceDup = (this.nowSec - P.lastDupAckSec) * 1e9 + (this.nowNsec - P.lastDupAckNsec);
-      if (P.hasAck && len > 0 && seqGe(P.lastAck, seqAdd(seq, len))) {
-        a |= Analysis.SPURIOUS_RETRANSMISSION | Analysis.RETRANSMISSION;
-      } else if (P.dupAcks >= 2 && P.lastAck === seq && sinceDup < FAST_RXMT_NS) {
+      // Out-of-order threshold: the connection's initial RTT once known, else 3 ms.
+      const oooNs = c.rtt > 0 ? c.rtt * 1e9 : OOO_NS;
+      if (P.dupAcks >= 2 && P.lastAck === seq && sinceDup < FAST_RXMT_NS) {
         a |= Analysis.FAST_RETRANSMISSION | Analysis.RETRANSMISSION;
-      } else if (sinceSeg < OOO_NS && seqAdd(seq, len) !== E.nextSeq) {
+      } else if (sinceNext < oooNs && seqAdd(seq, len + ((flags & TcpFlag.SYN) ? 1 : 0) + ((flags & TcpFlag.FIN) ? 1 : 0)) !== E.nextSeq) {
         a |= Analysis.OUT_OF_ORDER;
+      } else if (P.hasAck && len > 0 && seqGe(P.lastAck, seqAdd(seq, len))) {
+        a |= Analysis.SPURIOUS_RETRANSMISSION | Analysis.RETRANSMISSION;
       } else {
         a |= Analysis.RETRANSMISSION;
       }
