@@ -49,6 +49,11 @@ function run(cmd) {
   return { sec, kib };
 }
 
+// The conversation table's worst case: a million SYNs from distinct sources, never answered.
+const flood = join(dirname(pcap), 'synflood.pcap');
+if (!existsSync(flood)) spawnSync(node, [join(root, 'bench', 'syn-flood.mjs'), flood, '1000000'], { stdio: 'inherit' });
+cases.push({ name: 'netlens conns --json (1M-SYN flood)', cmd: [node, cli, 'conns', '--json', flood], group: 'flood' });
+
 const results = new Map(cases.map((c) => [c.name, []]));
 for (let i = 0; i < rounds; i++) {
   for (const c of cases) results.get(c.name).push(run(c.cmd)); // alternating: every tool once per round
@@ -57,7 +62,7 @@ for (let i = 0; i < rounds; i++) {
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 const rows = [];
-for (const group of ['read', 'conns', 'reader']) {
+for (const group of ['read', 'conns', 'reader', 'flood']) {
   const base = cases.find((c) => c.group === group && c.base);
   const baseSec = base ? median(results.get(base.name).map((r) => r.sec)) : NaN;
   for (const c of cases.filter((x) => x.group === group)) {
@@ -67,6 +72,9 @@ for (const group of ['read', 'conns', 'reader']) {
   }
 }
 
+// The flood's output: every SYN reported once, as unanswered / S0.
+const floodOut = spawnSync(node, [cli, 'conns', '--json', flood], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout.split('\n').filter(Boolean);
+const floodOk = floodOut.length === 1_000_000 && floodOut.every((l) => l.includes('"handshake":"unanswered"') && l.includes('"connState":"S0"'));
 const size = (statSync(pcap).size / 1e6).toFixed(0);
 const lines = [
   `Capture: ${packets} packets, ${size} MB (make-traffic.sh: nginx and ab across a veth pair). ${rounds} alternating rounds, output to /dev/null, median wall time, peak RSS (max over rounds). Node ${process.version}.`,
@@ -74,6 +82,8 @@ const lines = [
   '| command | median s | ratio | peak RSS MB |',
   '|---|---:|---:|---:|',
   ...rows.map((r) => `| \`${r.name}\` | ${r.sec.toFixed(2)} | ${Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)} × ${r.base}` : '–'} | ${r.mb.toFixed(0)} |`),
+  '',
+  `SYN flood (bench/syn-flood.mjs, 1,000,000 SYNs from distinct sources): ${floodOut.length} records, ${floodOk ? 'every one unanswered / S0' : 'NOT all unanswered / S0'}.`,
 ];
 console.log('\n' + lines.join('\n'));
 

@@ -6,6 +6,7 @@ import { Ipv6Error } from '../decode/ipv6.js';
 import { TcpError } from '../decode/tcp.js';
 import { UdpError } from '../decode/udp.js';
 import type { Frame } from '../source/frame.js';
+import type { ArpTable } from '../track/arp-table.js';
 import type { Connection } from '../track/connection.js';
 import { AnalysisNames, type Tracker } from '../track/tracker.js';
 import { eventText } from './events.js';
@@ -13,7 +14,7 @@ import { ipv4, ipv4At, ipv6At, ipv6Words, macAt } from './addr.js';
 import { tcpFlagLetters } from './line.js';
 import { tsString } from './time.js';
 
-export function packetJson(n: number, f: Frame, d: PacketDecoder, t: Tracker): string {
+export function packetJson(n: number, f: Frame, d: PacketDecoder, t: Tracker, arp: ArpTable | null = null): string {
   let s = `{"type":"packet","n":${n},"ts":"${tsString(f.tsSec, f.tsNsec)}","len":${f.len},"caplen":${f.caplen}`;
   if (d.linkKind === LinkKind.ethernet && d.error !== 'truncated ethernet header') {
     const e = d.eth;
@@ -82,9 +83,12 @@ export function packetJson(n: number, f: Frame, d: PacketDecoder, t: Tracker): s
     }
     s += ']';
   }
-  if (t.eventCount > 0 && t.conn !== null) {
+  const tcpEvents = t.eventCount > 0 && t.conn !== null;
+  const arpConflict = arp !== null && arp.conflict !== null;
+  if (tcpEvents || arpConflict) {
     s += ',"events":[';
-    for (let i = 0; i < t.eventCount; i++) s += (i ? ',' : '') + JSON.stringify(eventText(t, i, t.conn, false));
+    if (tcpEvents) for (let i = 0; i < t.eventCount; i++) s += (i ? ',' : '') + JSON.stringify(eventText(t, i, t.conn!, false));
+    if (arpConflict) s += (tcpEvents ? ',' : '') + '"arp-conflict"';
     s += ']';
   }
   if (d.error !== null) s += `,"error":"${d.error}"`;
@@ -129,11 +133,12 @@ function partialPorts(name: string, b: Buffer, o: number, end: number, udp: bool
   return s + '}';
 }
 
+const v6words = new Uint16Array(8);
 function endpointIp(c: Connection, side: number): string {
   const a = c.addr;
   const o = side * 4;
   if (!c.v6) return ipv4(a[o + 3]!);
-  const w = new Uint16Array(8);
+  const w = v6words;
   for (let i = 0; i < 4; i++) { w[2 * i] = a[o + i]! >>> 16; w[2 * i + 1] = a[o + i]! & 0xffff; }
   return ipv6Words(w);
 }
@@ -171,8 +176,28 @@ export function connSummary(c: Connection): ConnSummary {
   return base;
 }
 
+/**
+ * One `conns --json` record, built by hand (the same fields, in the same order, as
+ * JSON.stringify of connSummary, which the tests check): a SYN flood ends a
+ * million conversations, so no intermediate objects here.
+ */
 export function connJson(c: Connection): string {
-  return JSON.stringify({ type: 'conn', ...connSummary(c) });
+  const cs = c.clientSide, ss = cs ^ 1;
+  const C = c.ep[cs], S = c.ep[ss];
+  let s = `{"type":"conn","id":${c.id},"proto":"${c.proto === IpProto.TCP ? 'tcp' : 'udp'}"`
+    + `,"client":{"ip":"${endpointIp(c, cs)}","port":${c.port[cs]}},"server":{"ip":"${endpointIp(c, ss)}","port":${c.port[ss]}}`
+    + `,"firstTs":"${tsString(c.firstSec, c.firstNsec)}","lastTs":"${tsString(c.lastSec, c.lastNsec)}","duration":${round9(c.durationSec())}`
+    + `,"packets":{"client":${C.packets},"server":${S.packets}},"bytes":{"client":${C.bytes},"server":${S.bytes}}`;
+  if (c.proto !== IpProto.TCP) return s + '}';
+  s += `,"handshake":"${c.handshake}","teardown":"${c.teardown}","rtt":${c.rtt >= 0 ? round9(c.rtt) : null}`
+    + `,"states":{"client":${statesJson(C.states)},"server":${statesJson(S.states)}}`
+    + `,"connState":"${c.connState}","history":${JSON.stringify(c.history)},"retransmissions":${C.retransmissions + S.retransmissions}}`;
+  return s;
+}
+
+function statesJson(states: readonly string[]): string {
+  if (states.length === 0) return '[]';
+  return `["${states.join('","')}"]`;
 }
 
 function round9(x: number): number {
