@@ -41,10 +41,10 @@ async function runFile(opts: Options, file: string, filterExpr: string, sink: Pa
 
 export function packetSink(opts: Options, out: Output): PacketSink {
   if (opts.json) {
-    return { packet: (n, f, d, t) => out.line(packetJson(n, f, d, t)) };
+    return { packet: (n, f, d, t, arp) => out.line(packetJson(n, f, d, t, arp)) };
   }
   const lineOpts = { time: new TimeFormatter(opts.time, opts.nano), palette: paletteFor(process.stdout), annotate: opts.annotate };
-  return { packet: (_n, f, d, t) => out.line(formatLine(f, d, t, lineOpts)) };
+  return { packet: (_n, f, d, t, arp) => out.line(formatLine(f, d, t, lineOpts, arp)) };
 }
 
 export async function runRead(opts: Options): Promise<number> {

@@ -5,6 +5,7 @@
 import { DecodeStatus } from '../decode/constants.js';
 import { PacketDecoder } from '../decode/packet-decoder.js';
 import type { Frame } from '../source/frame.js';
+import { ArpTable } from '../track/arp-table.js';
 import type { Connection } from '../track/connection.js';
 import { Tracker } from '../track/tracker.js';
 import type { Options } from './args.js';
@@ -15,7 +16,7 @@ export interface FrameFilter {
 
 export interface PacketSink {
   /** Called for every frame that passes the filter, after decoding and tracking. */
-  packet?(n: number, f: Frame, d: PacketDecoder, t: Tracker): void;
+  packet?(n: number, f: Frame, d: PacketDecoder, t: Tracker, arp: ArpTable): void;
   /** Called once per conversation when it ends (evicted, or at the end of the trace). */
   conn?(c: Connection): void;
 }
@@ -23,6 +24,8 @@ export interface PacketSink {
 export class Pipeline {
   readonly decoder = new PacketDecoder();
   readonly tracker: Tracker;
+  /** ARP / neighbour-discovery table; `arp.conflict` is the conflict the current frame caused. */
+  readonly arp = new ArpTable();
   /** Frames that passed the filter. */
   count = 0;
   malformed = 0;
@@ -45,7 +48,8 @@ export class Pipeline {
     const st = this.decoder.decode(f);
     if (st === DecodeStatus.malformed) this.malformed++;
     this.tracker.observe(this.decoder, f.tsSec, f.tsNsec);
-    this.sink.packet?.(this.count, f, this.decoder, this.tracker);
+    this.arp.observe(this.decoder, f.tsSec, f.tsNsec);
+    this.sink.packet?.(this.count, f, this.decoder, this.tracker, this.arp);
     if (this.limit > 0 && this.count >= this.limit) {
       this.done = true;
       return false;

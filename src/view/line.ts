@@ -13,8 +13,10 @@ import { Ipv6Error } from '../decode/ipv6.js';
 import { TcpError } from '../decode/tcp.js';
 import { UdpError } from '../decode/udp.js';
 import type { Frame } from '../source/frame.js';
+import type { ArpTable } from '../track/arp-table.js';
 import { Analysis, AnalysisNames, type Tracker } from '../track/tracker.js';
 import { ipv4, ipv4At, ipv6At, macAt, safeText } from './addr.js';
+import { arpConflictText } from './arp.js';
 import { eventText } from './events.js';
 import type { Palette } from './palette.js';
 import { TimeFormatter } from './time.js';
@@ -47,13 +49,13 @@ export function tcpFlagLetters(flags: number): string {
   return s;
 }
 
-export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions): string {
+export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, arp: ArpTable | null = null): string {
   const p = opts.palette;
   let s = opts.time.format(f.tsSec, f.tsNsec);
   if (s !== '') s += ' ';
   s += body(f, d, t, p);
   if (d.error !== null) s += ' ' + p.error(`[${d.error}]`);
-  if (opts.annotate) s += annotations(t, p);
+  if (opts.annotate) s += annotations(t, p, arp);
   return s;
 }
 
@@ -339,9 +341,10 @@ function answers(p: number, count: number): string {
   return s;
 }
 
-/** netlens's additions: analysis flags and state events. */
-function annotations(t: Tracker, p: Palette): string {
+/** netlens's additions: analysis flags, state events, and the ARP/ND conflict the frame caused. */
+function annotations(t: Tracker, p: Palette, arp: ArpTable | null): string {
   let s = '';
+  if (arp !== null && arp.conflict !== null) s += ' ' + p.warn(`(${arpConflictText(arp)})`);
   if (t.analysis !== 0) {
     let names = '';
     for (let i = 0; i < AnalysisNames.length; i++) {
