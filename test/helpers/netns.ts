@@ -85,6 +85,11 @@ export function createVethPair(hostIp = '10.78.0.2', nsIp = '10.78.0.1', prefixL
     run(['-n', ns, 'link', 'set', 'lo', 'up']);
     run(['-n', ns, 'link', 'set', nsIf, 'up']);
     run(['link', 'set', hostIf, 'up']);
+    // No segmentation/receive offloads: every capture socket then sees wire-sized frames
+    // (with GRO/TSO a veth hands out up to 64 KB super-frames, coalesced differently per socket).
+    const offloads = ['gro', 'off', 'gso', 'off', 'tso', 'off', 'tx', 'off', 'rx', 'off'];
+    spawnSync('ethtool', ['-K', hostIf, ...offloads], { stdio: 'ignore' });
+    spawnSync('ip', ['netns', 'exec', ns, 'ethtool', '-K', nsIf, ...offloads], { stdio: 'ignore' });
   } catch (e) {
     destroy();
     throw e;
