@@ -13,8 +13,14 @@ import { packetSink } from './commands.js';
 import { Output } from './output.js';
 import { Pipeline, type PacketSink } from './pipeline.js';
 
-/** Runs a live source through a pipeline until -c, -d, SIGINT or SIGTERM. */
-export async function runLive(opts: Options, iface: string, filter: string, sink: PacketSink, out: Output, end?: () => void): Promise<number> {
+/** Optional access for live views (`capture --top`) that redraw on their own clock. */
+export interface LiveHooks {
+  /** Called once capture has started: the session (for stats), the pipeline (tracker, count) and the function that ends the run. */
+  onStart?(session: LiveSession, pipe: Pipeline, stop: () => void): void;
+}
+
+/** Runs a live source through a pipeline until -c, -d, SIGINT or SIGTERM (or hooks' stop). */
+export async function runLive(opts: Options, iface: string, filter: string, sink: PacketSink, out: Output, end?: () => void, hooks?: LiveHooks): Promise<number> {
   const session: LiveSession = openLive({
     iface, snaplen: opts.snaplen, promisc: opts.promisc, immediate: true, bufferKiB: opts.bufferKiB,
     filter, nanosecond: true, backend: opts.backend,
@@ -51,6 +57,7 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   if (opts.duration > 0) timer = setTimeout(stop, opts.duration * 1000);
+  hooks?.onStart?.(session, pipe, stop);
   await done;
   if (timer !== null) clearTimeout(timer);
   process.removeListener('SIGINT', stop);

@@ -166,6 +166,14 @@ export class Tracker {
     }
   }
 
+  /**
+   * The conversations held now, least recently active first (for live views
+   * such as `capture --top`). Read-only: do not observe() while iterating.
+   */
+  *conversations(): IterableIterator<Connection> {
+    for (let c = this.lruHead; c !== null; c = c.lruNext) yield c;
+  }
+
   /** Ends the trace: delivers what is pending and reports every remaining conversation in id order. */
   finish(): void {
     const rest: Connection[] = [];
