@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// Live capture under load: tcpreplay pushes a real capture onto one end of a
+// veth pair at fixed rates; netlens (native backend: -w /dev/null, and line
+// output to /dev/null; the cap backend) and tcpdump capture the other end in
+// the same run. Prints received / dropped for each, as a markdown table.
+//   sudo node bench/capture-rates.mjs [PCAP] [COUNT=200000] [RATES=50000,200000,500000]
+// Needs root, tcpreplay and the native binding; says what is missing otherwise.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const cli = join(root, 'dist', 'cli', 'main.js');
+const pcap = process.argv[2] ?? join(root, 'bench', 'out', 'traffic.pcap');
+const count = Number(process.argv[3] ?? 200000);
+const rates = (process.argv[4] ?? '50000,200000,500000').split(',').map(Number);
+
+function missing() {
+  if (process.getuid?.() !== 0) return 'root';
+  if (spawnSync('sh', ['-c', 'command -v tcpreplay']).status !== 0) return 'tcpreplay (apt-get install tcpreplay)';
+  if (!existsSync(join(root, 'native', 'build', 'Release', 'netlens_pcap.node'))) return 'the native binding (npm run build)';
+  if (!existsSync(pcap)) return `the capture ${pcap}`;
+  return '';
+}
+const why = missing();
+if (why) { console.log(`capture-rates: skipped, needs ${why}`); process.exit(0); }
+
+const ns = `nlrate${process.pid}`, out = `nlro${process.pid % 100000}`, inn = `nlri${process.pid % 100000}`;
+const ip = (...a) => spawnSync('ip', a, { stdio: 'ignore' });
+function setup() {
+  ip('netns', 'add', ns);
+  ip('link', 'add', out, 'type', 'veth', 'peer', 'name', inn);
+  ip('link', 'set', inn, 'netns', ns);
+  ip('link', 'set', out, 'up');
+  ip('-n', ns, 'link', 'set', inn, 'up');
+  spawnSync('ethtool', ['-K', out, 'gro', 'off', 'gso', 'off', 'tso', 'off'], { stdio: 'ignore' });
+}
+function teardown() { ip('link', 'del', out); ip('netns', 'del', ns); }
+
+/** Starts a capture in the namespace; resolves with its stderr after SIGINT. */
+function capture(args) {
+  const p = spawn('ip', ['netns', 'exec', ns, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  p.stderr.on('data', (d) => { err += d; });
+  return { stop: () => new Promise((r) => { p.on('exit', () => r(err)); p.kill('SIGINT'); }) };
+}
+
+function counters(stderr) {
+  const num = (re) => { const m = re.exec(stderr); return m ? Number(m[1]) : NaN; };
+  return { captured: num(/(\d+) packets? captured/), received: num(/(\d+) packets? received by filter/), dropped: num(/(\d+) packets? dropped by kernel/) };
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const tools = [
+  { name: 'tcpdump -w /dev/null', args: ['tcpdump', '-i', inn, '-s', '0', '-B', '4096', '--immediate-mode', '-w', '/dev/null'] },
+  { name: 'netlens capture -w /dev/null', args: [process.execPath, cli, 'capture', inn, '-Z', 'root', '-w', '/dev/null', '-B', '4096'], quiet: true },
+  { name: 'netlens capture (lines)', args: ['sh', '-c', `exec ${process.execPath} ${cli} capture ${inn} -Z root -B 4096 > /dev/null`] },
+  { name: 'netlens capture --backend cap (lines)', args: ['sh', '-c', `exec ${process.execPath} ${cli} capture ${inn} -Z root --backend cap > /dev/null`] },
+];
+
+setup();
+const rows = [];
+try {
+  for (const rate of rates) {
+    // One capture at a time next to tcpdump keeps the two cores as the issue's setup has them.
+    for (const t of tools.slice(1)) {
+      const a = capture(tools[0].args), b = capture(t.args);
+      await sleep(1500);
+      const r = spawnSync('tcpreplay', ['-i', out, `--pps=${rate}`, `--limit=${count}`, pcap], { encoding: 'utf8' });
+      const sent = Number(/Actual: (\d+) packets/.exec(r.stdout)?.[1] ?? NaN);
+      await sleep(1500);
+      const [ea, eb] = await Promise.all([a.stop(), b.stop()]);
+      rows.push({ rate, sent, tool: tools[0].name, ...counters(ea), beside: t.name });
+      rows.push({ rate, sent, tool: t.name, ...counters(eb) });
+    }
+  }
+} finally {
+  teardown();
+}
+console.log('| rate (pkt/s) | sent | capture | captured | received by filter | dropped by kernel |');
+console.log('|---:|---:|---|---:|---:|---:|');
+for (const r of rows) {
+  const tool = r.beside ? `${r.tool} (beside ${r.beside})` : r.tool;
+  console.log(`| ${r.rate} | ${r.sent} | \`${tool}\` | ${r.captured} | ${Number.isNaN(r.received) ? '–' : r.received} | ${Number.isNaN(r.dropped) ? '–' : r.dropped} |`);
+}
