@@ -6,6 +6,7 @@ import type { Connection } from '../track/connection.js';
 import { connsTable } from '../view/conns-table.js';
 import { connJson, connSummary, type ConnSummary, packetJson } from '../view/json.js';
 import { formatLine } from '../view/line.js';
+import { writeTcpLine } from '../view/line-bytes.js';
 import { paletteFor } from '../view/palette.js';
 import { TimeFormatter } from '../view/time.js';
 import { UsageError, type Options } from './args.js';
@@ -44,7 +45,12 @@ export function packetSink(opts: Options, out: Output): PacketSink {
     return { packet: (n, f, d, t, arp) => out.line(packetJson(n, f, d, t, arp)) };
   }
   const lineOpts = { time: new TimeFormatter(opts.time, opts.nano), palette: paletteFor(process.stdout), annotate: opts.annotate };
-  return { packet: (_n, f, d, t, arp) => out.line(formatLine(f, d, t, lineOpts, arp)) };
+  return {
+    packet: (_n, f, d, t, arp) => {
+      // TCP lines are written byte by byte; everything else goes through the string view.
+      if (!writeTcpLine(out, f, d, t, lineOpts, arp)) out.line(formatLine(f, d, t, lineOpts, arp));
+    },
+  };
 }
 
 export async function runRead(opts: Options): Promise<number> {

@@ -26,6 +26,74 @@ export class Output {
     this.buf[this.pos++] = 10;
   }
 
+  // Byte-level writing for the hot line path: no intermediate strings.
+
+  /** Makes room for n more bytes (flushing what is buffered). */
+  reserve(n: number): void {
+    if (this.pos + n > this.buf.length) {
+      this.flush();
+      if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+    }
+  }
+
+  /** An ASCII string (the caller guarantees ASCII and has reserved room). */
+  ascii(s: string): void {
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
+    this.pos = p;
+  }
+
+  /** Any string, UTF-8 encoded (reserves its own room). */
+  text(s: string): void {
+    this.reserve(s.length * 3);
+    this.pos += this.buf.write(s, this.pos);
+  }
+
+  byte(c: number): void {
+    this.buf[this.pos++] = c;
+  }
+
+  /** A non-negative integer below 2^53 in decimal. */
+  dec(n: number): void {
+    const b = this.buf;
+    if (n < 10) { b[this.pos++] = 48 + n; return; }
+    let digits = 1;
+    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    let p = this.pos + digits;
+    this.pos = p;
+    while (n >= 10) {
+      const q = Math.floor(n / 10);
+      b[--p] = 48 + (n - q * 10);
+      n = q;
+    }
+    b[--p] = 48 + n;
+  }
+
+  /** A non-negative integer, zero-padded on the left to `width` digits. */
+  decPad(n: number, width: number): void {
+    const b = this.buf;
+    let p = this.pos + width;
+    this.pos = p;
+    for (let i = 0; i < width; i++) {
+      const q = Math.floor(n / 10);
+      b[--p] = 48 + (n - q * 10);
+      n = q;
+    }
+  }
+
+  /** An IPv4 address held as a 32-bit number. */
+  ipv4(n: number): void {
+    this.dec(n >>> 24); this.buf[this.pos++] = 46;
+    this.dec((n >>> 16) & 255); this.buf[this.pos++] = 46;
+    this.dec((n >>> 8) & 255); this.buf[this.pos++] = 46;
+    this.dec(n & 255);
+  }
+
+  endLine(): void {
+    this.buf[this.pos++] = 10;
+  }
+
   flush(): void {
     if (this.pos === 0 || this.closed) return;
     this.writeAll(this.buf, this.pos);

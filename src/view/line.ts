@@ -21,7 +21,7 @@ import { eventText } from './events.js';
 import type { Palette } from './palette.js';
 import { TimeFormatter } from './time.js';
 
-const HTTP_PORTS = new Set([80, 8080, 3128, 8000, 8008]);
+export const HTTP_PORTS = new Set([80, 8080, 3128, 8000, 8008]);
 const HTTP_METHODS = ['GET ', 'POST ', 'PUT ', 'HEAD ', 'DELETE ', 'OPTIONS ', 'PATCH ', 'TRACE ', 'CONNECT ', 'HTTP/'];
 
 export interface LineOptions {
@@ -217,9 +217,16 @@ function tcpOptions(d: PacketDecoder, t: Tracker): string {
   return parts.join(',');
 }
 
-function httpText(b: Buffer, from: number, to: number): string {
+/** Bytes at b[from] equal the ASCII string m. */
+function startsWith(b: Buffer, from: number, to: number, m: string): boolean {
+  if (to - from < m.length) return false;
+  for (let i = 0; i < m.length; i++) if (b[from + i] !== m.charCodeAt(i)) return false;
+  return true;
+}
+
+export function httpText(b: Buffer, from: number, to: number): string {
   for (const m of HTTP_METHODS) {
-    if (to - from >= m.length && b.toString('latin1', from, from + m.length) === m) {
+    if (startsWith(b, from, to, m)) {
       let e = from;
       while (e < to && b[e] !== 0x0d && b[e] !== 0x0a) e++;
       return `: HTTP: ${safeText(b.toString('latin1', from, e))}`;
@@ -342,7 +349,7 @@ function answers(p: number, count: number): string {
 }
 
 /** netlens's additions: analysis flags, state events, and the ARP/ND conflict the frame caused. */
-function annotations(t: Tracker, p: Palette, arp: ArpTable | null): string {
+export function annotations(t: Tracker, p: Palette, arp: ArpTable | null): string {
   let s = '';
   if (arp !== null && arp.conflict !== null) s += ' ' + p.warn(`(${arpConflictText(arp)})`);
   if (t.analysis !== 0) {

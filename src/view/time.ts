@@ -8,10 +8,31 @@ export class TimeFormatter {
   private firstNsec = 0;
   private cachedSec = -1;
   private cachedText = '';
+  private cachedTime = '';
   private readonly digits: number;
 
   constructor(readonly mode: TimeMode, readonly nano: boolean, readonly utc = false) {
     this.digits = nano ? 9 : 6;
+  }
+
+  /**
+   * The common modes written straight into a byte sink (no string per packet);
+   * false for the modes that keep state or are rare (the caller then uses format()).
+   */
+  writeTo(out: { ascii(s: string): void; byte(c: number): void; decPad(n: number, width: number): void; dec(n: number): void }, sec: number, nsec: number): boolean {
+    if (nsec < 0 || nsec >= 1e9) return false;
+    const digits = this.digits, v = this.nano ? nsec : Math.floor(nsec / 1000);
+    switch (this.mode) {
+      case 't': return true;
+      case 'tt': out.dec(sec); break;
+      case 'tttt': out.ascii(this.date(sec, true)); break;
+      case 'default': out.ascii(this.date(sec, false)); break;
+      default: return false;
+    }
+    out.byte(46);
+    out.decPad(v, digits);
+    out.byte(32);
+    return true;
   }
 
   format(sec: number, nsec: number): string {
@@ -56,8 +77,9 @@ export class TimeFormatter {
         : `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
       this.cachedSec = sec;
       this.cachedText = `${day} ${hms}`;
+      this.cachedTime = hms;
     }
-    return withDay ? this.cachedText : this.cachedText.slice(11);
+    return withDay ? this.cachedText : this.cachedTime;
   }
 }
 

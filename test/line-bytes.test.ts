@@ -1,0 +1,72 @@
+/**
+ * The byte-level TCP line writer (view/line-bytes.ts) prints exactly what the
+ * string view (formatLine) prints, frame by frame, in every time mode, on every
+ * fixture and corpus capture; frames it declines go through formatLine.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Output } from '../src/cli/output.js';
+import { PacketDecoder } from '../src/decode/packet-decoder.js';
+import { CaptureFileReader } from '../src/source/file-reader.js';
+import { Tracker } from '../src/track/tracker.js';
+import { formatLine } from '../src/view/line.js';
+import { writeTcpLine } from '../src/view/line-bytes.js';
+import { noColor } from '../src/view/palette.js';
+import { type TimeMode, TimeFormatter } from '../src/view/time.js';
+import { CORPUS, FIXTURES, haveCorpus } from './helpers/netlens.js';
+
+/** An Output whose bytes are collected in memory instead of written to a file descriptor. */
+class MemoryOutput extends Output {
+  chunks: Buffer[] = [];
+  constructor() { super(-1); }
+  override flush(): void {
+    const self = this as unknown as { buf: Buffer; pos: number };
+    this.chunks.push(Buffer.from(self.buf.subarray(0, self.pos)));
+    self.pos = 0;
+  }
+  take(): string { this.flush(); const s = Buffer.concat(this.chunks).toString('utf8'); this.chunks = []; return s; }
+}
+
+function compare(file: string, mode: TimeMode, nano: boolean): { fast: number; mismatches: string[] } {
+  let reader: CaptureFileReader;
+  try { reader = new CaptureFileReader(file); } catch { return { fast: 0, mismatches: [] }; }
+  const d = new PacketDecoder();
+  const t = new Tracker();
+  const fastOpts = { time: new TimeFormatter(mode, nano, true), palette: noColor, annotate: true };
+  const slowOpts = { time: new TimeFormatter(mode, nano, true), palette: noColor, annotate: true };
+  const out = new MemoryOutput();
+  let fast = 0;
+  const mismatches: string[] = [];
+  try {
+    for (let f = reader.next(); f !== null; f = reader.next()) {
+      d.decode(f);
+      t.observe(d, f.tsSec, f.tsNsec);
+      const expected = formatLine(f, d, t, slowOpts) + '\n';
+      if (writeTcpLine(out, f, d, t, fastOpts, null)) {
+        fast++;
+        const got = out.take();
+        if (got !== expected && mismatches.length < 3) mismatches.push(`${JSON.stringify(got)} != ${JSON.stringify(expected)}`);
+      } else {
+        fastOpts.time.format(f.tsSec, f.tsNsec); // keep the delta modes' state in step
+      }
+    }
+  } catch { /* a file cut short: compared up to there */ }
+  return { fast, mismatches };
+}
+
+describe('byte-level TCP lines equal the string view', () => {
+  const files = readdirSync(FIXTURES).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => join(FIXTURES, f));
+  if (haveCorpus()) files.push(...readdirSync(join(CORPUS, 'pcap')).map((f) => join(CORPUS, 'pcap', f)));
+  for (const [mode, nano] of [['default', false], ['t', false], ['tt', false], ['ttt', false], ['tttt', true], ['ttttt', false]] as [TimeMode, boolean][]) {
+    it(`time mode ${mode}${nano ? ' (nano)' : ''}`, () => {
+      let fast = 0;
+      for (const file of files) {
+        const r = compare(file, mode, nano);
+        fast += r.fast;
+        expect(r.mismatches, file).toEqual([]);
+      }
+      expect(fast).toBeGreaterThan(1000); // the fast path really ran
+    });
+  }
+});
