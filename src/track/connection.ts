@@ -84,8 +84,9 @@ export class Connection {
   readonly proto: number; // 6 TCP, 17 UDP
   readonly v6: boolean;
   /** Addresses: words 0-3 side A, 4-7 side B (IPv4 in word 3, IPv4-mapped form). */
-  readonly addr = new Uint32Array(8);
-  readonly port = new Uint16Array(2);
+  // Plain arrays: a typed array per conversation costs more to create than it saves.
+  readonly addr: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+  readonly port: number[] = [0, 0];
   readonly ep: [Endpoint, Endpoint] = [new Endpoint(), new Endpoint()];
   clientSide: 0 | 1 = 0;
   firstSec = 0;

@@ -531,7 +531,7 @@ export class Tracker {
 
   private create(h: number, proto: number, v6: boolean, sport: number, dport: number, sec: number, nsec: number): Connection {
     const c = new Connection(this.nextId++, proto, v6);
-    c.addr.set(this.key);
+    for (let i = 0; i < 8; i++) c.addr[i] = this.key[i]!;
     c.port[0] = sport;
     c.port[1] = dport;
     c.firstSec = c.lastSec = sec;
