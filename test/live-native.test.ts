@@ -195,7 +195,8 @@ describe.skipIf(!!skipReason)('live capture (native binding) on a veth pair', ()
   });
 
   /** ping (ARP + ICMP), a UDP exchange, a small TCP exchange, a bulk TCP transfer. */
-  async function traffic(): Promise<void> {
+  /** ping, UDP and a small TCP exchange; with `bulk`, also a bulk TCP transfer. */
+  async function traffic(bulk = true): Promise<void> {
     await veth.nsExec('ping', ['-c', '3', '-i', '0.2', '-W', '2', veth.hostIp]);
     const udpClient = `
       const d = require('dgram').createSocket('udp4'); let n = 0;
@@ -213,7 +214,7 @@ describe.skipIf(!!skipReason)('live capture (native binding) on a veth pair', ()
       const s = require('net').connect(${tcpPort}, '${veth.hostIp}', () => { s.end(Buffer.alloc(${BULK}, 0x5a)); });
       s.on('data', () => {}); s.on('close', () => process.exit(0));
       setTimeout(() => process.exit(2), 10000).unref();`;
-    await veth.nsExec(process.execPath, ['-e', bulkClient]);
+    if (bulk) await veth.nsExec(process.execPath, ['-e', bulkClient]);
     await sleep(300); // last FIN/ACKs
   }
 
@@ -313,7 +314,10 @@ describe.skipIf(!!skipReason)('live capture (native binding) on a veth pair', ()
     const got: Captured[] = [];
     s.start((f) => got.push(copyFrame(f)));
     await sleep(200);
-    await traffic();
+    // No bulk transfer here: cap delivers one JS call per packet from a fixed kernel buffer and
+    // reports no drop counters, so a burst can lose frames unseen (its documented limits; the
+    // benchmark reports its figures under load).
+    await traffic(false);
     await s.stop();
     await stopTcpdump(td);
     // cap's snaplen is 65535 and it reports no wire length: compare captured bytes only.
