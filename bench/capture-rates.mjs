@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cli = join(root, 'dist', 'cli', 'main.js');
 const pcap = process.argv[2] ?? join(root, 'bench', 'out', 'traffic.pcap');
-const count = Number(process.argv[3] ?? 200000);
-const rates = (process.argv[4] ?? '50000,200000,500000').split(',').map(Number);
+const count = Number(process.argv[3] ?? 100000);
+const rates = (process.argv[4] ?? '10000,25000,50000,200000').split(',').map(Number);
 
 function missing() {
   if (process.getuid?.() !== 0) return 'root';

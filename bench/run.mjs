@@ -86,7 +86,7 @@ const lines = [
   `SYN flood (bench/syn-flood.mjs, 1,000,000 SYNs from distinct sources): ${floodOut.length} records, ${floodOk ? 'every one unanswered / S0' : 'NOT all unanswered / S0'}.`,
 ];
 // Live capture at fixed rates (tcpreplay onto a veth), beside tcpdump.
-const rates = spawnSync(node, [join(root, 'bench', 'capture-rates.mjs'), pcap, process.env.BENCH_RATE_COUNT ?? '200000'], { encoding: 'utf8' });
+const rates = spawnSync(node, [join(root, 'bench', 'capture-rates.mjs'), pcap, process.env.BENCH_RATE_COUNT ?? '100000'], { encoding: 'utf8' });
 lines.push('', 'Live capture, `bench/capture-rates.mjs` (tcpreplay onto a veth at fixed rates; each netlens capture runs beside tcpdump on the same interface):', '', ...rates.stdout.trim().split('\n'));
 console.log('\n' + lines.join('\n'));
 

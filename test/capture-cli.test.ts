@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,5 +104,49 @@ describe.skipIf(reason !== '')('netlens capture on a veth pair', () => {
     const b = spawnSync(process.execPath, [CLI, 'capture', v.hostIf, '-c', '1', 'tcp', 'port', 'banana'], { encoding: 'utf8' });
     expect(b.status).not.toBe(0);
     expect(b.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('-c and -d end the capture by themselves; SIGTERM like Ctrl-C', async () => {
+    const pinger = v.nsSpawn('ping', ['-i', '0.1', '-c', '40', v.hostIp], { stdio: 'ignore' });
+    try {
+      const c = spawnSync(process.execPath, [CLI, 'capture', v.hostIf, '-c', '3', '-Z', 'root', 'icmp'], { encoding: 'utf8', timeout: 20_000 });
+      expect(c.status).toBe(0);
+      expect(c.stdout.trim().split('\n')).toHaveLength(3);
+      expect(c.stderr).toMatch(/^3 packets captured$/m);
+      const t0 = Date.now();
+      const d = spawnSync(process.execPath, [CLI, 'capture', v.hostIf, '-d', '1', '-Z', 'root', 'icmp'], { encoding: 'utf8', timeout: 20_000 });
+      expect(d.status).toBe(0);
+      expect(Date.now() - t0).toBeLessThan(8000);
+      expect(d.stderr).toMatch(/packets? captured/);
+      const term = spawn(process.execPath, [CLI, 'capture', v.hostIf, '-Z', 'root', 'icmp'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      term.stderr.on('data', (x) => { err += x; });
+      await sleep(1500);
+      const exited = new Promise<number>((r) => term.on('exit', (code) => r(code ?? -1)));
+      term.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(err).toMatch(/dropped by kernel/);
+    } finally {
+      pinger.kill();
+    }
+  }, 40_000);
+
+  it('as root, parses packets as nobody once the handle is open (-Z default)', async () => {
+    const p = spawn(process.execPath, [CLI, 'capture', v.hostIf], { stdio: 'ignore' });
+    await sleep(1500);
+    const status = readFileSync(`/proc/${p.pid}/status`, 'utf8');
+    p.kill('SIGINT');
+    await new Promise((r) => p.on('exit', r));
+    const uid = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status)!;
+    expect(Number(uid[1])).toBe(65534);
+    expect(Number(uid[2])).toBe(65534);
+  });
+
+  it('not root: one line saying how to get the rights', () => {
+    const r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, CLI, 'capture', v.hostIf, '-c', '1'], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/sudo/);
+    expect(r.stderr).toMatch(/setcap cap_net_raw,cap_net_admin=eip/);
   });
 });
