@@ -20,6 +20,14 @@ async function main(argv: string[]): Promise<number> {
       const { runArp } = await import('./arp-command.js');
       return runArp(opts);
     }
+    case 'follow': {
+      const { runFollow } = await import('./follow-command.js');
+      return runFollow(opts);
+    }
+    case 'http': {
+      const { runHttp } = await import('./http-command.js');
+      return runHttp(opts);
+    }
     case 'ladder': {
       const { runLadder } = await import('./ladder-command.js');
       return runLadder(opts);
