@@ -1,6 +1,46 @@
-/** `netlens follow`: placeholder until the view lands. */
+/** `netlens follow <source> <conn>`: a conversation's reassembled byte streams (text, --hex, or --raw client|server). */
+import { SourceError } from '../source/frame.js';
+import { FollowCollector, type FollowMode } from '../view/follow.js';
+import { parseConnSelector } from '../view/ladder.js';
+import { noColor, paletteFor } from '../view/palette.js';
 import { UsageError, type Options } from './args.js';
+import { runSourceView } from './commands.js';
 
-export async function runFollow(_opts: Options): Promise<number> {
-  throw new UsageError('follow is not available yet');
+export async function runFollow(opts: Options): Promise<number> {
+  // follow FILE CONN, or follow -i IFACE CONN
+  const connArg = opts.iface !== null ? opts.positional[0] : opts.positional[1];
+  if (connArg === undefined) throw new UsageError('follow needs a connection: an id from `netlens conns`, or ip:port-ip:port');
+  const selector = parseConnSelector(connArg);
+  if (selector === null) throw new UsageError(`not a connection id or ip:port-ip:port: ${JSON.stringify(connArg)}`);
+  if (opts.raw !== null && opts.hex) throw new UsageError('--raw and --hex do not go together');
+  const mode: FollowMode = opts.raw !== null ? { kind: 'raw', side: opts.raw } : opts.hex ? { kind: 'hex' } : { kind: 'text' };
+  let found = true;
+  let collector: FollowCollector | null = null;
+  const status = await runSourceView(opts, 'follow', (out) => {
+    collector = new FollowCollector(selector, mode, {
+      line: (s) => out.line(s),
+      bytes: (b) => {
+        // Binary-safe: straight into the output buffer, no string on the way.
+        out.reserve(Math.min(b.length, 1 << 16));
+        for (let p = 0; p < b.length; p += 1 << 16) {
+          const end = Math.min(b.length, p + (1 << 16));
+          out.reserve(end - p);
+          for (let i = p; i < end; i++) out.byte(b[i]!);
+        }
+      },
+    }, mode.kind === 'raw' ? noColor : paletteFor(process.stdout));
+    const col = collector;
+    return {
+      sink: { packet: (n, f, d, t) => col.packet(n, f, d, t) },
+      end: () => { found = col.end(); },
+    };
+  }, 2);
+  if (!found) throw new SourceError(`no conversation ${connArg} in this capture (netlens conns lists them)`);
+  const col = collector as FollowCollector | null;
+  if (col !== null && mode.kind === 'raw') {
+    const side = col.conn!.clientSide ^ (mode.side === 'client' ? 0 : 1);
+    if (col.gapBytes[side]! > 0) process.stderr.write(`netlens: warning: ${col.gapBytes[side]} bytes of the ${mode.side}'s stream were not captured (left out)\n`);
+  }
+  if (col !== null && col.limited) process.stderr.write('netlens: warning: out-of-order data over the reassembly bound was dropped\n');
+  return status;
 }

@@ -54,6 +54,14 @@ export function parseConnSelector(s: string): { id: number } | { a: string; b: s
   return m ? { a: m[1]!, b: m[2]! } : null;
 }
 
+/** Whether a conversation is the one `<conn>` names (by id, or by its two endpoints in either order). */
+export function selectorMatches(selector: { id: number } | { a: string; b: string }, c: Connection): boolean {
+  if ('id' in selector) return c.id === selector.id;
+  const s = connSummary(c);
+  const x = endpointText(s.client.ip, s.client.port), y = endpointText(s.server.ip, s.server.port);
+  return (selector.a === x && selector.b === y) || (selector.a === y && selector.b === x);
+}
+
 export function endpointText(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
@@ -75,13 +83,7 @@ export class LadderCollector {
   private wanted(c: Connection): boolean {
     let v = this.verdicts.get(c.id);
     if (v === undefined) {
-      if ('id' in this.selector) v = c.id === this.selector.id;
-      else {
-        const s = connSummary(c);
-        const x = endpointText(s.client.ip, s.client.port), y = endpointText(s.server.ip, s.server.port);
-        const { a, b } = this.selector;
-        v = c.proto === IpProto.TCP && ((a === x && b === y) || (a === y && b === x));
-      }
+      v = selectorMatches(this.selector, c) && ('id' in this.selector || c.proto === IpProto.TCP);
       // A tuple names the first conversation on it (port reuse starts new ids).
       if (v && this.conn !== null && this.conn !== c) v = false;
       this.verdicts.set(c.id, v);

@@ -1,0 +1,98 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CaptureWriter } from '../src/source/pcap-writer.js';
+import { conversation } from './helpers/frames.js';
+import { CLI, FIXTURES, ndjson, netlens } from './helpers/netlens.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'netlens-follow-'));
+
+/** An HTTP exchange whose URI, headers and body carry terminal escapes (clear screen, OSC 52 clipboard write). */
+export function hostilePcap(): string {
+  const k = conversation('10.0.0.1', '10.0.0.2', 40000, 8000);
+  const req = Buffer.from('GET /\x1b[2J HTTP/1.1\r\nHost: h\x1b]52;c;aGVsbG8=\x07\r\n\r\n', 'latin1');
+  const body = Buffer.from('boom \x1b[2J\x1b]52;c;aGVsbG8=\x07 \x00\xff\r\n', 'latin1');
+  const resp = Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\x1b[2J\r\nContent-Length: ${body.length}\r\n\r\n`, 'latin1'), body]);
+  k.c(100, undefined, 'S'); k.s(900, 101, 'SA'); k.c(101, 901, 'A');
+  k.c(101, 901, 'PA', req);
+  k.s(901, 101 + req.length, 'PA', resp);
+  k.c(101 + req.length, 901 + resp.length, 'FA'); k.s(901 + resp.length, 102 + req.length, 'FA');
+  k.c(102 + req.length, 902 + resp.length, 'A');
+  const file = join(tmp, 'hostile.pcap');
+  const w = CaptureWriter.open(file, 1, 65535, true);
+  for (const f of k.frames) w.write(f);
+  w.close();
+  return file;
+}
+
+describe('netlens follow', () => {
+  let hostile = '';
+  beforeAll(() => { hostile = hostilePcap(); });
+
+  it('--raw server on lossy-download.pcap: the response body has the published sha256', () => {
+    const conns = ndjson(netlens(['conns', '--json', join(FIXTURES, 'lossy-download.pcap')]).stdout);
+    const c = conns.find((x) => x.server.port === 8080)!;
+    expect(c).toBeDefined();
+    expect(c.retransmissions).toBeGreaterThan(0);
+    // Binary output: run without the helper's utf8 decoding.
+    const r = spawnSync(process.execPath, [CLI, 'follow', join(FIXTURES, 'lossy-download.pcap'), String(c.id), '--raw', 'server'], { maxBuffer: 1 << 28, env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.status).toBe(0);
+    const bytes = r.stdout as Buffer;
+    const headerEnd = bytes.indexOf('\r\n\r\n');
+    expect(headerEnd).toBeGreaterThan(0);
+    const head = bytes.subarray(0, headerEnd).toString('latin1');
+    expect(head).toMatch(/^HTTP\/1\.[01] 200/);
+    const bodyBytes = bytes.subarray(headerEnd + 4);
+    expect(bodyBytes.length).toBe(1_000_000);
+    const want = readFileSync(join(FIXTURES, 'lossy-download.sha256'), 'utf8').split(/\s+/)[0];
+    expect(createHash('sha256').update(bodyBytes).digest('hex')).toBe(want);
+    // The client's side is the request.
+    const cl = spawnSync(process.execPath, [CLI, 'follow', join(FIXTURES, 'lossy-download.pcap'), String(c.id), '--raw', 'client']);
+    expect((cl.stdout as Buffer).toString('latin1')).toMatch(/^GET \/big\.bin HTTP\/1\.1\r\n/);
+  });
+
+  it('prints both sides in capture order with headers; ip:port-ip:port selects too', () => {
+    const r = netlens(['follow', join(FIXTURES, 'http-keepalive.pcap'), '0']);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('>>> client 10.77.0.1:40008 (78 bytes)');
+    expect(lines[1]).toBe('GET / HTTP/1.1');
+    const heads = lines.filter((l) => /^(>>>|<<<) /.test(l)).map((l) => l.slice(0, 3));
+    expect(heads).toEqual(['>>>', '<<<', '>>>', '<<<', '>>>', '<<<', '>>>', '<<<']);
+    const r2 = netlens(['follow', join(FIXTURES, 'http-keepalive.pcap'), '10.77.0.2:8080-10.77.0.1:40008']);
+    expect(r2.stdout).toBe(r.stdout);
+  });
+
+  it('--hex dumps offset, hex and ASCII', () => {
+    const r = netlens(['follow', join(FIXTURES, 'http-keepalive.pcap'), '0', '--hex']);
+    const lines = r.stdout.split('\n');
+    expect(lines[1]).toBe('00000000  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  |GET / HTTP/1.1..|');
+  });
+
+  it('UDP conversations, datagram by datagram', () => {
+    const r = netlens(['follow', join(FIXTURES, 'udp-exchange.pcap'), '0']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^>>> client \S+ \(datagram, \d+ bytes\)/);
+    expect(r.stdout).toMatch(/<<< server \S+ \(datagram, \d+ bytes\)/);
+  });
+
+  it('unknown conversation: one line on stderr, non-zero status', () => {
+    const r = netlens(['follow', join(FIXTURES, 'http-keepalive.pcap'), '99']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr.trim().split('\n').length).toBe(1);
+  });
+
+  it('never writes an escape or other control byte to the terminal', () => {
+    for (const args of [['follow', hostile, '0'], ['follow', hostile, '0', '--hex']]) {
+      const r = netlens(args, undefined, { NO_COLOR: '1' });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('boom');
+      expect(r.stdout).not.toContain('\x1b');
+      expect(r.stdout).not.toContain('\x07');
+      expect(/[\x00-\x08\x0b-\x1f\x7f]/.test(r.stdout)).toBe(false);
+    }
+  });
+});
