@@ -94,5 +94,14 @@ describe('netlens follow', () => {
       expect(r.stdout).not.toContain('\x07');
       expect(/[\x00-\x08\x0b-\x1f\x7f]/.test(r.stdout)).toBe(false);
     }
+    // http shows the request's URI and Host: escaped too, in the table; JSON escapes by itself.
+    const h = netlens(['http', hostile]);
+    expect(h.status).toBe(0);
+    expect(h.stdout).toContain('\\x1b[2J');
+    expect(h.stdout).not.toContain('\x1b');
+    expect(/[\x00-\x08\x0b-\x1f\x7f]/.test(h.stdout)).toBe(false);
+    const j = netlens(['http', '--json', hostile]);
+    expect(j.stdout).not.toContain('\x1b');
+    expect(ndjson(j.stdout)).toMatchObject([{ method: 'GET', uri: '/\x1b[2J', host: 'h\x1b]52;c;aGVsbG8=\x07', status: 200 }]);
   });
 });

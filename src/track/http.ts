@@ -296,6 +296,8 @@ export class HttpConversation {
   private probe: Buffer = Buffer.alloc(0);
   private probeSec = 0;
   private probeNsec = 0;
+  private orphanSec = -1;
+  private orphanNsec = 0;
   readonly req: HttpMessageParser;
   readonly resp: HttpMessageParser;
   onTransaction: (t: HttpTransaction) => void = () => {};
@@ -327,7 +329,9 @@ export class HttpConversation {
     });
     this.resp = new HttpMessageParser(false, {
       start: (sec, nsec) => {
-        const t = this.answered();
+        // A response nobody asked for becomes a transaction only once its status line parses.
+        const t = this.queue[this.answering];
+        if (t === undefined) { this.orphanSec = sec; this.orphanNsec = nsec; return; }
         if (t.responseSec < 0) { t.responseSec = sec; t.responseNsec = nsec; }
       },
       head: (h, proposed) => {
@@ -367,6 +371,7 @@ export class HttpConversation {
     if (t === undefined) {
       t = newTransaction();
       t.requestDone = true;
+      t.responseSec = this.orphanSec; t.responseNsec = this.orphanNsec;
       this.queue.push(t);
     }
     return t;
