@@ -85,6 +85,32 @@ describe('netlens follow', () => {
     expect(r.stderr.trim().split('\n').length).toBe(1);
   });
 
+  it('places out-of-order segments, drops retransmitted bytes, reports a gap and goes on', () => {
+    const k = conversation('10.0.0.1', '10.0.0.2', 40001, 7000);
+    k.c(100, undefined, 'S'); k.s(900, 101, 'SA'); k.c(101, 901, 'A');
+    k.c(106, 901, 'PA', Buffer.from(' world\n')); // arrives first
+    k.c(101, 901, 'PA', Buffer.from('hello'));
+    k.c(101, 901, 'PA', Buffer.from('HELLO world\n')); // retransmission: first copy wins
+    k.s(901, 113, 'PA', Buffer.from('ok\n'));
+    k.s(914, 113, 'PA', Buffer.from('after the gap\n')); // 901+3 .. 913: 10 bytes never captured
+    k.c(113, 928, 'FA'); k.s(928, 114, 'FA'); k.c(114, 929, 'A');
+    const file = join(tmp, 'reorder.pcap');
+    const w = CaptureWriter.open(file, 1, 65535, true);
+    for (const f of k.frames) w.write(f);
+    w.close();
+    const r = netlens(['follow', file, '0']);
+    expect(r.stdout).toBe([
+      '>>> client 10.0.0.1:40001 (12 bytes)', 'hello world',
+      '<<< server 10.0.0.2:7000 (3 bytes)', 'ok',
+      '[server: 10 bytes missing from the capture]',
+      '<<< server 10.0.0.2:7000 (14 bytes)', 'after the gap', '',
+    ].join('\n'));
+    const raw = spawnSync(process.execPath, [CLI, 'follow', file, '0', '--raw', 'client']);
+    expect((raw.stdout as Buffer).toString('latin1')).toBe('hello world\n');
+    const rs = spawnSync(process.execPath, [CLI, 'follow', file, '0', '--raw', 'server'], { encoding: 'buffer' });
+    expect(rs.stderr.toString()).toMatch(/10 bytes of the server's stream were not captured/);
+  });
+
   it('never writes an escape or other control byte to the terminal', () => {
     for (const args of [['follow', hostile, '0'], ['follow', hostile, '0', '--hex']]) {
       const r = netlens(args, undefined, { NO_COLOR: '1' });
