@@ -33,6 +33,8 @@ const cases = [
   { name: 'netlens read --json', cmd: [node, cli, 'read', '--json', pcap], group: 'read' },
   { name: 'tcpdump -nn -r', cmd: ['tcpdump', '-nn', '-r', pcap], group: 'read', base: true, tool: 'tcpdump' },
   { name: 'tshark -r', cmd: ['tshark', '-n', '-r', pcap], group: 'read', tool: 'tshark' },
+  { name: 'netlens http --json', cmd: [node, cli, 'http', '--json', pcap], group: 'http' },
+  { name: 'tshark -q -z http,tree', cmd: ['tshark', '-n', '-q', '-z', 'http,tree', '-r', pcap], group: 'http', base: true, tool: 'tshark' },
   { name: 'netlens reader, iterate only', cmd: [node, join(root, 'bench', 'iterate.mjs'), 'netlens', pcap], group: 'reader' },
   { name: 'pcap-parser, iterate only', cmd: [node, join(root, 'bench', 'iterate.mjs'), 'pcap-parser', pcap], group: 'reader', base: true },
   { name: 'netlens conns --json', cmd: [node, cli, 'conns', '--json', pcap], group: 'conns' },
@@ -62,7 +64,7 @@ for (let i = 0; i < rounds; i++) {
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 const rows = [];
-for (const group of ['read', 'conns', 'reader', 'flood']) {
+for (const group of ['read', 'conns', 'http', 'reader', 'flood']) {
   const base = cases.find((c) => c.group === group && c.base);
   const baseSec = base ? median(results.get(base.name).map((r) => r.sec)) : NaN;
   for (const c of cases.filter((x) => x.group === group)) {

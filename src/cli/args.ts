@@ -117,6 +117,8 @@ commands:
   conns <file | -i iface>         one record per TCP/UDP conversation: states, patterns, counts
   arp <file | -i iface>           ARP / neighbour-discovery table, unanswered requests, conflicts
   ladder <file | -i iface> <conn> ladder diagram of one TCP connection (--ascii, --svg FILE, --full)
+  follow <file | -i iface> <conn> a conversation's reassembled byte streams (--raw client|server, --hex)
+  http <file | -i iface>          one record per HTTP request/response pair
   interfaces                      capture devices, like tcpdump -D
 
 options:
