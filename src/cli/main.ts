@@ -7,45 +7,35 @@ import { SourceError } from '../source/frame.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
 import { runConns, runRead } from './commands.js';
 
+type Command = (opts: Options) => Promise<number>;
+
+/** Each command's module, loaded only when it runs (live capture loads the libpcap binding). */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  read: async () => runRead,
+  conns: async () => runConns,
+  arp: async () => (await import('./arp-command.js')).runArp,
+  follow: async () => (await import('./follow-command.js')).runFollow,
+  http: async () => (await import('./http-command.js')).runHttp,
+  ladder: async () => (await import('./ladder-command.js')).runLadder,
+  capture: async () => (await import('./live-commands.js')).runCapture,
+  interfaces: async () => (await import('./live-commands.js')).runInterfaces,
+};
+
 async function main(argv: string[]): Promise<number> {
   const opts: Options = parseArgs(argv);
   if (opts.help || opts.command === '' || opts.command === 'help') {
     process.stdout.write(USAGE + '\n');
     return opts.command === '' && !opts.help ? 2 : 0;
   }
-  switch (opts.command) {
-    case 'read': return runRead(opts);
-    case 'conns': return runConns(opts);
-    case 'arp': {
-      const { runArp } = await import('./arp-command.js');
-      return runArp(opts);
-    }
-    case 'follow': {
-      const { runFollow } = await import('./follow-command.js');
-      return runFollow(opts);
-    }
-    case 'http': {
-      const { runHttp } = await import('./http-command.js');
-      return runHttp(opts);
-    }
-    case 'ladder': {
-      const { runLadder } = await import('./ladder-command.js');
-      return runLadder(opts);
-    }
-    case 'capture': {
-      const { runCapture } = await import('./live-commands.js');
-      return runCapture(opts);
-    }
-    case 'interfaces': {
-      const { runInterfaces } = await import('./live-commands.js');
-      return runInterfaces(opts);
-    }
-    case '--version': case 'version':
-      process.stdout.write('netlens 0.1.0\n');
-      return 0;
-    default:
-      throw new UsageError(`unknown command ${JSON.stringify(opts.command)} (try: read, capture, conns, arp, ladder, interfaces)`);
+  if (opts.command === 'version' || opts.command === '--version') {
+    process.stdout.write('netlens 0.1.0\n');
+    return 0;
   }
+  const load = Object.hasOwn(COMMANDS, opts.command) ? COMMANDS[opts.command] : undefined;
+  if (load === undefined) {
+    throw new UsageError(`unknown command ${JSON.stringify(opts.command)} (try: ${Object.keys(COMMANDS).join(', ')})`);
+  }
+  return (await load())(opts);
 }
 
 main(process.argv.slice(2)).then(
