@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Live capture under load: tcpreplay pushes a real capture onto one end of a
+// Live capture under load (32 MiB kernel buffers for every capture): tcpreplay pushes a real capture onto one end of a
 // veth pair at fixed rates; netlens (native backend: -w /dev/null, and line
 // output to /dev/null; the cap backend) and tcpdump capture the other end in
 // the same run. Prints received / dropped for each, as a markdown table.
@@ -14,7 +14,7 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cli = join(root, 'dist', 'cli', 'main.js');
 const pcap = process.argv[2] ?? join(root, 'bench', 'out', 'traffic.pcap');
 const count = Number(process.argv[3] ?? 100000);
-const rates = (process.argv[4] ?? '10000,25000,50000,200000').split(',').map(Number);
+const rates = (process.argv[4] ?? '10000,50000,100000,200000').split(',').map(Number);
 
 function missing() {
   if (process.getuid?.() !== 0) return 'root';
@@ -53,9 +53,9 @@ function counters(stderr) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const tools = [
-  { name: 'tcpdump -w /dev/null', args: ['tcpdump', '-i', inn, '-s', '0', '-B', '4096', '--immediate-mode', '-w', '/dev/null'] },
-  { name: 'netlens capture -w /dev/null', args: [process.execPath, cli, 'capture', inn, '-Z', 'root', '-w', '/dev/null', '-B', '4096'], quiet: true },
-  { name: 'netlens capture (lines)', args: ['sh', '-c', `exec ${process.execPath} ${cli} capture ${inn} -Z root -B 4096 > /dev/null`] },
+  { name: 'tcpdump -w /dev/null', args: ['tcpdump', '-i', inn, '-s', '0', '-B', '32768', '--immediate-mode', '-w', '/dev/null'] },
+  { name: 'netlens capture -w /dev/null', args: [process.execPath, cli, 'capture', inn, '-Z', 'root', '-w', '/dev/null', '-B', '32768'], quiet: true },
+  { name: 'netlens capture (lines)', args: ['sh', '-c', `exec ${process.execPath} ${cli} capture ${inn} -Z root -B 32768 > /dev/null`] },
   { name: 'netlens capture --backend cap (lines)', args: ['sh', '-c', `exec ${process.execPath} ${cli} capture ${inn} -Z root --backend cap > /dev/null`] },
 ];
 
