@@ -567,7 +567,65 @@ rec_mixed() {
 
 ALL=(tcp-client-close tcp-server-close tcp-half-close tcp-abort tcp-refused tcp-unanswered
      tcp-midstream http-keepalive http-pipelined http-ipv6 dns arp-icmp udp-exchange
-     lossy-download mixed)
+     lossy-download mixed framed)
+
+rec_framed() {
+  # The socket tutorials' framed protocol: a 4-byte big-endian length of a JSON header,
+  # the header (with the body's length), then the body; several messages each way on one
+  # connection. Each program saves exactly the bytes it sent next to the capture, so
+  # `netlens follow --raw` can be checked byte for byte.
+  cat > "$TMP/framed.js" <<'JS'
+const net = require('net'), fs = require('fs');
+const [mode, port, sentFile] = process.argv.slice(2);
+function frame(header, body) {
+  const h = Buffer.from(JSON.stringify({ ...header, 'content-length': body.length }));
+  const len = Buffer.alloc(4); len.writeUInt32BE(h.length);
+  return Buffer.concat([len, h, body]);
+}
+function reader(onMessage) {
+  let buf = Buffer.alloc(0);
+  return (chunk) => {
+    buf = Buffer.concat([buf, chunk]);
+    for (;;) {
+      if (buf.length < 4) return;
+      const hl = buf.readUInt32BE(0);
+      if (buf.length < 4 + hl) return;
+      const header = JSON.parse(buf.subarray(4, 4 + hl).toString());
+      const total = 4 + hl + header['content-length'];
+      if (buf.length < total) return;
+      onMessage(header, buf.subarray(4 + hl, total));
+      buf = buf.subarray(total);
+    }
+  };
+}
+const sent = [];
+const send = (sock, header, body) => { const f = frame(header, body); sent.push(f); sock.write(f); };
+if (mode === 'server') {
+  const srv = net.createServer((sock) => {
+    sock.on('data', reader((h, body) => send(sock, { action: 'reply', to: h.seq }, Buffer.from(body.toString().toUpperCase()))));
+    sock.on('end', () => { sock.end(); fs.writeFileSync(sentFile, Buffer.concat(sent)); srv.close(); });
+  }).listen(Number(port), '10.77.0.2');
+} else {
+  const sock = net.connect(Number(port), '10.77.0.2', async () => {
+    const bodies = ['hello', 'a second message, a little longer', Buffer.alloc(3000, 'x').toString(), 'bye'];
+    let got = 0;
+    sock.on('data', reader(() => { if (++got === bodies.length) sock.end(); }));
+    // Two messages in one write (the "sticky packet" case), then the rest one by one.
+    const f0 = frame({ action: 'echo', seq: 0 }, Buffer.from(bodies[0])), f1 = frame({ action: 'echo', seq: 1 }, Buffer.from(bodies[1]));
+    sent.push(f0, f1); sock.write(Buffer.concat([f0, f1]));
+    for (let i = 2; i < bodies.length; i++) { await new Promise((r) => setTimeout(r, 50)); send(sock, { action: 'echo', seq: i }, Buffer.from(bodies[i])); }
+  });
+  sock.on('close', () => fs.writeFileSync(sentFile, Buffer.concat(sent)));
+}
+JS
+  bg_s "$NODE" "$TMP/framed.js" server 9010 "$FIX/framed.server.bin"
+  local spid=$LAST_PID
+  wait_listen "$NS_S" tcp 9010
+  cap_start framed.pcap
+  in_c "$NODE" "$TMP/framed.js" client 9010 "$FIX/framed.client.bin"
+  wait "$spid" || true
+  cap_stop
+}
 
 main() {
   local sel=("$@")

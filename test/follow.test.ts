@@ -131,3 +131,16 @@ describe('netlens follow', () => {
     expect(ndjson(j.stdout)).toMatchObject([{ method: 'GET', uri: '/\x1b[2J', host: 'h\x1b]52;c;aGVsbG8=\x07', status: 200 }]);
   });
 });
+
+describe('a framed protocol like the socket tutorials\' (fixtures/framed.pcap)', () => {
+  // 4-byte length, JSON header, body; two messages in one write, then one by one; each
+  // program saved the exact bytes it sent (scripts/record-fixtures.sh framed).
+  for (const side of ['client', 'server'] as const) {
+    it(`follow --raw ${side} returns exactly the bytes the ${side} sent`, () => {
+      const r = spawnSync(process.execPath, [CLI, 'follow', '--raw', side, join(FIXTURES, 'framed.pcap'), '0'], { maxBuffer: 1 << 24 });
+      expect(r.status).toBe(0);
+      expect(Buffer.compare(r.stdout, readFileSync(join(FIXTURES, `framed.${side}.bin`)))).toBe(0);
+      expect(r.stdout.length).toBeGreaterThan(3000);
+    });
+  }
+});
