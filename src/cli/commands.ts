@@ -4,7 +4,7 @@ import { compileBpf } from '../source/bpf.js';
 import { CaptureFileReader } from '../source/file-reader.js';
 import type { Connection } from '../track/connection.js';
 import { connsTable } from '../view/conns-table.js';
-import { connJson, connSummary, type ConnSummary, packetJson } from '../view/json.js';
+import { connSummary, writeConnJson, type ConnSummary, packetJson } from '../view/json.js';
 import { formatLine } from '../view/line.js';
 import { writeTcpLine } from '../view/line-bytes.js';
 import { paletteFor } from '../view/palette.js';
@@ -42,7 +42,7 @@ async function runFile(opts: Options, file: string, filterExpr: string, sink: Pa
 
 export function packetSink(opts: Options, out: Output): PacketSink {
   if (opts.json) {
-    return { packet: (n, f, d, t, arp) => out.line(packetJson(n, f, d, t, arp)) };
+    return { packet: (n, f, d, t, arp) => out.line(packetJson(n, f, d, t, arp)), recycle: true };
   }
   const lineOpts = { time: new TimeFormatter(opts.time, opts.nano), palette: paletteFor(process.stdout), annotate: opts.annotate };
   return {
@@ -50,6 +50,7 @@ export function packetSink(opts: Options, out: Output): PacketSink {
       // TCP lines are written byte by byte; everything else goes through the string view.
       if (!writeTcpLine(out, f, d, t, lineOpts, arp)) out.line(formatLine(f, d, t, lineOpts, arp));
     },
+    recycle: true,
   };
 }
 
@@ -64,11 +65,11 @@ export async function runRead(opts: Options): Promise<number> {
 
 export function connsSink(opts: Options, out: Output): { sink: PacketSink; end(): void } {
   if (opts.json) {
-    return { sink: { conn: (c: Connection) => out.line(connJson(c)) }, end: () => out.flush() };
+    return { sink: { conn: (c: Connection) => writeConnJson(out, c), recycle: true }, end: () => out.flush() };
   }
   const rows: ConnSummary[] = [];
   return {
-    sink: { conn: (c: Connection) => { rows.push(connSummary(c)); } },
+    sink: { conn: (c: Connection) => { rows.push(connSummary(c)); }, recycle: true },
     end: () => {
       rows.sort((a, b) => a.id - b.id);
       for (const l of connsTable(rows, paletteFor(process.stdout))) out.line(l);

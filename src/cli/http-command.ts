@@ -16,7 +16,7 @@ export async function runHttp(opts: Options): Promise<number> {
       },
     );
     return {
-      sink: { packet: (n, f, d, t) => col.packet(n, f, d, t), conn: (c) => col.conn(c) },
+      sink: { packet: (n, f, d, t) => col.packet(n, f, d, t), conn: (c) => col.conn(c), recycle: true },
       end: () => {
         col.end();
         if (opts.json) return;

@@ -19,6 +19,8 @@ export interface PacketSink {
   packet?(n: number, f: Frame, d: PacketDecoder, t: Tracker, arp: ArpTable): void;
   /** Called once per conversation when it ends (evicted, or at the end of the trace). */
   conn?(c: Connection): void;
+  /** conn() keeps nothing of the Connection once it returns, so the tracker may reuse it (TrackerOptions.recycle). */
+  recycle?: boolean;
 }
 
 export class Pipeline {
@@ -37,6 +39,7 @@ export class Pipeline {
     this.tracker = new Tracker({
       maxConns: opts.maxConns, tcpIdle: opts.tcpIdle, udpIdle: opts.udpIdle,
       onEnd: sink.conn ? (c) => sink.conn!(c) : undefined,
+      recycle: sink.recycle === true,
     });
   }
 

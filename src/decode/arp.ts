@@ -1,4 +1,5 @@
 /** ARP (RFC 826). Ethernet/IPv4 ARP is decoded in full; other hardware or protocol types keep their op. */
+import { u16be, u32be } from './bytes.js';
 export class ArpView {
   buf: Buffer = Buffer.alloc(0);
   off = 0;
@@ -20,11 +21,11 @@ export class ArpView {
     this.off = off;
     this.ethIpv4 = false;
     if (end - off < 8) return false;
-    this.htype = buf.readUInt16BE(off);
-    this.ptype = buf.readUInt16BE(off + 2);
+    this.htype = u16be(buf, off);
+    this.ptype = u16be(buf, off + 2);
     this.hlen = buf[off + 4]!;
     this.plen = buf[off + 5]!;
-    this.op = buf.readUInt16BE(off + 6);
+    this.op = u16be(buf, off + 6);
     this.ipv4 = this.plen === 4 && this.ptype === 0x0800;
     this.complete = end - off >= 8 + 2 * (this.hlen + this.plen);
     this.ethIpv4 = this.complete && this.hlen === 6 && this.ipv4;
@@ -35,6 +36,6 @@ export class ArpView {
   get senderIpOff(): number { return this.off + 8 + this.hlen; }
   get targetMacOff(): number { return this.off + 8 + this.hlen + this.plen; }
   get targetIpOff(): number { return this.off + 8 + 2 * this.hlen + this.plen; }
-  get senderIp(): number { return this.buf.readUInt32BE(this.senderIpOff); }
-  get targetIp(): number { return this.buf.readUInt32BE(this.targetIpOff); }
+  get senderIp(): number { return u32be(this.buf, this.senderIpOff); }
+  get targetIp(): number { return u32be(this.buf, this.targetIpOff); }
 }

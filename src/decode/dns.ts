@@ -4,6 +4,7 @@
  * times, so a pointer loop ends instead of spinning (the dns-zlip corpus case).
  * Reading names builds strings, so only views call readName/answers.
  */
+import { u16be } from './bytes.js';
 export const DnsType = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, OPT: 41, SVCB: 64, HTTPS: 65, ANY: 255 } as const;
 
 const TYPE_NAMES: Record<number, string> = {
@@ -33,12 +34,12 @@ export class DnsView {
     this.off = off;
     this.end = end;
     if (end - off < 12) return false;
-    this.id = buf.readUInt16BE(off);
-    this.flags = buf.readUInt16BE(off + 2);
-    this.qdcount = buf.readUInt16BE(off + 4);
-    this.ancount = buf.readUInt16BE(off + 6);
-    this.nscount = buf.readUInt16BE(off + 8);
-    this.arcount = buf.readUInt16BE(off + 10);
+    this.id = u16be(buf, off);
+    this.flags = u16be(buf, off + 2);
+    this.qdcount = u16be(buf, off + 4);
+    this.ancount = u16be(buf, off + 6);
+    this.nscount = u16be(buf, off + 8);
+    this.arcount = u16be(buf, off + 10);
     return true;
   }
 
@@ -90,8 +91,8 @@ export class DnsView {
       if (n === null || n.next + 4 > this.end) return -1;
       if (i === 0 && q !== null) {
         q.name = n.name;
-        q.type = this.buf.readUInt16BE(n.next);
-        q.cls = this.buf.readUInt16BE(n.next + 2);
+        q.type = u16be(this.buf, n.next);
+        q.cls = u16be(this.buf, n.next + 2);
       }
       p = n.next + 4;
     }

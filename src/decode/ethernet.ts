@@ -1,5 +1,6 @@
 /** Ethernet II (IEEE 802.3 with EtherType) and 802.1Q / 802.1ad tag stacks. */
 import { EtherType } from './constants.js';
+import { u16be } from './bytes.js';
 
 export const MAX_VLAN_TAGS = 8;
 
@@ -27,7 +28,7 @@ export class EthernetView {
     this.off = off;
     this.vlanCount = 0;
     if (end - off < 14) return false;
-    this.outerType = buf.readUInt16BE(off + 12);
+    this.outerType = u16be(buf, off + 12);
     return this.readTags(buf, off + 14, end, this.outerType);
   }
 
@@ -40,14 +41,14 @@ export class EthernetView {
     this.buf = buf;
     while (type === EtherType.VLAN || type === EtherType.QinQ || type === EtherType.QinQOld) {
       if (end - p < 4) { this.innerType = type; this.payloadOff = p; return false; }
-      const tci = buf.readUInt16BE(p);
+      const tci = u16be(buf, p);
       if (this.vlanCount < MAX_VLAN_TAGS) {
         this.vlanIds[this.vlanCount] = tci & 0x0fff;
         this.vlanPcp[this.vlanCount] = tci >>> 13;
         this.vlanTpid[this.vlanCount] = type;
         this.vlanCount++;
       }
-      type = buf.readUInt16BE(p + 2);
+      type = u16be(buf, p + 2);
       p += 4;
     }
     this.innerType = type;

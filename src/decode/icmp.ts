@@ -1,4 +1,5 @@
 /** ICMP (RFC 792) and ICMPv6 (RFC 4443, neighbour discovery RFC 4861). */
+import { u16be } from './bytes.js';
 export const IcmpError = { short: 'truncated icmp header' } as const;
 
 export const IcmpType = {
@@ -60,8 +61,8 @@ export class IcmpView {
       : this.type === IcmpType.EchoRequest || this.type === IcmpType.EchoReply;
     return echo && this.end - this.off >= 8;
   }
-  get echoId(): number { return this.buf.readUInt16BE(this.off + 4); }
-  get echoSeq(): number { return this.buf.readUInt16BE(this.off + 6); }
+  get echoId(): number { return u16be(this.buf, this.off + 4); }
+  get echoSeq(): number { return u16be(this.buf, this.off + 6); }
 
   /** Error messages quote the offending packet's IP header after 8 bytes. */
   get isError(): boolean {

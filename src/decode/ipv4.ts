@@ -1,4 +1,5 @@
 /** IPv4 (RFC 791): header, options, fragments, header checksum. */
+import { u16be, u32be } from './bytes.js';
 export const Ipv4Error = {
   none: null,
   short: 'truncated ip header',
@@ -31,7 +32,7 @@ export class Ipv4View {
     this.proto = buf[off + 9]!;
     if (this.ihl < 5) { this.error = Ipv4Error.ihl; return false; }
     if (end - off < this.ihl * 4) { this.error = Ipv4Error.short; return false; }
-    let total = buf.readUInt16BE(off + 2);
+    let total = u16be(buf, off + 2);
     // A total length of 0 is what TCP segmentation offload leaves in captures: use what was captured.
     if (total === 0) total = end - off;
     this.totalLength = total;
@@ -46,16 +47,16 @@ export class Ipv4View {
   /** Upper-layer length as announced by the header (not limited by the capture). */
   get payloadLength(): number { return this.totalLength - this.ihl * 4; }
   get tos(): number { return this.buf[this.off + 1]!; }
-  get id(): number { return this.buf.readUInt16BE(this.off + 4); }
+  get id(): number { return u16be(this.buf, this.off + 4); }
   get df(): boolean { return (this.buf[this.off + 6]! & 0x40) !== 0; }
   get mf(): boolean { return (this.buf[this.off + 6]! & 0x20) !== 0; }
   /** Fragment offset field in 8-byte units, as on the wire. */
-  get fragOffset(): number { return this.buf.readUInt16BE(this.off + 6) & 0x1fff; }
+  get fragOffset(): number { return u16be(this.buf, this.off + 6) & 0x1fff; }
   get isFragment(): boolean { return this.mf || this.fragOffset !== 0; }
   get ttl(): number { return this.buf[this.off + 8]!; }
-  get checksum(): number { return this.buf.readUInt16BE(this.off + 10); }
-  get src(): number { return this.buf.readUInt32BE(this.off + 12); }
-  get dst(): number { return this.buf.readUInt32BE(this.off + 16); }
+  get checksum(): number { return u16be(this.buf, this.off + 10); }
+  get src(): number { return u32be(this.buf, this.off + 12); }
+  get dst(): number { return u32be(this.buf, this.off + 16); }
   get srcOff(): number { return this.off + 12; }
   get dstOff(): number { return this.off + 16; }
 

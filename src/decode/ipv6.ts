@@ -1,5 +1,6 @@
 /** IPv6 (RFC 8200) with its extension headers: hop-by-hop, routing, fragment, destination options, AH. */
 import { IpProto } from './constants.js';
+import { u16be, u32be } from './bytes.js';
 
 export const Ipv6Error = {
   short: 'truncated ipv6 header',
@@ -37,7 +38,7 @@ export class Ipv6View {
     if (end - off < 1) { this.error = Ipv6Error.short; return false; }
     if (buf[off]! >>> 4 !== 6) { this.error = Ipv6Error.version; return false; }
     if (end - off < 40) { this.error = Ipv6Error.short; return false; }
-    this.payloadLength = buf.readUInt16BE(off + 4);
+    this.payloadLength = u16be(buf, off + 4);
     let plen = this.payloadLength;
     if (plen === 0) plen = end - off - 40; // jumbogram or TSO: trust the capture
     this.cutShort = off + 40 + plen > end;
@@ -57,10 +58,10 @@ export class Ipv6View {
         if (limit - p < 8) { this.proto = next; this.upperOff = p; this.error = Ipv6Error.ext; return true; }
         this.extMask |= 4;
         this.hasFragment = true;
-        const fo = buf.readUInt16BE(p + 2);
+        const fo = u16be(buf, p + 2);
         this.fragOffset = fo >>> 3;
         this.fragMf = (fo & 1) !== 0;
-        this.fragId = buf.readUInt32BE(p + 4);
+        this.fragId = u32be(buf, p + 4);
         next = buf[p]!;
         p += 8;
       } else {
@@ -72,8 +73,8 @@ export class Ipv6View {
     return true;
   }
 
-  get trafficClass(): number { return (this.buf.readUInt16BE(this.off) >>> 4) & 0xff; }
-  get flowLabel(): number { return this.buf.readUInt32BE(this.off) & 0xfffff; }
+  get trafficClass(): number { return (u16be(this.buf, this.off) >>> 4) & 0xff; }
+  get flowLabel(): number { return u32be(this.buf, this.off) & 0xfffff; }
   get nextHeader(): number { return this.buf[this.off + 6]!; }
   get hopLimit(): number { return this.buf[this.off + 7]!; }
   get srcOff(): number { return this.off + 8; }

@@ -16,6 +16,7 @@ import { Ipv4Error, Ipv4View } from './ipv4.js';
 import { Ipv6Error, Ipv6View } from './ipv6.js';
 import { TcpError, TcpView } from './tcp.js';
 import { UdpError, UdpView } from './udp.js';
+import { u16be, u32be, u32le } from './bytes.js';
 
 export const LinkKind = {
   none: 0,
@@ -107,22 +108,22 @@ export class PacketDecoder {
       case LinkType.LINUX_SLL: {
         this.linkKind = LinkKind.sll;
         if (end - off < 16) return this.stop(DecodeStatus.truncated, DecodeError.sllShort);
-        this.sllPacketType = buf.readUInt16BE(off);
-        return this.cooked(buf, buf.readUInt16BE(off + 14), off + 16, end);
+        this.sllPacketType = u16be(buf, off);
+        return this.cooked(buf, u16be(buf, off + 14), off + 16, end);
       }
       case LinkType.LINUX_SLL2: {
         this.linkKind = LinkKind.sll2;
         if (end - off < 20) return this.stop(DecodeStatus.truncated, DecodeError.sllShort);
         this.sllPacketType = buf[off + 10]!;
-        return this.cooked(buf, buf.readUInt16BE(off), off + 20, end);
+        return this.cooked(buf, u16be(buf, off), off + 20, end);
       }
       case LinkType.NULL:
       case LinkType.LOOP: {
         this.linkKind = LinkKind.loopback;
         if (end - off < 4) return this.stop(DecodeStatus.truncated, DecodeError.nullShort);
         // NULL carries the BSD address family in the writer's byte order; LOOP in network order.
-        let family = buf.readUInt32BE(off);
-        if (f.linkType === LinkType.NULL && (family & 0xffff) === 0) family = buf.readUInt32LE(off);
+        let family = u32be(buf, off);
+        if (f.linkType === LinkType.NULL && (family & 0xffff) === 0) family = u32le(buf, off);
         if (family === 2) return this.network(buf, EtherType.IPv4, off + 4, end);
         if (family === 10 || family === 24 || family === 28 || family === 30) return this.network(buf, EtherType.IPv6, off + 4, end);
         // An unknown family (a writer with a different byte order or AF numbering): guess from the IP version, as Wireshark does.
@@ -265,8 +266,8 @@ export class PacketDecoder {
       return;
     }
     if (upper >= 0 && end - upper >= 4 && (this.innerProto === IpProto.TCP || this.innerProto === IpProto.UDP)) {
-      this.innerSport = buf.readUInt16BE(upper);
-      this.innerDport = buf.readUInt16BE(upper + 2);
+      this.innerSport = u16be(buf, upper);
+      this.innerDport = u16be(buf, upper + 2);
     }
   }
 

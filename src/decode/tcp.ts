@@ -1,4 +1,5 @@
 /** TCP header and options (RFC 9293; MSS RFC 9293 §3.7.1, window scale and timestamps RFC 7323, SACK RFC 2018). */
+import { u16be, u32be } from './bytes.js';
 export const TcpError = {
   short: 'truncated tcp header',
   offset: 'bad tcp header length',
@@ -57,14 +58,14 @@ export class TcpView {
     this.sackCount = 0;
     this.hasTimestamps = false;
     if (end - off < 20) { this.error = TcpError.short; this.readPorts(end); return false; }
-    this.sport = buf.readUInt16BE(off);
-    this.dport = buf.readUInt16BE(off + 2);
-    this.seq = buf.readUInt32BE(off + 4);
-    this.ack = buf.readUInt32BE(off + 8);
-    const doffFlags = buf.readUInt16BE(off + 12);
+    this.sport = u16be(buf, off);
+    this.dport = u16be(buf, off + 2);
+    this.seq = u32be(buf, off + 4);
+    this.ack = u32be(buf, off + 8);
+    const doffFlags = u16be(buf, off + 12);
     this.headerLength = (doffFlags >>> 12) * 4;
     this.flags = doffFlags & 0x1ff;
-    this.window = buf.readUInt16BE(off + 14);
+    this.window = u16be(buf, off + 14);
     if (this.headerLength < 20 || this.headerLength > wireLength) {
       this.error = TcpError.offset;
       this.payloadLength = 0;
@@ -84,8 +85,8 @@ export class TcpView {
   }
 
   private readPorts(end: number): void {
-    this.sport = end - this.off >= 2 ? this.buf.readUInt16BE(this.off) : 0;
-    this.dport = end - this.off >= 4 ? this.buf.readUInt16BE(this.off + 2) : 0;
+    this.sport = end - this.off >= 2 ? u16be(this.buf, this.off) : 0;
+    this.dport = end - this.off >= 4 ? u16be(this.buf, this.off + 2) : 0;
     this.payloadLength = 0;
     this.payloadOff = this.payloadEnd = end;
   }
@@ -100,18 +101,18 @@ export class TcpView {
       const len = b[p + 1]!;
       if (len < 2 || p + len > end) return;
       switch (kind) {
-        case TcpOption.MSS: if (len === 4) this.mss = b.readUInt16BE(p + 2); break;
+        case TcpOption.MSS: if (len === 4) this.mss = u16be(b, p + 2); break;
         case TcpOption.WindowScale: if (len === 3) this.wscale = b[p + 2]!; break;
         case TcpOption.SackPermitted: if (len === 2) this.sackPermitted = true; break;
         case TcpOption.Sack:
           for (let q = p + 2; q + 8 <= p + len && this.sackCount < 4; q += 8) {
-            this.sackBlocks[this.sackCount * 2] = b.readUInt32BE(q);
-            this.sackBlocks[this.sackCount * 2 + 1] = b.readUInt32BE(q + 4);
+            this.sackBlocks[this.sackCount * 2] = u32be(b, q);
+            this.sackBlocks[this.sackCount * 2 + 1] = u32be(b, q + 4);
             this.sackCount++;
           }
           break;
         case TcpOption.Timestamps:
-          if (len === 10) { this.hasTimestamps = true; this.tsVal = b.readUInt32BE(p + 2); this.tsEcr = b.readUInt32BE(p + 6); }
+          if (len === 10) { this.hasTimestamps = true; this.tsVal = u32be(b, p + 2); this.tsEcr = u32be(b, p + 6); }
           break;
         default: break;
       }
@@ -119,7 +120,7 @@ export class TcpView {
     }
   }
 
-  get checksum(): number { return this.buf.readUInt16BE(this.off + 16); }
-  get urgentPointer(): number { return this.buf.readUInt16BE(this.off + 18); }
+  get checksum(): number { return u16be(this.buf, this.off + 16); }
+  get urgentPointer(): number { return u16be(this.buf, this.off + 18); }
   get optionsOff(): number { return this.off + 20; }
 }

@@ -1,4 +1,5 @@
 /** UDP (RFC 768). */
+import { u16be } from './bytes.js';
 export const UdpError = {
   short: 'truncated udp header',
   length: 'bad udp length',
@@ -24,16 +25,16 @@ export class UdpView {
     this.error = null;
     if (end - off < 8) {
       this.error = UdpError.short;
-      this.sport = end - off >= 2 ? buf.readUInt16BE(off) : 0;
-      this.dport = end - off >= 4 ? buf.readUInt16BE(off + 2) : 0;
-      this.length = end - off >= 6 ? buf.readUInt16BE(off + 4) : 0;
+      this.sport = end - off >= 2 ? u16be(buf, off) : 0;
+      this.dport = end - off >= 4 ? u16be(buf, off + 2) : 0;
+      this.length = end - off >= 6 ? u16be(buf, off + 4) : 0;
       this.payloadOff = this.payloadEnd = end;
       this.payloadLength = 0;
       return false;
     }
-    this.sport = buf.readUInt16BE(off);
-    this.dport = buf.readUInt16BE(off + 2);
-    this.length = buf.readUInt16BE(off + 4);
+    this.sport = u16be(buf, off);
+    this.dport = u16be(buf, off + 2);
+    this.length = u16be(buf, off + 4);
     this.payloadOff = off + 8;
     if (this.length < 8 || this.length > wireLength) {
       this.error = UdpError.length;
@@ -45,5 +46,5 @@ export class UdpView {
     return this.error === null;
   }
 
-  get checksum(): number { return this.buf.readUInt16BE(this.off + 6); }
+  get checksum(): number { return u16be(this.buf, this.off + 6); }
 }

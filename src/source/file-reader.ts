@@ -15,6 +15,7 @@
  */
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
 import { type Frame, newFrame, SourceError } from './frame.js';
+import { u16be, u16le, u32be, u32le } from '../decode/bytes.js';
 
 const CHUNK = 4 * 1024 * 1024;
 /** Largest record we accept; libpcap's MAXIMUM_SNAPLEN is 262144, pcapng blocks may carry a little more. */
@@ -142,11 +143,11 @@ export class CaptureFileReader {
   }
 
   private u32(at: number): number {
-    return this.le ? this.buf.readUInt32LE(at) : this.buf.readUInt32BE(at);
+    return this.le ? u32le(this.buf, at) : u32be(this.buf, at);
   }
 
   private u16(at: number): number {
-    return this.le ? this.buf.readUInt16LE(at) : this.buf.readUInt16BE(at);
+    return this.le ? u16le(this.buf, at) : u16be(this.buf, at);
   }
 
   private offsetHere(): number {
@@ -159,8 +160,8 @@ export class CaptureFileReader {
     if (!this.fill(4)) {
       throw new SourceError(`${this.path}: ${this.end === 0 ? 'empty file, not a capture file' : 'file too short to be a capture file'}`);
     }
-    const magicLE = this.buf.readUInt32LE(this.pos);
-    const magicBE = this.buf.readUInt32BE(this.pos);
+    const magicLE = u32le(this.buf, this.pos);
+    const magicBE = u32be(this.buf, this.pos);
     if (magicLE === PCAPNG_SHB) {
       this.format = 'pcapng';
       this.readSectionHeader();
@@ -208,9 +209,9 @@ export class CaptureFileReader {
     const start = this.offsetHere();
     if (!this.fill(28)) throw new SourceError(`${this.path}: pcapng section header cut short at offset ${start}`);
     const p = this.pos;
-    const bom = this.buf.readUInt32LE(p + 8);
+    const bom = u32le(this.buf, p + 8);
     if (bom === PCAPNG_BOM) this.le = true;
-    else if (this.buf.readUInt32BE(p + 8) === PCAPNG_BOM) this.le = false;
+    else if (u32be(this.buf, p + 8) === PCAPNG_BOM) this.le = false;
     else throw new SourceError(`${this.path}: pcapng section header at offset ${start} has a bad byte-order magic`);
     const total = this.u32(p + 4);
     const major = this.u16(p + 12);
@@ -296,7 +297,7 @@ export class CaptureFileReader {
         return null;
       }
       const start = this.offsetHere();
-      const type = this.buf.readUInt32LE(this.pos); // SHB's type reads the same either way
+      const type = u32le(this.buf, this.pos); // SHB's type reads the same either way
       if (type === PCAPNG_SHB) {
         this.readSectionHeader();
         continue;
@@ -377,7 +378,7 @@ export class CaptureFileReader {
       } else if (code === 14 && len >= 8) {
         // if_tsoffset: seconds added to every stamp (signed 64-bit; small in practice).
         const hi = this.le ? this.buf.readInt32LE(o + 8) : this.buf.readInt32BE(o + 4);
-        const lo = this.le ? this.buf.readUInt32LE(o + 4) : this.buf.readUInt32BE(o + 8);
+        const lo = this.le ? u32le(this.buf, o + 4) : u32be(this.buf, o + 8);
         iface.tsOffsetSec = hi * 4294967296 + lo;
       }
       o += 4 + ((len + 3) & ~3);

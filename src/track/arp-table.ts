@@ -14,6 +14,7 @@
 import { ArpOp, IpProto } from '../decode/constants.js';
 import { Icmp6Type } from '../decode/icmp.js';
 import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
+import { u16be, u32be } from '../decode/bytes.js';
 
 export const ArpProto = { arp: 0, ndp: 1 } as const;
 export type ArpProto = (typeof ArpProto)[keyof typeof ArpProto];
@@ -113,7 +114,7 @@ const scratch6 = new Uint8Array(16);
 const MAX_ASKERS = 32;
 
 function macAt(b: Buffer, o: number): number {
-  return b.readUInt16BE(o) * 0x1_0000_0000 + b.readUInt32BE(o + 2);
+  return u16be(b, o) * 0x1_0000_0000 + u32be(b, o + 2);
 }
 
 function hash16(b: Uint8Array | Buffer, o: number): number {

@@ -5,7 +5,26 @@
  * `clientSide` says which of them is the client (the first SYN's sender, or by
  * port heuristics when the handshake was not captured).
  */
-import type { TcpState } from './tcp-state.js';
+import { DOUBLE, settleFields } from '../decode/shapes.js';
+import { TcpState } from './tcp-state.js';
+
+/** One character per state, for an endpoint's compact path of states entered. */
+const STATE_ORDER: readonly TcpState[] = Object.values(TcpState);
+const STATE_CHAR: Readonly<Record<TcpState, string>> = Object.fromEntries(
+  STATE_ORDER.map((st, i) => [st, String.fromCharCode(97 + i)]),
+) as Record<TcpState, string>;
+/** Decoded paths, shared: a capture has few distinct ones. */
+const pathCache = new Map<string, readonly TcpState[]>();
+
+/** The states a path string stands for (shared, frozen: do not modify). */
+export function statesOfPath(path: string): readonly TcpState[] {
+  let r = pathCache.get(path);
+  if (r === undefined) {
+    r = Object.freeze([...path].map((ch) => STATE_ORDER[ch.charCodeAt(0) - 97]!));
+    if (pathCache.size < 4096) pathCache.set(path, r);
+  }
+  return r;
+}
 
 export const Side = { A: 0, B: 1 } as const;
 
@@ -28,8 +47,8 @@ export const Hist = {
 export class Endpoint {
   /** Current RFC 793 state; null while nothing is known (an endpoint never heard from). */
   state: TcpState | null = null;
-  /** States in the order entered. */
-  readonly states: TcpState[] = [];
+  /** States in the order entered, one character each (STATE_CHAR): a string costs far less than an array per endpoint. */
+  path = '';
   isn = 0;
   hasIsn = false;
   /** Highest sequence number sent + 1 (counting SYN and FIN), i.e. tshark's nextseq. */
@@ -71,22 +90,73 @@ export class Endpoint {
   pendingSynAck = false;
   pendingFin = false;
 
+  /** States in the order entered. */
+  get states(): readonly TcpState[] { return statesOfPath(this.path); }
+
   enter(next: TcpState): boolean {
     if (this.state === next) return false;
     this.state = next;
-    this.states.push(next);
+    this.path += STATE_CHAR[next];
     return true;
+  }
+
+  /** Back to a new endpoint's values (the tracker reuses reported conversations). */
+  reset(): void {
+    this.state = null;
+    this.path = '';
+    this.isn = 0;
+    this.hasIsn = false;
+    this.nextSeq = 0;
+    this.hasNext = false;
+    this.finSeq = -1;
+    this.synSeen = false;
+    this.synAckSeen = false;
+    this.finSeen = false;
+    this.rstSeen = false;
+    this.window = 0;
+    this.wscale = -1;
+    this.lastAck = 0;
+    this.hasAck = false;
+    this.dupAcks = 0;
+    this.lastDupAckSec = 0;
+    this.lastDupAckNsec = 0;
+    this.maxToAck = 0;
+    this.nextSeqSec = 0;
+    this.nextSeqNsec = 0;
+    this.lastWasKeepAlive = false;
+    this.packets = 0;
+    this.bytes = 0;
+    this.retransmissions = 0;
+    this.zeek = ZeekState.INACTIVE;
+    this.histMask = 0;
+    this.histLastSyn = -1;
+    this.histLastFin = -1;
+    this.histLastRst = -1;
+    this.histRxmitCount = 0;
+    this.histWin0Count = 0;
+    this.pendingSyn = false;
+    this.pendingSynAck = false;
+    this.pendingFin = false;
   }
 }
 
 export class Connection {
-  readonly id: number;
-  readonly proto: number; // 6 TCP, 17 UDP
-  readonly v6: boolean;
+  // Not readonly: the tracker reuses a reported Connection for a new conversation (reset()).
+  id: number;
+  proto: number; // 6 TCP, 17 UDP
+  v6: boolean;
   /** Addresses: words 0-3 side A, 4-7 side B (IPv4 in word 3, IPv4-mapped form). */
   // Plain arrays: a typed array per conversation costs more to create than it saves.
   readonly addr: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
   readonly port: number[] = [0, 0];
+  /**
+   * The flow key as small integers held in the object itself, so a lookup
+   * touches no array: ports (side A's << 16 | side B's) and the last address
+   * word of each side, as int32.
+   */
+  portPair = 0;
+  addrA3 = 0;
+  addrB7 = 0;
   readonly ep: [Endpoint, Endpoint] = [new Endpoint(), new Endpoint()];
   clientSide: 0 | 1 = 0;
   firstSec = 0;
@@ -126,6 +196,38 @@ export class Connection {
     this.id = id;
     this.proto = proto;
     this.v6 = v6;
+  }
+
+  /** Back to a new conversation's values, keeping the objects (see TrackerOptions.recycle). */
+  reset(id: number, proto: number, v6: boolean): void {
+    this.id = id;
+    this.proto = proto;
+    this.v6 = v6;
+    this.ep[0].reset();
+    this.ep[1].reset();
+    this.clientSide = 0;
+    this.firstSec = this.firstNsec = this.lastSec = this.lastNsec = 0;
+    this.addr.fill(0);
+    this.port[0] = this.port[1] = 0;
+    this.hash = 0;
+    this.portPair = this.addrA3 = this.addrB7 = 0;
+    this.nextInBucket = this.lruPrev = this.lruNext = null;
+    this.handshakeSeen = false;
+    this.synSec = this.synNsec = 0;
+    this.synAckSeen = false;
+    this.handshakeDone = false;
+    this.simultaneousOpen = false;
+    this.simultaneousClose = false;
+    this.refused = false;
+    this.resetBy = -1;
+    this.rtt = -1;
+    this.midstream = false;
+    this.halfCloseData = false;
+    this.history = '';
+    this.flipped = false;
+    this.tdBase[0] = this.tdBase[1] = 0;
+    this.tdSet = false;
+    this.finished = false;
   }
 
   get client(): Endpoint { return this.ep[this.clientSide]; }
@@ -180,3 +282,16 @@ export class Connection {
   }
 }
 
+// Field representations fixed before any code is optimized (see decode/shapes.ts).
+{
+  const c = new Connection(0, 6, false);
+  for (const e of c.ep) {
+    settleFields(e, {
+      state: TcpState.CLOSED, isn: DOUBLE, nextSeq: DOUBLE, finSeq: DOUBLE, lastAck: DOUBLE, maxToAck: DOUBLE,
+      histLastSyn: DOUBLE, histLastFin: DOUBLE, histLastRst: DOUBLE,
+    });
+  }
+  settleFields(c, { rtt: DOUBLE, nextInBucket: c, lruPrev: c, lruNext: c });
+  c.addr[0] = DOUBLE;
+  c.tdBase[0] = DOUBLE;
+}

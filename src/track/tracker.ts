@@ -14,6 +14,7 @@ import { UdpError } from '../decode/udp.js';
 import { Connection, Endpoint, Hist, ZeekState } from './connection.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from './seq.js';
 import { DeliverEvent, SendEvent, type TcpState, TcpState as S, onDeliver, onSend } from './tcp-state.js';
+import { u32be } from '../decode/bytes.js';
 
 /** tshark's tcp.analysis.* flags, as bits; names in AnalysisNames order. */
 export const Analysis = {
@@ -65,9 +66,17 @@ export interface TrackerOptions {
   maxConns: number;
   /** Called once per conversation: when evicted, or at finish(). */
   onEnd?: (c: Connection) => void;
+  /**
+   * onEnd keeps nothing of the Connection it is given: once it returns, the
+   * object is reset and reused for a later conversation. Saves the allocation
+   * and the garbage collection of every conversation.
+   */
+  recycle?: boolean;
 }
 
 export const defaultTrackerOptions: TrackerOptions = { tcpIdle: 300, udpIdle: 60, closeDelay: 5, maxConns: 200_000 };
+/** Reported conversations kept for reuse at most (when recycling). */
+const POOL_MAX = 4096;
 
 export class Tracker {
   /** Conversation of the last frame, or null (ARP, ICMP, fragments, malformed). */
@@ -94,7 +103,10 @@ export class Tracker {
   evicted = 0;
 
   private readonly opts: TrackerOptions;
-  private readonly buckets = new Map<number, Connection>();
+  /** Hash table: chains through Connection.nextInBucket; grows by doubling (load ≤ 1). */
+  private buckets: (Connection | null)[] = new Array<Connection | null>(1024).fill(null);
+  private bucketMask = 1023;
+  private readonly pool: Connection[] = [];
   private lruHead: Connection | null = null;
   private lruTail: Connection | null = null;
   private readonly key = new Uint32Array(8);
@@ -116,6 +128,7 @@ export class Tracker {
     if (d.ipVersion === 0 || d.laterFragment) return;
     let sport: number, dport: number;
     const proto = d.l4;
+    const v6 = d.ipVersion === 6;
     if (proto === IpProto.TCP) {
       if (d.tcp.error === TcpError.short || d.tcp.error === TcpError.offset) return;
       sport = d.tcp.sport; dport = d.tcp.dport;
@@ -131,24 +144,24 @@ export class Tracker {
       k[4] = 0; k[5] = 0; k[6] = 0xffff; k[7] = d.ip4.dst;
     } else {
       const b = d.ip6.buf, s = d.ip6.srcOff;
-      for (let i = 0; i < 8; i++) k[i] = b.readUInt32BE(s + 4 * i);
+      for (let i = 0; i < 8; i++) k[i] = u32be(b, s + 4 * i);
     }
     const h = (mix(k[0]!, k[1]!, k[2]!, k[3]!, sport) ^ mix(k[4]!, k[5]!, k[6]!, k[7]!, dport) ^ proto) | 0;
-    let c = this.buckets.get(h) ?? null;
+    let c: Connection | null = this.buckets[h & this.bucketMask]!;
     let side = 0;
     for (; c !== null; c = c.nextInBucket) {
       if (c.proto !== proto) continue;
-      if (matches(c, k, 0, sport, dport)) { side = 0; break; }
-      if (matches(c, k, 4, sport, dport)) { side = 1; break; }
+      if (matches(c, k, 0, sport, dport, v6)) { side = 0; break; }
+      if (matches(c, k, 4, sport, dport, v6)) { side = 1; break; }
     }
     if (proto === IpProto.TCP && c !== null && c.finished && (d.tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN) {
       // Port reuse: a fresh SYN on a tuple whose connection has closed starts a new conversation.
       this.remove(c);
-      this.opts.onEnd?.(c);
+      this.ended(c);
       c = null;
     }
     if (c === null) {
-      c = this.create(h, proto, d.ipVersion === 6, sport, dport, tsSec, tsNsec);
+      c = this.create(h, proto, v6, sport, dport, tsSec, tsNsec);
       side = 0;
     } else {
       this.touch(c);
@@ -181,9 +194,9 @@ export class Tracker {
     rest.sort((a, b) => a.id - b.id);
     for (const c of rest) {
       this.settle(c);
-      this.opts.onEnd?.(c);
+      this.ended(c);
     }
-    this.buckets.clear();
+    this.buckets.fill(null);
     this.lruHead = this.lruTail = null;
     this.active = 0;
   }
@@ -412,7 +425,7 @@ export class Tracker {
       }
       if (len > 0 && P.hasAck && !ctl && E.hasIsn && P.hasIsn) {
         const scale = E.wscale >= 0 && P.wscale >= 0 ? P.wscale : 0;
-        if (seqAdd(seq, len) === seqAdd(P.lastAck, P.window * 2 ** scale)) a |= Analysis.WINDOW_FULL;
+        if (seqAdd(seq, len) === seqAdd(P.lastAck, P.window * (1 << (scale > 14 ? 14 : scale)))) a |= Analysis.WINDOW_FULL;
       }
       if (len === 0 && E.hasAck && window === E.window && window !== 0 && seq === E.nextSeq && ack === E.lastAck && P.lastWasKeepAlive && !ctl) {
         a |= Analysis.KEEP_ALIVE_ACK;
@@ -502,7 +515,7 @@ export class Tracker {
   }
 
   private add(c: Connection, orig: boolean, code: string): void {
-    c.history += orig ? code : code.toLowerCase();
+    c.history += orig ? code : RESPONDER_LETTER[code]!;
   }
 
   /** Zeek's endpoint states as conn_state needs them. */
@@ -530,15 +543,22 @@ export class Tracker {
   // ------------------------------------------------------------ table
 
   private create(h: number, proto: number, v6: boolean, sport: number, dport: number, sec: number, nsec: number): Connection {
-    const c = new Connection(this.nextId++, proto, v6);
+    let c = this.pool.pop();
+    if (c === undefined) c = new Connection(this.nextId++, proto, v6);
+    else c.reset(this.nextId++, proto, v6);
     for (let i = 0; i < 8; i++) c.addr[i] = this.key[i]!;
     c.port[0] = sport;
     c.port[1] = dport;
+    c.portPair = (sport << 16) | dport;
+    c.addrA3 = this.key[3]! | 0;
+    c.addrB7 = this.key[7]! | 0;
     c.firstSec = c.lastSec = sec;
     c.firstNsec = c.lastNsec = nsec;
     c.hash = h;
-    c.nextInBucket = this.buckets.get(h) ?? null;
-    this.buckets.set(h, c);
+    if (this.active >= this.buckets.length) this.grow();
+    const i = h & this.bucketMask;
+    c.nextInBucket = this.buckets[i]!;
+    this.buckets[i] = c;
     // append to LRU tail
     c.lruPrev = this.lruTail;
     if (this.lruTail !== null) this.lruTail.lruNext = c; else this.lruHead = c;
@@ -560,10 +580,25 @@ export class Tracker {
     this.lruTail = c;
   }
 
+  /** Doubles the bucket array and rehashes every held conversation. */
+  private grow(): void {
+    const size = this.buckets.length * 2;
+    const next = new Array<Connection | null>(size).fill(null);
+    const mask = size - 1;
+    for (let c = this.lruHead; c !== null; c = c.lruNext) {
+      const i = c.hash & mask;
+      c.nextInBucket = next[i]!;
+      next[i] = c;
+    }
+    this.buckets = next;
+    this.bucketMask = mask;
+  }
+
   private remove(c: Connection): void {
-    let head = this.buckets.get(c.hash) ?? null;
+    const i = c.hash & this.bucketMask;
+    let head: Connection | null = this.buckets[i]!;
     if (head === c) {
-      if (c.nextInBucket !== null) this.buckets.set(c.hash, c.nextInBucket); else this.buckets.delete(c.hash);
+      this.buckets[i] = c.nextInBucket;
     } else {
       for (; head !== null; head = head.nextInBucket) {
         if (head.nextInBucket === c) { head.nextInBucket = c.nextInBucket; break; }
@@ -581,7 +616,13 @@ export class Tracker {
     const saved = this.eventCount;
     this.settle(c);
     this.eventCount = saved;
+    this.ended(c);
+  }
+
+  /** Reports a conversation once; keeps its objects for reuse when onEnd allows it. */
+  private ended(c: Connection): void {
     this.opts.onEnd?.(c);
+    if (this.opts.recycle === true && this.pool.length < POOL_MAX) this.pool.push(c);
   }
 
   /** Evicts idle conversations from the LRU head (capture time). */
@@ -595,16 +636,18 @@ export class Tracker {
   }
 }
 
-function matches(c: Connection, k: Uint32Array, at: number, sport: number, dport: number): boolean {
-  const a = c.addr;
+/** Whether c is the conversation of key k (side A at word `at`) and these ports. */
+function matches(c: Connection, k: Uint32Array, at: number, sport: number, dport: number, v6: boolean): boolean {
+  if (c.v6 !== v6) return false;
   if (at === 0) {
-    return c.port[0] === sport && c.port[1] === dport
-      && a[3] === k[3] && a[7] === k[7] && a[0] === k[0] && a[1] === k[1] && a[2] === k[2]
-      && a[4] === k[4] && a[5] === k[5] && a[6] === k[6];
+    if (c.portPair !== ((sport << 16) | dport) || c.addrA3 !== (k[3]! | 0) || c.addrB7 !== (k[7]! | 0)) return false;
+  } else if (c.portPair !== ((dport << 16) | sport) || c.addrA3 !== (k[7]! | 0) || c.addrB7 !== (k[3]! | 0)) {
+    return false;
   }
-  return c.port[0] === dport && c.port[1] === sport
-    && a[3] === k[7] && a[7] === k[3] && a[0] === k[4] && a[1] === k[5] && a[2] === k[6]
-    && a[4] === k[0] && a[5] === k[1] && a[6] === k[2];
+  if (!v6) return true; // IPv4: the other words are the fixed IPv4-mapped prefix
+  const a = c.addr;
+  if (at === 0) return a[0] === k[0] && a[1] === k[1] && a[2] === k[2] && a[4] === k[4] && a[5] === k[5] && a[6] === k[6];
+  return a[0] === k[4] && a[1] === k[5] && a[2] === k[6] && a[4] === k[0] && a[5] === k[1] && a[6] === k[2];
 }
 
 function mix(a: number, b: number, c: number, d: number, port: number): number {
@@ -615,6 +658,9 @@ function mix(a: number, b: number, c: number, d: number, port: number): number {
   h = Math.imul(h ^ port ^ (h >>> 16), 0x27d4eb2f);
   return h ^ (h >>> 15);
 }
+
+/** History letters of the responder (Zeek's lower case), without a toLowerCase() per letter. */
+const RESPONDER_LETTER: Readonly<Record<string, string>> = Object.fromEntries([...'SHADFRIQTWGC'].map((l) => [l, l.toLowerCase()]));
 
 /** Zeek logs repeated history letters at 1, 10, 100, … occurrences. */
 function isThreshold(n: number): boolean {

@@ -5,14 +5,16 @@ import { Ipv4Error } from '../decode/ipv4.js';
 import { Ipv6Error } from '../decode/ipv6.js';
 import { TcpError } from '../decode/tcp.js';
 import { UdpError } from '../decode/udp.js';
+import type { Output } from '../cli/output.js';
 import type { Frame } from '../source/frame.js';
 import type { ArpTable } from '../track/arp-table.js';
-import type { Connection } from '../track/connection.js';
+import { type Connection, statesOfPath } from '../track/connection.js';
 import { AnalysisNames, type Tracker } from '../track/tracker.js';
 import { eventText } from './events.js';
 import { ipv4, ipv4At, ipv6At, ipv6Words, macAt } from './addr.js';
 import { tcpFlagLetters } from './line.js';
 import { tsString } from './time.js';
+import { u16be } from '../decode/bytes.js';
 
 export function packetJson(n: number, f: Frame, d: PacketDecoder, t: Tracker, arp: ArpTable | null = null): string {
   let s = `{"type":"packet","n":${n},"ts":"${tsString(f.tsSec, f.tsNsec)}","len":${f.len},"caplen":${f.caplen}`;
@@ -110,7 +112,7 @@ function partialIp(d: PacketDecoder): string {
     if (have >= 16) s += `,"src":"${ipv4At(b, o + 12)}"`;
     if (have >= 20) s += `,"dst":"${ipv4At(b, o + 16)}"`;
     if (have >= 10) s += `,"proto":${b[o + 9]},"ttl":${b[o + 8]}`;
-    if (have >= 8) s += `,"id":${b.readUInt16BE(o + 4)},"mf":${(b[o + 6]! & 0x20) !== 0},"fragOffset":${b.readUInt16BE(o + 6) & 0x1fff}`;
+    if (have >= 8) s += `,"id":${u16be(b, o + 4)},"mf":${(b[o + 6]! & 0x20) !== 0},"fragOffset":${u16be(b, o + 6) & 0x1fff}`;
     return s + '}';
   }
   if (v === 6 && d.netType === 0x86dd) {
@@ -127,9 +129,9 @@ function partialIp(d: PacketDecoder): string {
 function partialPorts(name: string, b: Buffer, o: number, end: number, udp: boolean): string {
   const have = end - o;
   if (have < 2) return '';
-  let s = `,"${name}":{"sport":${b.readUInt16BE(o)}`;
-  if (have >= 4) s += `,"dport":${b.readUInt16BE(o + 2)}`;
-  if (udp && have >= 6) s += `,"len":${b.readUInt16BE(o + 4)}`;
+  let s = `,"${name}":{"sport":${u16be(b, o)}`;
+  if (have >= 4) s += `,"dport":${u16be(b, o + 2)}`;
+  if (udp && have >= 6) s += `,"len":${u16be(b, o + 4)}`;
   return s + '}';
 }
 
@@ -190,17 +192,86 @@ export function connJson(c: Connection): string {
     + `,"packets":{"client":${C.packets},"server":${S.packets}},"bytes":{"client":${C.bytes},"server":${S.bytes}}`;
   if (c.proto !== IpProto.TCP) return s + '}';
   s += `,"handshake":"${c.handshake}","teardown":"${c.teardown}","rtt":${c.rtt >= 0 ? round9(c.rtt) : null}`
-    + `,"states":{"client":${statesJson(C.states)},"server":${statesJson(S.states)}}`
+    + `,"states":{"client":${statesJson(C.path)},"server":${statesJson(S.path)}}`
     + `,"connState":"${c.connState}","history":${JSON.stringify(c.history)},"retransmissions":${C.retransmissions + S.retransmissions}}`;
   return s;
 }
 
-function statesJson(states: readonly string[]): string {
-  if (states.length === 0) return '[]';
-  return `["${states.join('","')}"]`;
+/** JSON of an endpoint's states, by its path string (few distinct paths: cached). */
+const statesJsonCache = new Map<string, string>();
+function statesJson(path: string): string {
+  let j = statesJsonCache.get(path);
+  if (j === undefined) {
+    j = JSON.stringify(statesOfPath(path));
+    if (statesJsonCache.size < 4096) statesJsonCache.set(path, j);
+  }
+  return j;
 }
 
 function round9(x: number): number {
   return Math.round(x * 1e9) / 1e9;
 }
 
+
+/** Writes a time stamp as tsString() does. */
+function writeTs(out: Output, sec: number, nsec: number): void {
+  if (sec < 0 || nsec < 0 || nsec >= 1e9) { out.ascii(tsString(sec, nsec)); return; }
+  out.dec(sec);
+  out.byte(46);
+  out.decPad(nsec, 9);
+}
+
+/** Writes round9(x) as JSON.stringify writes it. */
+function writeSeconds(out: Output, x: number): void {
+  const k = Math.round(x * 1e9);
+  // Below 1 µs JavaScript switches to exponent notation; past 2^53 digits are not exact: leave both to String().
+  if (k === 0) { out.byte(48); return; }
+  if (k < 1000 || k > 9e15) { out.ascii(String(k / 1e9)); return; } // and negative (time stamps out of order)
+  const whole = Math.floor(k / 1e9);
+  let frac = k - whole * 1e9;
+  out.dec(whole);
+  if (frac === 0) return;
+  let width = 9;
+  while (frac % 10 === 0) { frac /= 10; width--; }
+  out.byte(46);
+  out.decPad(frac, width);
+}
+
+/**
+ * connJson(c) written straight into the output buffer, byte for byte the
+ * same (a test compares them): no string per conversation, which a SYN flood
+ * of a million conversations would otherwise turn into garbage.
+ */
+export function writeConnJson(out: Output, c: Connection): void {
+  const cs = c.clientSide, ss = cs ^ 1;
+  const C = c.ep[cs], S = c.ep[ss];
+  const tcp = c.proto === IpProto.TCP;
+  out.reserve(1024 + 16 * (C.path.length + S.path.length) + c.history.length);
+  out.ascii('{"type":"conn","id":'); out.dec(c.id);
+  out.ascii(tcp ? ',"proto":"tcp","client":{"ip":"' : ',"proto":"udp","client":{"ip":"');
+  writeEndpointIp(out, c, cs); out.ascii('","port":'); out.dec(c.port[cs]!);
+  out.ascii('},"server":{"ip":"'); writeEndpointIp(out, c, ss); out.ascii('","port":'); out.dec(c.port[ss]!);
+  out.ascii('},"firstTs":"'); writeTs(out, c.firstSec, c.firstNsec);
+  out.ascii('","lastTs":"'); writeTs(out, c.lastSec, c.lastNsec);
+  out.ascii('","duration":'); writeSeconds(out, c.durationSec());
+  out.ascii(',"packets":{"client":'); out.dec(C.packets); out.ascii(',"server":'); out.dec(S.packets);
+  out.ascii('},"bytes":{"client":'); out.dec(C.bytes); out.ascii(',"server":'); out.dec(S.bytes);
+  if (!tcp) { out.ascii('}}'); out.endLine(); return; }
+  out.ascii('},"handshake":"'); out.ascii(c.handshake);
+  out.ascii('","teardown":"'); out.ascii(c.teardown);
+  out.ascii('","rtt":');
+  if (c.rtt >= 0) writeSeconds(out, c.rtt); else out.ascii('null');
+  out.ascii(',"states":{"client":'); out.ascii(statesJson(C.path));
+  out.ascii(',"server":'); out.ascii(statesJson(S.path));
+  // History letters are ASCII letters and '^': nothing to escape.
+  out.ascii('},"connState":"'); out.ascii(c.connState);
+  out.ascii('","history":"'); out.ascii(c.history);
+  out.ascii('","retransmissions":'); out.dec(C.retransmissions + S.retransmissions);
+  out.byte(125);
+  out.endLine();
+}
+
+function writeEndpointIp(out: Output, c: Connection, side: number): void {
+  if (!c.v6) out.ipv4(c.addr[side * 4 + 3]!);
+  else out.ascii(endpointIp(c, side));
+}

@@ -15,6 +15,7 @@ import type { Tracker } from '../track/tracker.js';
 import { ipv6At } from './addr.js';
 import { annotations, HTTP_PORTS, httpText, type LineOptions } from './line.js';
 import { noColor } from './palette.js';
+import { u16be, u32be } from '../decode/bytes.js';
 
 // tcpdump's flag letters in its order: F S R P . U E W
 const FLAG_BITS = [TcpFlag.FIN, TcpFlag.SYN, TcpFlag.RST, TcpFlag.PSH, TcpFlag.ACK, TcpFlag.URG, TcpFlag.ECE, TcpFlag.CWR];
@@ -89,18 +90,18 @@ export function writeTcpLine(out: Output, f: Frame, d: PacketDecoder, t: Tracker
       if (kind === 1) { out.ascii('nop'); p++; continue; }
       const olen = b[p + 1]!;
       switch (kind) {
-        case 2: out.ascii('mss '); out.dec(b.readUInt16BE(p + 2)); break;
+        case 2: out.ascii('mss '); out.dec(u16be(b, p + 2)); break;
         case 3: out.ascii('wscale '); out.dec(b[p + 2]!); break;
         case 4: out.ascii('sackOK'); break;
         case 5:
           out.ascii('sack '); out.dec((olen - 2) / 8); out.byte(32);
           for (let q = p + 2; q + 8 <= p + olen; q += 8) {
-            out.byte(123); out.dec((b.readUInt32BE(q) - sackBase) >>> 0); out.byte(58);
-            out.dec((b.readUInt32BE(q + 4) - sackBase) >>> 0); out.byte(125);
+            out.byte(123); out.dec((u32be(b, q) - sackBase) >>> 0); out.byte(58);
+            out.dec((u32be(b, q + 4) - sackBase) >>> 0); out.byte(125);
           }
           break;
         default: // 8: timestamps
-          out.ascii('TS val '); out.dec(b.readUInt32BE(p + 2)); out.ascii(' ecr '); out.dec(b.readUInt32BE(p + 6));
+          out.ascii('TS val '); out.dec(u32be(b, p + 2)); out.ascii(' ecr '); out.dec(u32be(b, p + 6));
       }
       p += olen;
     }

@@ -20,6 +20,7 @@ import { arpConflictText } from './arp.js';
 import { eventText } from './events.js';
 import type { Palette } from './palette.js';
 import { TimeFormatter } from './time.js';
+import { u16be, u32be } from '../decode/bytes.js';
 
 export const HTTP_PORTS = new Set([80, 8080, 3128, 8000, 8008]);
 const HTTP_METHODS = ['GET ', 'POST ', 'PUT ', 'HEAD ', 'DELETE ', 'OPTIONS ', 'PATCH ', 'TRACE ', 'CONNECT ', 'HTTP/'];
@@ -165,7 +166,7 @@ function tcpText(d: PacketDecoder, t: Tracker, p: Palette): string {
   if (len > 0 && (HTTP_PORTS.has(tcp.sport) || HTTP_PORTS.has(tcp.dport))) s += httpText(tcp.buf, tcp.payloadOff, tcp.payloadEnd);
   else if (len > 2 && (tcp.sport === 53 || tcp.dport === 53) && tcp.payloadEnd - tcp.payloadOff >= 14) {
     // DNS over TCP (RFC 1035 §4.2.2): a two-byte length, then the message.
-    const msgLen = tcp.buf.readUInt16BE(tcp.payloadOff);
+    const msgLen = u16be(tcp.buf, tcp.payloadOff);
     if (dns.reset(tcp.buf, tcp.payloadOff + 2, Math.min(tcp.payloadEnd, tcp.payloadOff + 2 + msgLen))) s += ' ' + dnsText(msgLen);
   }
   return s;
@@ -188,7 +189,7 @@ function tcpOptions(d: PacketDecoder, t: Tracker): string {
     const len = b[p + 1]!;
     if (len < 2 || p + len > capEnd) { parts.push(`opt-${kind}:len ${len}`); break; }
     switch (kind) {
-      case 2: parts.push(len === 4 ? `mss ${b.readUInt16BE(p + 2)}` : `mss [bad opt]`); break;
+      case 2: parts.push(len === 4 ? `mss ${u16be(b, p + 2)}` : `mss [bad opt]`); break;
       case 3: parts.push(len === 3 ? `wscale ${b[p + 2]}` : `wscale [bad opt]`); break;
       case 4: parts.push('sackOK'); break;
       case 5: {
@@ -196,12 +197,12 @@ function tcpOptions(d: PacketDecoder, t: Tracker): string {
         if (!Number.isInteger(n)) { parts.push('sack invalid'); break; }
         let sack = `sack ${n} `;
         for (let q = p + 2; q + 8 <= p + len; q += 8) {
-          sack += `{${(b.readUInt32BE(q) - sackBase) >>> 0}:${(b.readUInt32BE(q + 4) - sackBase) >>> 0}}`;
+          sack += `{${(u32be(b, q) - sackBase) >>> 0}:${(u32be(b, q + 4) - sackBase) >>> 0}}`;
         }
         parts.push(sack);
         break;
       }
-      case 8: parts.push(len === 10 ? `TS val ${b.readUInt32BE(p + 2)} ecr ${b.readUInt32BE(p + 6)}` : 'TS [bad opt]'); break;
+      case 8: parts.push(len === 10 ? `TS val ${u32be(b, p + 2)} ecr ${u32be(b, p + 6)}` : 'TS [bad opt]'); break;
       case 19: parts.push('md5'); break;
       case 29: parts.push('tcp-ao'); break;
       case 30: parts.push('mptcp'); break;
@@ -328,8 +329,8 @@ function answers(p: number, count: number): string {
   for (let i = 0; i < count; i++) {
     const n = dns.readName(p);
     if (n === null || n.next + 10 > dns.end) return s + ' [|domain]';
-    const type = b.readUInt16BE(n.next);
-    const rdlen = b.readUInt16BE(n.next + 8);
+    const type = u16be(b, n.next);
+    const rdlen = u16be(b, n.next + 8);
     const rd = n.next + 10;
     if (rd + rdlen > dns.end) return s + ' [|domain]';
     s += i === 0 ? ' ' : ', ';
@@ -341,7 +342,7 @@ function answers(p: number, count: number): string {
       s += t === null ? ' [|domain]' : ' ' + safeText(t.name);
     } else if (type === 15 && rdlen >= 3) {
       const t = dns.readName(rd + 2);
-      s += t === null ? ' [|domain]' : ` ${safeText(t.name)} ${b.readUInt16BE(rd)}`;
+      s += t === null ? ' [|domain]' : ` ${safeText(t.name)} ${u16be(b, rd)}`;
     }
     p = rd + rdlen;
   }
