@@ -14,6 +14,7 @@ import { formatLine } from '../src/view/line.js';
 import { writeTcpLine } from '../src/view/line-bytes.js';
 import { noColor } from '../src/view/palette.js';
 import { type TimeMode, TimeFormatter } from '../src/view/time.js';
+import { conversation } from './helpers/frames.js';
 import { CORPUS, FIXTURES, haveCorpus } from './helpers/netlens.js';
 
 /** An Output whose bytes are collected in memory instead of written to a file descriptor. */
@@ -69,4 +70,38 @@ describe('byte-level TCP lines equal the string view', () => {
       expect(fast).toBeGreaterThan(1000); // the fast path really ran
     });
   }
+});
+
+describe('byte-level TCP lines on crafted frames', () => {
+  it('HTTP lines with escapes, a backslash, high bytes and an overlong line; state events and analysis flags', () => {
+    const k = conversation('10.0.0.1', '10.0.0.2', 40000, 80);
+    const req = Buffer.from('GET /a\\b\x1b[2J\x1b]52;c;SGVsbG8=\x07\xff\x80 HTTP/1.1\r\nHost: x\r\n\r\n', 'latin1');
+    const long = Buffer.concat([Buffer.from('GET /'), Buffer.alloc(5000, 0x7a), Buffer.from(' HTTP/1.1\r\n\r\n')]);
+    k.c(100, undefined, 'S'); k.s(900, 101, 'SA'); k.c(101, 901, 'A');
+    k.c(101, 901, 'PA', req);
+    k.c(101, 901, 'PA', req); // a retransmission
+    k.s(901, 101 + req.length, 'PA', Buffer.from('HTTP/1.1 200 \x01K\r\n\r\n', 'latin1'));
+    k.c(101 + req.length, 920, 'PA', long);
+    k.c(101 + req.length + long.length, 920, 'FA'); k.s(920, 102 + req.length + long.length, 'FA');
+    k.c(102 + req.length + long.length, 921, 'A');
+    const d = new PacketDecoder();
+    const t = new Tracker();
+    const opts = { time: new TimeFormatter('tt', false, true), palette: noColor, annotate: true };
+    const out = new MemoryOutput();
+    const lines: string[] = [];
+    for (const f of k.frames) {
+      d.decode(f);
+      t.observe(d, f.tsSec, f.tsNsec);
+      expect(writeTcpLine(out, f, d, t, opts, null)).toBe(true);
+      const got = out.take();
+      expect(got).toBe(formatLine(f, d, t, opts) + '\n');
+      lines.push(got);
+    }
+    const all = lines.join('');
+    expect(all).toContain('HTTP: GET /a\\\\b\\x1b[2J\\x1b]52;c;SGVsbG8=\\x07\\xff\\x80 HTTP/1.1');
+    expect(all).toContain('[retransmission]');
+    expect(all).toContain('(client CLOSED → SYN_SENT)');
+    expect(all).toContain('handshake complete');
+    expect(all).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/); // nothing but newlines below 0x20
+  });
 });

@@ -50,6 +50,19 @@ export class Output {
     this.pos += this.buf.write(s, this.pos);
   }
 
+  /** Bytes already encoded (the caller has reserved room). */
+  bytes(b: Uint8Array): void {
+    if (b.length <= 16) {
+      const d = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < b.length; i++) d[p++] = b[i]!;
+      this.pos = p;
+    } else {
+      this.buf.set(b, this.pos);
+      this.pos += b.length;
+    }
+  }
+
   byte(c: number): void {
     this.buf[this.pos++] = c;
   }

@@ -11,9 +11,10 @@ import { IpProto, TcpFlag } from '../decode/constants.js';
 import type { PacketDecoder } from '../decode/packet-decoder.js';
 import type { Frame } from '../source/frame.js';
 import type { ArpTable } from '../track/arp-table.js';
-import type { Tracker } from '../track/tracker.js';
 import { ipv6At } from './addr.js';
-import { annotations, HTTP_PORTS, httpText, type LineOptions } from './line.js';
+import { Analysis, AnalysisNames, EventKind, type Tracker } from '../track/tracker.js';
+import { eventText } from './events.js';
+import { annotations, HTTP_PORTS, httpText, startsHttp, type LineOptions } from './line.js';
 import { noColor } from './palette.js';
 import { u16be, u32be } from '../decode/bytes.js';
 
@@ -108,11 +109,69 @@ export function writeTcpLine(out: Output, f: Frame, d: PacketDecoder, t: Tracker
     out.byte(93);
   }
   out.ascii(', length '); out.dec(len);
-  if (len > 0 && (HTTP_PORTS.has(tcp.sport) || HTTP_PORTS.has(tcp.dport))) out.text(httpText(b, tcp.payloadOff, tcp.payloadEnd));
+  if (len > 0 && (HTTP_PORTS.has(tcp.sport) || HTTP_PORTS.has(tcp.dport))) writeHttpText(out, b, tcp.payloadOff, tcp.payloadEnd);
   if (opts.annotate) {
-    const a = annotations(t, noColor, arp);
-    if (a !== '') out.text(a);
+    if (arp !== null && arp.conflict !== null) {
+      out.text(annotations(t, noColor, arp)); // never on a TCP frame in practice; the string path has it
+    } else {
+      writeAnnotations(out, t);
+    }
   }
   out.endLine();
   return true;
 }
+
+const HEX_DIGITS = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
+/** Longest request/status line written (the rest is cut: a line view, not a dump). */
+const HTTP_LINE_MAX = 4096;
+
+/** httpText() as bytes: the request or status line, escaped as safeText() escapes it. */
+function writeHttpText(out: Output, b: Buffer, from: number, to: number): void {
+  if (!startsHttp(b, from, to)) { out.ascii(': HTTP'); return; }
+  let e = from;
+  while (e < to && b[e] !== 0x0d && b[e] !== 0x0a) e++;
+  if (e - from > HTTP_LINE_MAX) { out.text(httpText(b, from, to)); return; }
+  out.reserve(8 + 4 * (e - from));
+  out.ascii(': HTTP: ');
+  for (let i = from; i < e; i++) {
+    const c = b[i]!;
+    if (c === 0x5c) { out.byte(0x5c); out.byte(0x5c); }
+    else if (c < 0x20 || c >= 0x7f) { out.byte(0x5c); out.byte(0x78); out.byte(HEX_DIGITS[c >>> 4]!); out.byte(HEX_DIGITS[c & 15]!); }
+    else out.byte(c);
+  }
+}
+
+/** tcp.analysis names in brackets, then the events in parentheses: annotations() as bytes. */
+function writeAnnotations(out: Output, t: Tracker): void {
+  const a = t.analysis;
+  if (a !== 0) {
+    out.ascii(' [');
+    let first = true;
+    for (let i = 0; i < AnalysisNames.length; i++) {
+      if ((a & (1 << i)) === 0) continue;
+      if (i === 0 && (a & (Analysis.FAST_RETRANSMISSION | Analysis.SPURIOUS_RETRANSMISSION)) !== 0) continue;
+      if (!first) out.byte(32);
+      first = false;
+      out.ascii(AnalysisNames[i]!);
+    }
+    out.byte(93);
+  }
+  const c = t.conn;
+  if (t.eventCount === 0 || c === null) return;
+  out.reserve(128 * t.eventCount);
+  out.ascii(' (');
+  for (let i = 0; i < t.eventCount; i++) {
+    if (i > 0) out.ascii('; ');
+    if (t.eventKind[i] === EventKind.STATE) {
+      out.ascii(t.eventSide[i] === c.clientSide ? 'client ' : 'server ');
+      out.ascii(t.eventFrom[i] ?? 'none');
+      out.bytes(ARROW);
+      out.ascii(t.eventTo[i]!);
+    } else {
+      out.text(eventText(t, i, c, true));
+    }
+  }
+  out.byte(41);
+}
+
+const ARROW = Buffer.from(' → ');

@@ -225,6 +225,12 @@ function startsWith(b: Buffer, from: number, to: number, m: string): boolean {
   return true;
 }
 
+/** Whether a payload starts like an HTTP request or response (what httpText() names). */
+export function startsHttp(b: Buffer, from: number, to: number): boolean {
+  for (const m of HTTP_METHODS) if (startsWith(b, from, to, m)) return true;
+  return false;
+}
+
 export function httpText(b: Buffer, from: number, to: number): string {
   for (const m of HTTP_METHODS) {
     if (startsWith(b, from, to, m)) {
