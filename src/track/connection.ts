@@ -145,8 +145,12 @@ export class Connection {
   id: number;
   proto: number; // 6 TCP, 17 UDP
   v6: boolean;
-  /** Addresses: words 0-3 side A, 4-7 side B (IPv4 in word 3, IPv4-mapped form). */
-  // Plain arrays: a typed array per conversation costs more to create than it saves.
+  /**
+   * Addresses: words 0-3 side A, 4-7 side B (IPv4 in word 3, IPv4-mapped
+   * form), each as int32 (`>>> 0` for the unsigned word): small integers keep
+   * the array at 8 bytes a word. A plain array: a typed array per conversation
+   * costs more to create than it saves.
+   */
   readonly addr: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
   readonly port: number[] = [0, 0];
   /**
@@ -186,8 +190,9 @@ export class Connection {
   history = '';
   /** History direction flipped (Zeek's '^'): the first packet was the responder's. */
   flipped = false;
-  /** tcpdump's relative-sequence bases (print-tcp.c): seq base per side. */
-  tdBase: [number, number] = [0, 0];
+  /** tcpdump's relative-sequence bases (print-tcp.c), side A's and B's, as int32 (subtract, then `>>> 0`). */
+  tdBaseA = 0;
+  tdBaseB = 0;
   tdSet = false;
   /** Closed by FIN/RST on both ends: a new SYN on the same tuple starts a new conversation. */
   finished = false;
@@ -225,10 +230,13 @@ export class Connection {
     this.halfCloseData = false;
     this.history = '';
     this.flipped = false;
-    this.tdBase[0] = this.tdBase[1] = 0;
+    this.tdBaseA = this.tdBaseB = 0;
     this.tdSet = false;
     this.finished = false;
   }
+
+  /** tcpdump's relative-sequence base of a side (int32). */
+  tdBase(side: number): number { return side === 0 ? this.tdBaseA : this.tdBaseB; }
 
   get client(): Endpoint { return this.ep[this.clientSide]; }
   get server(): Endpoint { return this.ep[this.clientSide ^ 1]; }
@@ -292,6 +300,4 @@ export class Connection {
     });
   }
   settleFields(c, { rtt: DOUBLE, nextInBucket: c, lruPrev: c, lruNext: c });
-  c.addr[0] = DOUBLE;
-  c.tdBase[0] = DOUBLE;
 }

@@ -74,7 +74,7 @@ export interface TrackerOptions {
   recycle?: boolean;
 }
 
-export const defaultTrackerOptions: TrackerOptions = { tcpIdle: 300, udpIdle: 60, closeDelay: 5, maxConns: 200_000 };
+export const defaultTrackerOptions: TrackerOptions = { tcpIdle: 300, udpIdle: 60, closeDelay: 5, maxConns: 100_000 };
 /** Reported conversations kept for reuse at most (when recycling). */
 const POOL_MAX = 4096;
 
@@ -220,16 +220,15 @@ export class Tracker {
       this.seqAbsolute = true;
     } else if (!c.tdSet || syn) {
       c.tdSet = true;
-      c.tdBase[s] = seq;
-      c.tdBase[s ^ 1] = (ack - 1) >>> 0;
+      if (s === 0) { c.tdBaseA = seq | 0; c.tdBaseB = (ack - 1) | 0; } else { c.tdBaseB = seq | 0; c.tdBaseA = (ack - 1) | 0; }
       this.seqAbsolute = true;
     }
     if (this.seqAbsolute) {
       this.relSeq = seq;
       this.relAck = ack;
     } else {
-      this.relSeq = (seq - c.tdBase[s]) >>> 0;
-      this.relAck = (ack - c.tdBase[s ^ 1]) >>> 0;
+      this.relSeq = (seq - c.tdBase(s)) >>> 0;
+      this.relAck = (ack - c.tdBase(s ^ 1)) >>> 0;
     }
 
     this.analyze(c, E, P, seq, ack, len, flags, t.window);
@@ -546,7 +545,7 @@ export class Tracker {
     let c = this.pool.pop();
     if (c === undefined) c = new Connection(this.nextId++, proto, v6);
     else c.reset(this.nextId++, proto, v6);
-    for (let i = 0; i < 8; i++) c.addr[i] = this.key[i]!;
+    for (let i = 0; i < 8; i++) c.addr[i] = this.key[i]! | 0;
     c.port[0] = sport;
     c.port[1] = dport;
     c.portPair = (sport << 16) | dport;
@@ -646,8 +645,12 @@ function matches(c: Connection, k: Uint32Array, at: number, sport: number, dport
   }
   if (!v6) return true; // IPv4: the other words are the fixed IPv4-mapped prefix
   const a = c.addr;
-  if (at === 0) return a[0] === k[0] && a[1] === k[1] && a[2] === k[2] && a[4] === k[4] && a[5] === k[5] && a[6] === k[6];
-  return a[0] === k[4] && a[1] === k[5] && a[2] === k[6] && a[4] === k[0] && a[5] === k[1] && a[6] === k[2];
+  if (at === 0) {
+    return a[0] === (k[0]! | 0) && a[1] === (k[1]! | 0) && a[2] === (k[2]! | 0)
+      && a[4] === (k[4]! | 0) && a[5] === (k[5]! | 0) && a[6] === (k[6]! | 0);
+  }
+  return a[0] === (k[4]! | 0) && a[1] === (k[5]! | 0) && a[2] === (k[6]! | 0)
+    && a[4] === (k[0]! | 0) && a[5] === (k[1]! | 0) && a[6] === (k[2]! | 0);
 }
 
 function mix(a: number, b: number, c: number, d: number, port: number): number {

@@ -139,7 +139,7 @@ const v6words = new Uint16Array(8);
 function endpointIp(c: Connection, side: number): string {
   const a = c.addr;
   const o = side * 4;
-  if (!c.v6) return ipv4(a[o + 3]!);
+  if (!c.v6) return ipv4(a[o + 3]! >>> 0);
   const w = v6words;
   for (let i = 0; i < 4; i++) { w[2 * i] = a[o + i]! >>> 16; w[2 * i + 1] = a[o + i]! & 0xffff; }
   return ipv6Words(w);

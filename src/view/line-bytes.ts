@@ -81,7 +81,7 @@ export function writeTcpLine(out: Output, f: Frame, d: PacketDecoder, t: Tracker
   if (flags & TcpFlag.URG) { out.ascii(', urg '); out.dec(tcp.urgentPointer); }
   if (tcp.headerLength > 20) {
     out.ascii(', options [');
-    const sackBase = t.conn !== null && !t.seqAbsolute ? t.conn.tdBase[t.side ^ 1] : 0;
+    const sackBase = t.conn !== null && !t.seqAbsolute ? t.conn.tdBase(t.side ^ 1) : 0;
     let first = true;
     for (let p = tcp.optionsOff; p < optEnd;) {
       const kind = b[p]!;

@@ -180,7 +180,7 @@ function tcpOptions(d: PacketDecoder, t: Tracker): string {
   const capEnd = Math.min(end, d.end); // never past the captured bytes
   const parts: string[] = [];
   // SACK blocks are shown relative to the conversation's base, as tcpdump does.
-  const sackBase = t.conn !== null && !t.seqAbsolute ? t.conn.tdBase[t.side ^ 1] : 0;
+  const sackBase = t.conn !== null && !t.seqAbsolute ? t.conn.tdBase(t.side ^ 1) : 0;
   while (p < capEnd) {
     const kind = b[p]!;
     if (kind === 0) { parts.push('eol'); break; } // the rest is padding

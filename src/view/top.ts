@@ -53,7 +53,7 @@ export interface TopStatus {
 
 function endpointIp(c: Connection, side: number): string {
   const a = c.addr, o = side === 0 ? 0 : 4;
-  if (!c.v6) return ipv4(a[o + 3]!);
+  if (!c.v6) return ipv4(a[o + 3]! >>> 0);
   const w = new Uint16Array(8);
   for (let i = 0; i < 4; i++) { w[2 * i] = a[o + i]! >>> 16; w[2 * i + 1] = a[o + i]! & 0xffff; }
   return ipv6Words(w);
