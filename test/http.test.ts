@@ -1,7 +1,26 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HttpConversation, type HttpTransaction } from '../src/track/http.js';
+import fc from 'fast-check';
+import { Output } from '../src/cli/output.js';
+import { PacketDecoder } from '../src/decode/packet-decoder.js';
+import type { Frame } from '../src/source/frame.js';
+import { HttpConversation, type HttpTransaction, parseRequestLine, parseStatusLine } from '../src/track/http.js';
+import { Tracker } from '../src/track/tracker.js';
+import { HttpCollector, type HttpRecord, httpRecord, writeHttpJson } from '../src/view/http.js';
+import { conversation } from './helpers/frames.js';
+
+/** An Output that keeps its bytes in memory. */
+class MemoryOutput extends Output {
+  private chunks: Buffer[] = [];
+  constructor() { super(-1); }
+  override flush(): void {
+    const self = this as unknown as { buf: Buffer; pos: number };
+    this.chunks.push(Buffer.from(self.buf.subarray(0, self.pos)));
+    self.pos = 0;
+  }
+  take(): string { this.flush(); const s = Buffer.concat(this.chunks).toString('utf8'); this.chunks = []; return s; }
+}
 import { FIXTURES, ndjson, netlens, ROOT } from './helpers/netlens.js';
 
 type Script = ['c' | 's', string][];
@@ -191,5 +210,82 @@ describe('netlens http on fixtures', () => {
     expect(lines[0]).toMatch(/^conn\s+method\s+host\s+uri\s+status/);
     expect(lines.length).toBe(5);
     expect(lines[3]).toMatch(/^#0\s+GET\s+10\.77\.0\.2:8080\s+\/missing\s+404/);
+  });
+});
+
+describe('HTTP/1.x start lines: the hand matcher equals the grammar', () => {
+  const REQUEST_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/(\d\.\d)$/;
+  const STATUS_LINE = /^HTTP\/(\d\.\d) (\d{3})(?: (.*))?$/;
+  // Pieces that make near-misses likely: spaces, tabs, CR, NBSP, digits, versions, separators.
+  const piece = fc.constantFrom('GET', 'HTTP/1.1', 'HTTP/', '1.0', ' ', '  ', '\t', '\r', '\xa0', '/', 'a', '200', '2000', 'OK', '.', 'x y', '"', ':', '9', '\x85');
+  const line = fc.array(piece, { maxLength: 8 }).map((a) => a.join(''));
+  it('request lines', () => {
+    fc.assert(fc.property(line, (l) => {
+      const m = REQUEST_LINE.exec(l);
+      const h = parseRequestLine(l);
+      expect(h === null ? null : [h.method, h.uri, h.version]).toEqual(m === null ? null : [m[1], m[2], m[3]]);
+    }), { numRuns: 20000 });
+  });
+  it('status lines', () => {
+    fc.assert(fc.property(line, (l) => {
+      const m = STATUS_LINE.exec(l);
+      const h = parseStatusLine(l);
+      expect(h === null ? null : [h.version, h.status, h.reason]).toEqual(m === null ? null : [m[1], Number(m[2]), m[3] ?? '']);
+    }), { numRuns: 20000 });
+  });
+});
+
+describe('http records written as bytes', () => {
+  const tx = (over: Partial<HttpTransaction>): HttpTransaction => ({
+    method: 'GET', uri: '/', version: '1.1', host: 'h', status: 200, reason: 'OK', interim: [],
+    requestSec: 1763800000, requestNsec: 5, responseSec: 1763800000, responseNsec: 120005,
+    requestBodyBytes: 0, responseBodyBytes: 12, requestDone: true, responseDone: true, truncated: false, ...over,
+  });
+  it('equal JSON.stringify(httpRecord()) for awkward strings, nulls and times', () => {
+    const cases = [
+      tx({}),
+      tx({ uri: '/a"b\\c\x1b[2J\x7f\xff', host: null, method: 'M\u2028' }),
+      tx({ status: null, responseSec: -1, responseNsec: 0 }),
+      tx({ requestSec: -1, method: null, uri: null, version: null }),
+      tx({ responseSec: 1763799999, responseNsec: 999999999 }), // a response stamped before its request
+      tx({ responseNsec: 5 + 500 }), // a latency below 1 µs
+    ];
+    for (const t of cases) {
+      const out = new MemoryOutput();
+      writeHttpJson(out, 42, t);
+      expect(out.take()).toBe(JSON.stringify(httpRecord(42, t)) + '\n');
+    }
+  });
+});
+
+describe('http collector: entries reused across connections', () => {
+  it('sequential connections, one of them not HTTP, late segments after the close: every record once and right', () => {
+    const frames: Frame[] = [];
+    const conn = (cport: number, clientFirst: string, serverText: string): void => {
+      const k = conversation('10.0.0.1', '10.0.0.2', cport, 80);
+      const q = Buffer.from(clientFirst, 'latin1'), r = Buffer.from(serverText, 'latin1');
+      k.c(100, undefined, 'S'); k.s(900, 101, 'SA'); k.c(101, 901, 'A');
+      if (clientFirst === '') { k.s(901, 101, 'PA', r); k.c(101, 901 + r.length, 'A'); }
+      else { k.c(101, 901, 'PA', q); k.s(901, 101 + q.length, 'PA', r); }
+      const cs = 101 + q.length, ss = 901 + r.length;
+      k.c(cs, ss, 'FA'); k.s(ss, cs + 1, 'FA'); k.c(cs + 1, ss + 1, 'A');
+      k.c(cs, ss, 'FA'); // a late retransmitted FIN, after both streams ended
+      frames.push(...k.frames);
+    };
+    conn(40001, 'GET /one HTTP/1.1\r\nHost: a\r\n\r\n', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    conn(40002, '', 'SSH-2.0-OpenSSH_9.6\r\n'); // the server speaks first: not HTTP
+    conn(40003, 'GET /three HTTP/1.1\r\nHost: c\r\n\r\n', 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+    conn(40004, 'GET /four HTTP/1.1\r\nHost: d\r\n\r\n', 'HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nfour');
+    frames.forEach((f, i) => { f.tsSec += Math.floor(i / 10); });
+    const records: HttpRecord[] = [];
+    const col = new HttpCollector((id, t) => records.push(httpRecord(id, t)), () => {});
+    const d = new PacketDecoder();
+    const t = new Tracker({ onEnd: (c) => col.conn(c), recycle: true });
+    frames.forEach((f, i) => { d.decode(f); t.observe(d, f.tsSec, f.tsNsec); col.packet(i + 1, f, d, t); });
+    t.finish();
+    col.end();
+    expect(records.map((r) => [r.conn, r.method, r.uri, r.host, r.status, r.responseBodyBytes])).toEqual([
+      [0, 'GET', '/one', 'a', 200, 2], [2, 'GET', '/three', 'c', 404, 0], [3, 'GET', '/four', 'd', 200, 4],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 /** `netlens http <source>`: every HTTP/1.x request and response (table, or --json one record per request). */
-import { HttpCollector, type HttpRecord, httpTable } from '../view/http.js';
+import { HttpCollector, type HttpRecord, httpRecord, httpTable, writeHttpJson } from '../view/http.js';
 import { paletteFor } from '../view/palette.js';
 import type { Options } from './args.js';
 import { runSourceView } from './commands.js';
@@ -9,7 +9,7 @@ export async function runHttp(opts: Options): Promise<number> {
   return runSourceView(opts, 'http', (out) => {
     const rows: HttpRecord[] = [];
     const col = new HttpCollector(
-      (r) => { if (opts.json) out.line(JSON.stringify(r)); else rows.push(r); },
+      (id, tx) => { if (opts.json) writeHttpJson(out, id, tx); else rows.push(httpRecord(id, tx)); },
       (id, side, msg) => {
         const text = `conn ${id} ${side}: not HTTP from here on (${msg})`;
         if (opts.json) process.stderr.write(`netlens: warning: ${text}\n`); else errors.push(text);

@@ -15,6 +15,7 @@
  */
 
 const MAX_LINE = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
 const MAX_HEADERS = 1000;
 
 const enum St {
@@ -31,6 +32,20 @@ export interface HttpHead {
   version: string;
   /** Lower-case names, values as sent (folded lines joined). */
   headers: [string, string][];
+}
+
+/** Lower-case header names seen, so a repeated name costs no new string. */
+const NAMES = new Map<string, string>();
+
+/** The lower-case name of the header line l (a token before `colon`). */
+function headerName(l: string, colon: number): string {
+  const raw = l.slice(0, colon);
+  let name = NAMES.get(raw);
+  if (name === undefined) {
+    name = raw.toLowerCase();
+    if (NAMES.size < 1024) NAMES.set(raw, name);
+  }
+  return name;
 }
 
 export function header(h: HttpHead, name: string): string | null {
@@ -53,9 +68,62 @@ export interface MessageHooks {
   error(msg: string): void;
 }
 
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const REQUEST_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/(\d\.\d)$/;
-const STATUS_LINE = /^HTTP\/(\d\.\d) (\d{3})(?: (.*))?$/;
+// The grammar (RFC 9112), matched by hand below without a match object per line:
+//   token        /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+//   request-line /^(token) (\S+) HTTP\/(\d\.\d)$/
+//   status-line  /^HTTP\/(\d\.\d) (\d{3})(?: (.*))?$/
+const TCHAR = new Uint8Array(128);
+for (const ch of "!#$%&'*+.^_`|~-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TCHAR[ch.charCodeAt(0)] = 1;
+
+function isToken(s: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || TCHAR[c] === 0) return false;
+  }
+  return true;
+}
+
+/** What String.prototype.trim() removes, within Latin-1. */
+function isTrimmed(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
+}
+
+function isDigit(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** "d.d" of "HTTP/d.d" at i, or null. */
+function httpVersion(s: string, i: number): string | null {
+  if (!s.startsWith('HTTP/', i) || !isDigit(s, i + 5) || s.charCodeAt(i + 6) !== 0x2e || !isDigit(s, i + 7)) return null;
+  return s.slice(i + 5, i + 8);
+}
+
+/** request-line: method, request-target (no whitespace), version; or null. */
+export function parseRequestLine(l: string): HttpHead | null {
+  const sp1 = l.indexOf(' ');
+  if (sp1 <= 0 || !isToken(l, 0, sp1)) return null;
+  const sp2 = l.indexOf(' ', sp1 + 1);
+  if (sp2 < 0 || sp2 === sp1 + 1 || l.length !== sp2 + 9) return null;
+  for (let i = sp1 + 1; i < sp2; i++) if (isTrimmed(l.charCodeAt(i))) return null;
+  const version = httpVersion(l, sp2 + 1);
+  if (version === null) return null;
+  return { method: l.slice(0, sp1), uri: l.slice(sp1 + 1, sp2), status: 0, reason: '', version, headers: [] };
+}
+
+/** status-line: version, three-digit status, optional reason (no CR); or null. */
+export function parseStatusLine(l: string): HttpHead | null {
+  const version = httpVersion(l, 0);
+  if (version === null || l.charCodeAt(8) !== 0x20 || !isDigit(l, 9) || !isDigit(l, 10) || !isDigit(l, 11)) return null;
+  let reason = '';
+  if (l.length > 12) {
+    if (l.charCodeAt(12) !== 0x20) return null;
+    reason = l.slice(13);
+    if (reason.includes('\r')) return null;
+  }
+  return { method: '', uri: '', status: Number(l.slice(9, 12)), reason, version, headers: [] };
+}
 
 /** One direction of one connection. */
 export class HttpMessageParser {
@@ -69,6 +137,16 @@ export class HttpMessageParser {
   constructor(readonly isRequest: boolean, private readonly hooks: MessageHooks) {}
 
   get idle(): boolean { return this.st === St.Start && !this.inMessage; }
+
+  /** A new stream's state (for reuse by another connection). */
+  reset(): void {
+    this.st = St.Start;
+    this.line = '';
+    this.head = null;
+    this.remaining = 0;
+    this.inMessage = false;
+    this.failed = null;
+  }
 
   /** Stops parsing (a tunnel follows, or the other direction failed). */
   tunnel(): void { if (this.st !== St.Dead) this.st = St.Tunnel; }
@@ -104,12 +182,17 @@ export class HttpMessageParser {
           const lf = b.indexOf(0x0a, p);
           const end = lf < 0 ? n : lf;
           if (this.line.length + (end - p) > MAX_LINE) { this.fail('line too long'); return; }
-          this.line += b.toString('latin1', p, end);
-          if (lf < 0) return;
+          if (lf < 0) { this.line += b.toString('latin1', p, end); return; }
+          let l: string;
+          if (this.line === '') {
+            // The whole line is in this piece: one string, without its CR.
+            l = b.toString('latin1', p, end > p && b[end - 1] === 0x0d ? end - 1 : end);
+          } else {
+            l = this.line + b.toString('latin1', p, end);
+            this.line = '';
+            if (l.endsWith('\r')) l = l.slice(0, -1);
+          }
           p = lf + 1;
-          let l = this.line;
-          this.line = '';
-          if (l.endsWith('\r')) l = l.slice(0, -1);
           this.onLine(l);
         }
       }
@@ -160,15 +243,9 @@ export class HttpMessageParser {
   private onLine(l: string): void {
     switch (this.st) {
       case St.Start: {
-        if (this.isRequest) {
-          const m = REQUEST_LINE.exec(l);
-          if (m === null) { this.fail('not an HTTP request line'); return; }
-          this.head = { method: m[1]!, uri: m[2]!, status: 0, reason: '', version: m[3]!, headers: [] };
-        } else {
-          const m = STATUS_LINE.exec(l);
-          if (m === null) { this.fail('not an HTTP status line'); return; }
-          this.head = { method: '', uri: '', status: Number(m[2]), reason: m[3] ?? '', version: m[1]!, headers: [] };
-        }
+        const head = this.isRequest ? parseRequestLine(l) : parseStatusLine(l);
+        if (head === null) { this.fail(this.isRequest ? 'not an HTTP request line' : 'not an HTTP status line'); return; }
+        this.head = head;
         this.st = St.Headers;
         return;
       }
@@ -188,10 +265,14 @@ export class HttpMessageParser {
           return;
         }
         const colon = l.indexOf(':');
-        const name = colon > 0 ? l.slice(0, colon) : '';
-        if (!TOKEN.test(name)) { this.fail('malformed header line'); return; }
+        if (colon <= 0 || !isToken(l, 0, colon)) { this.fail('malformed header line'); return; }
         if (h.headers.length >= MAX_HEADERS) { this.fail('too many header fields'); return; }
-        if (this.st === St.Headers) h.headers.push([name.toLowerCase(), l.slice(colon + 1).trim()]);
+        if (this.st === St.Headers) {
+          let from = colon + 1, to = l.length;
+          while (from < to && isTrimmed(l.charCodeAt(from))) from++;
+          while (to > from && isTrimmed(l.charCodeAt(to - 1))) to--;
+          h.headers.push([headerName(l, colon), l.slice(from, to)]);
+        }
         return;
       }
       case St.ChunkSize: {
@@ -216,13 +297,24 @@ export class HttpMessageParser {
   private headDone(h: HttpHead): void {
     let proposed: BodyMode = this.isRequest ? 'none' : 'close';
     let length = 0;
-    const te = header(h, 'transfer-encoding');
-    const lengths = h.headers.filter(([n]) => n === 'content-length').map(([, v]) => v);
+    let te: string | null = null;
+    let contentLength: string | null = null; // the one Content-Length value, when there is one
+    let lengthFields = 0;
+    for (const [n, v] of h.headers) {
+      if (n === 'transfer-encoding') { if (te === null) te = v; }
+      else if (n === 'content-length') { lengthFields++; contentLength = v; }
+    }
     if (te !== null && /(^|,)\s*chunked\s*$/i.test(te)) proposed = 'chunked';
-    else if (lengths.length > 0) {
-      const vals = new Set(lengths.flatMap((v) => v.split(',').map((x) => x.trim())));
-      const v = [...vals][0]!;
-      if (vals.size !== 1 || !/^\d{1,15}$/.test(v)) { this.fail('bad Content-Length'); return; }
+    else if (lengthFields > 0) {
+      let v = contentLength!;
+      if (lengthFields > 1 || v.includes(',')) {
+        // Repeated or listed values must all agree (RFC 9110 §8.6).
+        const lengths = h.headers.filter(([n]) => n === 'content-length').map(([, x]) => x);
+        const vals = new Set(lengths.flatMap((x) => x.split(',').map((y) => y.trim())));
+        if (vals.size !== 1) { this.fail('bad Content-Length'); return; }
+        v = [...vals][0]!;
+      }
+      if (!/^\d{1,15}$/.test(v)) { this.fail('bad Content-Length'); return; }
       proposed = 'length';
       length = Number(v);
     }
@@ -287,13 +379,13 @@ export function looksLikeHttpRequest(b: Buffer): boolean | null {
  */
 export class HttpConversation {
   /** Transactions not yet reported, in request order. */
-  private readonly queue: HttpTransaction[] = [];
+  private queue: HttpTransaction[] = [];
   /** Index in `queue` of the request the next response answers. */
   private answering = 0;
   private current: HttpTransaction | null = null;
   /** null: not decided yet; false: not HTTP (everything ignored). */
   isHttp: boolean | null = null;
-  private probe: Buffer = Buffer.alloc(0);
+  private probe: Buffer = EMPTY;
   private probeSec = 0;
   private probeNsec = 0;
   private orphanSec = -1;
@@ -389,9 +481,33 @@ export class HttpConversation {
     }
   }
 
+  /** A new connection's state, keeping the callbacks (for reuse by another connection). */
+  reset(): void {
+    this.queue = [];
+    this.answering = 0;
+    this.current = null;
+    this.isHttp = null;
+    this.probe = EMPTY;
+    this.probeSec = this.probeNsec = 0;
+    this.orphanSec = -1;
+    this.orphanNsec = 0;
+    this.count = 0;
+    this.req.reset();
+    this.resp.reset();
+  }
+
   client(b: Buffer, sec: number, nsec: number): void {
     if (this.isHttp === false) return;
     if (this.isHttp === null) {
+      if (this.probe.length === 0) {
+        // The usual case: the first piece decides.
+        const v = looksLikeHttpRequest(b);
+        if (v !== null) {
+          this.isHttp = v;
+          if (v) this.req.feed(b, sec, nsec);
+          return;
+        }
+      }
       this.probe = Buffer.concat([this.probe, b]);
       if (this.probe.length === b.length) { this.probeSec = sec; this.probeNsec = nsec; }
       const v = looksLikeHttpRequest(this.probe);
@@ -399,7 +515,7 @@ export class HttpConversation {
       this.isHttp = v;
       if (!v) return;
       const p = this.probe;
-      this.probe = Buffer.alloc(0);
+      this.probe = EMPTY;
       this.req.feed(p.subarray(0, p.length - b.length), this.probeSec, this.probeNsec);
       this.req.feed(b, sec, nsec);
       return;

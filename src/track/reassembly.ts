@@ -248,6 +248,23 @@ export class StreamReassembler {
     this.heldBytes = 0;
     this.held.length = 0;
   }
+
+  /** A new stream's state, keeping the callbacks (for reuse by another connection). */
+  reset(): void {
+    this.releaseHeld();
+    this.nextSeq = 0;
+    this.offset = 0;
+    this.started = false;
+    this.ended = false;
+    this.endReason = null;
+    this.finOff = -1;
+    this.delivered = 0;
+    this.gapBytes = 0;
+    this.gaps = 0;
+    this.duplicateBytes = 0;
+    this.limited = false;
+    this.limitDrops = 0;
+  }
 }
 
 /**
@@ -270,5 +287,10 @@ export class TcpStreams {
   finish(): void {
     this.dir[0].finish();
     this.dir[1].finish();
+  }
+
+  reset(): void {
+    this.dir[0].reset();
+    this.dir[1].reset();
   }
 }

@@ -16,12 +16,8 @@ import { safeText } from './addr.js';
 import { formatDuration } from './events.js';
 import type { Palette } from './palette.js';
 import { tsString } from './time.js';
+import type { Output } from '../cli/output.js';
 
-interface Entry {
-  conn: Connection;
-  streams: TcpStreams | null;
-  http: HttpConversation;
-}
 
 export interface HttpRecord {
   type: 'http';
@@ -52,63 +48,145 @@ export function httpRecord(connId: number, t: HttpTransaction): HttpRecord {
   };
 }
 
+/** A JSON string; ASCII without quotes, backslashes or control bytes is written as it is. */
+function writeJsonString(out: Output, s: string | null): void {
+  if (s === null) { out.ascii('null'); return; }
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) { out.text(JSON.stringify(s)); return; }
+  }
+  out.reserve(s.length + 2);
+  out.byte(34); out.ascii(s); out.byte(34);
+}
+
+/** JSON of a non-negative or negative number as JSON.stringify writes it. */
+function writeNumber(out: Output, x: number): void {
+  if (Number.isInteger(x) && x >= 0 && x <= Number.MAX_SAFE_INTEGER) out.dec(x); else out.ascii(String(x));
+}
+
+function writeTs(out: Output, sec: number, nsec: number): void {
+  if (nsec < 0 || nsec >= 1e9 || sec < 0) { out.byte(34); out.ascii(tsString(sec, nsec)); out.byte(34); return; }
+  out.byte(34); out.dec(sec); out.byte(46); out.decPad(nsec, 9); out.byte(34);
+}
+
+/**
+ * JSON.stringify(httpRecord(connId, t)) written straight into the output (a
+ * test compares the two): no record object and no string per transaction.
+ */
+export function writeHttpJson(out: Output, connId: number, t: HttpTransaction): void {
+  const hasReq = t.requestSec >= 0, hasResp = t.responseSec >= 0;
+  out.reserve(256);
+  out.ascii('{"type":"http","conn":'); out.dec(connId);
+  out.ascii(',"method":'); writeJsonString(out, t.method);
+  out.ascii(',"uri":'); writeJsonString(out, t.uri);
+  out.ascii(',"host":'); writeJsonString(out, t.host);
+  out.reserve(256);
+  out.ascii(',"status":'); if (t.status === null) out.ascii('null'); else writeNumber(out, t.status);
+  out.ascii(',"requestTs":'); if (hasReq) writeTs(out, t.requestSec, t.requestNsec); else out.ascii('null');
+  out.ascii(',"responseTs":'); if (hasResp) writeTs(out, t.responseSec, t.responseNsec); else out.ascii('null');
+  out.ascii(',"latency":');
+  if (hasReq && hasResp) writeNumber(out, round9((t.responseSec - t.requestSec) + (t.responseNsec - t.requestNsec) / 1e9));
+  else out.ascii('null');
+  out.ascii(',"requestBodyBytes":'); writeNumber(out, t.requestBodyBytes);
+  out.ascii(',"responseBodyBytes":'); writeNumber(out, t.responseBodyBytes);
+  out.byte(125);
+  out.endLine();
+}
+
+/** Entries kept for reuse at most. */
+const POOL_MAX = 1024;
+
 export class HttpCollector {
   private readonly entries = new Map<number, Entry>();
+  private readonly pool: Entry[] = [];
   private readonly budget = new ReassemblyBudget();
-  private sec = 0;
-  private nsec = 0;
+  /** Time stamp of the frame being processed (what the streams deliver now arrived then). */
+  sec = 0;
+  nsec = 0;
 
-  constructor(private readonly onRecord: (r: HttpRecord) => void, private readonly onError: (connId: number, side: string, msg: string) => void) {}
+  /** onTransaction gets each transaction once, in request order per connection (httpRecord() or writeHttpJson() make the record). */
+  constructor(readonly onTransaction: (connId: number, t: HttpTransaction) => void, readonly onError: (connId: number, side: string, msg: string) => void) {}
 
   packet(_n: number, f: Frame, d: PacketDecoder, t: Tracker): void {
     const c = t.conn;
     if (c === null || c.proto !== IpProto.TCP) return;
     let e = this.entries.get(c.id);
     if (e === undefined) {
-      e = this.open(c);
+      e = this.pool.pop() ?? new Entry(this, this.budget);
+      e.open(c.id, c.clientSide);
       this.entries.set(c.id, e);
     }
-    if (e.streams === null) return;
+    if (!e.following) return;
     this.sec = f.tsSec;
     this.nsec = f.tsNsec;
     const tcp = d.tcp;
-    e.streams.segment(t.side, tcp.seq, tcp.ack, tcp.flags, tcp.buf, tcp.payloadOff, tcp.payloadEnd);
+    const s = e.streams;
+    s.segment(t.side, tcp.seq, tcp.ack, tcp.flags, tcp.buf, tcp.payloadOff, tcp.payloadEnd);
     if (e.http.isHttp === false) {
       // Not HTTP: stop reassembling this connection.
-      e.streams.dir[0].finish();
-      e.streams.dir[1].finish();
-      e.streams = null;
+      s.finish();
+      e.following = false;
+    } else if (s.dir[0].ended && s.dir[1].ended) {
+      // Both streams are over (FIN or RST): nothing more can arrive, so report now and reuse
+      // the entry, rather than hold it until the tracker lets the conversation go.
+      this.close(c.id);
+      this.entries.set(c.id, FINISHED);
     }
-  }
-
-  private open(c: Connection): Entry {
-    const http = new HttpConversation();
-    const streams = new TcpStreams(4 * 1024 * 1024, this.budget);
-    const e: Entry = { conn: c, streams, http };
-    http.onTransaction = (tx) => this.onRecord(httpRecord(c.id, tx));
-    http.onError = (side, msg) => this.onError(c.id, side, msg);
-    for (const i of [0, 1]) {
-      const isClient = (): boolean => i === c.clientSide;
-      streams.dir[i]!
-        .onData((b) => { if (isClient()) http.client(b, this.sec, this.nsec); else http.server(b, this.sec, this.nsec); })
-        .onGap((n) => { if (isClient()) http.clientGap(n); else http.serverGap(n); })
-        .onEnd(() => { if (isClient()) http.clientEnd(); else http.serverEnd(); });
-    }
-    return e;
   }
 
   /** The tracker ended this conversation (evicted, or the end of the trace). */
   conn(c: Connection): void {
-    const e = this.entries.get(c.id);
-    if (e === undefined) return;
-    this.entries.delete(c.id);
-    e.streams?.finish();
-    e.http.finish();
+    this.close(c.id);
   }
 
   /** Anything the tracker did not end (it ends every conversation at the end of the trace). */
   end(): void {
-    for (const e of this.entries.values()) this.conn(e.conn);
+    for (const id of [...this.entries.keys()]) this.close(id);
+  }
+
+  private close(id: number): void {
+    const e = this.entries.get(id);
+    if (e === undefined) return;
+    this.entries.delete(id);
+    if (e === FINISHED) return;
+    if (e.following) e.streams.finish();
+    e.http.finish();
+    if (this.pool.length < POOL_MAX) this.pool.push(e);
+  }
+}
+
+/**
+ * One connection's streams and HTTP state. Its callbacks are made once and
+ * read the entry's fields, so a finished entry is reused for a later
+ * connection (open()) instead of being rebuilt: no closures per connection.
+ */
+class Entry {
+  id = 0;
+  clientSide = 0;
+  /** false once the connection turned out not to be HTTP (reassembly stopped). */
+  following = true;
+  readonly streams: TcpStreams;
+  readonly http = new HttpConversation();
+
+  constructor(col: HttpCollector, budget: ReassemblyBudget) {
+    this.streams = new TcpStreams(4 * 1024 * 1024, budget);
+    const http = this.http;
+    http.onTransaction = (tx) => col.onTransaction(this.id, tx);
+    http.onError = (side, msg) => col.onError(this.id, side, msg);
+    for (const i of [0, 1]) {
+      this.streams.dir[i]!
+        .onData((b) => { if (i === this.clientSide) http.client(b, col.sec, col.nsec); else http.server(b, col.sec, col.nsec); })
+        .onGap((n) => { if (i === this.clientSide) http.clientGap(n); else http.serverGap(n); })
+        .onEnd(() => { if (i === this.clientSide) http.clientEnd(); else http.serverEnd(); });
+    }
+  }
+
+  open(id: number, clientSide: number): void {
+    this.id = id;
+    this.clientSide = clientSide;
+    this.following = true;
+    this.streams.reset();
+    this.http.reset();
   }
 }
 
@@ -131,3 +209,6 @@ export function httpTable(rows: HttpRecord[], p: Palette): string[] {
   }
   return out;
 }
+
+/** Marks a connection whose entry was already reported and reused (its late segments are ignored). */
+const FINISHED = Object.freeze({ following: false }) as unknown as Entry;
