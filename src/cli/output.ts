@@ -7,6 +7,28 @@ import { writeSync } from 'node:fs';
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 const SIZE = 1 << 20;
 
+/** "00" … "99" as byte pairs: two digits per division. */
+const PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) { PAIRS[2 * i] = 48 + Math.floor(i / 10); PAIRS[2 * i + 1] = 48 + (i % 10); }
+
+/** Decimal text of 0 … 255 for IPv4 octets: length in the low byte, then up to three digits. */
+const OCTET = new Uint32Array(256);
+for (let i = 0; i < 256; i++) {
+  const s = String(i);
+  let v = s.length;
+  for (let k = 0; k < s.length; k++) v |= s.charCodeAt(k) << (8 * (k + 1));
+  OCTET[i] = v;
+}
+
+/** Number of decimal digits of a non-negative integer below 2^53. */
+function digitCount(n: number): number {
+  if (n < 100000) return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : 5;
+  if (n < 10000000000) return n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+  let d = 11;
+  for (let x = n / 1e11; x >= 1; x /= 10) d++;
+  return d;
+}
+
 export class Output {
   private buf = Buffer.allocUnsafe(SIZE);
   private pos = 0;
@@ -71,16 +93,16 @@ export class Output {
   dec(n: number): void {
     const b = this.buf;
     if (n < 10) { b[this.pos++] = 48 + n; return; }
-    let digits = 1;
-    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
-    let p = this.pos + digits;
+    let p = this.pos + digitCount(n);
     this.pos = p;
-    while (n >= 10) {
-      const q = Math.floor(n / 10);
-      b[--p] = 48 + (n - q * 10);
+    while (n >= 100) {
+      const q = Math.floor(n / 100);
+      const r = 2 * (n - q * 100);
+      b[--p] = PAIRS[r + 1]!;
+      b[--p] = PAIRS[r]!;
       n = q;
     }
-    b[--p] = 48 + n;
+    if (n >= 10) { b[--p] = PAIRS[2 * n + 1]!; b[--p] = PAIRS[2 * n]!; } else b[--p] = 48 + n;
   }
 
   /** A non-negative integer, zero-padded on the left to `width` digits. */
@@ -88,19 +110,33 @@ export class Output {
     const b = this.buf;
     let p = this.pos + width;
     this.pos = p;
-    for (let i = 0; i < width; i++) {
-      const q = Math.floor(n / 10);
-      b[--p] = 48 + (n - q * 10);
+    let i = width;
+    for (; i >= 2; i -= 2) {
+      const q = Math.floor(n / 100);
+      const r = 2 * (n - q * 100);
+      b[--p] = PAIRS[r + 1]!;
+      b[--p] = PAIRS[r]!;
       n = q;
     }
+    if (i === 1) b[--p] = 48 + (n % 10);
   }
 
   /** An IPv4 address held as a 32-bit number. */
   ipv4(n: number): void {
-    this.dec(n >>> 24); this.buf[this.pos++] = 46;
-    this.dec((n >>> 16) & 255); this.buf[this.pos++] = 46;
-    this.dec((n >>> 8) & 255); this.buf[this.pos++] = 46;
-    this.dec(n & 255);
+    this.octet(n >>> 24); this.buf[this.pos++] = 46;
+    this.octet((n >>> 16) & 255); this.buf[this.pos++] = 46;
+    this.octet((n >>> 8) & 255); this.buf[this.pos++] = 46;
+    this.octet(n & 255);
+  }
+
+  private octet(x: number): void {
+    const v = OCTET[x]!;
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = (v >>> 8) & 255;
+    if ((v & 255) > 1) b[p++] = (v >>> 16) & 255;
+    if ((v & 255) > 2) b[p++] = v >>> 24;
+    this.pos = p;
   }
 
   endLine(): void {
