@@ -87,6 +87,21 @@ const lines = [
   '',
   `SYN flood (bench/syn-flood.mjs, 1,000,000 SYNs from distinct sources): ${floodOut.length} records, ${floodOk ? 'every one unanswered / S0' : 'NOT all unanswered / S0'}.`,
 ];
+
+// The issues' goals, from the figures above.
+const row = (name) => rows.find((r) => r.name === name);
+const secOf = (name) => row(name)?.sec ?? NaN, mbOf = (name) => row(name)?.mb ?? NaN;
+const goals = [
+  ['`read` time / `tcpdump -nn -r`', secOf('netlens read') / secOf('tcpdump -nn -r'), '≤ 0.50', (x) => x <= 0.5],
+  ['`read` peak RSS, MB', mbOf('netlens read'), '< 150', (x) => x < 150],
+  ['`conns --json` time / `tcptrace -n`', secOf('netlens conns --json') / secOf('tcptrace -n'), '≤ 0.70', (x) => x <= 0.7],
+  ['`tshark -z conv,tcp` time / `conns --json`', secOf('tshark -q -z conv,tcp') / secOf('netlens conns --json'), '≥ 5', (x) => x >= 5],
+  ['1M-SYN flood peak RSS, MB', mbOf('netlens conns --json (1M-SYN flood)'), '< 300', (x) => x < 300],
+  ['`tshark -z http,tree` time / `http --json`', secOf('tshark -q -z http,tree') / secOf('netlens http --json'), '≥ 5', (x) => x >= 5],
+  ['`http --json` time / `conns --json`', secOf('netlens http --json') / secOf('netlens conns --json'), '≤ 1.50', (x) => x <= 1.5],
+];
+lines.push('', 'Goals (from the issues), from the figures above:', '', '| measure | value | goal | met |', '|---|---:|---:|---|',
+  ...goals.filter(([, v]) => Number.isFinite(v)).map(([m, v, g, ok]) => `| ${m} | ${v.toFixed(2)} | ${g} | ${ok(v) ? 'yes' : 'no'} |`));
 // Live capture at fixed rates (tcpreplay onto a veth), beside tcpdump.
 const rates = spawnSync(node, [join(root, 'bench', 'capture-rates.mjs'), pcap, process.env.BENCH_RATE_COUNT ?? '100000'], { encoding: 'utf8' });
 lines.push('', 'Live capture, `bench/capture-rates.mjs` (tcpreplay onto a veth at fixed rates; each netlens capture runs beside tcpdump on the same interface):', '', ...rates.stdout.trim().split('\n'));
