@@ -4,7 +4,8 @@ import { compileBpf } from '../source/bpf.js';
 import { CaptureFileReader } from '../source/file-reader.js';
 import type { Connection } from '../track/connection.js';
 import { connsTable } from '../view/conns-table.js';
-import { connSummary, writeConnJson, type ConnSummary, packetJson } from '../view/json.js';
+import { connSummary, writeConnJson, type ConnSummary } from '../view/json.js';
+import { writePacketJson } from '../view/json-bytes.js';
 import { formatLine } from '../view/line.js';
 import { writeTcpLine } from '../view/line-bytes.js';
 import { paletteFor } from '../view/palette.js';
@@ -42,7 +43,7 @@ async function runFile(opts: Options, file: string, filterExpr: string, sink: Pa
 
 export function packetSink(opts: Options, out: Output): PacketSink {
   if (opts.json) {
-    return { packet: (n, f, d, t, arp) => out.line(packetJson(n, f, d, t, arp)), recycle: true };
+    return { packet: (n, f, d, t, arp) => writePacketJson(out, n, f, d, t, arp), recycle: true };
   }
   const lineOpts = { time: new TimeFormatter(opts.time, opts.nano), palette: paletteFor(process.stdout), annotate: opts.annotate };
   return {

@@ -101,7 +101,7 @@ export function packetJson(n: number, f: Frame, d: PacketDecoder, t: Tracker, ar
  * An IP header that could not be decoded in full (cut short, or a length field
  * that lies): the fields whose bytes are present, as tshark shows them.
  */
-function partialIp(d: PacketDecoder): string {
+export function partialIp(d: PacketDecoder): string {
   const b = d.netBuf;
   const o = d.netOff;
   const have = d.end - o;
@@ -126,7 +126,7 @@ function partialIp(d: PacketDecoder): string {
 }
 
 /** Ports (and UDP length) of a transport header cut short. */
-function partialPorts(name: string, b: Buffer, o: number, end: number, udp: boolean): string {
+export function partialPorts(name: string, b: Buffer, o: number, end: number, udp: boolean): string {
   const have = end - o;
   if (have < 2) return '';
   let s = `,"${name}":{"sport":${u16be(b, o)}`;
