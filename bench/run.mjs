@@ -40,6 +40,7 @@ const cases = [
   { name: 'netlens conns --json', cmd: [node, cli, 'conns', '--json', pcap], group: 'conns' },
   { name: 'tcptrace -n', cmd: ['tcptrace', '-n', pcap], group: 'conns', base: true, tool: 'tcptrace' },
   { name: 'tshark -q -z conv,tcp', cmd: ['tshark', '-n', '-q', '-z', 'conv,tcp', '-r', pcap], group: 'conns', tool: 'tshark' },
+  { name: 'floor: node reads the file, touches each packet once (bench/floor.mjs)', cmd: [node, join(root, 'bench', 'floor.mjs'), pcap], group: 'conns' },
 ].filter((c) => !c.tool || have(c.tool));
 
 /** One run under GNU time: wall seconds and peak RSS (KiB). Output goes to /dev/null. */
@@ -102,6 +103,9 @@ const goals = [
 ];
 lines.push('', 'Goals (from the issues), from the figures above:', '', '| measure | value | goal | met |', '|---|---:|---:|---|',
   ...goals.filter(([, v]) => Number.isFinite(v)).map(([m, v, g, ok]) => `| ${m} | ${v.toFixed(2)} | ${g} | ${ok(v) ? 'yes' : 'no'} |`));
+// JIT warm-up: the same decode + track work several times in one process.
+const passes = spawnSync(node, [join(root, 'bench', 'passes.mjs'), pcap, '5'], { encoding: 'utf8' }).stdout.trim().split('\n');
+lines.push('', 'Decode and track the same capture five times in one process (`bench/passes.mjs`): the first pass is what a run pays, the later ones run on code V8 has already optimized:', '', ...passes.map((l) => `- ${l}`));
 // Live capture at fixed rates (tcpreplay onto a veth), beside tcpdump.
 const rates = spawnSync(node, [join(root, 'bench', 'capture-rates.mjs'), pcap, process.env.BENCH_RATE_COUNT ?? '100000'], { encoding: 'utf8' });
 lines.push('', 'Live capture, `bench/capture-rates.mjs` (tcpreplay onto a veth at fixed rates; each netlens capture runs beside tcpdump on the same interface):', '', ...rates.stdout.trim().split('\n'));
