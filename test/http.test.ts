@@ -13,7 +13,7 @@ import { conversation } from './helpers/frames.js';
 /** An Output that keeps its bytes in memory. */
 class MemoryOutput extends Output {
   private chunks: Buffer[] = [];
-  constructor() { super(-1); }
+  constructor(size?: number) { super(-1, size); }
   override flush(): void {
     const self = this as unknown as { buf: Buffer; pos: number };
     this.chunks.push(Buffer.from(self.buf.subarray(0, self.pos)));
@@ -255,6 +255,15 @@ describe('http records written as bytes', () => {
       writeHttpJson(out, 42, t);
       expect(out.take()).toBe(JSON.stringify(httpRecord(42, t)) + '\n');
     }
+    // Many records through a 700-byte buffer: each straddles its end somewhere.
+    const out = new MemoryOutput(700);
+    let want = '';
+    for (let i = 0; i < 200; i++) {
+      const t = cases[i % cases.length]!;
+      writeHttpJson(out, i, t);
+      want += JSON.stringify(httpRecord(i, t)) + '\n';
+    }
+    expect(out.take()).toBe(want);
   });
 });
 

@@ -19,7 +19,7 @@ import { CORPUS, FIXTURES, haveCorpus } from './helpers/netlens.js';
 
 class MemoryOutput extends Output {
   private chunks: Buffer[] = [];
-  constructor() { super(-1); }
+  constructor(size?: number) { super(-1, size); }
   override flush(): void {
     const self = this as unknown as { buf: Buffer; pos: number };
     this.chunks.push(Buffer.from(self.buf.subarray(0, self.pos)));
@@ -76,6 +76,28 @@ describe('packet records written as bytes equal packetJson', () => {
       records += r.records;
     }
     expect(records).toBeGreaterThan(1000);
+  });
+
+  it('through a 3000-byte buffer (records straddle its end, reserve() flushes): the same bytes', () => {
+    for (const file of ['mixed.pcap', 'lossy-download.pcap', 'http-keepalive.pcap', 'arp-crafted.pcap']) {
+      const d = new PacketDecoder();
+      const t = new Tracker();
+      const arp = new ArpTable();
+      const out = new MemoryOutput(3000);
+      let want = '';
+      let n = 0;
+      for (const f of framesOf(join(FIXTURES, file))) {
+        n++;
+        d.decode(f);
+        t.observe(d, f.tsSec, f.tsNsec);
+        arp.observe(d, f.tsSec, f.tsNsec);
+        writePacketJson(out, n, f, d, t, arp);
+        want += packetJson(n, f, d, t, arp) + '\n';
+      }
+      const got = out.take();
+      expect(got.length, file).toBe(want.length);
+      expect(got === want, file).toBe(true);
+    }
   });
 
   it('crafted frames with state events, a retransmission and a reset', () => {

@@ -21,7 +21,7 @@ import { CORPUS, FIXTURES, haveCorpus } from './helpers/netlens.js';
 /** An Output whose bytes are collected in memory instead of written to a file descriptor. */
 class MemoryOutput extends Output {
   chunks: Buffer[] = [];
-  constructor() { super(-1); }
+  constructor(size?: number) { super(-1, size); }
   override flush(): void {
     const self = this as unknown as { buf: Buffer; pos: number };
     this.chunks.push(Buffer.from(self.buf.subarray(0, self.pos)));
@@ -116,5 +116,28 @@ describe('Output number writers', () => {
       expect(out.take()).toBe(`${n} ${String(small).padStart(w, '0')} ${[ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255].join('.')}`);
     }), { numRuns: 20000 });
     for (const n of [0, 9, 10, 99, 100, 4294967295, 4294967296, 9999999999, 10000000000, 2 ** 53 - 1]) { out.dec(n); expect(out.take()).toBe(String(n)); }
+  });
+});
+
+describe('byte-level TCP lines through a small buffer', () => {
+  it('lines straddling a 1500-byte buffer come out whole and in order', () => {
+    for (const file of ['http-keepalive.pcap', 'lossy-download.pcap', 'tcp-half-close.pcap']) {
+      const reader = new CaptureFileReader(join(FIXTURES, file));
+      const d = new PacketDecoder();
+      const t = new Tracker();
+      const opts = { time: new TimeFormatter('tt', false, true), palette: noColor, annotate: true };
+      const out = new MemoryOutput(1500);
+      let want = '';
+      let fast = 0;
+      for (let f = reader.next(); f !== null; f = reader.next()) {
+        d.decode(f);
+        t.observe(d, f.tsSec, f.tsNsec);
+        const line = formatLine(f, d, t, opts) + '\n';
+        if (writeTcpLine(out, f, d, t, opts, null)) { want += line; fast++; }
+      }
+      reader.close();
+      expect(fast, file).toBeGreaterThan(10);
+      expect(out.take() === want, file).toBe(true);
+    }
   });
 });

@@ -30,11 +30,14 @@ function digitCount(n: number): number {
 }
 
 export class Output {
-  private buf = Buffer.allocUnsafe(SIZE);
+  private buf: Buffer;
   private pos = 0;
   closed = false;
 
-  constructor(private readonly fd = 1) {}
+  /** `size`: the buffer (tests make it small, so that records straddle its end). */
+  constructor(private readonly fd = 1, size = SIZE) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
 
   line(s: string): void {
     if (this.closed) return;
@@ -69,6 +72,11 @@ export class Output {
   /** Any string, UTF-8 encoded (reserves its own room). */
   text(s: string): void {
     this.reserve(s.length * 3);
+    this.pos += this.buf.write(s, this.pos);
+  }
+
+  /** Any string, UTF-8 encoded, into room the caller has reserved (3 bytes a UTF-16 unit). */
+  utf8(s: string): void {
     this.pos += this.buf.write(s, this.pos);
   }
 

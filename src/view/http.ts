@@ -48,14 +48,17 @@ export function httpRecord(connId: number, t: HttpTransaction): HttpRecord {
   };
 }
 
-/** A JSON string; ASCII without quotes, backslashes or control bytes is written as it is. */
+/**
+ * A JSON string; ASCII without quotes, backslashes or control bytes is written
+ * as it is. The caller has reserved 6 bytes a character: JSON.stringify's
+ * longest escape (\uXXXX), or 3 bytes of UTF-8.
+ */
 function writeJsonString(out: Output, s: string | null): void {
   if (s === null) { out.ascii('null'); return; }
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) { out.text(JSON.stringify(s)); return; }
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) { out.utf8(JSON.stringify(s)); return; }
   }
-  out.reserve(s.length + 2);
   out.byte(34); out.ascii(s); out.byte(34);
 }
 
@@ -75,12 +78,11 @@ function writeTs(out: Output, sec: number, nsec: number): void {
  */
 export function writeHttpJson(out: Output, connId: number, t: HttpTransaction): void {
   const hasReq = t.requestSec >= 0, hasResp = t.responseSec >= 0;
-  out.reserve(256);
+  out.reserve(512 + 6 * ((t.method?.length ?? 0) + (t.uri?.length ?? 0) + (t.host?.length ?? 0)));
   out.ascii('{"type":"http","conn":'); out.dec(connId);
   out.ascii(',"method":'); writeJsonString(out, t.method);
   out.ascii(',"uri":'); writeJsonString(out, t.uri);
   out.ascii(',"host":'); writeJsonString(out, t.host);
-  out.reserve(256);
   out.ascii(',"status":'); if (t.status === null) out.ascii('null'); else writeNumber(out, t.status);
   out.ascii(',"requestTs":'); if (hasReq) writeTs(out, t.requestSec, t.requestNsec); else out.ascii('null');
   out.ascii(',"responseTs":'); if (hasResp) writeTs(out, t.responseSec, t.responseNsec); else out.ascii('null');

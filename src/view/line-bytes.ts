@@ -131,7 +131,7 @@ function writeHttpText(out: Output, b: Buffer, from: number, to: number): void {
   let e = from;
   while (e < to && b[e] !== 0x0d && b[e] !== 0x0a) e++;
   if (e - from > HTTP_LINE_MAX) { out.text(httpText(b, from, to)); return; }
-  out.reserve(8 + 4 * (e - from));
+  out.reserve(16 + 4 * (e - from)); // escapes take 4 bytes a byte at most; room for the line's end
   out.ascii(': HTTP: ');
   for (let i = from; i < e; i++) {
     const c = b[i]!;
@@ -143,6 +143,8 @@ function writeHttpText(out: Output, b: Buffer, from: number, to: number): void {
 
 /** tcp.analysis names in brackets, then the events in parentheses: annotations() as bytes. */
 function writeAnnotations(out: Output, t: Tracker): void {
+  // Every analysis name and every event fits in this (names: about 330 bytes, events: under 128 each).
+  out.reserve(512 + 128 * t.eventCount);
   const a = t.analysis;
   if (a !== 0) {
     out.ascii(' [');
@@ -158,7 +160,6 @@ function writeAnnotations(out: Output, t: Tracker): void {
   }
   const c = t.conn;
   if (t.eventCount === 0 || c === null) return;
-  out.reserve(128 * t.eventCount);
   out.ascii(' (');
   for (let i = 0; i < t.eventCount; i++) {
     if (i > 0) out.ascii('; ');
