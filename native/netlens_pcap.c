@@ -31,6 +31,14 @@
 #include <pcap/pcap.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -108,6 +116,10 @@ static inline void put32le(uint8_t *p, uint32_t v) {
   p[1] = (uint8_t)(v >> 8);
   p[2] = (uint8_t)(v >> 16);
   p[3] = (uint8_t)(v >> 24);
+}
+
+static inline uint32_t get32le(const uint8_t *p) {
+  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
 /* Reads a string argument into a malloc'd C string (caller frees). */
@@ -192,6 +204,11 @@ static const char *activate_code(int rc) {
 
 /* ---------------------------------------------------------------- live handle */
 
+/* A record that does not fit before the ring's end: this header (caplen
+ * WRAP_MARK) says "continue at offset 0". */
+#define WRAP_MARK 0xffffffffu
+#define DEFAULT_RING_BYTES (64u * 1024u * 1024u)
+
 typedef struct live {
   napi_env env;
   pcap_t *p;
@@ -199,10 +216,28 @@ typedef struct live {
   int nano;            /* time stamps are in nanoseconds */
   uint32_t maxrec;     /* largest record a single packet can produce */
 
-  uv_poll_t poll;
-  int poll_inited;     /* uv_poll_init done, uv_close not yet requested */
-  int poll_open;       /* poll handle exists and its close callback hasn't run */
-  int polling;         /* uv_poll_start active */
+  /* Capture thread: pcap_dispatch into the ring; the JS thread copies out. */
+  pthread_t thread;
+  int thread_running;  /* started and not yet joined */
+  int wake_fd;         /* eventfd: tells the capture thread to drain and exit */
+  pthread_mutex_t pcap_lock; /* libpcap's handle is not thread-safe: dispatch, stats, inject */
+  int lock_inited;
+
+  /* Ring of records (single producer: the capture thread; single consumer: the JS thread).
+   * head and tail count bytes since the start (never wrap); position = count % ring_size. */
+  uint8_t *ring;
+  size_t ring_size;
+  _Atomic uint64_t head;   /* published by the capture thread */
+  _Atomic uint64_t tail;   /* published by the JS thread */
+  uint64_t head_local;     /* capture thread's write position, published after each dispatch */
+  _Atomic uint64_t ring_dropped; /* packets that found the ring full */
+  _Atomic int thread_failed;     /* the capture thread stopped on an error (message in thread_err) */
+  char thread_err[PCAP_ERRBUF_SIZE + 32];
+  uint32_t pending_count;  /* capture thread: packets written since the last publish */
+
+  uv_async_t async;
+  int async_inited;    /* uv_async_init done, uv_close not yet requested */
+  int async_open;      /* async handle exists and its close callback hasn't run */
   int finalized;       /* JS object was garbage collected */
 
   napi_ref self_ref;   /* strong while started: keeps the JS object alive */
@@ -210,33 +245,46 @@ typedef struct live {
   napi_ref buf_ref;
   napi_async_context actx;
 
-  uint8_t *buf;
+  uint8_t *buf;        /* the JS-owned batch buffer */
   size_t buflen;
-  size_t used;
-  uint32_t count;
 
   int in_callback;     /* the JS batch callback is running */
-  int stopped;
+  int js_nice;         /* added to the JS thread's nice value once the capture thread runs */
+  int error_reported;
 } live_t;
 
 static void live_maybe_free(live_t *h) {
-  if (h->finalized && !h->poll_open) free(h);
+  if (h->finalized && !h->async_open) {
+    free(h->ring);
+    if (h->lock_inited) pthread_mutex_destroy(&h->pcap_lock);
+    free(h);
+  }
 }
 
-static void on_poll_closed(uv_handle_t *uh) {
+static void on_async_closed(uv_handle_t *uh) {
   live_t *h = (live_t *)uh->data;
-  h->poll_open = 0;
+  h->async_open = 0;
   live_maybe_free(h);
 }
 
-/* Releases everything except the struct itself. Safe to call repeatedly. */
+/* Tells the capture thread to drain libpcap and exit, and waits for it. */
+static void stop_thread(live_t *h) {
+  if (!h->thread_running) return;
+  uint64_t one = 1;
+  ssize_t w = write(h->wake_fd, &one, sizeof one);
+  (void)w;
+  pthread_join(h->thread, NULL);
+  h->thread_running = 0;
+}
+
+/* Releases everything except the struct itself (and the ring, freed with it). Safe to call repeatedly. */
 static void live_release(napi_env env, live_t *h) {
-  if (h->poll_inited) {
-    if (h->polling) uv_poll_stop(&h->poll);
-    h->polling = 0;
-    h->poll_inited = 0;
-    uv_close((uv_handle_t *)&h->poll, on_poll_closed);
+  stop_thread(h);
+  if (h->async_inited) {
+    h->async_inited = 0;
+    uv_close((uv_handle_t *)&h->async, on_async_closed);
   }
+  if (h->wake_fd >= 0) { close(h->wake_fd); h->wake_fd = -1; }
   if (h->p) {
     pcap_close(h->p);
     h->p = NULL;
@@ -258,13 +306,30 @@ static void live_finalize(napi_env env, void *data, void *hint) {
   live_maybe_free(h);
 }
 
+/* ---- capture thread */
+
+/* pcap_dispatch callback, on the capture thread: one record into the ring, or counted as dropped. */
 static void on_packet(u_char *user, const struct pcap_pkthdr *hdr, const u_char *bytes) {
   live_t *h = (live_t *)user;
   uint32_t caplen = hdr->caplen;
-  if (caplen > (uint32_t)h->snaplen) caplen = (uint32_t)h->snaplen; /* never happens; keeps the bound */
+  if (caplen > (uint32_t)h->snaplen) caplen = (uint32_t)h->snaplen;
   uint32_t rec = (REC_HDR + caplen + 3u) & ~3u;
-  if (h->used + rec > h->buflen) return; /* cannot happen: dispatch count is bounded */
-  uint8_t *r = h->buf + h->used;
+  size_t size = h->ring_size;
+  uint64_t head = h->head_local;
+  size_t pos = (size_t)(head % size);
+  size_t need = rec;
+  if (pos + rec > size) need += size - pos; /* the rest of the ring is skipped */
+  uint64_t tail = atomic_load_explicit(&h->tail, memory_order_acquire);
+  if (head + need - tail > size) {
+    atomic_fetch_add_explicit(&h->ring_dropped, 1, memory_order_relaxed);
+    return;
+  }
+  if (pos + rec > size) {
+    if (size - pos >= REC_HDR) put32le(h->ring + pos + 8, WRAP_MARK);
+    head += size - pos;
+    pos = 0;
+  }
+  uint8_t *r = h->ring + pos;
   uint32_t frac = (uint32_t)hdr->ts.tv_usec;
   put32le(r, (uint32_t)hdr->ts.tv_sec);
   put32le(r + 4, h->nano ? frac : frac * 1000u);
@@ -272,25 +337,83 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *hdr, const u_char 
   put32le(r + 12, hdr->len);
   memcpy(r + REC_HDR, bytes, caplen);
   for (uint32_t i = REC_HDR + caplen; i < rec; i++) r[i] = 0;
-  h->used += rec;
-  h->count++;
+  h->head_local = head + rec;
+  h->pending_count++;
 }
+
+/* Publishes what the last dispatch wrote and wakes the JS thread. */
+static void publish(live_t *h) {
+  if (h->pending_count == 0) return;
+  h->pending_count = 0;
+  atomic_store_explicit(&h->head, h->head_local, memory_order_release);
+  uv_async_send(&h->async);
+}
+
+/* One pcap_dispatch under the lock: packets read, 0 when none, < 0 on error. */
+static int dispatch_once(live_t *h) {
+  pthread_mutex_lock(&h->pcap_lock);
+  int n = pcap_dispatch(h->p, -1, on_packet, (u_char *)h);
+  if (n < 0 && n != PCAP_ERROR_BREAK) snprintf(h->thread_err, sizeof h->thread_err, "%s", pcap_geterr(h->p));
+  pthread_mutex_unlock(&h->pcap_lock);
+  return n == PCAP_ERROR_BREAK ? 0 : n;
+}
+
+static void *capture_thread(void *arg) {
+  live_t *h = (live_t *)arg;
+  struct pollfd fds[2];
+  fds[0].fd = pcap_get_selectable_fd(h->p);
+  fds[0].events = POLLIN;
+  fds[1].fd = h->wake_fd;
+  fds[1].events = POLLIN;
+  for (;;) {
+    fds[0].revents = fds[1].revents = 0;
+    int r = poll(fds, 2, 1000);
+    if (r < 0 && errno != EINTR) {
+      snprintf(h->thread_err, sizeof h->thread_err, "poll: %s", strerror(errno));
+      atomic_store(&h->thread_failed, 1);
+      break;
+    }
+    if (fds[0].revents & (POLLERR | POLLNVAL)) {
+      /* e.g. the interface went away: let libpcap say what happened */
+      if (dispatch_once(h) < 0 || (fds[0].revents & POLLNVAL)) {
+        if (h->thread_err[0] == 0) snprintf(h->thread_err, sizeof h->thread_err, "capture socket error");
+        atomic_store(&h->thread_failed, 1);
+        break;
+      }
+    }
+    /* Read whatever libpcap has, until it has nothing (non-blocking handle). */
+    int n;
+    while ((n = dispatch_once(h)) > 0) {
+      publish(h);
+      if (fds[1].revents & POLLIN) break;
+    }
+    publish(h);
+    if (n < 0) { atomic_store(&h->thread_failed, 1); break; }
+    if (fds[1].revents & POLLIN) {
+      /* Stop: everything the kernel still holds, then exit. */
+      while ((n = dispatch_once(h)) > 0) publish(h);
+      publish(h);
+      if (n < 0) atomic_store(&h->thread_failed, 1);
+      break;
+    }
+  }
+  publish(h);
+  uv_async_send(&h->async); /* the JS side looks at thread_failed */
+  return NULL;
+}
+
+/* ---- JS thread */
 
 /* Calls the JS callback with (count, bytesUsed[, error]). Returns 0, or -1 if the
  * callback threw (sync: the exception stays pending for the caller). */
-static int deliver(live_t *h, int sync, const char *err) {
+static int call_js(live_t *h, int sync, uint32_t count, size_t used, const char *err) {
   napi_env env = h->env;
-  if (h->count == 0 && err == NULL) return 0;
   napi_value cb, recv, argv[3];
-  if (!h->cb_ref || napi_get_reference_value(env, h->cb_ref, &cb) != napi_ok || cb == NULL) {
-    h->count = 0;
-    h->used = 0;
-    return 0;
-  }
+  if (!h->cb_ref || napi_get_reference_value(env, h->cb_ref, &cb) != napi_ok || cb == NULL) return 0;
   /* napi_make_callback needs an object receiver (undefined throws a TypeError). */
   napi_get_global(env, &recv);
-  napi_create_int32(env, err ? -1 : (int32_t)h->count, &argv[0]);
-  napi_create_double(env, err ? 0 : (double)h->used, &argv[1]);
+  napi_create_int32(env, err ? -1 : (int32_t)count, &argv[0]);
+  napi_create_double(env, err ? 0 : (double)used, &argv[1]);
   size_t argc = 2;
   if (err) {
     napi_create_string_utf8(env, err, NAPI_AUTO_LENGTH, &argv[2]);
@@ -299,14 +422,9 @@ static int deliver(live_t *h, int sync, const char *err) {
   napi_status st;
   napi_value result;
   h->in_callback = 1;
-  if (sync) {
-    st = napi_call_function(env, recv, cb, argc, argv, &result);
-  } else {
-    st = napi_make_callback(env, h->actx, recv, cb, argc, argv, &result);
-  }
+  if (sync) st = napi_call_function(env, recv, cb, argc, argv, &result);
+  else st = napi_make_callback(env, h->actx, recv, cb, argc, argv, &result);
   h->in_callback = 0;
-  h->count = 0;
-  h->used = 0;
   if (st != napi_ok) {
     bool pending = false;
     napi_is_exception_pending(env, &pending);
@@ -320,50 +438,54 @@ static int deliver(live_t *h, int sync, const char *err) {
   return 0;
 }
 
-/* Dispatches until libpcap has nothing more (or maxBatches batches were
- * delivered when running from the poll callback). Returns 0, or -1 on error
- * (JS exception pending when sync). */
-static int pump(live_t *h, int sync, int max_batches) {
+/* Copies complete records from the ring into the JS buffer and calls back, batch by batch,
+ * until the ring is empty or max_batches were delivered (then 1 is returned: more to come).
+ * Returns -1 if the callback threw. */
+static int drain_ring(live_t *h, int sync, int max_batches) {
   int batches = 0;
   for (;;) {
-    if (!h->p) return 0;
-    size_t room = h->buflen - h->used;
-    int cnt = (int)(room / h->maxrec);
-    if (cnt <= 0) {
-      if (deliver(h, sync, NULL) != 0) return -1;
-      if (++batches >= max_batches) return 0; /* level-triggered poll will come back */
-      continue;
+    if (!h->buf || !h->ring) return 0;
+    uint64_t head = atomic_load_explicit(&h->head, memory_order_acquire);
+    uint64_t tail = atomic_load_explicit(&h->tail, memory_order_relaxed);
+    if (tail == head) return 0;
+    if (batches >= max_batches) return 1;
+    size_t size = h->ring_size;
+    size_t used = 0;
+    uint32_t count = 0;
+    while (tail < head) {
+      size_t pos = (size_t)(tail % size);
+      if (size - pos < REC_HDR || get32le(h->ring + pos + 8) == WRAP_MARK) { tail += size - pos; continue; }
+      uint32_t caplen = get32le(h->ring + pos + 8);
+      size_t rec = (REC_HDR + caplen + 3u) & ~3u;
+      if (used + rec > h->buflen) break;
+      memcpy(h->buf + used, h->ring + pos, rec);
+      used += rec;
+      count++;
+      tail += rec;
     }
-    int n = pcap_dispatch(h->p, cnt, on_packet, (u_char *)h);
-    if (n == PCAP_ERROR_BREAK) continue;
-    if (n < 0) {
-      char msg[PCAP_ERRBUF_SIZE + 32];
-      snprintf(msg, sizeof msg, "%s", pcap_geterr(h->p));
-      if (deliver(h, sync, NULL) != 0) return -1;
-      if (sync) {
-        napi_throw_error(h->env, "PCAP_ERROR", msg);
-      } else {
-        if (h->polling) { uv_poll_stop(&h->poll); h->polling = 0; }
-        deliver(h, 0, msg);
-      }
-      return -1;
-    }
-    if (n == 0) break;
+    /* The bytes are copied out: the capture thread may reuse them now. */
+    atomic_store_explicit(&h->tail, tail, memory_order_release);
+    batches++;
+    if (count > 0 && call_js(h, sync, count, used, NULL) != 0) return -1;
   }
-  return deliver(h, sync, NULL);
 }
 
-static void on_poll(uv_poll_t *ph, int status, int events) {
-  live_t *h = (live_t *)ph->data;
+/* After the ring is empty: a failure of the capture thread reaches JS once. */
+static void report_thread_error(live_t *h, int sync) {
+  if (h->error_reported || !atomic_load(&h->thread_failed)) return;
+  h->error_reported = 1;
+  if (sync) return; /* stop(): the caller is ending anyway */
+  call_js(h, 0, 0, 0, h->thread_err[0] ? h->thread_err : "capture failed");
+}
+
+static void on_async(uv_async_t *ah) {
+  live_t *h = (live_t *)ah->data;
   if (!h->p || h->in_callback) return;
   napi_handle_scope scope;
   if (napi_open_handle_scope(h->env, &scope) != napi_ok) return;
-  if (status < 0) {
-    if (h->polling) { uv_poll_stop(&h->poll); h->polling = 0; }
-    deliver(h, 0, uv_strerror(status));
-  } else {
-    pump(h, 0, MAX_BATCHES_PER_WAKEUP);
-  }
+  int r = drain_ring(h, 0, MAX_BATCHES_PER_WAKEUP);
+  if (r == 1 && h->async_inited) uv_async_send(&h->async); /* more: after other events had their turn */
+  else if (r == 0) report_thread_error(h, 0);
   napi_close_handle_scope(h->env, scope);
 }
 
@@ -393,7 +515,7 @@ static napi_value live_start(napi_env env, napi_callback_info info) {
   }
   live_t *h = (live_t *)data;
   if (!h->p) { napi_throw_error(env, "EINVAL", "capture handle is closed"); return NULL; }
-  if (h->poll_inited) { napi_throw_error(env, "EINVAL", "capture already started"); return NULL; }
+  if (h->async_inited || h->thread_running) { napi_throw_error(env, "EINVAL", "capture already started"); return NULL; }
   bool isbuf = false;
   napi_valuetype t;
   if (argc < 2 || napi_is_buffer(env, argv[0], &isbuf) != napi_ok || !isbuf ||
@@ -411,10 +533,16 @@ static napi_value live_start(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, "EINVAL", msg);
     return NULL;
   }
+  if (pcap_get_selectable_fd(h->p) < 0) { napi_throw_error(env, "PCAP_ERROR", "capture handle has no selectable file descriptor"); return NULL; }
   uv_loop_t *loop;
   NAPI_OK_OR(napi_get_uv_event_loop(env, &loop), NULL);
-  int fd = pcap_get_selectable_fd(h->p);
-  if (fd < 0) { napi_throw_error(env, "PCAP_ERROR", "capture handle has no selectable file descriptor"); return NULL; }
+
+  if (!h->ring) {
+    h->ring = malloc(h->ring_size);
+    if (!h->ring) { napi_throw_error(env, "ENOMEM", "cannot allocate the capture ring"); return NULL; }
+  }
+  h->wake_fd = eventfd(0, EFD_CLOEXEC);
+  if (h->wake_fd < 0) { napi_throw_error(env, "PCAP_ERROR", strerror(errno)); return NULL; }
 
   napi_value name;
   napi_create_string_utf8(env, "netlens:pcap", NAPI_AUTO_LENGTH, &name);
@@ -424,22 +552,30 @@ static napi_value live_start(napi_env env, napi_callback_info info) {
   NAPI_OK_OR(napi_create_reference(env, self, 1, &h->self_ref), NULL);
   h->buf = (uint8_t *)bdata;
   h->buflen = blen;
-  h->used = 0;
-  h->count = 0;
 
-  int r = uv_poll_init(loop, &h->poll, fd);
+  int r = uv_async_init(loop, &h->async, on_async);
   if (r != 0) { napi_throw_error(env, "PCAP_ERROR", uv_strerror(r)); return NULL; }
-  h->poll.data = h;
-  h->poll_inited = 1;
-  h->poll_open = 1;
-  r = uv_poll_start(&h->poll, UV_READABLE, on_poll);
-  if (r != 0) { napi_throw_error(env, "PCAP_ERROR", uv_strerror(r)); return NULL; }
-  h->polling = 1;
+  h->async.data = h;
+  h->async_inited = 1;
+  h->async_open = 1;
+  r = pthread_create(&h->thread, NULL, capture_thread, h);
+  if (r != 0) { napi_throw_error(env, "PCAP_ERROR", strerror(r)); return NULL; }
+  h->thread_running = 1;
+  /* The JavaScript thread can fall behind (the ring absorbs it); the capture thread must not.
+   * On a busy machine the scheduler should run the capture thread first: the JS thread (only
+   * this thread: the capture thread keeps the nice value it was created with) steps back. */
+  if (h->js_nice > 0) {
+    pid_t tid = (pid_t)syscall(SYS_gettid);
+    errno = 0;
+    int cur = getpriority(PRIO_PROCESS, (id_t)tid);
+    if (errno == 0) setpriority(PRIO_PROCESS, (id_t)tid, cur + h->js_nice);
+  }
   return NULL;
 }
 
-/* handle.stop(): stop watching, deliver everything libpcap still buffers
- * (synchronously, through the batch callback), then close the handle. */
+/* handle.stop(): the capture thread reads everything libpcap still holds and
+ * exits; every record is delivered (synchronously, through the batch
+ * callback); then the handle is closed. */
 static napi_value live_stop(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   live_t *h = unwrap_this(env, info, &argc, NULL);
@@ -448,13 +584,12 @@ static napi_value live_stop(napi_env env, napi_callback_info info) {
     napi_throw_error(env, "EINVAL", "stop() must not be called from inside the batch callback");
     return NULL;
   }
-  if (h->polling) { uv_poll_stop(&h->poll); h->polling = 0; }
-  int rc = 0;
-  if (h->p && h->buf) rc = pump(h, 1, 0x7fffffff);
-  h->stopped = 1;
+  stop_thread(h);
+  if (h->p && h->buf) {
+    if (drain_ring(h, 1, 0x7fffffff) == 0) report_thread_error(h, 1);
+  }
   /* Keep the JS exception (if the callback threw) pending for the caller. */
   live_release(env, h);
-  (void)rc;
   return NULL;
 }
 
@@ -478,7 +613,10 @@ static napi_value live_stats(napi_env env, napi_callback_info info) {
   if (!h->p) { napi_throw_error(env, "EINVAL", "capture handle is closed"); return NULL; }
   struct pcap_stat ps;
   memset(&ps, 0, sizeof ps);
-  if (pcap_stats(h->p, &ps) != 0) {
+  pthread_mutex_lock(&h->pcap_lock);
+  int rc = pcap_stats(h->p, &ps);
+  pthread_mutex_unlock(&h->pcap_lock);
+  if (rc != 0) {
     napi_throw_error(env, "PCAP_ERROR", pcap_geterr(h->p));
     return NULL;
   }
@@ -487,6 +625,7 @@ static napi_value live_stats(napi_env env, napi_callback_info info) {
   set_num(env, o, "received", ps.ps_recv);
   set_num(env, o, "dropped", ps.ps_drop);
   set_num(env, o, "ifDropped", ps.ps_ifdrop);
+  set_num(env, o, "ringDropped", (double)atomic_load(&h->ring_dropped));
   return o;
 }
 
@@ -504,7 +643,9 @@ static napi_value live_inject(napi_env env, napi_callback_info info) {
   void *data;
   size_t len;
   NAPI_OK_OR(napi_get_buffer_info(env, argv[0], &data, &len), NULL);
+  pthread_mutex_lock(&h->pcap_lock);
   int n = pcap_inject(h->p, data, len);
+  pthread_mutex_unlock(&h->pcap_lock);
   if (n < 0) {
     napi_throw_error(env, "PCAP_ERROR", pcap_geterr(h->p));
     return NULL;
@@ -533,6 +674,10 @@ static napi_value open_live(napi_env env, napi_callback_info info) {
   int bufsize = opt_int(env, o, "bufferSize", 0);
   bool want_nano = opt_bool(env, o, "nanosecond", true);
   int timeout = opt_int(env, o, "timeoutMs", 100);
+  int js_nice = opt_int(env, o, "jsNice", 0);
+  double ring_opt = 0;
+  napi_value ring_v;
+  if (has_prop(env, o, "ringBytes", &ring_v)) napi_get_value_double(env, ring_v, &ring_opt);
   if (snaplen <= 0 || snaplen > 262144) snaplen = 262144;
 
   char errbuf[PCAP_ERRBUF_SIZE];
@@ -613,12 +758,20 @@ static napi_value open_live(napi_env env, napi_callback_info info) {
   if (h->snaplen <= 0 || h->snaplen > snaplen) h->snaplen = snaplen;
   h->nano = nano;
   h->maxrec = (REC_HDR + (uint32_t)h->snaplen + 3u) & ~3u;
+  h->ring_size = ring_opt >= 1 ? (size_t)ring_opt : DEFAULT_RING_BYTES;
+  if (h->ring_size < 2 * (size_t)h->maxrec) h->ring_size = 2 * (size_t)h->maxrec;
+  h->ring_size = (h->ring_size + 3u) & ~(size_t)3u;
+  h->wake_fd = -1;
+  h->js_nice = js_nice < 0 ? 0 : js_nice > 19 ? 19 : js_nice;
+  pthread_mutex_init(&h->pcap_lock, NULL);
+  h->lock_inited = 1;
   p = NULL;
 
   napi_value obj;
   if (napi_create_object(env, &obj) != napi_ok ||
       napi_wrap(env, obj, h, live_finalize, NULL, NULL) != napi_ok) {
     pcap_close(h->p);
+    pthread_mutex_destroy(&h->pcap_lock);
     free(h);
     throw_last(env);
     goto out;
@@ -629,6 +782,7 @@ static napi_value open_live(napi_env env, napi_callback_info info) {
   set_bool(env, obj, "nanosecond", nano != 0);
   set_num(env, obj, "snaplen", h->snaplen);
   set_num(env, obj, "maxRecord", h->maxrec);
+  set_num(env, obj, "ringBytes", (double)h->ring_size);
   if (warning) set_str(env, obj, "warning", warning);
   napi_property_descriptor methods[] = {
     {"start", NULL, live_start, NULL, NULL, NULL, napi_default, NULL},

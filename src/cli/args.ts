@@ -14,6 +14,8 @@ export interface Options {
   snaplen: number;
   promisc: boolean;
   bufferKiB: number;
+  /** The native capture thread's ring, KiB (--ring-buffer MiB). */
+  ringKiB: number;
   backend: 'native' | 'cap';
   user: string | null;
   annotate: boolean;
@@ -33,12 +35,12 @@ export interface Options {
 
 export class UsageError extends Error {}
 
-const VALUE_OPTS = new Set(['-c', '-d', '-i', '-w', '-s', '-B', '--backend', '-Z', '--time', '--max-conns', '--tcp-idle', '--udp-idle', '--raw', '--svg']);
+const VALUE_OPTS = new Set(['-c', '-d', '-i', '-w', '-s', '-B', '--ring-buffer', '--backend', '-Z', '--time', '--max-conns', '--tcp-idle', '--udp-idle', '--raw', '--svg']);
 
 export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
-    iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, backend: 'native', user: null,
+    iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, backend: 'native', user: null,
     annotate: true, maxConns: 100_000, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false,
   };
   let i = 0;
@@ -61,6 +63,7 @@ export function parseArgs(argv: string[]): Options {
       case '-w': o.write = value!; break;
       case '-s': o.snaplen = positiveInt(name, value!); if (o.snaplen === 0) o.snaplen = 262144; break;
       case '-B': o.bufferKiB = positiveInt(name, value!); break;
+      case '--ring-buffer': o.ringKiB = positiveInt(name, value!) * 1024; break;
       case '--backend':
         if (value !== 'native' && value !== 'cap') throw new UsageError(`--backend must be native or cap, not ${value}`);
         o.backend = value; break;
@@ -132,5 +135,5 @@ options:
   -d SECONDS           stop a live capture after SECONDS
   -w FILE              also write raw frames (pcap, or pcapng for *.pcapng)
   --top                capture: a live connection table refreshed in place
-  -s SNAPLEN, -B KiB, --no-promisc, --backend native|cap, -Z USER   capture settings
+  -s SNAPLEN, -B KiB, --ring-buffer MiB, --no-promisc, --backend native|cap, -Z USER   capture settings
   --max-conns N, --tcp-idle S, --udp-idle S                           conversation table bounds`;

@@ -22,7 +22,7 @@ export interface LiveHooks {
 /** Runs a live source through a pipeline until -c, -d, SIGINT or SIGTERM (or hooks' stop). */
 export async function runLive(opts: Options, iface: string, filter: string, sink: PacketSink, out: Output, end?: () => void, hooks?: LiveHooks): Promise<number> {
   const session: LiveSession = openLive({
-    iface, snaplen: opts.snaplen, promisc: opts.promisc, immediate: true, bufferKiB: opts.bufferKiB,
+    iface, snaplen: opts.snaplen, promisc: opts.promisc, immediate: true, bufferKiB: opts.bufferKiB, ringKiB: opts.ringKiB,
     filter, nanosecond: true, backend: opts.backend,
   });
   let writer: CaptureWriter | null = null;
@@ -71,6 +71,7 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
   if (session.backend === 'native') {
     process.stderr.write(`${st.received} packet${st.received === 1 ? '' : 's'} received by filter\n`);
     process.stderr.write(`${st.dropped} packet${st.dropped === 1 ? '' : 's'} dropped by kernel\n`);
+    if (st.ringDropped > 0) process.stderr.write(`${st.ringDropped} packet${st.ringDropped === 1 ? '' : 's'} dropped by netlens (capture ring full; see --ring-buffer)\n`);
   } else {
     process.stderr.write('(the cap backend reports no kernel counters)\n');
   }

@@ -3,10 +3,13 @@
  *
  * Two backends:
  *  - 'native': netlens's own N-API binding over libpcap (native/netlens_pcap.c).
- *    Packets are delivered in batches: native code fills one JS-owned buffer
- *    with records and calls back once per batch; this module walks the records
- *    and hands the one reused Frame to onFrame for each. Kernel time stamps
- *    (nanosecond precision where libpcap supports it), stats, drain on stop.
+ *    A capture thread in native code reads the kernel's buffer into a large
+ *    ring (64 MiB by default) as fast as packets come, whatever JavaScript is
+ *    doing, as dumpcap does for Wireshark; the JS thread is woken, native code
+ *    copies records into one JS-owned buffer and calls back once per batch;
+ *    this module walks the records and hands the one reused Frame to onFrame
+ *    for each. Kernel time stamps (nanosecond precision where libpcap supports
+ *    it), stats (with packets the ring had no room for), drain on stop.
  *  - 'cap': the optional npm package `cap` (fallback when the native binding
  *    could not be built but `cap` could). One JS call per packet, no kernel
  *    time stamps, forced promiscuous mode and snaplen 65535, no stats.
@@ -28,12 +31,16 @@ export interface LiveOptions {
   backend: 'native' | 'cap';
   /** Native backend: size of the batch buffer native code fills per callback (default 4096 KiB; at least 2 max-size records). */
   batchKiB?: number;
+  /** Native backend: the ring the capture thread fills while JavaScript is busy (default 65536 KiB). */
+  ringKiB?: number;
 }
 
 export interface LiveStats {
   received: number;
   dropped: number;
   ifDropped: number;
+  /** Native backend: packets the kernel delivered but the capture ring had no room for (-1: not counted). */
+  ringDropped: number;
 }
 
 export interface LiveSession {
@@ -71,6 +78,7 @@ export interface NativeHandle {
   readonly nanosecond: boolean;
   readonly snaplen: number;
   readonly maxRecord: number;
+  readonly ringBytes: number;
   readonly warning?: string;
   start(buf: Buffer, cb: (count: number, bytesUsed: number, error?: string) => void): void;
   stop(): void;
@@ -95,6 +103,9 @@ export interface NativeOpenOptions {
   nanosecond: boolean;
   filter: string;
   timeoutMs?: number;
+  ringBytes?: number;
+  /** Added to the JS thread's nice value once the capture thread runs (0 = unchanged). */
+  jsNice?: number;
 }
 
 export interface NativeBinding {
@@ -263,7 +274,7 @@ class NativeLiveSession implements LiveSession {
   /** libpcap's activation warning, if any (e.g. promiscuous mode not supported). */
   readonly warning: string | undefined;
   private state: 'open' | 'started' | 'stopping' | 'closed' = 'open';
-  private lastStats: LiveStats = { received: 0, dropped: 0, ifDropped: 0 };
+  private lastStats: LiveStats = { received: 0, dropped: 0, ifDropped: 0, ringDropped: 0 };
   private stopPromise: Promise<void> | null = null;
 
   constructor(
@@ -424,7 +435,7 @@ class CapLiveSession implements LiveSession {
 
   /** cap exposes no pcap_stats: received counts delivered frames, drops are unknown (-1). */
   stats(): LiveStats {
-    return { received: this.received, dropped: -1, ifDropped: -1 };
+    return { received: this.received, dropped: -1, ifDropped: -1, ringDropped: -1 };
   }
 
   inject(bytes: Buffer): number {
@@ -456,6 +467,8 @@ export function openLive(opts: LiveOptions): LiveSession {
       nanosecond: opts.nanosecond,
       filter: opts.filter ?? '',
       timeoutMs: NATIVE_TIMEOUT_MS,
+      ringBytes: opts.ringKiB !== undefined && opts.ringKiB > 0 ? Math.floor(opts.ringKiB * 1024) : undefined,
+      jsNice: Number(process.env.NETLENS_JS_NICE ?? 10),
     });
   } catch (e) {
     throw mapOpenError(e, opts);
