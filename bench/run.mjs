@@ -6,6 +6,7 @@
 //   BENCH_PCAP=path   capture to use (default bench/out/traffic.pcap, recorded
 //                     with ../shared/bench/make-traffic.sh when missing; needs root)
 //   BENCH_ROUNDS=N    rounds (default 5)
+//   BENCH_RATE_REPEATS=N  runs of each live-capture rate (default 3)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -107,8 +108,9 @@ lines.push('', 'Goals (from the issues), from the figures above:', '', '| measur
 const passes = spawnSync(node, [join(root, 'bench', 'passes.mjs'), pcap, '5'], { encoding: 'utf8' }).stdout.trim().split('\n');
 lines.push('', 'Decode and track the same capture five times in one process (`bench/passes.mjs`): the first pass is what a run pays, the later ones run on code V8 has already optimized:', '', ...passes.map((l) => `- ${l}`));
 // Live capture at fixed rates (tcpreplay onto a veth), beside tcpdump.
-const rates = spawnSync(node, [join(root, 'bench', 'capture-rates.mjs'), pcap, process.env.BENCH_RATE_COUNT ?? '100000'], { encoding: 'utf8' });
-lines.push('', 'Live capture, `bench/capture-rates.mjs` (tcpreplay onto a veth at fixed rates; each netlens capture runs beside tcpdump on the same interface):', '', ...rates.stdout.trim().split('\n'));
+const rateRepeats = process.env.BENCH_RATE_REPEATS ?? '3';
+const rates = spawnSync(node, [join(root, 'bench', 'capture-rates.mjs'), pcap, process.env.BENCH_RATE_COUNT ?? '100000', '10000,50000,100000,200000', rateRepeats], { encoding: 'utf8' });
+lines.push('', `Live capture, \`bench/capture-rates.mjs\` (tcpreplay onto a veth at fixed rates, ${rateRepeats} runs of each; each netlens capture runs beside tcpdump on the same interface, both with 32 MiB kernel buffers and --immediate-mode):`, '', ...rates.stdout.trim().split('\n'));
 console.log('\n' + lines.join('\n'));
 
 const readme = join(root, 'README.md');

@@ -218,8 +218,11 @@ typedef struct live {
 
   /* Capture thread: pcap_dispatch into the ring; the JS thread copies out. */
   pthread_t thread;
-  int thread_running;  /* started and not yet joined */
+  int thread_running;  /* created (at open) and not yet joined */
   int wake_fd;         /* eventfd: tells the capture thread to drain and exit */
+  pthread_cond_t go_cond;
+  int go;              /* under pcap_lock: 0 wait for start(), 1 capture, -1 exit without capturing */
+  int capture_nice;    /* the capture thread's nice value, set while the process may still raise it */
   pthread_mutex_t pcap_lock; /* libpcap's handle is not thread-safe: dispatch, stats, inject */
   int lock_inited;
 
@@ -256,7 +259,7 @@ typedef struct live {
 static void live_maybe_free(live_t *h) {
   if (h->finalized && !h->async_open) {
     free(h->ring);
-    if (h->lock_inited) pthread_mutex_destroy(&h->pcap_lock);
+    if (h->lock_inited) { pthread_cond_destroy(&h->go_cond); pthread_mutex_destroy(&h->pcap_lock); }
     free(h);
   }
 }
@@ -270,6 +273,10 @@ static void on_async_closed(uv_handle_t *uh) {
 /* Tells the capture thread to drain libpcap and exit, and waits for it. */
 static void stop_thread(live_t *h) {
   if (!h->thread_running) return;
+  pthread_mutex_lock(&h->pcap_lock);
+  if (h->go == 0) h->go = -1; /* never started: exit at once */
+  pthread_cond_signal(&h->go_cond);
+  pthread_mutex_unlock(&h->pcap_lock);
   uint64_t one = 1;
   ssize_t w = write(h->wake_fd, &one, sizeof one);
   (void)w;
@@ -360,6 +367,19 @@ static int dispatch_once(live_t *h) {
 
 static void *capture_thread(void *arg) {
   live_t *h = (live_t *)arg;
+  /* Created at open, while the process may still have the rights to raise a thread's
+   * priority (before -Z drops them); ignored where it may not. */
+  if (h->capture_nice != 0) {
+    pid_t tid = (pid_t)syscall(SYS_gettid);
+    errno = 0;
+    int cur = getpriority(PRIO_PROCESS, (id_t)tid);
+    if (errno == 0) setpriority(PRIO_PROCESS, (id_t)tid, cur + h->capture_nice);
+  }
+  pthread_mutex_lock(&h->pcap_lock);
+  while (h->go == 0) pthread_cond_wait(&h->go_cond, &h->pcap_lock);
+  int go = h->go;
+  pthread_mutex_unlock(&h->pcap_lock);
+  if (go < 0) return NULL;
   struct pollfd fds[2];
   fds[0].fd = pcap_get_selectable_fd(h->p);
   fds[0].events = POLLIN;
@@ -515,7 +535,7 @@ static napi_value live_start(napi_env env, napi_callback_info info) {
   }
   live_t *h = (live_t *)data;
   if (!h->p) { napi_throw_error(env, "EINVAL", "capture handle is closed"); return NULL; }
-  if (h->async_inited || h->thread_running) { napi_throw_error(env, "EINVAL", "capture already started"); return NULL; }
+  if (h->async_inited || !h->thread_running) { napi_throw_error(env, "EINVAL", "capture already started"); return NULL; }
   bool isbuf = false;
   napi_valuetype t;
   if (argc < 2 || napi_is_buffer(env, argv[0], &isbuf) != napi_ok || !isbuf ||
@@ -541,8 +561,6 @@ static napi_value live_start(napi_env env, napi_callback_info info) {
     h->ring = malloc(h->ring_size);
     if (!h->ring) { napi_throw_error(env, "ENOMEM", "cannot allocate the capture ring"); return NULL; }
   }
-  h->wake_fd = eventfd(0, EFD_CLOEXEC);
-  if (h->wake_fd < 0) { napi_throw_error(env, "PCAP_ERROR", strerror(errno)); return NULL; }
 
   napi_value name;
   napi_create_string_utf8(env, "netlens:pcap", NAPI_AUTO_LENGTH, &name);
@@ -558,9 +576,10 @@ static napi_value live_start(napi_env env, napi_callback_info info) {
   h->async.data = h;
   h->async_inited = 1;
   h->async_open = 1;
-  r = pthread_create(&h->thread, NULL, capture_thread, h);
-  if (r != 0) { napi_throw_error(env, "PCAP_ERROR", strerror(r)); return NULL; }
-  h->thread_running = 1;
+  pthread_mutex_lock(&h->pcap_lock);
+  h->go = 1;
+  pthread_cond_signal(&h->go_cond);
+  pthread_mutex_unlock(&h->pcap_lock);
   /* The JavaScript thread can fall behind (the ring absorbs it); the capture thread must not.
    * On a busy machine the scheduler should run the capture thread first: the JS thread (only
    * this thread: the capture thread keeps the nice value it was created with) steps back. */
@@ -675,6 +694,7 @@ static napi_value open_live(napi_env env, napi_callback_info info) {
   bool want_nano = opt_bool(env, o, "nanosecond", true);
   int timeout = opt_int(env, o, "timeoutMs", 100);
   int js_nice = opt_int(env, o, "jsNice", 0);
+  int capture_nice = opt_int(env, o, "captureNice", 0);
   double ring_opt = 0;
   napi_value ring_v;
   if (has_prop(env, o, "ringBytes", &ring_v)) napi_get_value_double(env, ring_v, &ring_opt);
@@ -761,16 +781,35 @@ static napi_value open_live(napi_env env, napi_callback_info info) {
   h->ring_size = ring_opt >= 1 ? (size_t)ring_opt : DEFAULT_RING_BYTES;
   if (h->ring_size < 2 * (size_t)h->maxrec) h->ring_size = 2 * (size_t)h->maxrec;
   h->ring_size = (h->ring_size + 3u) & ~(size_t)3u;
-  h->wake_fd = -1;
   h->js_nice = js_nice < 0 ? 0 : js_nice > 19 ? 19 : js_nice;
+  h->capture_nice = capture_nice < -20 ? -20 : capture_nice > 0 ? 0 : capture_nice;
   pthread_mutex_init(&h->pcap_lock, NULL);
+  pthread_cond_init(&h->go_cond, NULL);
   h->lock_inited = 1;
   p = NULL;
+  /* The capture thread starts now (so that it can be given its priority while the process
+   * still may) and waits for start(). */
+  h->wake_fd = eventfd(0, EFD_CLOEXEC);
+  int tr = h->wake_fd < 0 ? errno : pthread_create(&h->thread, NULL, capture_thread, h);
+  if (tr != 0) {
+    if (h->wake_fd >= 0) close(h->wake_fd);
+    pcap_close(h->p);
+    pthread_cond_destroy(&h->go_cond);
+    pthread_mutex_destroy(&h->pcap_lock);
+    free(h);
+    code = "PCAP_ERROR";
+    snprintf(msg, sizeof msg, "cannot start the capture thread: %s", strerror(tr));
+    goto fail;
+  }
+  h->thread_running = 1;
 
   napi_value obj;
   if (napi_create_object(env, &obj) != napi_ok ||
       napi_wrap(env, obj, h, live_finalize, NULL, NULL) != napi_ok) {
+    stop_thread(h);
+    close(h->wake_fd);
     pcap_close(h->p);
+    pthread_cond_destroy(&h->go_cond);
     pthread_mutex_destroy(&h->pcap_lock);
     free(h);
     throw_last(env);

@@ -106,6 +106,8 @@ export interface NativeOpenOptions {
   ringBytes?: number;
   /** Added to the JS thread's nice value once the capture thread runs (0 = unchanged). */
   jsNice?: number;
+  /** Added to the capture thread's nice value when it is created at open (negative: only with the rights to). */
+  captureNice?: number;
 }
 
 export interface NativeBinding {
@@ -264,6 +266,9 @@ function toSourceError(e: unknown): SourceError {
 /** Kernel block timeout (TPACKET_V3, non-immediate mode): packets wait at most this long in the kernel. */
 const NATIVE_TIMEOUT_MS = 100;
 const BATCH_BYTES = 4 * 1024 * 1024;
+/** Scheduling: the capture thread up (where the process may, i.e. as root before -Z), the JS thread down. */
+const CAPTURE_NICE = -10;
+const JS_NICE = 10;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -468,7 +473,9 @@ export function openLive(opts: LiveOptions): LiveSession {
       filter: opts.filter ?? '',
       timeoutMs: NATIVE_TIMEOUT_MS,
       ringBytes: opts.ringKiB !== undefined && opts.ringKiB > 0 ? Math.floor(opts.ringKiB * 1024) : undefined,
-      jsNice: Number(process.env.NETLENS_JS_NICE ?? 10),
+      // On a busy machine the capture thread must run first; JavaScript can fall behind (the ring absorbs it).
+      captureNice: CAPTURE_NICE,
+      jsNice: JS_NICE,
     });
   } catch (e) {
     throw mapOpenError(e, opts);
