@@ -222,7 +222,7 @@ typedef struct live {
   int wake_fd;         /* eventfd: tells the capture thread to drain and exit */
   pthread_cond_t go_cond;
   int go;              /* under pcap_lock: 0 wait for start(), 1 capture, -1 exit without capturing */
-  int capture_nice;    /* the capture thread's nice value, set while the process may still raise it */
+  int capture_nice;    /* the capture thread's nice value (negative: set at open, while the process may) */
   pthread_mutex_t pcap_lock; /* libpcap's handle is not thread-safe: dispatch, stats, inject */
   int lock_inited;
 
@@ -252,7 +252,7 @@ typedef struct live {
   size_t buflen;
 
   int in_callback;     /* the JS batch callback is running */
-  int js_nice;         /* added to the JS thread's nice value once the capture thread runs */
+  int js_nice;         /* the JS thread's nice value once capturing starts (if it was lower) */
   int error_reported;
 } live_t;
 
@@ -369,12 +369,7 @@ static void *capture_thread(void *arg) {
   live_t *h = (live_t *)arg;
   /* Created at open, while the process may still have the rights to raise a thread's
    * priority (before -Z drops them); ignored where it may not. */
-  if (h->capture_nice != 0) {
-    pid_t tid = (pid_t)syscall(SYS_gettid);
-    errno = 0;
-    int cur = getpriority(PRIO_PROCESS, (id_t)tid);
-    if (errno == 0) setpriority(PRIO_PROCESS, (id_t)tid, cur + h->capture_nice);
-  }
+  if (h->capture_nice < 0) setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), h->capture_nice);
   pthread_mutex_lock(&h->pcap_lock);
   while (h->go == 0) pthread_cond_wait(&h->go_cond, &h->pcap_lock);
   int go = h->go;
@@ -587,7 +582,7 @@ static napi_value live_start(napi_env env, napi_callback_info info) {
     pid_t tid = (pid_t)syscall(SYS_gettid);
     errno = 0;
     int cur = getpriority(PRIO_PROCESS, (id_t)tid);
-    if (errno == 0) setpriority(PRIO_PROCESS, (id_t)tid, cur + h->js_nice);
+    if (errno == 0 && cur < h->js_nice) setpriority(PRIO_PROCESS, (id_t)tid, h->js_nice); /* never lower it twice */
   }
   return NULL;
 }

@@ -104,9 +104,9 @@ export interface NativeOpenOptions {
   filter: string;
   timeoutMs?: number;
   ringBytes?: number;
-  /** Added to the JS thread's nice value once the capture thread runs (0 = unchanged). */
+  /** The JS thread's nice value once capturing starts, if it was lower (0 = unchanged). */
   jsNice?: number;
-  /** Added to the capture thread's nice value when it is created at open (negative: only with the rights to). */
+  /** The capture thread's nice value, set when it is created at open (negative: only with the rights to). */
   captureNice?: number;
 }
 
