@@ -61,6 +61,8 @@ const tools = [
   { name: 'tcpdump -w /dev/null', args: ['tcpdump', '-i', inn, '-s', '0', '-B', '32768', '--immediate-mode', '-w', '/dev/null'] },
   { name: 'netlens capture -w /dev/null', args: [process.execPath, cli, 'capture', inn, '-Z', 'root', '-w', '/dev/null', '-B', '32768'], quiet: true },
   { name: 'netlens capture (lines)', args: ['sh', '-c', `exec ${process.execPath} ${cli} capture ${inn} -Z root -B 32768 > /dev/null`] },
+  // libpcap's immediate mode, as tcpdump runs here: one kernel ring slot per packet, no block timeout.
+  { name: 'netlens capture --immediate-mode (lines)', args: ['sh', '-c', `exec ${process.execPath} ${cli} capture ${inn} -Z root -B 32768 --immediate-mode > /dev/null`] },
   { name: 'netlens capture --backend cap (lines)', args: ['sh', '-c', `exec ${process.execPath} ${cli} capture ${inn} -Z root --backend cap > /dev/null`] },
 ];
 

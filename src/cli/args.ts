@@ -14,6 +14,8 @@ export interface Options {
   snaplen: number;
   promisc: boolean;
   bufferKiB: number;
+  /** libpcap immediate mode (one ring slot per packet, no block timeout) instead of 10 ms blocks. */
+  immediate: boolean;
   /** The native capture thread's ring, KiB (--ring-buffer MiB). */
   ringKiB: number;
   backend: 'native' | 'cap';
@@ -40,7 +42,7 @@ const VALUE_OPTS = new Set(['-c', '-d', '-i', '-w', '-s', '-B', '--ring-buffer',
 export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
-    iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, backend: 'native', user: null,
+    iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
     annotate: true, maxConns: 100_000, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false,
   };
   let i = 0;
@@ -78,6 +80,7 @@ export function parseArgs(argv: string[]): Options {
         o.time = mode; break;
       }
       case '--no-annotate': o.annotate = false; break;
+      case '--immediate-mode': o.immediate = true; break;
       case '--max-conns': o.maxConns = positiveInt(name, value!); break;
       case '--tcp-idle': o.tcpIdle = positiveNumber(name, value!); break;
       case '--udp-idle': o.udpIdle = positiveNumber(name, value!); break;
@@ -135,5 +138,6 @@ options:
   -d SECONDS           stop a live capture after SECONDS
   -w FILE              also write raw frames (pcap, or pcapng for *.pcapng)
   --top                capture: a live connection table refreshed in place
-  -s SNAPLEN, -B KiB, --ring-buffer MiB, --no-promisc, --backend native|cap, -Z USER   capture settings
+  -s SNAPLEN, -B KiB, --ring-buffer MiB, --immediate-mode, --no-promisc,
+  --backend native|cap, -Z USER                                       capture settings
   --max-conns N, --tcp-idle S, --udp-idle S                           conversation table bounds`;

@@ -22,7 +22,7 @@ export interface LiveHooks {
 /** Runs a live source through a pipeline until -c, -d, SIGINT or SIGTERM (or hooks' stop). */
 export async function runLive(opts: Options, iface: string, filter: string, sink: PacketSink, out: Output, end?: () => void, hooks?: LiveHooks): Promise<number> {
   const session: LiveSession = openLive({
-    iface, snaplen: opts.snaplen, promisc: opts.promisc, immediate: true, bufferKiB: opts.bufferKiB, ringKiB: opts.ringKiB,
+    iface, snaplen: opts.snaplen, promisc: opts.promisc, immediate: opts.immediate, bufferKiB: opts.bufferKiB, ringKiB: opts.ringKiB,
     filter, nanosecond: true, backend: opts.backend,
   });
   let writer: CaptureWriter | null = null;

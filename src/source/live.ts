@@ -263,8 +263,13 @@ function toSourceError(e: unknown): SourceError {
 
 // ------------------------------------------------------------------ native session
 
-/** Kernel block timeout (TPACKET_V3, non-immediate mode): packets wait at most this long in the kernel. */
-const NATIVE_TIMEOUT_MS = 100;
+/**
+ * Kernel block timeout (TPACKET_V3, non-immediate mode): packets wait at most
+ * this long in the kernel. Blocks pack packets by their size, so a kernel
+ * buffer holds far more of them than immediate mode's one-slot-per-packet
+ * ring; the capture thread empties each block as it is retired.
+ */
+const NATIVE_TIMEOUT_MS = 10;
 const BATCH_BYTES = 4 * 1024 * 1024;
 /** Scheduling: the capture thread up (where the process may, i.e. as root before -Z), the JS thread down. */
 const CAPTURE_NICE = -10;
