@@ -131,6 +131,27 @@ describe.skipIf(reason !== '')('netlens capture on a veth pair', () => {
     }
   }, 40_000);
 
+  it('Ctrl-C right after the last packet: every packet is in the output, in block mode and in immediate mode', async () => {
+    const N = 3000;
+    const send = `const s = require('dgram').createSocket('udp4'); let i = 0;
+      (function go() { for (let k = 0; k < 200 && i < ${N}; k++, i++) s.send(Buffer.from('n' + i), 9911, '${v.hostIp}');
+        if (i < ${N}) setImmediate(go); else s.send(Buffer.from('last'), 9911, '${v.hostIp}', () => s.close()); })();`;
+    for (const mode of [[], ['--immediate-mode']]) {
+      const p = spawn(process.execPath, [CLI, 'capture', v.hostIf, '-Z', 'root', ...mode, 'udp', 'port', '9911'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '', err = '';
+      p.stdout.on('data', (x) => { out += x; });
+      p.stderr.on('data', (x) => { err += x; });
+      await sleep(1500);
+      await v.nsExec(process.execPath, ['-e', send]);
+      const exited = new Promise<number>((r) => p.on('exit', (code) => r(code ?? -1)));
+      p.kill('SIGINT'); // at once: the last packets are still in the kernel's current block
+      expect(await exited, err).toBe(0);
+      expect(out.trim().split('\n'), mode.join(' ')).toHaveLength(N + 1);
+      expect(err).toMatch(new RegExp(`^${N + 1} packets captured$`, 'm'));
+      expect(err).toMatch(/^0 packets dropped by kernel$/m);
+    }
+  }, 40_000);
+
   it('as root, parses packets as nobody once the handle is open (-Z default)', async () => {
     const p = spawn(process.execPath, [CLI, 'capture', v.hostIf], { stdio: 'ignore' });
     await sleep(1500);
