@@ -30,27 +30,45 @@ export interface HttpHead {
   reason: string;
   /** "1.1", "1.0". */
   version: string;
-  /** Lower-case names, values as sent (folded lines joined). */
-  headers: [string, string][];
+  /**
+   * Header field lines as received ("Name: value"; an obsolete folded line
+   * joined to its field with one space), in order, repeats kept. Names and
+   * values are cut out when asked for (header(), headerValues()): most are
+   * never looked at, so no strings are made for them.
+   */
+  fields: string[];
 }
 
-/** Lower-case header names seen, so a repeated name costs no new string. */
-const NAMES = new Map<string, string>();
-
-/** The lower-case name of the header line l (a token before `colon`). */
-function headerName(l: string, colon: number): string {
-  const raw = l.slice(0, colon);
-  let name = NAMES.get(raw);
-  if (name === undefined) {
-    name = raw.toLowerCase();
-    if (NAMES.size < 1024) NAMES.set(raw, name);
+/** Whether field line l is named `name` (lower-case), case-insensitively, without a new string. */
+function fieldIs(l: string, name: string): boolean {
+  if (l.length <= name.length || l.charCodeAt(name.length) !== 0x3a) return false;
+  for (let i = 0; i < name.length; i++) {
+    let c = l.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    if (c !== name.charCodeAt(i)) return false;
   }
-  return name;
+  return true;
 }
 
+/** The value of field line l (after its colon, without surrounding whitespace). */
+function fieldValue(l: string): string {
+  let from = l.indexOf(':') + 1, to = l.length;
+  while (from < to && isTrimmed(l.charCodeAt(from))) from++;
+  while (to > from && isTrimmed(l.charCodeAt(to - 1))) to--;
+  return l.slice(from, to);
+}
+
+/** The first value of header `name` (lower-case), or null. */
 export function header(h: HttpHead, name: string): string | null {
-  for (const [n, v] of h.headers) if (n === name) return v;
+  for (const l of h.fields) if (fieldIs(l, name)) return fieldValue(l);
   return null;
+}
+
+/** Every value of header `name` (lower-case), in order. */
+export function headerValues(h: HttpHead, name: string): string[] {
+  const out: string[] = [];
+  for (const l of h.fields) if (fieldIs(l, name)) out.push(fieldValue(l));
+  return out;
 }
 
 /** Body framing chosen when a head is complete. */
@@ -109,7 +127,7 @@ export function parseRequestLine(l: string): HttpHead | null {
   for (let i = sp1 + 1; i < sp2; i++) if (isTrimmed(l.charCodeAt(i))) return null;
   const version = httpVersion(l, sp2 + 1);
   if (version === null) return null;
-  return { method: l.slice(0, sp1), uri: l.slice(sp1 + 1, sp2), status: 0, reason: '', version, headers: [] };
+  return { method: l.slice(0, sp1), uri: l.slice(sp1 + 1, sp2), status: 0, reason: '', version, fields: [] };
 }
 
 /** status-line: version, three-digit status, optional reason (no CR); or null. */
@@ -122,7 +140,7 @@ export function parseStatusLine(l: string): HttpHead | null {
     reason = l.slice(13);
     if (reason.includes('\r')) return null;
   }
-  return { method: '', uri: '', status: Number(l.slice(9, 12)), reason, version, headers: [] };
+  return { method: '', uri: '', status: Number(l.slice(9, 12)), reason, version, fields: [] };
 }
 
 /** One direction of one connection. */
@@ -259,20 +277,15 @@ export class HttpMessageParser {
         const c = l.charCodeAt(0);
         if (c === 0x20 || c === 0x09) {
           // Obsolete line folding (RFC 9112 §5.2): joined to the previous field with one space.
-          const last = h.headers[h.headers.length - 1];
-          if (last === undefined) { this.fail('continuation line without a header'); return; }
-          last[1] = `${last[1]} ${l.trim()}`;
+          const n = h.fields.length;
+          if (n === 0) { this.fail('continuation line without a header'); return; }
+          h.fields[n - 1] = `${h.fields[n - 1]!.trimEnd()} ${l.trim()}`;
           return;
         }
         const colon = l.indexOf(':');
         if (colon <= 0 || !isToken(l, 0, colon)) { this.fail('malformed header line'); return; }
-        if (h.headers.length >= MAX_HEADERS) { this.fail('too many header fields'); return; }
-        if (this.st === St.Headers) {
-          let from = colon + 1, to = l.length;
-          while (from < to && isTrimmed(l.charCodeAt(from))) from++;
-          while (to > from && isTrimmed(l.charCodeAt(to - 1))) to--;
-          h.headers.push([headerName(l, colon), l.slice(from, to)]);
-        }
+        if (h.fields.length >= MAX_HEADERS) { this.fail('too many header fields'); return; }
+        if (this.st === St.Headers) h.fields.push(l);
         return;
       }
       case St.ChunkSize: {
@@ -300,17 +313,16 @@ export class HttpMessageParser {
     let te: string | null = null;
     let contentLength: string | null = null; // the one Content-Length value, when there is one
     let lengthFields = 0;
-    for (const [n, v] of h.headers) {
-      if (n === 'transfer-encoding') { if (te === null) te = v; }
-      else if (n === 'content-length') { lengthFields++; contentLength = v; }
+    for (const l of h.fields) {
+      if (te === null && fieldIs(l, 'transfer-encoding')) te = fieldValue(l);
+      else if (fieldIs(l, 'content-length')) { lengthFields++; contentLength = fieldValue(l); }
     }
     if (te !== null && /(^|,)\s*chunked\s*$/i.test(te)) proposed = 'chunked';
     else if (lengthFields > 0) {
       let v = contentLength!;
       if (lengthFields > 1 || v.includes(',')) {
         // Repeated or listed values must all agree (RFC 9110 §8.6).
-        const lengths = h.headers.filter(([n]) => n === 'content-length').map(([, x]) => x);
-        const vals = new Set(lengths.flatMap((x) => x.split(',').map((y) => y.trim())));
+        const vals = new Set(headerValues(h, 'content-length').flatMap((x) => x.split(',').map((y) => y.trim())));
         if (vals.size !== 1) { this.fail('bad Content-Length'); return; }
         v = [...vals][0]!;
       }
