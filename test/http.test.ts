@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { Output } from '../src/cli/output.js';
 import { PacketDecoder } from '../src/decode/packet-decoder.js';
 import type { Frame } from '../src/source/frame.js';
-import { HttpConversation, type HttpTransaction, parseRequestLine, parseStatusLine } from '../src/track/http.js';
+import { header, headerValues, HttpConversation, type HttpHead, HttpMessageParser, type HttpTransaction, parseRequestLine, parseStatusLine } from '../src/track/http.js';
 import { Tracker } from '../src/track/tracker.js';
 import { HttpCollector, type HttpRecord, httpRecord, writeHttpJson } from '../src/view/http.js';
 import { conversation } from './helpers/frames.js';
@@ -296,5 +296,30 @@ describe('http collector: entries reused across connections', () => {
     expect(records.map((r) => [r.conn, r.method, r.uri, r.host, r.status, r.responseBodyBytes])).toEqual([
       [0, 'GET', '/one', 'a', 200, 2], [2, 'GET', '/three', 'c', 404, 0], [3, 'GET', '/four', 'd', 200, 4],
     ]);
+  });
+});
+
+describe('header fields', () => {
+  it('looked up case-insensitively, repeats kept in order, folded lines joined with one space', () => {
+    const heads: HttpHead[] = [];
+    const errors: string[] = [];
+    const p = new HttpMessageParser(true, {
+      start: () => {}, head: (h, proposed) => { heads.push(h); return proposed; }, body: () => {}, done: () => {}, error: (m) => { errors.push(m); },
+    });
+    p.feed(Buffer.from('GET / HTTP/1.1\r\nHOST: a\r\nContent-Length : 3\r\n\r\n', 'latin1'), 0, 0);
+    // "Content-Length :" (whitespace before the colon) is not a field name (RFC 9112 §5.1).
+    expect(errors).toEqual(['malformed header line']);
+    expect(heads).toHaveLength(0);
+    const q = new HttpMessageParser(true, {
+      start: () => {}, head: (h, proposed) => { heads.push(h); return proposed; }, body: () => {}, done: () => {}, error: () => {},
+    });
+    q.feed(Buffer.from('GET / HTTP/1.1\r\nHOST:  a.example \r\nX-Multi: one\r\nx-multi: two  \r\nX-Fold: first  \r\n\t second\r\nX-Empty:\r\n\r\n', 'latin1'), 0, 0);
+    const h = heads[0]!;
+    expect(header(h, 'host')).toBe('a.example');
+    expect(headerValues(h, 'x-multi')).toEqual(['one', 'two']);
+    expect(header(h, 'x-fold')).toBe('first second');
+    expect(header(h, 'x-empty')).toBe('');
+    expect(header(h, 'x-missing')).toBeNull();
+    expect(header(h, 'x-mult')).toBeNull(); // a prefix of a name is not the name
   });
 });
