@@ -93,12 +93,18 @@ for (const r of rows) {
   console.log(`| ${repeats > 1 ? `${r.run} | ` : ''}${r.rate} | ${r.sent} | \`${tool}\` | ${r.captured} | ${dash(r.received)} | ${dash(r.dropped)} | ${dash(r.ringDropped)} |`);
 }
 // The issue's goal: with the native backend, no drops in any run where tcpdump beside it dropped none.
-let clean = 0, kept = 0;
-for (let i = 0; i + 1 < rows.length; i += 2) {
-  const td = rows[i], nl = rows[i + 1];
-  if (!nl.native || td.dropped !== 0) continue;
-  clean++;
-  if (nl.dropped === 0 && (nl.ringDropped || 0) === 0) kept++;
-}
 console.log('');
-console.log(`Runs where tcpdump dropped nothing: ${clean}; netlens (native backend) dropped nothing in ${kept} of them.`);
+for (const t of tools.slice(1)) {
+  let runs = 0, clean = 0, kept = 0, none = 0;
+  for (let i = 0; i + 1 < rows.length; i += 2) {
+    const td = rows[i], nl = rows[i + 1];
+    if (nl.tool !== t.name || !nl.native) continue;
+    runs++;
+    const nlNone = nl.dropped === 0 && (nl.ringDropped || 0) === 0;
+    if (nlNone) none++;
+    if (td.dropped !== 0) continue;
+    clean++;
+    if (nlNone) kept++;
+  }
+  if (runs > 0) console.log(`- \`${t.name}\`: dropped nothing in ${none} of ${runs} runs; tcpdump beside it dropped nothing in ${clean} of them, and netlens dropped nothing in ${kept} of those ${clean}.`);
+}
