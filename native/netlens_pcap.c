@@ -590,14 +590,22 @@ static napi_value live_start(napi_env env, napi_callback_info info) {
 /* handle.stop(): the capture thread reads everything libpcap still holds and
  * exits; every record is delivered (synchronously, through the batch
  * callback); then the handle is closed. */
-static napi_value live_stop(napi_env env, napi_callback_info info) {
+/* The handle of a stop()/close() call, or NULL (with a JS error) inside the batch callback. */
+static live_t *unwrap_outside_callback(napi_env env, napi_callback_info info, const char *what) {
   size_t argc = 0;
   live_t *h = unwrap_this(env, info, &argc, NULL);
-  if (!h) return NULL;
-  if (h->in_callback) {
-    napi_throw_error(env, "EINVAL", "stop() must not be called from inside the batch callback");
+  if (h && h->in_callback) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "%s() must not be called from inside the batch callback", what);
+    napi_throw_error(env, "EINVAL", msg);
     return NULL;
   }
+  return h;
+}
+
+static napi_value live_stop(napi_env env, napi_callback_info info) {
+  live_t *h = unwrap_outside_callback(env, info, "stop");
+  if (!h) return NULL;
   stop_thread(h);
   if (h->p && h->buf) {
     if (drain_ring(h, 1, 0x7fffffff) == 0) report_thread_error(h, 1);
@@ -609,13 +617,8 @@ static napi_value live_stop(napi_env env, napi_callback_info info) {
 
 /* handle.close(): close without draining. */
 static napi_value live_close(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  live_t *h = unwrap_this(env, info, &argc, NULL);
+  live_t *h = unwrap_outside_callback(env, info, "close");
   if (!h) return NULL;
-  if (h->in_callback) {
-    napi_throw_error(env, "EINVAL", "close() must not be called from inside the batch callback");
-    return NULL;
-  }
   live_release(env, h);
   return NULL;
 }

@@ -2,7 +2,6 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { Output } from '../src/cli/output.js';
 import { PacketDecoder } from '../src/decode/packet-decoder.js';
 import type { Frame } from '../src/source/frame.js';
 import { header, headerValues, HttpConversation, type HttpHead, HttpMessageParser, type HttpTransaction, parseRequestLine, parseStatusLine } from '../src/track/http.js';
@@ -10,18 +9,8 @@ import { Tracker } from '../src/track/tracker.js';
 import { HttpCollector, type HttpRecord, httpRecord, writeHttpJson } from '../src/view/http.js';
 import { conversation } from './helpers/frames.js';
 
-/** An Output that keeps its bytes in memory. */
-class MemoryOutput extends Output {
-  private chunks: Buffer[] = [];
-  constructor(size?: number) { super(-1, size); }
-  override flush(): void {
-    const self = this as unknown as { buf: Buffer; pos: number };
-    this.chunks.push(Buffer.from(self.buf.subarray(0, self.pos)));
-    self.pos = 0;
-  }
-  take(): string { this.flush(); const s = Buffer.concat(this.chunks).toString('utf8'); this.chunks = []; return s; }
-}
 import { FIXTURES, ndjson, netlens, ROOT } from './helpers/netlens.js';
+import { MemoryOutput } from './helpers/memory-output.js';
 
 type Script = ['c' | 's', string][];
 

@@ -6,7 +6,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Output } from '../src/cli/output.js';
 import { PacketDecoder } from '../src/decode/packet-decoder.js';
 import { CaptureFileReader } from '../src/source/file-reader.js';
 import type { Frame } from '../src/source/frame.js';
@@ -16,17 +15,8 @@ import { packetJson } from '../src/view/json.js';
 import { writePacketJson } from '../src/view/json-bytes.js';
 import { conversation } from './helpers/frames.js';
 import { CORPUS, FIXTURES, haveCorpus } from './helpers/netlens.js';
+import { MemoryOutput } from './helpers/memory-output.js';
 
-class MemoryOutput extends Output {
-  private chunks: Buffer[] = [];
-  constructor(size?: number) { super(-1, size); }
-  override flush(): void {
-    const self = this as unknown as { buf: Buffer; pos: number };
-    this.chunks.push(Buffer.from(self.buf.subarray(0, self.pos)));
-    self.pos = 0;
-  }
-  take(): string { this.flush(); const s = Buffer.concat(this.chunks).toString('utf8'); this.chunks = []; return s; }
-}
 
 /** Frames through decoder, tracker and ARP table; every record both ways. Returns the first mismatches. */
 function compare(frames: Iterable<Frame>): { records: number; mismatches: string[] } {

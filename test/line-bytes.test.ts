@@ -7,7 +7,6 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Output } from '../src/cli/output.js';
 import { PacketDecoder } from '../src/decode/packet-decoder.js';
 import { CaptureFileReader } from '../src/source/file-reader.js';
 import { Tracker } from '../src/track/tracker.js';
@@ -17,18 +16,8 @@ import { noColor } from '../src/view/palette.js';
 import { type TimeMode, TimeFormatter } from '../src/view/time.js';
 import { conversation } from './helpers/frames.js';
 import { CORPUS, FIXTURES, haveCorpus } from './helpers/netlens.js';
+import { MemoryOutput } from './helpers/memory-output.js';
 
-/** An Output whose bytes are collected in memory instead of written to a file descriptor. */
-class MemoryOutput extends Output {
-  chunks: Buffer[] = [];
-  constructor(size?: number) { super(-1, size); }
-  override flush(): void {
-    const self = this as unknown as { buf: Buffer; pos: number };
-    this.chunks.push(Buffer.from(self.buf.subarray(0, self.pos)));
-    self.pos = 0;
-  }
-  take(): string { this.flush(); const s = Buffer.concat(this.chunks).toString('utf8'); this.chunks = []; return s; }
-}
 
 function compare(file: string, mode: TimeMode, nano: boolean): { fast: number; mismatches: string[] } {
   let reader: CaptureFileReader;
