@@ -7,6 +7,8 @@ import { writeSync } from 'node:fs';
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 const SIZE = 1 << 20;
 
+const HEX_DIGITS = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
+
 /** "00" … "99" as byte pairs: two digits per division. */
 const PAIRS = new Uint8Array(200);
 for (let i = 0; i < 100; i++) { PAIRS[2 * i] = 48 + Math.floor(i / 10); PAIRS[2 * i + 1] = 48 + (i % 10); }
@@ -91,6 +93,13 @@ export class Output {
       this.buf.set(b, this.pos);
       this.pos += b.length;
     }
+  }
+
+  /** A byte as two lower-case hex digits. */
+  hex2(x: number): void {
+    const b = this.buf;
+    b[this.pos++] = HEX_DIGITS[x >>> 4]!;
+    b[this.pos++] = HEX_DIGITS[x & 15]!;
   }
 
   byte(c: number): void {

@@ -15,7 +15,7 @@ import type { Tracker } from '../track/tracker.js';
 import { safeText } from './addr.js';
 import { formatDuration } from './events.js';
 import type { Palette } from './palette.js';
-import { tsString } from './time.js';
+import { round9, tsString, writeSeconds, writeTsString } from './time.js';
 import type { Output } from '../cli/output.js';
 
 
@@ -33,9 +33,6 @@ export interface HttpRecord {
   responseBodyBytes: number;
 }
 
-function round9(x: number): number {
-  return Math.round(x * 1e9) / 1e9;
-}
 
 export function httpRecord(connId: number, t: HttpTransaction): HttpRecord {
   const hasReq = t.requestSec >= 0, hasResp = t.responseSec >= 0;
@@ -62,14 +59,9 @@ function writeJsonString(out: Output, s: string | null): void {
   out.byte(34); out.ascii(s); out.byte(34);
 }
 
-/** JSON of a non-negative or negative number as JSON.stringify writes it. */
-function writeNumber(out: Output, x: number): void {
-  if (Number.isInteger(x) && x >= 0 && x <= Number.MAX_SAFE_INTEGER) out.dec(x); else out.ascii(String(x));
-}
-
+/** A time stamp as a JSON string. */
 function writeTs(out: Output, sec: number, nsec: number): void {
-  if (nsec < 0 || nsec >= 1e9 || sec < 0) { out.byte(34); out.ascii(tsString(sec, nsec)); out.byte(34); return; }
-  out.byte(34); out.dec(sec); out.byte(46); out.decPad(nsec, 9); out.byte(34);
+  out.byte(34); writeTsString(out, sec, nsec); out.byte(34);
 }
 
 /**
@@ -83,14 +75,14 @@ export function writeHttpJson(out: Output, connId: number, t: HttpTransaction): 
   out.ascii(',"method":'); writeJsonString(out, t.method);
   out.ascii(',"uri":'); writeJsonString(out, t.uri);
   out.ascii(',"host":'); writeJsonString(out, t.host);
-  out.ascii(',"status":'); if (t.status === null) out.ascii('null'); else writeNumber(out, t.status);
+  out.ascii(',"status":'); if (t.status === null) out.ascii('null'); else out.dec(t.status);
   out.ascii(',"requestTs":'); if (hasReq) writeTs(out, t.requestSec, t.requestNsec); else out.ascii('null');
   out.ascii(',"responseTs":'); if (hasResp) writeTs(out, t.responseSec, t.responseNsec); else out.ascii('null');
   out.ascii(',"latency":');
-  if (hasReq && hasResp) writeNumber(out, round9((t.responseSec - t.requestSec) + (t.responseNsec - t.requestNsec) / 1e9));
+  if (hasReq && hasResp) writeSeconds(out, (t.responseSec - t.requestSec) + (t.responseNsec - t.requestNsec) / 1e9);
   else out.ascii('null');
-  out.ascii(',"requestBodyBytes":'); writeNumber(out, t.requestBodyBytes);
-  out.ascii(',"responseBodyBytes":'); writeNumber(out, t.responseBodyBytes);
+  out.ascii(',"requestBodyBytes":'); out.dec(t.requestBodyBytes);
+  out.ascii(',"responseBodyBytes":'); out.dec(t.responseBodyBytes);
   out.byte(125);
   out.endLine();
 }

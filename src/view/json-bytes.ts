@@ -17,16 +17,12 @@ import { ipv4At, ipv6At, macAt } from './addr.js';
 import { eventText } from './events.js';
 import { partialIp, partialPorts } from './json.js';
 import { tcpFlagLetters } from './line.js';
-import { tsString } from './time.js';
-
-const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
+import { writeTsString } from './time.js';
 
 function mac(out: Output, b: Buffer, o: number): void {
   for (let i = 0; i < 6; i++) {
     if (i > 0) out.byte(58);
-    const x = b[o + i]!;
-    out.byte(HEX[x >>> 4]!);
-    out.byte(HEX[x & 15]!);
+    out.hex2(b[o + i]!);
   }
 }
 
@@ -38,7 +34,7 @@ export function writePacketJson(out: Output, n: number, f: Frame, d: PacketDecod
   out.reserve(2048 + 64 * t.eventCount);
   out.ascii('{"type":"packet","n":'); out.dec(n);
   out.ascii(',"ts":"');
-  if (f.tsNsec >= 0 && f.tsNsec < 1e9 && f.tsSec >= 0) { out.dec(f.tsSec); out.byte(46); out.decPad(f.tsNsec, 9); } else out.ascii(tsString(f.tsSec, f.tsNsec));
+  writeTsString(out, f.tsSec, f.tsNsec);
   out.ascii('","len":'); out.dec(f.len);
   out.ascii(',"caplen":'); out.dec(f.caplen);
   if (d.linkKind === LinkKind.ethernet && d.error !== 'truncated ethernet header') {

@@ -13,7 +13,7 @@ import { AnalysisNames, type Tracker } from '../track/tracker.js';
 import { eventText } from './events.js';
 import { ipv4, ipv4At, ipv6At, ipv6Words, macAt } from './addr.js';
 import { tcpFlagLetters } from './line.js';
-import { tsString } from './time.js';
+import { round9, tsString, writeSeconds, writeTsString } from './time.js';
 import { u16be } from '../decode/bytes.js';
 
 export function packetJson(n: number, f: Frame, d: PacketDecoder, t: Tracker, arp: ArpTable | null = null): string {
@@ -208,34 +208,7 @@ function statesJson(path: string): string {
   return j;
 }
 
-function round9(x: number): number {
-  return Math.round(x * 1e9) / 1e9;
-}
 
-
-/** Writes a time stamp as tsString() does. */
-function writeTs(out: Output, sec: number, nsec: number): void {
-  if (sec < 0 || nsec < 0 || nsec >= 1e9) { out.ascii(tsString(sec, nsec)); return; }
-  out.dec(sec);
-  out.byte(46);
-  out.decPad(nsec, 9);
-}
-
-/** Writes round9(x) as JSON.stringify writes it. */
-function writeSeconds(out: Output, x: number): void {
-  const k = Math.round(x * 1e9);
-  // Below 1 µs JavaScript switches to exponent notation; past 2^53 digits are not exact: leave both to String().
-  if (k === 0) { out.byte(48); return; }
-  if (k < 1000 || k > 9e15) { out.ascii(String(k / 1e9)); return; } // and negative (time stamps out of order)
-  const whole = Math.floor(k / 1e9);
-  let frac = k - whole * 1e9;
-  out.dec(whole);
-  if (frac === 0) return;
-  let width = 9;
-  while (frac % 10 === 0) { frac /= 10; width--; }
-  out.byte(46);
-  out.decPad(frac, width);
-}
 
 /**
  * connJson(c) written straight into the output buffer, byte for byte the
@@ -251,8 +224,8 @@ export function writeConnJson(out: Output, c: Connection): void {
   out.ascii(tcp ? ',"proto":"tcp","client":{"ip":"' : ',"proto":"udp","client":{"ip":"');
   writeEndpointIp(out, c, cs); out.ascii('","port":'); out.dec(c.port[cs]!);
   out.ascii('},"server":{"ip":"'); writeEndpointIp(out, c, ss); out.ascii('","port":'); out.dec(c.port[ss]!);
-  out.ascii('},"firstTs":"'); writeTs(out, c.firstSec, c.firstNsec);
-  out.ascii('","lastTs":"'); writeTs(out, c.lastSec, c.lastNsec);
+  out.ascii('},"firstTs":"'); writeTsString(out, c.firstSec, c.firstNsec);
+  out.ascii('","lastTs":"'); writeTsString(out, c.lastSec, c.lastNsec);
   out.ascii('","duration":'); writeSeconds(out, c.durationSec());
   out.ascii(',"packets":{"client":'); out.dec(C.packets); out.ascii(',"server":'); out.dec(S.packets);
   out.ascii('},"bytes":{"client":'); out.dec(C.bytes); out.ascii(',"server":'); out.dec(S.bytes);

@@ -121,7 +121,6 @@ export function writeTcpLine(out: Output, f: Frame, d: PacketDecoder, t: Tracker
   return true;
 }
 
-const HEX_DIGITS = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
 /** Longest request/status line written (the rest is cut: a line view, not a dump). */
 const HTTP_LINE_MAX = 4096;
 
@@ -136,7 +135,7 @@ function writeHttpText(out: Output, b: Buffer, from: number, to: number): void {
   for (let i = from; i < e; i++) {
     const c = b[i]!;
     if (c === 0x5c) { out.byte(0x5c); out.byte(0x5c); }
-    else if (c < 0x20 || c >= 0x7f) { out.byte(0x5c); out.byte(0x78); out.byte(HEX_DIGITS[c >>> 4]!); out.byte(HEX_DIGITS[c & 15]!); }
+    else if (c < 0x20 || c >= 0x7f) { out.byte(0x5c); out.byte(0x78); out.hex2(c); }
     else out.byte(c);
   }
 }

@@ -1,4 +1,5 @@
 /** Time-stamp prefixes like tcpdump's -t, -tt, -ttt, -tttt, -ttttt (util-print.c ts_print). */
+import type { Output } from '../cli/output.js';
 export type TimeMode = 'default' | 't' | 'tt' | 'ttt' | 'tttt' | 'ttttt';
 
 export class TimeFormatter {
@@ -96,4 +97,34 @@ export function tsString(sec: number, nsec: number): string {
   }
   const n = String(nsec);
   return `${sec}.${'000000000'.slice(n.length)}${n}`;
+}
+
+/** Seconds rounded to whole nanoseconds (the JSON views' durations). */
+export function round9(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}
+
+/** tsString(sec, nsec) written into a byte output. */
+export function writeTsString(out: Output, sec: number, nsec: number): void {
+  if (sec < 0 || nsec < 0 || nsec >= 1e9) { out.ascii(tsString(sec, nsec)); return; }
+  out.dec(sec);
+  out.byte(46);
+  out.decPad(nsec, 9);
+}
+
+/** A duration in seconds rounded to nanoseconds, as JSON.stringify writes Math.round(x * 1e9) / 1e9. */
+export function writeSeconds(out: Output, x: number): void {
+  const k = Math.round(x * 1e9);
+  if (k === 0) { out.byte(48); return; }
+  // Below 1 µs JavaScript switches to exponent notation, past 2^53 digits are not exact, and
+  // negative durations (time stamps out of order) are rare: String() writes those.
+  if (k < 1000 || k > 9e15) { out.ascii(String(k / 1e9)); return; }
+  const whole = Math.floor(k / 1e9);
+  let frac = k - whole * 1e9;
+  out.dec(whole);
+  if (frac === 0) return;
+  let width = 9;
+  while (frac % 10 === 0) { frac /= 10; width--; }
+  out.byte(46);
+  out.decPad(frac, width);
 }
