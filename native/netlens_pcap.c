@@ -2,24 +2,32 @@
  * netlens_pcap: a small N-API (node_api.h only, ABI-stable) binding over libpcap.
  *
  * Exports:
- *   openLive({iface, snaplen, promisc, immediate, bufferSize, nanosecond, filter, timeoutMs})
- *       -> handle { linkType, dlt, nanosecond, snaplen, warning?,
+ *   openLive({iface, snaplen, promisc, immediate, bufferSize, nanosecond, filter, timeoutMs,
+ *             ringBytes, captureNice, jsNice})
+ *       -> handle { linkType, dlt, nanosecond, snaplen, maxRecord, ringBytes, warning?,
  *                   start(buffer, cb), stop(), stats(), inject(buffer), close() }
  *   findAllDevs() -> [{name, description, addresses: [{addr, netmask}], flags: {up, running, loopback, wireless}}]
  *   compileFilter(linkType, snaplen, expr[, swapped]) -> Uint32Array (code, jt, jf, k per instruction),
  *       compiled with savefile semantics, as tcpdump -r compiles it
  *
- * Batched delivery: the pcap handle's selectable fd is watched with a uv_poll_t
- * on the environment's own loop. When it is readable, pcap_dispatch fills the
- * JS-owned buffer passed to start() with records
+ * A capture thread per handle, as dumpcap is a process apart from Wireshark:
+ * created at openLive (so that it can be given a higher priority while the
+ * process still may, before -Z drops root), it waits for start(), then loops
+ * poll() on the pcap fd and an eventfd, and pcap_dispatch()es everything into
+ * a ring of records
  *
  *     u32 tsSec | u32 tsNsec | u32 caplen | u32 len | caplen bytes | pad to 4
  *
- * (all little-endian) and the JS callback is called ONCE per batch with
- * (count, bytesUsed). pcap_dispatch is always given a packet count limit that
- * guarantees the next packets fit (free space / max record size), so a batch
- * never overflows and no packet is ever dropped in user space; when the
- * buffer is full the batch is delivered and dispatching continues.
+ * (all little-endian; a record that does not fit before the ring's end leaves a
+ * wrap mark and starts again at 0). One producer (the thread), one consumer
+ * (the JS thread): head and tail are atomics. A packet that finds the ring
+ * full is counted (stats().ringDropped), never silently lost. After each
+ * dispatch the thread wakes the JS thread with a uv_async_t; there records are
+ * copied into the JS-owned buffer given to start() and the JS callback is
+ * called ONCE per batch with (count, bytesUsed). stop() tells the thread to
+ * read what libpcap still holds and exit, joins it, and delivers what is left
+ * in the ring synchronously. libpcap's handle is not thread-safe: dispatch,
+ * pcap_stats and pcap_inject take a mutex.
  *
  * Errors are thrown as JS Errors whose `code` says what happened
  * (PERM_DENIED, PROMISC_PERM_DENIED, NO_SUCH_DEVICE, IFACE_NOT_UP,
