@@ -396,10 +396,19 @@ static void *capture_thread(void *arg) {
       atomic_store(&h->thread_failed, 1);
       break;
     }
-    if (fds[0].revents & (POLLERR | POLLNVAL)) {
-      /* e.g. the interface went away: let libpcap say what happened */
-      if (dispatch_once(h) < 0 || (fds[0].revents & POLLNVAL)) {
-        if (h->thread_err[0] == 0) snprintf(h->thread_err, sizeof h->thread_err, "capture socket error");
+    if (fds[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+      /* e.g. the interface went down or away. A non-blocking pcap_dispatch does not poll,
+       * so it would not notice: ask the socket, as libpcap's own wait loop does. */
+      int soerr = 0;
+      socklen_t len = sizeof soerr;
+      if (fds[0].revents & POLLNVAL) soerr = EBADF;
+      else if (getsockopt(fds[0].fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0) soerr = errno;
+      if (soerr == 0 && (fds[0].revents & POLLHUP)) soerr = ENODEV;
+      if (soerr != 0) {
+        while (dispatch_once(h) > 0) publish(h); /* what the kernel still holds comes first */
+        publish(h);
+        snprintf(h->thread_err, sizeof h->thread_err, "%s", soerr == ENETDOWN ? "the interface went down"
+                 : soerr == ENODEV || soerr == ENXIO ? "the interface disappeared" : strerror(soerr));
         atomic_store(&h->thread_failed, 1);
         break;
       }

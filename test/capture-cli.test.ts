@@ -152,6 +152,26 @@ describe.skipIf(reason !== '')('netlens capture on a veth pair', () => {
     }
   }, 40_000);
 
+  it('the interface goes away mid-capture: one line saying so, the counters, exit status 1', async () => {
+    const gone = createVethPair('10.83.0.2', '10.83.0.1');
+    try {
+      const p = spawn(process.execPath, [CLI, 'capture', gone.hostIf, '-Z', 'root'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      p.stderr.on('data', (x) => { err += x; });
+      const exited = new Promise<number>((r) => p.on('exit', (code) => r(code ?? -1)));
+      await sleep(1500);
+      gone.destroy();
+      const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
+      expect(await exited, err).toBe(1);
+      clearTimeout(timer);
+      expect(err).toMatch(/^netlens: capture on \S+ failed: the interface (went down|disappeared)$/m);
+      expect(err).toMatch(/^\d+ packets? captured$/m);
+      expect(err).toMatch(/dropped by kernel/);
+    } finally {
+      gone.destroy();
+    }
+  }, 30_000);
+
   it('as root, parses packets as nobody once the handle is open (-Z default)', async () => {
     const p = spawn(process.execPath, [CLI, 'capture', v.hostIf], { stdio: 'ignore' });
     await sleep(1500);

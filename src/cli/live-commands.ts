@@ -50,8 +50,11 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
     writer?.write(f);
     if (!pipe.onFrame(f)) stop();
   };
+  let failed = false;
   session.start(onFrame, (e) => {
+    // e.g. the interface went down or away: what was captured is reported, and the exit status says it failed (as tcpdump's).
     process.stderr.write(`netlens: ${e.message}\n`);
+    failed = true;
     stop();
   });
   process.once('SIGINT', stop);
@@ -75,7 +78,7 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
   } else {
     process.stderr.write('(the cap backend reports no kernel counters)\n');
   }
-  return 0;
+  return failed ? 1 : 0;
 }
 
 /**
