@@ -3,7 +3,7 @@
 // veth pair at fixed rates; netlens (native backend: -w /dev/null, and line
 // output to /dev/null; the cap backend) and tcpdump capture the other end in
 // the same run. Prints received / dropped for each, as a markdown table.
-//   sudo node bench/capture-rates.mjs [PCAP] [COUNT=100000] [RATES=10000,50000,100000,200000] [REPEATS=1]
+//   sudo node bench/capture-rates.mjs [PCAP] [COUNT=100000] [RATES=10000,50000,100000,200000,500000] [REPEATS=1]
 // Needs root, tcpreplay and the native binding; says what is missing otherwise.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,7 +14,7 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cli = join(root, 'dist', 'cli', 'main.js');
 const pcap = process.argv[2] ?? join(root, 'bench', 'out', 'traffic.pcap');
 const count = Number(process.argv[3] ?? 100000);
-const rates = (process.argv[4] ?? '10000,50000,100000,200000').split(',').map(Number);
+const rates = (process.argv[4] ?? '10000,50000,100000,200000,500000').split(',').map(Number);
 const repeats = Number(process.argv[5] ?? 1);
 
 function missing() {

@@ -109,7 +109,7 @@ const passes = spawnSync(node, [join(root, 'bench', 'passes.mjs'), pcap, '5'], {
 lines.push('', 'Decode and track the same capture five times in one process (`bench/passes.mjs`): the first pass is what a run pays, the later ones run on code V8 has already optimized:', '', ...passes.map((l) => `- ${l}`));
 // Live capture at fixed rates (tcpreplay onto a veth), beside tcpdump.
 const rateRepeats = process.env.BENCH_RATE_REPEATS ?? '3';
-const rates = spawnSync(node, [join(root, 'bench', 'capture-rates.mjs'), pcap, process.env.BENCH_RATE_COUNT ?? '100000', '10000,50000,100000,200000', rateRepeats], { encoding: 'utf8' });
+const rates = spawnSync(node, [join(root, 'bench', 'capture-rates.mjs'), pcap, process.env.BENCH_RATE_COUNT ?? '100000', '10000,50000,100000,200000,500000', rateRepeats], { encoding: 'utf8' });
 lines.push('', `Live capture, \`bench/capture-rates.mjs\` (tcpreplay onto a veth at fixed rates, ${rateRepeats} runs of each; each netlens capture runs beside tcpdump on the same interface, both with 32 MiB kernel buffers; tcpdump with --immediate-mode, netlens in its default 10 ms blocks and, in the third pair, with --immediate-mode too):`, '', ...rates.stdout.trim().split('\n'));
 console.log('\n' + lines.join('\n'));
 
