@@ -16,11 +16,14 @@ import { PacketDecoder } from '../src/decode/packet-decoder.js';
 import type { Frame } from '../src/source/frame.js';
 import { ArpTable } from '../src/track/arp-table.js';
 import { arpConflictText, arpJsonLines, arpReport } from '../src/view/arp.js';
-import { noColor, paletteFor } from '../src/view/palette.js';
+import { loadPalette, noColor, paletteFor } from '../src/view/palette.js';
 import { TimeFormatter } from '../src/view/time.js';
 import { arpFrame } from '../scripts/arp-frames.mjs';
 import { CLI, FIXTURES, ROOT, netlens, ndjson } from './helpers/netlens.js';
 import { createVethPair, netnsUnavailableReason, type VethPair } from './helpers/netns.js';
+
+// Colour views in these tests: chalk is loaded as main.ts loads it for a terminal.
+await loadPalette({ isTTY: true }, {});
 
 type Rec = Record<string, any>;
 

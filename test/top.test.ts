@@ -8,9 +8,12 @@ import { PacketDecoder } from '../src/decode/packet-decoder.js';
 import { CaptureFileReader } from '../src/source/file-reader.js';
 import type { Connection } from '../src/track/connection.js';
 import { Tracker } from '../src/track/tracker.js';
-import { paletteFor } from '../src/view/palette.js';
+import { loadPalette, paletteFor } from '../src/view/palette.js';
 import { connRow, formatAge, renderTop, sortByActivity, stateChangeLines, summaryLine, type TopRow, type TopStatus } from '../src/view/top.js';
 import { FIXTURES } from './helpers/netlens.js';
+
+// Colour views in these tests: chalk is loaded as main.ts loads it for a terminal.
+await loadPalette({ isTTY: true }, {});
 
 function row(id: number, over: Partial<TopRow> = {}): TopRow {
   return {

@@ -4,6 +4,7 @@
  * one line on stderr and a non-zero status, never a stack trace.
  */
 import { SourceError } from '../source/frame.js';
+import { loadPalette } from '../view/palette.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
 import { runConns, runRead } from './commands.js';
 
@@ -35,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
   if (load === undefined) {
     throw new UsageError(`unknown command ${JSON.stringify(opts.command)} (try: ${Object.keys(COMMANDS).join(', ')})`);
   }
+  await loadPalette(process.stdout);
   return (await load())(opts);
 }
 
