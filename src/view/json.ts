@@ -208,7 +208,16 @@ function statesJson(path: string): string {
   return j;
 }
 
-
+/** statesJson(path) as bytes, cached too: copied into the output, not encoded per record. */
+const statesBytesCache = new Map<string, Buffer>();
+function statesBytes(path: string): Buffer {
+  let b = statesBytesCache.get(path);
+  if (b === undefined) {
+    b = Buffer.from(statesJson(path), 'latin1');
+    if (statesBytesCache.size < 4096) statesBytesCache.set(path, b);
+  }
+  return b;
+}
 
 /**
  * connJson(c) written straight into the output buffer, byte for byte the
@@ -234,8 +243,8 @@ export function writeConnJson(out: Output, c: Connection): void {
   out.ascii('","teardown":"'); out.ascii(c.teardown);
   out.ascii('","rtt":');
   if (c.rtt >= 0) writeSeconds(out, c.rtt); else out.ascii('null');
-  out.ascii(',"states":{"client":'); out.ascii(statesJson(C.path));
-  out.ascii(',"server":'); out.ascii(statesJson(S.path));
+  out.ascii(',"states":{"client":'); out.bytes(statesBytes(C.path));
+  out.ascii(',"server":'); out.bytes(statesBytes(S.path));
   // History letters are ASCII letters and '^': nothing to escape.
   out.ascii('},"connState":"'); out.ascii(c.connState);
   out.ascii('","history":"'); out.ascii(c.history);
