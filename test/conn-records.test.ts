@@ -13,7 +13,7 @@ import { Output } from '../src/cli/output.js';
 import { u16be, u16le, u32be, u32le } from '../src/decode/bytes.js';
 import { PacketDecoder } from '../src/decode/packet-decoder.js';
 import { CaptureFileReader } from '../src/source/file-reader.js';
-import { Connection } from '../src/track/connection.js';
+import { type Connection, newConnection } from '../src/track/connection.js';
 import { TcpState } from '../src/track/tcp-state.js';
 import { Tracker } from '../src/track/tracker.js';
 import { connSummary, writeConnJson } from '../src/view/json.js';
@@ -53,7 +53,7 @@ function bothWays(file: string, maxConns = 200_000): { plain: string[]; fast: st
 
 describe('Connection.reset', () => {
   it('leaves a used conversation equal to a new one', () => {
-    const used = new Connection(7, 17, true);
+    const used = newConnection(7, 17, true);
     // Touch every field with a value unlike its initial one.
     for (const o of [used, used.ep[0], used.ep[1]] as unknown as Record<string, unknown>[]) {
       for (const [k, v] of Object.entries(o)) {
@@ -65,7 +65,7 @@ describe('Connection.reset', () => {
       }
     }
     used.reset(3, 6, false);
-    expect(used).toEqual(new Connection(3, 6, false));
+    expect(used).toEqual(newConnection(3, 6, false));
   });
 });
 
@@ -103,7 +103,7 @@ describe('recycled conversations and writeConnJson', () => {
   it('durations and RTTs as JSON.stringify writes them (exponent below 1 µs, trailing zeros dropped)', () => {
     for (const [first, last] of [[[5, 0], [5, 0]], [[5, 0], [5, 100]], [[5, 0], [5, 999]], [[5, 0], [5, 1000]], [[5, 0], [5, 120000000]],
       [[5, 999999999], [7, 1]], [[1763800000, 5], [1763899999, 999999999]], [[9, 0], [5, 0]]] as const) {
-      const c = new Connection(1, 6, false);
+      const c = newConnection(1, 6, false);
       [c.firstSec, c.firstNsec] = first;
       [c.lastSec, c.lastNsec] = last;
       c.rtt = (last[1] - first[1]) / 1e9;

@@ -46,49 +46,52 @@ export const Hist = {
 
 export class Endpoint {
   /** Current RFC 793 state; null while nothing is known (an endpoint never heard from). */
-  state: TcpState | null = null;
+  declare state: TcpState | null;
   /** States in the order entered, one character each (STATE_CHAR): a string costs far less than an array per endpoint. */
-  path = '';
-  isn = 0;
-  hasIsn = false;
+  declare path: string;
+  declare isn: number;
+  declare hasIsn: boolean;
   /** Highest sequence number sent + 1 (counting SYN and FIN), i.e. tshark's nextseq. */
-  nextSeq = 0;
-  hasNext = false;
+  declare nextSeq: number;
+  declare hasNext: boolean;
   /** Sequence number of this endpoint's FIN, or -1. */
-  finSeq = -1;
-  synSeen = false;
-  synAckSeen = false;
-  finSeen = false;
-  rstSeen = false;
+  declare finSeq: number;
+  declare synSeen: boolean;
+  declare synAckSeen: boolean;
+  declare finSeen: boolean;
+  declare rstSeen: boolean;
   /** Raw window of the last segment, and the window-scale shift from the handshake (-1 = none). */
-  window = 0;
-  wscale = -1;
-  lastAck = 0;
-  hasAck = false;
-  dupAcks = 0;
-  lastDupAckSec = 0;
-  lastDupAckNsec = 0;
+  declare window: number;
+  declare wscale: number;
+  declare lastAck: number;
+  declare hasAck: boolean;
+  declare dupAcks: number;
+  declare lastDupAckSec: number;
+  declare lastDupAckNsec: number;
   /** tshark's maxseqtobeacked: the end of the new data seen, as the peer may acknowledge it. */
-  maxToAck = 0;
+  declare maxToAck: number;
   /** When nextSeq last advanced (tshark's nextseqtime). */
-  nextSeqSec = 0;
-  nextSeqNsec = 0;
-  lastWasKeepAlive = false;
-  packets = 0;
+  declare nextSeqSec: number;
+  declare nextSeqNsec: number;
+  declare lastWasKeepAlive: boolean;
+  declare packets: number;
   /** Payload bytes, without retransmitted bytes. */
-  bytes = 0;
-  retransmissions = 0;
-  zeek: number = ZeekState.INACTIVE;
-  histMask = 0;
-  histLastSyn = -1;
-  histLastFin = -1;
-  histLastRst = -1;
-  histRxmitCount = 0;
-  histWin0Count = 0;
+  declare bytes: number;
+  declare retransmissions: number;
+  declare zeek: number;
+  declare histMask: number;
+  declare histLastSyn: number;
+  declare histLastFin: number;
+  declare histLastRst: number;
+  declare histRxmitCount: number;
+  declare histWin0Count: number;
   /** A SYN / FIN from the peer seen on the wire but not yet known to have arrived here. */
-  pendingSyn = false;
-  pendingSynAck = false;
-  pendingFin = false;
+  declare pendingSyn: boolean;
+  declare pendingSynAck: boolean;
+  declare pendingFin: boolean;
+
+  /** Made by newEndpoint() only. */
+  private constructor() { /* fields come from newEndpoint's literal */ }
 
   /** States in the order entered. */
   get states(): readonly TcpState[] { return statesOfPath(this.path); }
@@ -140,68 +143,118 @@ export class Endpoint {
   }
 }
 
+/** What a factory's literal must hold: the class's data fields (not its methods and getters), and the prototype. */
+type LiteralOf<T, Getters extends keyof T> =
+  { -readonly [K in keyof T as K extends Getters ? never : T[K] extends (...args: never[]) => unknown ? never : K]: T[K] } & { __proto__: object };
+
+/**
+ * A new endpoint. Endpoints and conversations are made by object literals,
+ * not `new`: V8 tracks how long a literal's objects live (allocation-site
+ * pretenuring) and, once most of them outlive a young-generation collection,
+ * as conversations do until they end, allocates them straight in the old
+ * generation instead of copying each one twice. Class instances get no such
+ * tracking. The prototype keeps the methods.
+ */
+export function newEndpoint(): Endpoint {
+  return {
+    __proto__: Endpoint.prototype,
+    state: null,
+    path: '',
+    isn: 0,
+    hasIsn: false,
+    nextSeq: 0,
+    hasNext: false,
+    finSeq: -1,
+    synSeen: false,
+    synAckSeen: false,
+    finSeen: false,
+    rstSeen: false,
+    window: 0,
+    wscale: -1,
+    lastAck: 0,
+    hasAck: false,
+    dupAcks: 0,
+    lastDupAckSec: 0,
+    lastDupAckNsec: 0,
+    maxToAck: 0,
+    nextSeqSec: 0,
+    nextSeqNsec: 0,
+    lastWasKeepAlive: false,
+    packets: 0,
+    bytes: 0,
+    retransmissions: 0,
+    zeek: 0, // ZeekState.INACTIVE
+    histMask: 0,
+    histLastSyn: -1,
+    histLastFin: -1,
+    histLastRst: -1,
+    histRxmitCount: 0,
+    histWin0Count: 0,
+    pendingSyn: false,
+    pendingSynAck: false,
+    pendingFin: false,
+  } satisfies LiteralOf<Endpoint, 'states'> as unknown as Endpoint;
+}
+
 export class Connection {
   // Not readonly: the tracker reuses a reported Connection for a new conversation (reset()).
-  id: number;
-  proto: number; // 6 TCP, 17 UDP
-  v6: boolean;
+  declare id: number;
+  declare proto: number; // 6 TCP, 17 UDP
+  declare v6: boolean;
   /**
    * Addresses: words 0-3 side A, 4-7 side B (IPv4 in word 3, IPv4-mapped
    * form), each as int32 (`>>> 0` for the unsigned word): small integers keep
    * the array at 8 bytes a word. A plain array: a typed array per conversation
    * costs more to create than it saves.
    */
-  readonly addr: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
-  readonly port: number[] = [0, 0];
+  declare readonly addr: number[];
+  declare readonly port: number[];
   /**
    * The flow key as small integers held in the object itself, so a lookup
    * touches no array: ports (side A's << 16 | side B's) and the last address
    * word of each side, as int32.
    */
-  portPair = 0;
-  addrA3 = 0;
-  addrB7 = 0;
-  readonly ep: [Endpoint, Endpoint] = [new Endpoint(), new Endpoint()];
-  clientSide: 0 | 1 = 0;
-  firstSec = 0;
-  firstNsec = 0;
-  lastSec = 0;
-  lastNsec = 0;
+  declare portPair: number;
+  declare addrA3: number;
+  declare addrB7: number;
+  declare readonly ep: [Endpoint, Endpoint];
+  declare clientSide: 0 | 1;
+  declare firstSec: number;
+  declare firstNsec: number;
+  declare lastSec: number;
+  declare lastNsec: number;
   /** Hash-bucket chain and LRU list links, owned by FlowTable. */
-  hash = 0;
-  nextInBucket: Connection | null = null;
-  lruPrev: Connection | null = null;
-  lruNext: Connection | null = null;
+  declare hash: number;
+  declare nextInBucket: Connection | null;
+  declare lruPrev: Connection | null;
+  declare lruNext: Connection | null;
 
   // TCP pattern facts.
-  handshakeSeen = false; // the first packet was a SYN
-  synSec = 0;
-  synNsec = 0;
-  synAckSeen = false;
-  handshakeDone = false;
-  simultaneousOpen = false;
-  simultaneousClose = false;
-  refused = false;
-  resetBy = -1; // side that sent the first RST
-  rtt = -1;
-  midstream = false;
+  declare handshakeSeen: boolean; // the first packet was a SYN
+  declare synSec: number;
+  declare synNsec: number;
+  declare synAckSeen: boolean;
+  declare handshakeDone: boolean;
+  declare simultaneousOpen: boolean;
+  declare simultaneousClose: boolean;
+  declare refused: boolean;
+  declare resetBy: number; // side that sent the first RST
+  declare rtt: number;
+  declare midstream: boolean;
   /** Data was sent in CLOSE_WAIT (after the peer's FIN arrived). */
-  halfCloseData = false;
-  history = '';
+  declare halfCloseData: boolean;
+  declare history: string;
   /** History direction flipped (Zeek's '^'): the first packet was the responder's. */
-  flipped = false;
+  declare flipped: boolean;
   /** tcpdump's relative-sequence bases (print-tcp.c), side A's and B's, as int32 (subtract, then `>>> 0`). */
-  tdBaseA = 0;
-  tdBaseB = 0;
-  tdSet = false;
+  declare tdBaseA: number;
+  declare tdBaseB: number;
+  declare tdSet: boolean;
   /** Closed by FIN/RST on both ends: a new SYN on the same tuple starts a new conversation. */
-  finished = false;
+  declare finished: boolean;
 
-  constructor(id: number, proto: number, v6: boolean) {
-    this.id = id;
-    this.proto = proto;
-    this.v6 = v6;
-  }
+  /** Made by newConnection() only. */
+  private constructor() { /* fields come from newConnection's literal */ }
 
   /** Back to a new conversation's values, keeping the objects (see TrackerOptions.recycle). */
   reset(id: number, proto: number, v6: boolean): void {
@@ -290,9 +343,52 @@ export class Connection {
   }
 }
 
+/** A new conversation (an object literal: see newEndpoint). */
+export function newConnection(id: number, proto: number, v6: boolean): Connection {
+  return {
+    __proto__: Connection.prototype,
+    id,
+    proto,
+    v6,
+    addr: [0, 0, 0, 0, 0, 0, 0, 0],
+    port: [0, 0],
+    portPair: 0,
+    addrA3: 0,
+    addrB7: 0,
+    ep: [newEndpoint(), newEndpoint()],
+    clientSide: 0,
+    firstSec: 0,
+    firstNsec: 0,
+    lastSec: 0,
+    lastNsec: 0,
+    hash: 0,
+    nextInBucket: null,
+    lruPrev: null,
+    lruNext: null,
+    handshakeSeen: false,
+    synSec: 0,
+    synNsec: 0,
+    synAckSeen: false,
+    handshakeDone: false,
+    simultaneousOpen: false,
+    simultaneousClose: false,
+    refused: false,
+    resetBy: -1,
+    rtt: -1,
+    midstream: false,
+    halfCloseData: false,
+    history: '',
+    flipped: false,
+    tdBaseA: 0,
+    tdBaseB: 0,
+    tdSet: false,
+    finished: false,
+  } satisfies LiteralOf<Connection, 'client' | 'server' | 'packets' | 'handshake' | 'teardown' | 'connState'> as unknown as Connection;
+}
+
 // Field representations fixed before any code is optimized (see decode/shapes.ts).
 {
-  const c = new Connection(0, 6, false);
+  const c = newConnection(0, 6, false);
   for (const e of c.ep) {
     settleFields(e, {
       state: TcpState.CLOSED, isn: DOUBLE, nextSeq: DOUBLE, finSeq: DOUBLE, lastAck: DOUBLE, maxToAck: DOUBLE,

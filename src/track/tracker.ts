@@ -11,7 +11,7 @@ import { IpProto, TcpFlag } from '../decode/constants.js';
 import type { PacketDecoder } from '../decode/packet-decoder.js';
 import { TcpError } from '../decode/tcp.js';
 import { UdpError } from '../decode/udp.js';
-import { Connection, Endpoint, Hist, ZeekState } from './connection.js';
+import { type Connection, type Endpoint, Hist, newConnection, ZeekState } from './connection.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from './seq.js';
 import { DeliverEvent, SendEvent, type TcpState, TcpState as S, onDeliver, onSend } from './tcp-state.js';
 import { u32be } from '../decode/bytes.js';
@@ -543,7 +543,7 @@ export class Tracker {
 
   private create(h: number, proto: number, v6: boolean, sport: number, dport: number, sec: number, nsec: number): Connection {
     let c = this.pool.pop();
-    if (c === undefined) c = new Connection(this.nextId++, proto, v6);
+    if (c === undefined) c = newConnection(this.nextId++, proto, v6);
     else c.reset(this.nextId++, proto, v6);
     for (let i = 0; i < 8; i++) c.addr[i] = this.key[i]! | 0;
     c.port[0] = sport;
