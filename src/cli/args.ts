@@ -1,4 +1,5 @@
 /** argv → options. No protocol logic here. */
+import type { DumpMode } from '../view/dump.js';
 import type { TimeMode } from '../view/time.js';
 
 export interface Options {
@@ -21,6 +22,13 @@ export interface Options {
   backend: 'native' | 'cap';
   user: string | null;
   annotate: boolean;
+  /** tcpdump's -x/-X/-A (and -xx/-XX/-AA: with the link-level header). */
+  dump: DumpMode;
+  dumpLink: boolean;
+  /** tcpdump's -e: the link-level header on each line. */
+  linkHeader: boolean;
+  /** tcpdump's -#: each line starts with the packet's number. */
+  number: boolean;
   maxConns: number;
   tcpIdle: number;
   udpIdle: number;
@@ -43,7 +51,7 @@ export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
-    annotate: true, maxConns: 100_000, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false,
+    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, maxConns: 100_000, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false,
   };
   let i = 0;
   while (i < argv.length) {
@@ -80,6 +88,12 @@ export function parseArgs(argv: string[]): Options {
         o.time = mode; break;
       }
       case '--no-annotate': o.annotate = false; break;
+      // As in tcpdump, -X wins over -x, and either over -A.
+      case '-x': case '-xx': if (o.dump !== 'hex-ascii') { o.dump = 'hex'; o.dumpLink = name === '-xx'; } break;
+      case '-X': case '-XX': o.dump = 'hex-ascii'; o.dumpLink = name === '-XX'; break;
+      case '-A': case '-AA': if (o.dump === 'none' || o.dump === 'ascii') { o.dump = 'ascii'; o.dumpLink = name === '-AA'; } break;
+      case '-e': o.linkHeader = true; break;
+      case '-#': case '--number': o.number = true; break;
       case '--immediate-mode': o.immediate = true; break;
       case '--max-conns': o.maxConns = positiveInt(name, value!); break;
       case '--tcp-idle': o.tcpIdle = positiveNumber(name, value!); break;
@@ -134,6 +148,10 @@ options:
                        time stamps like tcpdump (default, none, epoch, delta, date, since-first)
   --nano               nanosecond time stamps in line output
   --no-annotate        tcpdump's text only, without netlens's analysis and state events
+  -x, -X, -A           after each line, the packet in hex, hex and ASCII, or ASCII, as tcpdump
+                       prints it (-xx, -XX, -AA: with the link-level header)
+  -e                   the link-level header on each line (MAC addresses, EtherType, VLAN tags)
+  -#, --number         number the lines, as tcpdump -# does
   -i IFACE             live source for conns and other views
   -d SECONDS           stop a live capture after SECONDS
   -w FILE              also write raw frames (pcap, or pcapng for *.pcapng)

@@ -8,6 +8,7 @@ import { connSummary, writeConnJson, type ConnSummary } from '../view/json.js';
 import { writePacketJson } from '../view/json-bytes.js';
 import { formatLine } from '../view/line.js';
 import { writeTcpLine } from '../view/line-bytes.js';
+import { writeDump } from '../view/dump.js';
 import { paletteFor } from '../view/palette.js';
 import { TimeFormatter } from '../view/time.js';
 import { UsageError, type Options } from './args.js';
@@ -45,14 +46,25 @@ export function packetSink(opts: Options, out: Output): PacketSink {
   if (opts.json) {
     return { packet: (n, f, d, t, arp) => writePacketJson(out, n, f, d, t, arp), recycle: true };
   }
-  const lineOpts = { time: new TimeFormatter(opts.time, opts.nano), palette: paletteFor(process.stdout), annotate: opts.annotate };
+  const lineOpts = { time: new TimeFormatter(opts.time, opts.nano), palette: paletteFor(process.stdout), annotate: opts.annotate, linkHeader: opts.linkHeader };
+  const dump = { mode: opts.dump, withLinkHeader: opts.dumpLink };
   return {
-    packet: (_n, f, d, t, arp) => {
+    packet: (n, f, d, t, arp) => {
+      if (opts.number) writePacketNumber(out, n);
       // TCP lines are written byte by byte; everything else goes through the string view.
       if (!writeTcpLine(out, f, d, t, lineOpts, arp)) out.line(formatLine(f, d, t, lineOpts, arp));
+      if (dump.mode !== 'none') writeDump(out, f, d, dump);
     },
     recycle: true,
   };
+}
+
+/** tcpdump -#: the packet's number, right-aligned in five columns, and two spaces ("%5u  "). */
+function writePacketNumber(out: Output, n: number): void {
+  out.reserve(24);
+  for (let w = n < 10 ? 1 : Math.floor(Math.log10(n)) + 1; w < 5; w++) out.byte(32);
+  out.dec(n);
+  out.ascii('  ');
 }
 
 export async function runRead(opts: Options): Promise<number> {

@@ -18,6 +18,7 @@ import { Analysis, AnalysisNames, type Tracker } from '../track/tracker.js';
 import { ipv4, ipv4At, ipv6At, macAt, safeText } from './addr.js';
 import { arpConflictText } from './arp.js';
 import { eventText } from './events.js';
+import { linkHeaderReplacesName, linkHeaderText } from './link-header.js';
 import type { Palette } from './palette.js';
 import { TimeFormatter } from './time.js';
 import { u16be, u32be } from '../decode/bytes.js';
@@ -30,6 +31,8 @@ export interface LineOptions {
   palette: Palette;
   /** Add netlens's analysis and state events after tcpdump's text. */
   annotate: boolean;
+  /** tcpdump's -e: the link-level header before the network layer. */
+  linkHeader?: boolean;
 }
 
 const dns = new DnsView();
@@ -54,17 +57,19 @@ export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOpt
   const p = opts.palette;
   let s = opts.time.format(f.tsSec, f.tsNsec);
   if (s !== '') s += ' ';
-  s += body(f, d, t, p);
+  if (opts.linkHeader === true) s += linkHeaderText(f, d);
+  s += body(f, d, t, p, opts.linkHeader === true && linkHeaderReplacesName(d));
   if (d.error !== null) s += ' ' + p.error(`[${d.error}]`);
   if (opts.annotate) s += annotations(t, p, arp);
   return s;
 }
 
-function body(f: Frame, d: PacketDecoder, t: Tracker, p: Palette): string {
-  if (d.hasArp) return arpLine(f, d, p);
-  if (d.ipVersion === 4) return ip4Line(f, d, t, p);
-  if (d.ipVersion === 6) return ip6Line(f, d, t, p);
-  if (d.netType === 0x0806) return `ARP, truncated, length ${f.len}`;
+/** `bare`: without the network layer's name (-e printed the link-level header instead). */
+function body(f: Frame, d: PacketDecoder, t: Tracker, p: Palette, bare: boolean): string {
+  if (d.hasArp) return arpLine(f, d, p, bare ? '' : 'ARP, ');
+  if (d.ipVersion === 4) return ip4Line(f, d, t, p, bare ? '' : 'IP ');
+  if (d.ipVersion === 6) return ip6Line(f, d, t, p, bare ? '' : 'IP6 ');
+  if (d.netType === 0x0806) return `${bare ? '' : 'ARP, '}truncated, length ${f.len}`;
   if (d.error === 'unsupported link type') return `unsupported link type ${f.linkType}, length ${f.len}`;
   if (d.netType >= 0) return `ethertype 0x${d.netType.toString(16).padStart(4, '0')}, length ${f.len}`;
   if (d.linkKind === LinkKind.ethernet && d.eth.innerType <= 1500 && d.error !== 'truncated ethernet header') {
@@ -77,59 +82,60 @@ function netLength(f: Frame, d: PacketDecoder): number {
   return f.len - (d.netOff - f.offset);
 }
 
-function arpLine(f: Frame, d: PacketDecoder, p: Palette): string {
+function arpLine(f: Frame, d: PacketDecoder, p: Palette, name: string): string {
   const a = d.arp;
   const len = netLength(f, d);
-  if (!a.ethIpv4) return `ARP, ${a.op === ArpOp.Request ? 'Request' : a.op === ArpOp.Reply ? 'Reply' : `op ${a.op}`}, length ${len}`;
+  if (!a.ethIpv4) return `${name}${a.op === ArpOp.Request ? 'Request' : a.op === ArpOp.Reply ? 'Reply' : `op ${a.op}`}, length ${len}`;
   const b = a.buf;
   if (a.op === ArpOp.Request) {
-    let s = `ARP, Request who-has ${p.addr(ipv4At(b, a.targetIpOff))}`;
+    let s = `${name}Request who-has ${p.addr(ipv4At(b, a.targetIpOff))}`;
     let zero = true;
     for (let i = 0; i < 6; i++) if (b[a.targetMacOff + i] !== 0) zero = false;
     if (!zero) s += ` (${macAt(b, a.targetMacOff)})`;
     return s + ` tell ${p.addr(ipv4At(b, a.senderIpOff))}, length ${len}`;
   }
   if (a.op === ArpOp.Reply) {
-    return `ARP, Reply ${p.addr(ipv4At(b, a.senderIpOff))} is-at ${macAt(b, a.senderMacOff)}, length ${len}`;
+    return `${name}Reply ${p.addr(ipv4At(b, a.senderIpOff))} is-at ${macAt(b, a.senderMacOff)}, length ${len}`;
   }
-  if (a.op === 3) return `ARP, Reverse Request who-is ${macAt(b, a.targetMacOff)} tell ${macAt(b, a.senderMacOff)}, length ${len}`;
-  if (a.op === 4) return `ARP, Reverse Reply ${macAt(b, a.targetMacOff)} at ${ipv4At(b, a.targetIpOff)}, length ${len}`;
-  return `ARP, op ${a.op}, length ${len}`;
+  if (a.op === 3) return `${name}Reverse Request who-is ${macAt(b, a.targetMacOff)} tell ${macAt(b, a.senderMacOff)}, length ${len}`;
+  if (a.op === 4) return `${name}Reverse Reply ${macAt(b, a.targetMacOff)} at ${ipv4At(b, a.targetIpOff)}, length ${len}`;
+  return `${name}op ${a.op}, length ${len}`;
 }
 
-function ip4Line(f: Frame, d: PacketDecoder, t: Tracker, p: Palette): string {
+function ip4Line(f: Frame, d: PacketDecoder, t: Tracker, p: Palette, name: string): string {
   const ip = d.ip4;
   const src = ipv4(ip.src), dst = ipv4(ip.dst);
   if (d.error !== null && d.l4 < 0) {
-    if (d.error === Ipv4Error.totalLength) return `IP ${src} > ${dst}: [bad ip length ${ip.totalLength} < ${ip.headerLength}]`;
-    return `IP ${p.error(`[${d.error}]`)}`;
+    if (d.error === Ipv4Error.totalLength) return `${name}${src} > ${dst}: [bad ip length ${ip.totalLength} < ${ip.headerLength}]`;
+    return `${name}${p.error(`[${d.error}]`)}`;
   }
   if (d.laterFragment) {
-    return `IP ${src} > ${dst}: ip-proto-${ip.proto}`;
+    return `${name}${src} > ${dst}: ip-proto-${ip.proto}`;
   }
-  return transportLine('IP', src, dst, f, d, t, p, ip.payloadLength);
+  return transportLine(name, src, dst, f, d, t, p, ip.payloadLength);
 }
 
-function ip6Line(f: Frame, d: PacketDecoder, t: Tracker, p: Palette): string {
+function ip6Line(f: Frame, d: PacketDecoder, t: Tracker, p: Palette, name: string): string {
   const ip = d.ip6;
-  if (d.error === Ipv6Error.short || d.error === Ipv6Error.version) return `IP6 ${p.error(`[${d.error}]`)}`;
+  if (d.error === Ipv6Error.short || d.error === Ipv6Error.version) return `${name}${p.error(`[${d.error}]`)}`;
   const src = ipv6At(ip.buf, ip.srcOff), dst = ipv6At(ip.buf, ip.dstOff);
-  if (d.laterFragment) return `IP6 ${src} > ${dst}: frag (${ip.fragOffset * 8}|${ip.payloadEnd - ip.upperOff})`;
-  return transportLine('IP6', src, dst, f, d, t, p, ip.upperLength);
+  if (d.laterFragment) return `${name}${src} > ${dst}: frag (${ip.fragOffset * 8}|${ip.payloadEnd - ip.upperOff})`;
+  return transportLine(name, src, dst, f, d, t, p, ip.upperLength);
 }
 
-function transportLine(v: string, src: string, dst: string, f: Frame, d: PacketDecoder, t: Tracker, p: Palette, l4len: number): string {
+/** `name`: the network layer's name and a space ("IP "), or '' under -e. */
+function transportLine(name: string, src: string, dst: string, f: Frame, d: PacketDecoder, t: Tracker, p: Palette, l4len: number): string {
   switch (d.l4) {
     case IpProto.TCP: {
       const tcp = d.tcp;
-      const head = `${v} ${p.addr(src)}.${tcp.sport} > ${p.addr(dst)}.${tcp.dport}: `;
+      const head = `${name}${p.addr(src)}.${tcp.sport} > ${p.addr(dst)}.${tcp.dport}: `;
       if (tcp.error === TcpError.short) return head + '[|tcp]';
       if (tcp.error === TcpError.offset) return head + `tcp ${l4len} [bad hdr length ${tcp.headerLength} - too short, < 20]`;
       return head + tcpText(d, t, p);
     }
     case IpProto.UDP: {
       const udp = d.udp;
-      const head = `${v} ${p.addr(src)}.${udp.sport} > ${p.addr(dst)}.${udp.dport}: `;
+      const head = `${name}${p.addr(src)}.${udp.sport} > ${p.addr(dst)}.${udp.dport}: `;
       if (udp.error === UdpError.short) return head + '[|udp]';
       if (udp.error === 'bad udp length') return head + `UDP, bad length ${udp.length} > ${l4len}`;
       if ((udp.sport === 53 || udp.dport === 53) && dns.reset(udp.buf, udp.payloadOff, udp.payloadEnd)) {
@@ -138,12 +144,12 @@ function transportLine(v: string, src: string, dst: string, f: Frame, d: PacketD
       return head + `UDP, length ${udp.payloadLength}`;
     }
     case IpProto.ICMP:
-      return `${v} ${p.addr(src)} > ${p.addr(dst)}: ` + icmpText(d, l4len);
+      return `${name}${p.addr(src)} > ${p.addr(dst)}: ` + icmpText(d, l4len);
     case IpProto.ICMPv6:
-      return `${v} ${p.addr(src)} > ${p.addr(dst)}: ` + icmp6Text(d, l4len);
+      return `${name}${p.addr(src)} > ${p.addr(dst)}: ` + icmp6Text(d, l4len);
     default: {
-      const proto = v === 'IP' ? d.ip4.proto : d.ip6.proto;
-      return `${v} ${p.addr(src)} > ${p.addr(dst)}: ip-proto-${proto} ${l4len}`;
+      const proto = d.ipVersion === 4 ? d.ip4.proto : d.ip6.proto;
+      return `${name}${p.addr(src)} > ${p.addr(dst)}: ip-proto-${proto} ${l4len}`;
     }
   }
 }

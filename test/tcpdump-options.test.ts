@@ -1,0 +1,144 @@
+/**
+ * tcpdump's printing options in `read` (and `capture`): -x/-xx, -X/-XX, -A/-AA
+ * (the packet's bytes after its line), -e (the link-level header) and -#
+ * (packet numbers), checked three ways:
+ *  - against tcpdump's own expected outputs: the .out files of its test suite
+ *    in ../shared/corpus/tcpdump-out, run as its TESTrun runs them
+ *    (`-# -n -tttt`, TZ=GMT0);
+ *  - against the installed tcpdump on every fixture and on the corpus files
+ *    whose lines netlens prints in full;
+ *  - on frames built here: bytes that could drive a terminal, odd lengths,
+ *    offsets past 0xffff.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CORPUS, FIXTURES, haveCorpus, haveTool, netlens } from './helpers/netlens.js';
+
+const corpus = haveCorpus();
+const tcpdump = haveTool('tcpdump');
+
+describe.skipIf(!corpus)("tcpdump's own expected outputs (tests/*.out)", () => {
+  // The test cases of tcpdump's suite that use only what netlens prints: the
+  // raw-data options, -e, and plain lines of the protocols netlens prints in full.
+  const CASES = [
+    'print-x', 'print-xx', 'print-X', 'print-XX', 'print-A', 'print-AA',
+    '802.1ad_QinQ', 'LINKTYPE_IPV4-e', 'LINKTYPE_IPV6-e', 'LINKTYPE_RAW_ipv4-e', 'LINKTYPE_RAW_ipv6-e',
+    'LINKTYPE_IPV4', 'LINKTYPE_IPV6', 'LINKTYPE_RAW_ipv4', 'LINKTYPE_RAW_ipv6',
+    'tcp_eight_lowest_weight_flags_set', 'dns_tcp', 'dns_udp', 'empty-pcap', 'empty-pcapng',
+  ];
+  const index = corpus
+    ? readFileSync(join(CORPUS, 'tcpdump-out', 'INDEX.tsv'), 'utf8').split('\n').slice(1).filter((l) => l !== '').map((l) => l.split('\t'))
+    : [];
+  for (const name of CASES) {
+    it(name, () => {
+      const row = index.find((r) => r[1] === name);
+      expect(row, `${name} in INDEX.tsv`).toBeDefined();
+      const [file, , out, options = ''] = row!;
+      const args = options.split(' ').filter((o) => o !== '');
+      const r = netlens(['read', '--no-annotate', '-#', '-tttt', ...args, join(CORPUS, 'pcap', file!)], undefined, { TZ: 'GMT0' });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(readFileSync(join(CORPUS, 'tcpdump-out', out!), 'utf8'));
+    });
+  }
+});
+
+const RAW_LINK_TYPES = new Set([12, 14, 101, 228, 229]);
+function linkType(file: string): number {
+  const h = readFileSync(file).subarray(0, 24);
+  return h.readUInt32LE(0) === 0xa1b2c3d4 || h.readUInt32LE(0) === 0xa1b23c4d ? h.readUInt32LE(20) : h.readUInt32BE(20);
+}
+
+function tcpdumpOut(args: string[], input?: Buffer): string {
+  const r = spawnSync('tcpdump', ['-nn', '-tt', ...args], { input, env: { ...process.env, TZ: 'UTC' }, maxBuffer: 1 << 28 });
+  return r.stdout.toString('utf8');
+}
+
+describe.skipIf(!tcpdump)('equal to the installed tcpdump', () => {
+  const files = readdirSync(FIXTURES).filter((f) => /\.pcap(ng)?$/.test(f)).sort().map((f) => join(FIXTURES, f));
+  // The corpus files whose plain lines equal tcpdump's (test/tcpdump-lines.test.ts).
+  if (corpus) {
+    for (const f of ['print-flags.pcap', 'dns_udp.pcap', 'dns_tcp.pcap', 'zeek-http_get.pcap', 'zeek-arp-who-has.pcap',
+      'pcpp-three_http_streams.pcap', 'zeek-dns53.pcap', 'dpkt-http.pcap', 'ipv4_tcp_http_xml.pcap', '802.1ad_QinQ.pcap']) {
+      files.push(join(CORPUS, 'pcap', f));
+    }
+  }
+  for (const option of ['-x', '-X', '-A', '-XX', '-e']) {
+    it(`${option} on every fixture and the fully printed corpus files`, () => {
+      let compared = 0;
+      for (const file of files) {
+        // tcpdump 4.99 prints "ip: " after -e on raw-IP links; its current sources and its
+        // test suite (the .out files above) print "IP ", as netlens does.
+        if (option === '-e' && RAW_LINK_TYPES.has(linkType(file))) continue;
+        const ours = netlens(['read', '--no-annotate', '-tt', option, file]).stdout;
+        expect(ours, `${option} ${file}`).toBe(tcpdumpOut([option, '-r', file]));
+        compared++;
+      }
+      expect(compared).toBeGreaterThan(20);
+    });
+  }
+});
+
+/** A classic pcap (little-endian, µs) holding the given Ethernet frames. */
+function pcap(frames: Buffer[]): Buffer {
+  const head = Buffer.alloc(24);
+  head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
+  head.writeUInt32LE(262144, 16); head.writeUInt32LE(1, 20);
+  return Buffer.concat([head, ...frames.flatMap((f, i) => {
+    const r = Buffer.alloc(16);
+    r.writeUInt32LE(1763800000 + i, 0); r.writeUInt32LE(f.length, 8); r.writeUInt32LE(f.length, 12);
+    return [r, f];
+  })]);
+}
+
+/** Ethernet + IPv4 + TCP (PSH|ACK) carrying payload; checksums are not checked by either tool. */
+function tcpFrame(payload: Buffer): Buffer {
+  const eth = Buffer.from('020000000002020000000001' + '0800', 'hex');
+  const ip = Buffer.alloc(20);
+  ip[0] = 0x45; ip.writeUInt16BE(40 + payload.length, 2); ip[8] = 64; ip[9] = 6;
+  Buffer.from([10, 0, 0, 1, 10, 0, 0, 2]).copy(ip, 12);
+  const tcp = Buffer.alloc(20);
+  tcp.writeUInt16BE(40000, 0); tcp.writeUInt16BE(9000, 2); tcp.writeUInt32BE(1, 4); tcp.writeUInt32BE(1, 8);
+  tcp[12] = 0x50; tcp[13] = 0x18; tcp.writeUInt16BE(512, 14);
+  return Buffer.concat([eth, ip, tcp, payload]);
+}
+
+describe('raw-data options on built frames', () => {
+  const hostile = Buffer.from('GET / HTTP/1.1\r\nX-A: \x1b[2J\x1b]52;c;SGk=\x07\r\nX-B: caf\xc3\xa9\x7f\x00\r\r\n\r', 'latin1');
+  const odd = Buffer.from('odd!!', 'latin1');
+  const file = pcap([tcpFrame(hostile), tcpFrame(odd)]);
+
+  it('-A and -X print no byte that could drive a terminal', () => {
+    for (const option of ['-A', '-AA', '-X', '-XX', '-x']) {
+      const out = netlens(['read', '--no-annotate', option, '-'], file).stdout;
+      expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\uffff]/);
+    }
+    const ascii = netlens(['read', '--no-annotate', '-A', '-'], file).stdout.split('\n');
+    // ESC, BEL, DEL, NUL and the UTF-8 bytes as '.'; a CR before LF dropped, a lone CR as '.'.
+    expect(ascii).toContain('X-A: .[2J.]52;c;SGk=.');
+    expect(ascii).toContain('X-B: caf.....');
+  });
+
+  it.skipIf(!tcpdump)('-A, -X and -x equal tcpdump on those frames', () => {
+    for (const option of ['-A', '-X', '-x', '-AA', '-XX', '-xx']) {
+      expect(netlens(['read', '--no-annotate', '-tt', option, '-'], file).stdout, option).toBe(tcpdumpOut([option, '-r', '-'], file));
+    }
+  });
+
+  it('-xx counts offsets past 0xffff in five digits, as printf %04x does', () => {
+    const big = Buffer.alloc(70000, 0x41);
+    Buffer.from('020000000002020000000001' + '88b5', 'hex').copy(big); // a local experimental EtherType
+    const lines = netlens(['read', '--no-annotate', '-xx', '-'], pcap([big])).stdout.split('\n').filter((l) => l.startsWith('\t'));
+    expect(lines).toHaveLength(Math.ceil(70000 / 16));
+    expect(lines[0]).toBe('\t0x0000:  0200 0000 0002 0200 0000 0001 88b5 4141');
+    expect(lines[4096]).toBe('\t0x10000:  4141 4141 4141 4141 4141 4141 4141 4141');
+    expect(lines.at(-1)).toBe('\t0x11160:  4141 4141 4141 4141 4141 4141 4141 4141');
+  });
+
+  it('-# numbers lines as tcpdump does ("%5u  ")', () => {
+    const lines = netlens(['read', '--no-annotate', '-#', '-t', '-'], file).stdout.split('\n');
+    expect(lines[0]).toMatch(/^ {4}1 {2}IP 10\.0\.0\.1\.40000 > 10\.0\.0\.2\.9000: /);
+    expect(lines[1]).toMatch(/^ {4}2 {2}IP /);
+  });
+});
