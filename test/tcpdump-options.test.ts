@@ -1,7 +1,7 @@
 /**
  * tcpdump's printing options in `read` (and `capture`): -x/-xx, -X/-XX, -A/-AA
  * (the packet's bytes after its line), -e (the link-level header) and -#
- * (packet numbers), checked three ways:
+ * (packet numbers), -q (quick lines), checked three ways:
  *  - against tcpdump's own expected outputs: the .out files of its test suite
  *    in ../shared/corpus/tcpdump-out, run as its TESTrun runs them
  *    (`-# -n -tttt`, TZ=GMT0);
@@ -27,6 +27,9 @@ describe.skipIf(!corpus)("tcpdump's own expected outputs (tests/*.out)", () => {
     '802.1ad_QinQ', 'LINKTYPE_IPV4-e', 'LINKTYPE_IPV6-e', 'LINKTYPE_RAW_ipv4-e', 'LINKTYPE_RAW_ipv6-e',
     'LINKTYPE_IPV4', 'LINKTYPE_IPV6', 'LINKTYPE_RAW_ipv4', 'LINKTYPE_RAW_ipv6',
     'tcp_eight_lowest_weight_flags_set', 'dns_tcp', 'dns_udp', 'empty-pcap', 'empty-pcapng',
+    // -q with every time format, µs and ns, and sub-second fields out of range.
+    ...['', '-t', '-tt', '-ttt', '-tttt', '-ttttt'].flatMap((t) => [`tcp-handshake-micro${t}`, `tcp-handshake-nano${t}`]),
+    'timestamp_invalid_micro', 'timestamp_invalid_nano',
   ];
   const index = corpus
     ? readFileSync(join(CORPUS, 'tcpdump-out', 'INDEX.tsv'), 'utf8').split('\n').slice(1).filter((l) => l !== '').map((l) => l.split('\t'))
@@ -36,8 +39,10 @@ describe.skipIf(!corpus)("tcpdump's own expected outputs (tests/*.out)", () => {
       const row = index.find((r) => r[1] === name);
       expect(row, `${name} in INDEX.tsv`).toBeDefined();
       const [file, , out, options = ''] = row!;
-      const args = options.split(' ').filter((o) => o !== '');
-      const r = netlens(['read', '--no-annotate', '-#', '-tttt', ...args, join(CORPUS, 'pcap', file!)], undefined, { TZ: 'GMT0' });
+      // TESTrun adds -tttt unless the test names its own time format (SPECIAL_t).
+      const args = options.split(' ').filter((o) => o !== '' && o !== 'SPECIAL_t');
+      const time = options.includes('SPECIAL_t') ? [] : ['-tttt'];
+      const r = netlens(['read', '--no-annotate', '-#', ...time, ...args, join(CORPUS, 'pcap', file!)], undefined, { TZ: 'GMT0' });
       expect(r.stderr).toBe('');
       expect(r.stdout).toBe(readFileSync(join(CORPUS, 'tcpdump-out', out!), 'utf8'));
     });
@@ -64,7 +69,7 @@ describe.skipIf(!tcpdump)('equal to the installed tcpdump', () => {
       files.push(join(CORPUS, 'pcap', f));
     }
   }
-  for (const option of ['-x', '-X', '-A', '-XX', '-e']) {
+  for (const option of ['-x', '-X', '-A', '-XX', '-e', '-q']) {
     it(`${option} on every fixture and the fully printed corpus files`, () => {
       let compared = 0;
       for (const file of files) {

@@ -29,6 +29,8 @@ export interface Options {
   linkHeader: boolean;
   /** tcpdump's -#: each line starts with the packet's number. */
   number: boolean;
+  /** tcpdump's -q: shorter lines (TCP and UDP by their length). */
+  quick: boolean;
   maxConns: number;
   tcpIdle: number;
   udpIdle: number;
@@ -51,7 +53,7 @@ export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
-    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, maxConns: 100_000, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false,
+    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, maxConns: 100_000, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false,
   };
   let i = 0;
   while (i < argv.length) {
@@ -94,6 +96,7 @@ export function parseArgs(argv: string[]): Options {
       case '-A': case '-AA': if (o.dump === 'none' || o.dump === 'ascii') { o.dump = 'ascii'; o.dumpLink = name === '-AA'; } break;
       case '-e': o.linkHeader = true; break;
       case '-#': case '--number': o.number = true; break;
+      case '-q': o.quick = true; break;
       case '--immediate-mode': o.immediate = true; break;
       case '--max-conns': o.maxConns = positiveInt(name, value!); break;
       case '--tcp-idle': o.tcpIdle = positiveNumber(name, value!); break;
@@ -152,6 +155,7 @@ options:
                        prints it (-xx, -XX, -AA: with the link-level header)
   -e                   the link-level header on each line (MAC addresses, EtherType, VLAN tags)
   -#, --number         number the lines, as tcpdump -# does
+  -q                   quick lines: TCP and UDP by their length only, as tcpdump -q
   -i IFACE             live source for conns and other views
   -d SECONDS           stop a live capture after SECONDS
   -w FILE              also write raw frames (pcap, or pcapng for *.pcapng)

@@ -33,6 +33,8 @@ export interface LineOptions {
   annotate: boolean;
   /** tcpdump's -e: the link-level header before the network layer. */
   linkHeader?: boolean;
+  /** tcpdump's -q: TCP and UDP as their length only ("tcp 0", "UDP, length 29"). */
+  quick?: boolean;
 }
 
 const dns = new DnsView();
@@ -57,18 +59,19 @@ export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOpt
   const p = opts.palette;
   let s = opts.time.format(f.tsSec, f.tsNsec);
   if (s !== '') s += ' ';
-  if (opts.linkHeader === true) s += linkHeaderText(f, d);
-  s += body(f, d, t, p, opts.linkHeader === true && linkHeaderReplacesName(d));
+  const quick = opts.quick === true;
+  if (opts.linkHeader === true) s += linkHeaderText(f, d, quick);
+  s += body(f, d, t, p, opts.linkHeader === true && linkHeaderReplacesName(d), quick);
   if (d.error !== null) s += ' ' + p.error(`[${d.error}]`);
   if (opts.annotate) s += annotations(t, p, arp);
   return s;
 }
 
 /** `bare`: without the network layer's name (-e printed the link-level header instead). */
-function body(f: Frame, d: PacketDecoder, t: Tracker, p: Palette, bare: boolean): string {
+function body(f: Frame, d: PacketDecoder, t: Tracker, p: Palette, bare: boolean, quick: boolean): string {
   if (d.hasArp) return arpLine(f, d, p, bare ? '' : 'ARP, ');
-  if (d.ipVersion === 4) return ip4Line(f, d, t, p, bare ? '' : 'IP ');
-  if (d.ipVersion === 6) return ip6Line(f, d, t, p, bare ? '' : 'IP6 ');
+  if (d.ipVersion === 4) return ip4Line(f, d, t, p, bare ? '' : 'IP ', quick);
+  if (d.ipVersion === 6) return ip6Line(f, d, t, p, bare ? '' : 'IP6 ', quick);
   if (d.netType === 0x0806) return `${bare ? '' : 'ARP, '}truncated, length ${f.len}`;
   if (d.error === 'unsupported link type') return `unsupported link type ${f.linkType}, length ${f.len}`;
   if (d.netType >= 0) return `ethertype 0x${d.netType.toString(16).padStart(4, '0')}, length ${f.len}`;
@@ -102,7 +105,7 @@ function arpLine(f: Frame, d: PacketDecoder, p: Palette, name: string): string {
   return `${name}op ${a.op}, length ${len}`;
 }
 
-function ip4Line(f: Frame, d: PacketDecoder, t: Tracker, p: Palette, name: string): string {
+function ip4Line(f: Frame, d: PacketDecoder, t: Tracker, p: Palette, name: string, quick: boolean): string {
   const ip = d.ip4;
   const src = ipv4(ip.src), dst = ipv4(ip.dst);
   if (d.error !== null && d.l4 < 0) {
@@ -112,25 +115,29 @@ function ip4Line(f: Frame, d: PacketDecoder, t: Tracker, p: Palette, name: strin
   if (d.laterFragment) {
     return `${name}${src} > ${dst}: ip-proto-${ip.proto}`;
   }
-  return transportLine(name, src, dst, f, d, t, p, ip.payloadLength);
+  return transportLine(name, src, dst, f, d, t, p, ip.payloadLength, quick);
 }
 
-function ip6Line(f: Frame, d: PacketDecoder, t: Tracker, p: Palette, name: string): string {
+function ip6Line(f: Frame, d: PacketDecoder, t: Tracker, p: Palette, name: string, quick: boolean): string {
   const ip = d.ip6;
   if (d.error === Ipv6Error.short || d.error === Ipv6Error.version) return `${name}${p.error(`[${d.error}]`)}`;
   const src = ipv6At(ip.buf, ip.srcOff), dst = ipv6At(ip.buf, ip.dstOff);
   if (d.laterFragment) return `${name}${src} > ${dst}: frag (${ip.fragOffset * 8}|${ip.payloadEnd - ip.upperOff})`;
-  return transportLine(name, src, dst, f, d, t, p, ip.upperLength);
+  return transportLine(name, src, dst, f, d, t, p, ip.upperLength, quick);
 }
 
-/** `name`: the network layer's name and a space ("IP "), or '' under -e. */
-function transportLine(name: string, src: string, dst: string, f: Frame, d: PacketDecoder, t: Tracker, p: Palette, l4len: number): string {
+/**
+ * `name`: the network layer's name and a space ("IP "), or '' under -e;
+ * `quick`: -q, TCP and UDP by their length only (print-tcp.c, print-udp.c).
+ */
+function transportLine(name: string, src: string, dst: string, f: Frame, d: PacketDecoder, t: Tracker, p: Palette, l4len: number, quick: boolean): string {
   switch (d.l4) {
     case IpProto.TCP: {
       const tcp = d.tcp;
       const head = `${name}${p.addr(src)}.${tcp.sport} > ${p.addr(dst)}.${tcp.dport}: `;
       if (tcp.error === TcpError.short) return head + '[|tcp]';
       if (tcp.error === TcpError.offset) return head + `tcp ${l4len} [bad hdr length ${tcp.headerLength} - too short, < 20]`;
+      if (quick) return head + `tcp ${tcp.payloadLength}`;
       return head + tcpText(d, t, p);
     }
     case IpProto.UDP: {
@@ -138,6 +145,7 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
       const head = `${name}${p.addr(src)}.${udp.sport} > ${p.addr(dst)}.${udp.dport}: `;
       if (udp.error === UdpError.short) return head + '[|udp]';
       if (udp.error === 'bad udp length') return head + `UDP, bad length ${udp.length} > ${l4len}`;
+      if (quick) return head + `UDP, length ${udp.payloadLength}`;
       if ((udp.sport === 53 || udp.dport === 53) && dns.reset(udp.buf, udp.payloadOff, udp.payloadEnd)) {
         return head + dnsText(udp.payloadLength);
       }

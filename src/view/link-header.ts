@@ -28,9 +28,13 @@ const ETHERTYPE_NAMES = new Map<number, string>([
 /** Tag protocol ids that start an 802.1Q tag in tcpdump's Ethernet printer. */
 const TAG_TYPES = new Set([0x8100, 0x9100, 0x9200, 0x88a8]);
 
-/** "ethertype IPv4 (0x0800)" */
-function ethertype(type: number): string {
-  return `ethertype ${ETHERTYPE_NAMES.get(type) ?? 'Unknown'} (0x${type.toString(16).padStart(4, '0')})`;
+const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
+
+/** ether_type_print: "ethertype IPv4 (0x0800)", or with -q only "IPv4". */
+function ethertype(type: number, quick: boolean): string {
+  const name = ETHERTYPE_NAMES.get(type);
+  if (quick) return name ?? `Unknown Ethertype (0x${hex4(type)})`;
+  return `ethertype ${name ?? 'Unknown'} (0x${hex4(type)})`;
 }
 
 /** ieee8021q_tci_string (addrtoname.c). */
@@ -51,7 +55,7 @@ export function linkHeaderReplacesName(d: PacketDecoder): boolean {
  * (0x0800), length 74: "), or '' when the link-level header is cut short (the
  * line then says so) or the link type has none.
  */
-export function linkHeaderText(f: Frame, d: PacketDecoder): string {
+export function linkHeaderText(f: Frame, d: PacketDecoder, quick = false): string {
   const b = f.buf, off = f.offset, end = f.offset + f.caplen;
   switch (d.linkKind) {
     case LinkKind.ethernet: {
@@ -63,7 +67,7 @@ export function linkHeaderText(f: Frame, d: PacketDecoder): string {
       let printedLength = false;
       while (TAG_TYPES.has(type)) {
         if (end - p < 4) return s;
-        s += ethertype(type) + (printedLength ? ', ' : `, length ${f.len}: `);
+        s += ethertype(type, quick) + (printedLength ? ', ' : `, length ${f.len}: `);
         printedLength = true;
         s += tci(u16be(b, p)) + ', ';
         type = u16be(b, p + 2);
@@ -73,26 +77,29 @@ export function linkHeaderText(f: Frame, d: PacketDecoder): string {
         const length = Math.min(type, f.len - (p - off));
         return s + '802.3' + (printedLength ? '' : `, length ${length}: `);
       }
-      return s + ethertype(type) + (printedLength ? ', ' : `, length ${f.len}: `);
+      return s + ethertype(type, quick) + (printedLength ? ', ' : `, length ${f.len}: `);
     }
     case LinkKind.sll: {
       if (f.caplen < 16) return '';
       const pkttype = u16be(b, off);
       let s = `${(SLL_PACKET_TYPES[pkttype] ?? '?').padStart(3)} `;
       if (u16be(b, off + 4) === 6) s += `${macAt(b, off + 6)} `;
-      return s + cookedType(u16be(b, off + 14)) + `, length ${f.len}: ` + cookedTags(b, off + 16, end, u16be(b, off + 14));
+      if (quick) return s + cookedTags(b, off + 16, end, u16be(b, off + 14), quick); // -q: no protocol, no length
+      return s + cookedType(u16be(b, off + 14)) + `, length ${f.len}: ` + cookedTags(b, off + 16, end, u16be(b, off + 14), quick);
     }
     case LinkKind.sll2: {
       if (f.caplen < 20) return '';
       let s = `ifindex ${u32be(b, off + 4)} `;
       if (b[off + 11] === 6) s += `${macAt(b, off + 12)} `;
-      return s + cookedType(u16be(b, off)) + `, length ${f.len}: ` + cookedTags(b, off + 20, end, u16be(b, off));
+      if (quick) return s + cookedTags(b, off + 20, end, u16be(b, off), quick);
+      return s + cookedType(u16be(b, off)) + `, length ${f.len}: ` + cookedTags(b, off + 20, end, u16be(b, off), quick);
     }
     case LinkKind.loopback: {
       if (f.caplen < 4) return '';
       let family = u32le(b, off); // tcpdump reads it in host order (little-endian here), then swaps if it looks swapped
       if ((family & 0xffff0000) !== 0) family = (((family & 0xff) << 24) | ((family & 0xff00) << 8) | ((family >>> 8) & 0xff00) | (family >>> 24)) >>> 0;
-      return `AF ${BSD_AF_NAMES.get(family) ?? 'Unknown'} (${family}), length ${f.len}: `;
+      const name = BSD_AF_NAMES.get(family);
+      return quick ? `${name ?? `Unknown AF ${family}`}, length ${f.len}: ` : `AF ${name ?? 'Unknown'} (${family}), length ${f.len}: `;
     }
     default:
       return '';
@@ -101,19 +108,20 @@ export function linkHeaderText(f: Frame, d: PacketDecoder): string {
 
 /** sll_print's protocol: an EtherType, or 802.3 / 802.2 for the Linux pseudo-types. */
 function cookedType(type: number): string {
-  if (type > 1500) return ethertype(type);
+  if (type > 1500) return ethertype(type, false);
   if (type === 1) return '802.3';
   if (type === 4) return '802.2';
-  return `ethertype Unknown (0x${type.toString(16).padStart(4, '0')})`;
+  return `ethertype Unknown (0x${hex4(type)})`;
 }
 
 /** VLAN tags after a Linux cooked header (sll_if_print prints each tag, then the type it encloses). */
-function cookedTags(b: Buffer, p: number, end: number, type: number): string {
+function cookedTags(b: Buffer, p: number, end: number, type: number, quick: boolean): string {
   let s = '';
   while (type === 0x8100 && end - p >= 4) {
     s += tci(u16be(b, p)) + ', ';
     type = u16be(b, p + 2);
-    s += `ethertype ${type <= 1500 ? 'Unknown' : ETHERTYPE_NAMES.get(type) ?? 'Unknown'}, `; // a length becomes LINUX_SLL_P_802_2, which has no name
+    // A length becomes LINUX_SLL_P_802_2, which has no name.
+    if (!quick) s += `ethertype ${type <= 1500 ? 'Unknown' : ETHERTYPE_NAMES.get(type) ?? 'Unknown'}, `;
     p += 4;
   }
   return s;

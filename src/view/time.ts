@@ -11,9 +11,11 @@ export class TimeFormatter {
   private cachedText = '';
   private cachedTime = '';
   private readonly digits: number;
+  private readonly unitsPerSec: number;
 
   constructor(readonly mode: TimeMode, readonly nano: boolean, readonly utc = false) {
     this.digits = nano ? 9 : 6;
+    this.unitsPerSec = nano ? 1e9 : 1e6;
   }
 
   /**
@@ -41,30 +43,42 @@ export class TimeFormatter {
       case 't': return '';
       case 'tt': return `${sec}.${this.frac(nsec)}`;
       case 'ttt': {
-        const out = this.prevSec < 0 ? this.delta(0, 0) : this.delta(sec - this.prevSec, nsec - this.prevNsec);
+        const out = this.prevSec < 0 ? this.delta(0, 0) : this.delta(sec - this.prevSec, this.units(nsec) - this.units(this.prevNsec));
         this.prevSec = sec; this.prevNsec = nsec;
         return out;
       }
       case 'ttttt': {
         if (this.firstSec < 0) { this.firstSec = sec; this.firstNsec = nsec; }
-        return this.delta(sec - this.firstSec, nsec - this.firstNsec);
+        return this.delta(sec - this.firstSec, this.units(nsec) - this.units(this.firstNsec));
       }
       case 'tttt': return `${this.date(sec, true)}.${this.frac(nsec)}`;
       default: return `${this.date(sec, false)}.${this.frac(nsec)}`;
     }
   }
 
-  private frac(nsec: number): string {
-    const v = this.nano ? nsec : Math.floor(nsec / 1000);
-    return String(v).padStart(this.digits, '0');
+  /**
+   * The sub-second field in the shown precision (µs unless --nano), as libpcap
+   * hands it to tcpdump: nanoseconds are cut to whole microseconds first.
+   */
+  private units(nsec: number): number {
+    return this.nano ? nsec : Math.floor(nsec / 1000);
   }
 
-  private delta(sec: number, nsec: number): string {
-    if (nsec < 0) { sec -= 1; nsec += 1e9; }
+  /** ts_frac_print: the field zero-padded; a value past a second (a damaged file) is printed as it is and flagged. */
+  private frac(nsec: number): string {
+    const v = this.units(nsec);
+    const s = String(v).padStart(this.digits, '0');
+    return v < this.unitsPerSec ? s : `${s} (invalid ${this.nano ? 'ns' : 'us'})`;
+  }
+
+  /** A difference of (seconds, sub-second units), as tcpdump's netdissect_timevalsub and ts_date_hmsfrac_print show it. */
+  private delta(sec: number, units: number): string {
+    const per = this.unitsPerSec;
+    if (units < 0) { sec -= 1; units += per; }
     const neg = sec < 0;
-    if (neg) { sec = -sec - 1; nsec = 1e9 - nsec; if (nsec === 1e9) { nsec = 0; sec++; } }
+    if (neg) { sec = -sec - 1; units = per - units; if (units === per) { units = 0; sec++; } }
     const h = Math.floor(sec / 3600), m = Math.floor(sec / 60) % 60, s = sec % 60;
-    return ` ${neg ? '-' : ''}${pad2(h)}:${pad2(m)}:${pad2(s)}.${this.frac(nsec)}`;
+    return ` ${neg ? '-' : ''}${pad2(h)}:${pad2(m)}:${pad2(s)}.${String(units).padStart(this.digits, '0')}`;
   }
 
   private date(sec: number, withDay: boolean): string {
