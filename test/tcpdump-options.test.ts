@@ -1,7 +1,8 @@
 /**
  * tcpdump's printing options in `read` (and `capture`): -x/-xx, -X/-XX, -A/-AA
  * (the packet's bytes after its line), -e (the link-level header) and -#
- * (packet numbers), -q (quick lines), checked three ways:
+ * (packet numbers), -q (quick lines), -S (absolute sequence numbers) and
+ * -n/-nn (accepted: netlens never resolves names), checked three ways:
  *  - against tcpdump's own expected outputs: the .out files of its test suite
  *    in ../shared/corpus/tcpdump-out, run as its TESTrun runs them
  *    (`-# -n -tttt`, TZ=GMT0);
@@ -69,7 +70,7 @@ describe.skipIf(!tcpdump)('equal to the installed tcpdump', () => {
       files.push(join(CORPUS, 'pcap', f));
     }
   }
-  for (const option of ['-x', '-X', '-A', '-XX', '-e', '-q']) {
+  for (const option of ['-x', '-X', '-A', '-XX', '-e', '-q', '-S', '-nn']) {
     it(`${option} on every fixture and the fully printed corpus files`, () => {
       let compared = 0;
       for (const file of files) {

@@ -31,6 +31,8 @@ export interface Options {
   number: boolean;
   /** tcpdump's -q: shorter lines (TCP and UDP by their length). */
   quick: boolean;
+  /** tcpdump's -S: absolute TCP sequence numbers. */
+  absolute: boolean;
   maxConns: number;
   tcpIdle: number;
   udpIdle: number;
@@ -53,7 +55,7 @@ export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
-    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, maxConns: 100_000, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false,
+    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, absolute: false, maxConns: 100_000, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false,
   };
   let i = 0;
   while (i < argv.length) {
@@ -97,6 +99,9 @@ export function parseArgs(argv: string[]): Options {
       case '-e': o.linkHeader = true; break;
       case '-#': case '--number': o.number = true; break;
       case '-q': o.quick = true; break;
+      case '-S': case '--absolute-tcp-sequence-numbers': o.absolute = true; break;
+      // netlens never resolves names or ports: tcpdump's -n and -nn are what it always does.
+      case '-n': case '-nn': break;
       case '--immediate-mode': o.immediate = true; break;
       case '--max-conns': o.maxConns = positiveInt(name, value!); break;
       case '--tcp-idle': o.tcpIdle = positiveNumber(name, value!); break;
@@ -156,6 +161,8 @@ options:
   -e                   the link-level header on each line (MAC addresses, EtherType, VLAN tags)
   -#, --number         number the lines, as tcpdump -# does
   -q                   quick lines: TCP and UDP by their length only, as tcpdump -q
+  -S                   absolute TCP sequence numbers, as tcpdump -S
+  -n, -nn              accepted for tcpdump's sake: netlens never resolves names
   -i IFACE             live source for conns and other views
   -d SECONDS           stop a live capture after SECONDS
   -w FILE              also write raw frames (pcap, or pcapng for *.pcapng)

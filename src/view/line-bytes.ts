@@ -70,8 +70,9 @@ export function writeTcpLine(out: Output, f: Frame, d: PacketDecoder, t: Tracker
   else for (let i = 0; i < 8; i++) if (flags & FLAG_BITS[i]!) out.byte(FLAG_CHARS[i]!);
   out.byte(93);
   const len = tcp.payloadLength;
-  const seq = t.conn !== null ? t.relSeq : tcp.seq;
-  const ack = t.conn !== null ? t.relAck : tcp.ack;
+  const relative = t.conn !== null && opts.absolute !== true; // -S: absolute
+  const seq = relative ? t.relSeq : tcp.seq;
+  const ack = relative ? t.relAck : tcp.ack;
   if (len > 0 || (flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) !== 0) {
     out.ascii(', seq '); out.dec(seq);
     if (len > 0) { out.byte(58); out.dec((seq + len) >>> 0); }
@@ -81,7 +82,7 @@ export function writeTcpLine(out: Output, f: Frame, d: PacketDecoder, t: Tracker
   if (flags & TcpFlag.URG) { out.ascii(', urg '); out.dec(tcp.urgentPointer); }
   if (tcp.headerLength > 20) {
     out.ascii(', options [');
-    const sackBase = t.conn !== null && !t.seqAbsolute ? t.conn.tdBase(t.side ^ 1) : 0;
+    const sackBase = relative && !t.seqAbsolute ? t.conn!.tdBase(t.side ^ 1) : 0;
     let first = true;
     for (let p = tcp.optionsOff; p < optEnd;) {
       const kind = b[p]!;

@@ -35,6 +35,8 @@ export interface LineOptions {
   linkHeader?: boolean;
   /** tcpdump's -q: TCP and UDP as their length only ("tcp 0", "UDP, length 29"). */
   quick?: boolean;
+  /** tcpdump's -S: absolute TCP sequence numbers. */
+  absolute?: boolean;
 }
 
 const dns = new DnsView();
@@ -59,19 +61,19 @@ export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOpt
   const p = opts.palette;
   let s = opts.time.format(f.tsSec, f.tsNsec);
   if (s !== '') s += ' ';
-  const quick = opts.quick === true;
-  if (opts.linkHeader === true) s += linkHeaderText(f, d, quick);
-  s += body(f, d, t, p, opts.linkHeader === true && linkHeaderReplacesName(d), quick);
+  if (opts.linkHeader === true) s += linkHeaderText(f, d, opts.quick === true);
+  s += body(f, d, t, opts, opts.linkHeader === true && linkHeaderReplacesName(d));
   if (d.error !== null) s += ' ' + p.error(`[${d.error}]`);
   if (opts.annotate) s += annotations(t, p, arp);
   return s;
 }
 
 /** `bare`: without the network layer's name (-e printed the link-level header instead). */
-function body(f: Frame, d: PacketDecoder, t: Tracker, p: Palette, bare: boolean, quick: boolean): string {
+function body(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, bare: boolean): string {
+  const p = opts.palette;
   if (d.hasArp) return arpLine(f, d, p, bare ? '' : 'ARP, ');
-  if (d.ipVersion === 4) return ip4Line(f, d, t, p, bare ? '' : 'IP ', quick);
-  if (d.ipVersion === 6) return ip6Line(f, d, t, p, bare ? '' : 'IP6 ', quick);
+  if (d.ipVersion === 4) return ip4Line(f, d, t, opts, bare ? '' : 'IP ');
+  if (d.ipVersion === 6) return ip6Line(f, d, t, opts, bare ? '' : 'IP6 ');
   if (d.netType === 0x0806) return `${bare ? '' : 'ARP, '}truncated, length ${f.len}`;
   if (d.error === 'unsupported link type') return `unsupported link type ${f.linkType}, length ${f.len}`;
   if (d.netType >= 0) return `ethertype 0x${d.netType.toString(16).padStart(4, '0')}, length ${f.len}`;
@@ -105,7 +107,8 @@ function arpLine(f: Frame, d: PacketDecoder, p: Palette, name: string): string {
   return `${name}op ${a.op}, length ${len}`;
 }
 
-function ip4Line(f: Frame, d: PacketDecoder, t: Tracker, p: Palette, name: string, quick: boolean): string {
+function ip4Line(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, name: string): string {
+  const p = opts.palette;
   const ip = d.ip4;
   const src = ipv4(ip.src), dst = ipv4(ip.dst);
   if (d.error !== null && d.l4 < 0) {
@@ -115,22 +118,22 @@ function ip4Line(f: Frame, d: PacketDecoder, t: Tracker, p: Palette, name: strin
   if (d.laterFragment) {
     return `${name}${src} > ${dst}: ip-proto-${ip.proto}`;
   }
-  return transportLine(name, src, dst, f, d, t, p, ip.payloadLength, quick);
+  return transportLine(name, src, dst, f, d, t, opts, ip.payloadLength);
 }
 
-function ip6Line(f: Frame, d: PacketDecoder, t: Tracker, p: Palette, name: string, quick: boolean): string {
+function ip6Line(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, name: string): string {
+  const p = opts.palette;
   const ip = d.ip6;
   if (d.error === Ipv6Error.short || d.error === Ipv6Error.version) return `${name}${p.error(`[${d.error}]`)}`;
   const src = ipv6At(ip.buf, ip.srcOff), dst = ipv6At(ip.buf, ip.dstOff);
   if (d.laterFragment) return `${name}${src} > ${dst}: frag (${ip.fragOffset * 8}|${ip.payloadEnd - ip.upperOff})`;
-  return transportLine(name, src, dst, f, d, t, p, ip.upperLength, quick);
+  return transportLine(name, src, dst, f, d, t, opts, ip.upperLength);
 }
 
-/**
- * `name`: the network layer's name and a space ("IP "), or '' under -e;
- * `quick`: -q, TCP and UDP by their length only (print-tcp.c, print-udp.c).
- */
-function transportLine(name: string, src: string, dst: string, f: Frame, d: PacketDecoder, t: Tracker, p: Palette, l4len: number, quick: boolean): string {
+/** `name`: the network layer's name and a space ("IP "), or '' under -e. */
+function transportLine(name: string, src: string, dst: string, f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, l4len: number): string {
+  const p = opts.palette;
+  const quick = opts.quick === true; // -q: TCP and UDP by their length only (print-tcp.c, print-udp.c)
   switch (d.l4) {
     case IpProto.TCP: {
       const tcp = d.tcp;
@@ -138,7 +141,7 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
       if (tcp.error === TcpError.short) return head + '[|tcp]';
       if (tcp.error === TcpError.offset) return head + `tcp ${l4len} [bad hdr length ${tcp.headerLength} - too short, < 20]`;
       if (quick) return head + `tcp ${tcp.payloadLength}`;
-      return head + tcpText(d, t, p);
+      return head + tcpText(d, t, opts);
     }
     case IpProto.UDP: {
       const udp = d.udp;
@@ -162,20 +165,23 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
   }
 }
 
-function tcpText(d: PacketDecoder, t: Tracker, p: Palette): string {
+function tcpText(d: PacketDecoder, t: Tracker, opts: LineOptions): string {
+  const p = opts.palette;
   const tcp = d.tcp;
+  // tcpdump's relative numbers (its -S: absolute), per conversation.
+  const relative = t.conn !== null && opts.absolute !== true;
   const flags = tcp.flags;
   let s = `Flags [${p.flags(tcpFlagLetters(flags))}]`;
   const len = tcp.payloadLength;
-  const seq = t.conn !== null ? t.relSeq : tcp.seq;
-  const ack = t.conn !== null ? t.relAck : tcp.ack;
+  const seq = relative ? t.relSeq : tcp.seq;
+  const ack = relative ? t.relAck : tcp.ack;
   if (len > 0 || (flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) !== 0) {
     s += len > 0 ? `, seq ${seq}:${(seq + len) >>> 0}` : `, seq ${seq}`;
   }
   if (flags & TcpFlag.ACK) s += `, ack ${ack}`;
   s += `, win ${tcp.window}`;
   if (flags & TcpFlag.URG) s += `, urg ${tcp.urgentPointer}`;
-  if (tcp.headerLength > 20) s += `, options [${tcpOptions(d, t)}]`;
+  if (tcp.headerLength > 20) s += `, options [${tcpOptions(d, t, relative)}]`;
   s += `, length ${len}`;
   if (len > 0 && (HTTP_PORTS.has(tcp.sport) || HTTP_PORTS.has(tcp.dport))) s += httpText(tcp.buf, tcp.payloadOff, tcp.payloadEnd);
   else if (len > 2 && (tcp.sport === 53 || tcp.dport === 53) && tcp.payloadEnd - tcp.payloadOff >= 14) {
@@ -186,7 +192,7 @@ function tcpText(d: PacketDecoder, t: Tracker, p: Palette): string {
   return s;
 }
 
-function tcpOptions(d: PacketDecoder, t: Tracker): string {
+function tcpOptions(d: PacketDecoder, t: Tracker, relative: boolean): string {
   const tcp = d.tcp;
   const b = tcp.buf;
   let p = tcp.optionsOff;
@@ -194,7 +200,7 @@ function tcpOptions(d: PacketDecoder, t: Tracker): string {
   const capEnd = Math.min(end, d.end); // never past the captured bytes
   const parts: string[] = [];
   // SACK blocks are shown relative to the conversation's base, as tcpdump does.
-  const sackBase = t.conn !== null && !t.seqAbsolute ? t.conn.tdBase(t.side ^ 1) : 0;
+  const sackBase = relative && !t.seqAbsolute ? t.conn!.tdBase(t.side ^ 1) : 0;
   while (p < capEnd) {
     const kind = b[p]!;
     if (kind === 0) { parts.push('eol'); break; } // the rest is padding
