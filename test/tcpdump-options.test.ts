@@ -16,6 +16,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS, FIXTURES, haveCorpus, haveTool, netlens } from './helpers/netlens.js';
+import { classicPcap, tcpSegment } from './helpers/pcap.js';
 
 const corpus = haveCorpus();
 const tcpdump = haveTool('tcpdump');
@@ -86,29 +87,9 @@ describe.skipIf(!tcpdump)('equal to the installed tcpdump', () => {
   }
 });
 
-/** A classic pcap (little-endian, µs) holding the given Ethernet frames. */
-function pcap(frames: Buffer[]): Buffer {
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(262144, 16); head.writeUInt32LE(1, 20);
-  return Buffer.concat([head, ...frames.flatMap((f, i) => {
-    const r = Buffer.alloc(16);
-    r.writeUInt32LE(1763800000 + i, 0); r.writeUInt32LE(f.length, 8); r.writeUInt32LE(f.length, 12);
-    return [r, f];
-  })]);
-}
-
-/** Ethernet + IPv4 + TCP (PSH|ACK) carrying payload; checksums are not checked by either tool. */
-function tcpFrame(payload: Buffer): Buffer {
-  const eth = Buffer.from('020000000002020000000001' + '0800', 'hex');
-  const ip = Buffer.alloc(20);
-  ip[0] = 0x45; ip.writeUInt16BE(40 + payload.length, 2); ip[8] = 64; ip[9] = 6;
-  Buffer.from([10, 0, 0, 1, 10, 0, 0, 2]).copy(ip, 12);
-  const tcp = Buffer.alloc(20);
-  tcp.writeUInt16BE(40000, 0); tcp.writeUInt16BE(9000, 2); tcp.writeUInt32BE(1, 4); tcp.writeUInt32BE(1, 8);
-  tcp[12] = 0x50; tcp[13] = 0x18; tcp.writeUInt16BE(512, 14);
-  return Buffer.concat([eth, ip, tcp, payload]);
-}
+/** Ethernet + IPv4 + TCP (PSH|ACK) from 10.0.0.1:40000 to 10.0.0.2:9000 carrying payload. */
+const tcpFrame = (payload: Buffer): Buffer => tcpSegment({ seq: 1, ack: 1, payload });
+const pcap = (frames: Buffer[]): Buffer => classicPcap(frames);
 
 describe('raw-data options on built frames', () => {
   const hostile = Buffer.from('GET / HTTP/1.1\r\nX-A: \x1b[2J\x1b]52;c;SGk=\x07\r\nX-B: caf\xc3\xa9\x7f\x00\r\r\n\r', 'latin1');

@@ -1,4 +1,5 @@
 /** argv → options. No protocol logic here. */
+import { DEFAULT_MAX_HELD, DEFAULT_MAX_HELD_TOTAL } from '../track/reassembly.js';
 import type { DumpMode } from '../view/dump.js';
 import type { TimeMode } from '../view/time.js';
 
@@ -34,6 +35,9 @@ export interface Options {
   /** tcpdump's -S: absolute TCP sequence numbers. */
   absolute: boolean;
   maxConns: number;
+  /** Bytes held out of order per stream, and in all streams (follow, http). */
+  maxHeld: number;
+  maxHeldTotal: number;
   tcpIdle: number;
   udpIdle: number;
   raw: 'client' | 'server' | null;
@@ -49,13 +53,13 @@ export interface Options {
 
 export class UsageError extends Error {}
 
-const VALUE_OPTS = new Set(['-c', '-d', '-i', '-w', '-s', '-B', '--ring-buffer', '--backend', '-Z', '--time', '--max-conns', '--tcp-idle', '--udp-idle', '--raw', '--svg']);
+const VALUE_OPTS = new Set(['-c', '-d', '-i', '-w', '-s', '-B', '--ring-buffer', '--backend', '-Z', '--time', '--max-conns', '--max-held', '--max-held-total', '--tcp-idle', '--udp-idle', '--raw', '--svg']);
 
 export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
-    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, absolute: false, maxConns: 100_000, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false,
+    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false,
   };
   let i = 0;
   while (i < argv.length) {
@@ -104,6 +108,8 @@ export function parseArgs(argv: string[]): Options {
       case '-n': case '-nn': break;
       case '--immediate-mode': o.immediate = true; break;
       case '--max-conns': o.maxConns = positiveInt(name, value!); break;
+      case '--max-held': o.maxHeld = size(name, value!); break;
+      case '--max-held-total': o.maxHeldTotal = size(name, value!); break;
       case '--tcp-idle': o.tcpIdle = positiveNumber(name, value!); break;
       case '--udp-idle': o.udpIdle = positiveNumber(name, value!); break;
       case '--raw':
@@ -129,6 +135,13 @@ export function parseArgs(argv: string[]): Options {
 function positiveInt(name: string, v: string): number {
   if (!/^\d+$/.test(v)) throw new UsageError(`option ${name} needs a whole number, not ${JSON.stringify(v)}`);
   return Number(v);
+}
+
+/** A byte count: a whole number, optionally with K, M or G (KiB, MiB, GiB). */
+function size(name: string, v: string): number {
+  const m = /^(\d+)([KMG]?)i?B?$/i.exec(v);
+  if (m === null) throw new UsageError(`option ${name} needs a size such as 512K or 4M, not ${JSON.stringify(v)}`);
+  return Number(m[1]) * ({ '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as Record<string, number>)[m[2]!.toUpperCase()]!;
 }
 
 function positiveNumber(name: string, v: string): number {
@@ -169,4 +182,5 @@ options:
   --top                capture: a live connection table refreshed in place
   -s SNAPLEN, -B KiB, --ring-buffer MiB, --immediate-mode, --no-promisc,
   --backend native|cap, -Z USER                                       capture settings
-  --max-conns N, --tcp-idle S, --udp-idle S                           conversation table bounds`;
+  --max-conns N, --tcp-idle S, --udp-idle S                           conversation table bounds
+  --max-held SIZE, --max-held-total SIZE     follow, http: bytes held out of order per stream (4M) and in all (64M)`;

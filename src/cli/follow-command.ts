@@ -28,7 +28,7 @@ export async function runFollow(opts: Options): Promise<number> {
           for (let i = p; i < end; i++) out.byte(b[i]!);
         }
       },
-    }, mode.kind === 'raw' ? noColor : paletteFor(process.stdout));
+    }, mode.kind === 'raw' ? noColor : paletteFor(process.stdout), { maxHeld: opts.maxHeld, maxHeldTotal: opts.maxHeldTotal });
     const col = collector;
     return {
       sink: { packet: (n, f, d, t) => col.packet(n, f, d, t) },
@@ -41,6 +41,8 @@ export async function runFollow(opts: Options): Promise<number> {
     const side = col.conn!.clientSide ^ (mode.side === 'client' ? 0 : 1);
     if (col.gapBytes[side]! > 0) process.stderr.write(`netlens: warning: ${col.gapBytes[side]} bytes of the ${mode.side}'s stream were not captured (left out)\n`);
   }
-  if (col !== null && col.limited) process.stderr.write('netlens: warning: out-of-order data over the reassembly bound was dropped\n');
+  if (col !== null && col.limited) {
+    process.stderr.write(`netlens: warning: out-of-order bytes over the reassembly bounds were dropped (--max-held ${opts.maxHeld}, --max-held-total ${opts.maxHeldTotal})\n`);
+  }
   return status;
 }

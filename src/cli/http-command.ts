@@ -6,14 +6,16 @@ import { runSourceView } from './commands.js';
 
 export async function runHttp(opts: Options): Promise<number> {
   const errors: string[] = [];
+  const warn = (text: string): void => {
+    if (opts.json) process.stderr.write(`netlens: warning: ${text}\n`); else errors.push(text);
+  };
   return runSourceView(opts, 'http', (out) => {
     const rows: HttpRecord[] = [];
     const col = new HttpCollector(
       (id, tx) => { if (opts.json) writeHttpJson(out, id, tx); else rows.push(httpRecord(id, tx)); },
-      (id, side, msg) => {
-        const text = `conn ${id} ${side}: not HTTP from here on (${msg})`;
-        if (opts.json) process.stderr.write(`netlens: warning: ${text}\n`); else errors.push(text);
-      },
+      (id, side, msg) => warn(`conn ${id} ${side}: not HTTP from here on (${msg})`),
+      { maxHeld: opts.maxHeld, maxHeldTotal: opts.maxHeldTotal },
+      (id, side, held) => warn(`conn ${id} ${side}: out-of-order bytes over the reassembly bounds were dropped (${held} bytes held; --max-held ${opts.maxHeld}, --max-held-total ${opts.maxHeldTotal})`),
     );
     return {
       sink: { packet: (n, f, d, t) => col.packet(n, f, d, t), conn: (c) => col.conn(c), recycle: true },

@@ -28,10 +28,20 @@
 import { TcpFlag } from '../decode/constants.js';
 import { seqAdd, seqDiff } from './seq.js';
 
+/** Default bounds on bytes held out of order: per stream, and in all streams of a run (--max-held, --max-held-total). */
+export const DEFAULT_MAX_HELD = 4 * 1024 * 1024;
+export const DEFAULT_MAX_HELD_TOTAL = 64 * 1024 * 1024;
+
+/** The bounds a view's reassemblers are made with. */
+export interface ReassemblyBounds {
+  maxHeld: number;
+  maxHeldTotal: number;
+}
+
 /** Bytes held out of order, shared by many reassemblers. */
 export class ReassemblyBudget {
   held = 0;
-  constructor(readonly max = 64 * 1024 * 1024) {}
+  constructor(readonly max = DEFAULT_MAX_HELD_TOTAL) {}
 }
 
 export type EndReason = 'fin' | 'rst' | 'finish';
@@ -70,7 +80,7 @@ export class StreamReassembler {
   private endCb: ((reason: EndReason) => void) | null = null;
   private limitCb: ((heldBytes: number) => void) | null = null;
 
-  constructor(readonly maxHeld = 4 * 1024 * 1024, readonly budget: ReassemblyBudget = new ReassemblyBudget()) {}
+  constructor(readonly maxHeld = DEFAULT_MAX_HELD, readonly budget: ReassemblyBudget = new ReassemblyBudget()) {}
 
   onData(cb: (bytes: Buffer, offset: number) => void): this { this.dataCb = cb; return this; }
   onGap(cb: (size: number, offset: number) => void): this { this.gapCb = cb; return this; }

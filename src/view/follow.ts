@@ -17,7 +17,7 @@ import { IpProto } from '../decode/constants.js';
 import type { PacketDecoder } from '../decode/packet-decoder.js';
 import type { Frame } from '../source/frame.js';
 import type { Connection } from '../track/connection.js';
-import { TcpStreams } from '../track/reassembly.js';
+import { DEFAULT_MAX_HELD, DEFAULT_MAX_HELD_TOTAL, ReassemblyBudget, type ReassemblyBounds, TcpStreams } from '../track/reassembly.js';
 import type { Tracker } from '../track/tracker.js';
 import { hex2 } from './addr.js';
 import { connSummary } from './json.js';
@@ -78,7 +78,8 @@ export class FollowCollector {
   limited = false;
 
   constructor(private readonly selector: { id: number } | { a: string; b: string }, private readonly mode: FollowMode,
-    private readonly out: FollowOutput, private readonly palette: Palette) {}
+    private readonly out: FollowOutput, private readonly palette: Palette,
+    private readonly bounds: ReassemblyBounds = { maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL }) {}
 
   private wanted(c: Connection): boolean {
     let v = this.verdicts.get(c.id);
@@ -105,7 +106,7 @@ export class FollowCollector {
     }
     if (c.proto !== IpProto.TCP) return;
     if (this.streams === null) {
-      const s = new TcpStreams();
+      const s = new TcpStreams(this.bounds.maxHeld, new ReassemblyBudget(this.bounds.maxHeldTotal));
       for (const i of [0, 1]) {
         s.dir[i]!.onData((b, off) => this.deliver(i, b, off))
           .onGap((size) => this.gap(i, size))

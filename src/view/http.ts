@@ -10,7 +10,7 @@ import type { PacketDecoder } from '../decode/packet-decoder.js';
 import type { Frame } from '../source/frame.js';
 import type { Connection } from '../track/connection.js';
 import { HttpConversation, type HttpTransaction } from '../track/http.js';
-import { ReassemblyBudget, TcpStreams } from '../track/reassembly.js';
+import { DEFAULT_MAX_HELD, DEFAULT_MAX_HELD_TOTAL, ReassemblyBudget, type ReassemblyBounds, TcpStreams } from '../track/reassembly.js';
 import type { Tracker } from '../track/tracker.js';
 import { safeText } from './addr.js';
 import { formatDuration } from './events.js';
@@ -93,13 +93,21 @@ const POOL_MAX = 1024;
 export class HttpCollector {
   private readonly entries = new Map<number, Entry>();
   private readonly pool: Entry[] = [];
-  private readonly budget = new ReassemblyBudget();
+  private readonly budget: ReassemblyBudget;
   /** Time stamp of the frame being processed (what the streams deliver now arrived then). */
   sec = 0;
   nsec = 0;
 
   /** onTransaction gets each transaction once, in request order per connection (httpRecord() or writeHttpJson() make the record). */
-  constructor(readonly onTransaction: (connId: number, t: HttpTransaction) => void, readonly onError: (connId: number, side: string, msg: string) => void) {}
+  /**
+   * onTransaction gets each transaction once; onError, once per stream, why it is no longer parsed;
+   * onLimit, once per stream, that out-of-order bytes over the bounds were dropped.
+   */
+  constructor(readonly onTransaction: (connId: number, t: HttpTransaction) => void, readonly onError: (connId: number, side: string, msg: string) => void,
+    readonly bounds: ReassemblyBounds = { maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL },
+    readonly onLimit: (connId: number, side: string, heldBytes: number) => void = () => {}) {
+    this.budget = new ReassemblyBudget(bounds.maxHeldTotal);
+  }
 
   packet(_n: number, f: Frame, d: PacketDecoder, t: Tracker): void {
     const c = t.conn;
@@ -163,7 +171,7 @@ class Entry {
   readonly http = new HttpConversation();
 
   constructor(col: HttpCollector, budget: ReassemblyBudget) {
-    this.streams = new TcpStreams(4 * 1024 * 1024, budget);
+    this.streams = new TcpStreams(col.bounds.maxHeld, budget);
     const http = this.http;
     http.onTransaction = (tx) => col.onTransaction(this.id, tx);
     http.onError = (side, msg) => col.onError(this.id, side, msg);
@@ -171,7 +179,8 @@ class Entry {
       this.streams.dir[i]!
         .onData((b) => { if (i === this.clientSide) http.client(b, col.sec, col.nsec); else http.server(b, col.sec, col.nsec); })
         .onGap((n) => { if (i === this.clientSide) http.clientGap(n); else http.serverGap(n); })
-        .onEnd(() => { if (i === this.clientSide) http.clientEnd(); else http.serverEnd(); });
+        .onEnd(() => { if (i === this.clientSide) http.clientEnd(); else http.serverEnd(); })
+        .onLimit((held) => col.onLimit(this.id, i === this.clientSide ? 'client' : 'server', held));
     }
   }
 

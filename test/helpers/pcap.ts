@@ -1,0 +1,36 @@
+/** Capture files built in tests: classic pcap (little-endian, µs) of Ethernet frames. */
+
+/** A classic pcap holding the given Ethernet frames, one second apart from `startSec`. */
+export function classicPcap(frames: Buffer[], startSec = 1763800000): Buffer {
+  const head = Buffer.alloc(24);
+  head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
+  head.writeUInt32LE(262144, 16); head.writeUInt32LE(1, 20);
+  return Buffer.concat([head, ...frames.flatMap((f, i) => {
+    const r = Buffer.alloc(16);
+    r.writeUInt32LE(startSec + i, 0); r.writeUInt32LE(f.length, 8); r.writeUInt32LE(f.length, 12);
+    return [r, f];
+  })]);
+}
+
+export interface TcpSegment {
+  src?: string; dst?: string; sport?: number; dport?: number;
+  seq: number; ack?: number;
+  /** TCP flag bits (0x02 SYN, 0x10 ACK, 0x18 PSH|ACK, 0x11 FIN|ACK); default PSH|ACK. */
+  flags?: number;
+  payload?: Buffer;
+}
+
+/** Ethernet + IPv4 + TCP; checksums are left zero (netlens and tcpdump -nn do not check them). */
+export function tcpSegment(s: TcpSegment): Buffer {
+  const payload = s.payload ?? Buffer.alloc(0);
+  const eth = Buffer.from('020000000002020000000001' + '0800', 'hex');
+  const ip = Buffer.alloc(20);
+  ip[0] = 0x45; ip.writeUInt16BE(40 + payload.length, 2); ip[8] = 64; ip[9] = 6;
+  Buffer.from((s.src ?? '10.0.0.1').split('.').map(Number)).copy(ip, 12);
+  Buffer.from((s.dst ?? '10.0.0.2').split('.').map(Number)).copy(ip, 16);
+  const tcp = Buffer.alloc(20);
+  tcp.writeUInt16BE(s.sport ?? 40000, 0); tcp.writeUInt16BE(s.dport ?? 9000, 2);
+  tcp.writeUInt32BE(s.seq >>> 0, 4); tcp.writeUInt32BE((s.ack ?? 0) >>> 0, 8);
+  tcp[12] = 0x50; tcp[13] = s.flags ?? 0x18; tcp.writeUInt16BE(512, 14);
+  return Buffer.concat([eth, ip, tcp, payload]);
+}
