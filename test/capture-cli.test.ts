@@ -29,6 +29,7 @@ describe.skipIf(reason !== '')('netlens capture on a veth pair', () => {
   const udp = createSocket('udp4');
   let netlensJson = '';
   let netlensErr = '';
+  let netlensText = '';
   let status = -1;
 
   beforeAll(async () => {
@@ -40,14 +41,20 @@ describe.skipIf(reason !== '')('netlens capture on a veth pair', () => {
     const nl = spawn(process.execPath, [CLI, 'capture', v.hostIf, '--json', '-w', join(dir, 'netlens.pcap'), '-Z', 'root'], { stdio: ['ignore', 'pipe', 'pipe'] });
     nl.stdout.on('data', (d) => { netlensJson += d; });
     nl.stderr.on('data', (d) => { netlensErr += d; });
+    // A second capture prints tcpdump's -e -X -# lines and writes its own file to compare them with.
+    const nlText = spawn(process.execPath, [CLI, 'capture', v.hostIf, '--no-annotate', '-t', '-e', '-X', '-#', '-w', join(dir, 'netlens-text.pcap'), '-Z', 'root'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    nlText.stdout.on('data', (d) => { netlensText += d; });
     await sleep(1500);
     await v.nsExec('ping', ['-c', '2', '-i', '0.2', v.hostIp]);
     await v.nsExec('curl', ['-s', `http://${v.hostIp}:8080/a`, `http://${v.hostIp}:8080/b`]);
     await v.nsExec('sh', ['-c', `printf ping | nc -u -w1 -p 5006 ${v.hostIp} 5005`]);
     await sleep(1000);
     const exited = new Promise<number>((r) => nl.on('exit', (c) => r(c ?? -1)));
+    const textExited = new Promise((r) => nlText.on('exit', r));
     nl.kill('SIGINT');
+    nlText.kill('SIGINT');
     status = await exited;
+    await textExited;
     td.kill('SIGINT');
     await new Promise((r) => td.on('exit', r));
   }, 60_000);
@@ -88,6 +95,12 @@ describe.skipIf(reason !== '')('netlens capture on a veth pair', () => {
       expect(Number(w['frame.len'])).toBe(ours[i]!.len);
       expect(w['frame.time_epoch']).toBe(ours[i]!.ts);
     });
+  });
+
+  it('live -e -X -# lines equal tcpdump\'s reading of the same frames', () => {
+    const td = spawnSync('tcpdump', ['-nn', '-t', '-e', '-X', '-#', '-r', join(dir, 'netlens-text.pcap')], { encoding: 'utf8' });
+    expect(netlensText.split('\n').filter((l) => /^ +\d+ {2}/.test(l)).length).toBeGreaterThan(10);
+    expect(netlensText).toBe(td.stdout);
   });
 
   it('the capture shows the HTTP connection\'s handshake and teardown', () => {
