@@ -62,7 +62,7 @@ export function packetSink(opts: Options, out: Output): PacketSink {
 /** tcpdump -#: the packet's number, right-aligned in five columns, and two spaces ("%5u  "). */
 function writePacketNumber(out: Output, n: number): void {
   out.reserve(24);
-  for (let w = n < 10 ? 1 : Math.floor(Math.log10(n)) + 1; w < 5; w++) out.byte(32);
+  for (let w = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : 5; w < 5; w++) out.byte(32);
   out.dec(n);
   out.ascii('  ');
 }
