@@ -41,7 +41,7 @@ const cases = [
   { name: 'netlens conns --json', cmd: [node, cli, 'conns', '--json', pcap], group: 'conns' },
   { name: 'tcptrace -n', cmd: ['tcptrace', '-n', pcap], group: 'conns', base: true, tool: 'tcptrace' },
   { name: 'tshark -q -z conv,tcp', cmd: ['tshark', '-n', '-q', '-z', 'conv,tcp', '-r', pcap], group: 'conns', tool: 'tshark' },
-  { name: 'floor: node reads the file and looks up each packet's flow, no TCP state (bench/floor.mjs)', cmd: [node, join(root, 'bench', 'floor.mjs'), pcap], group: 'conns' },
+  { name: 'floor: node reads the file and looks up the flow of each packet, no TCP state (bench/floor.mjs)', cmd: [node, join(root, 'bench', 'floor.mjs'), pcap], group: 'conns' },
 ].filter((c) => !c.tool || have(c.tool));
 
 /** One run under GNU time: wall seconds and peak RSS (KiB). Output goes to /dev/null. */
