@@ -3,7 +3,12 @@ import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS, FIXTURES, haveCorpus, ndjson, netlens } from './helpers/netlens.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, CORPUS, FIXTURES, haveCorpus, ndjson, netlens } from './helpers/netlens.js';
+import { nativeAvailable, nativeUnavailableReason } from '../src/source/live.js';
+
+const hasNative = nativeAvailable();
+if (!hasNative) console.warn(`cli.test: native binding unavailable (${nativeUnavailableReason()}); skipping the filter tests`);
 
 function oneLineError(r: { status: number; stdout: string; stderr: string }): void {
   expect(r.status).not.toBe(0);
@@ -60,6 +65,35 @@ describe('sources', () => {
       expect(r.type).toBe('packet');
       expect(r.ts).toMatch(/^\d+\.\d{9}$/);
     }
+  });
+  it('-w also writes the frames that pass the filter and -c; read back, they are the same packets', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-w-'));
+    const src = join(FIXTURES, 'mixed.pcap');
+    const r = netlens(['read', '-c', '7', '-w', join(dir, 'first7.pcap'), src]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(7); // the lines are printed too
+    expect(netlens(['read', '--json', join(dir, 'first7.pcap')]).stdout)
+      .toBe(netlens(['read', '--json', '-c', '7', src]).stdout);
+    const ng = netlens(['read', '-w', join(dir, 'all.pcapng'), src]);
+    expect(ng.status).toBe(0);
+    expect(readFileSync(join(dir, 'all.pcapng')).readUInt32LE(0)).toBe(0x0a0d0d0a);
+    expect(netlens(['read', '--json', join(dir, 'all.pcapng')]).stdout).toBe(netlens(['read', '--json', src]).stdout);
+  });
+  it.skipIf(!hasNative)('-w with a filter writes only the matching frames', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-w-'));
+    const src = join(FIXTURES, 'mixed.pcap');
+    expect(netlens(['read', '-w', join(dir, 'udp.pcap'), src, 'udp']).status).toBe(0);
+    const written = ndjson(netlens(['read', '--json', join(dir, 'udp.pcap')]).stdout);
+    expect(written.length).toBeGreaterThan(2);
+    expect(written.every((p) => p.udp !== undefined)).toBe(true);
+    expect(written.map((p) => p.ts)).toEqual(ndjson(netlens(['read', '--json', src, 'udp']).stdout).map((p) => p.ts));
+  });
+  it('-w - writes the capture to stdout and nothing else; views other than read refuse it', () => {
+    const src = join(FIXTURES, 'mixed.pcap');
+    const r = spawnSync(process.execPath, [CLI, 'read', '-w', '-', '-c', '3', src], { maxBuffer: 1 << 24 });
+    expect(r.status).toBe(0);
+    expect(netlens(['read', '-'], r.stdout).stdout).toBe(netlens(['read', '-c', '3', src]).stdout);
+    oneLineError(netlens(['conns', '-w', '-', src]));
   });
   it('no colour when stdout is not a TTY', () => {
     const r = netlens(['read', join(FIXTURES, 'mixed.pcap')], undefined, { NO_COLOR: '' });

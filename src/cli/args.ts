@@ -178,7 +178,8 @@ options:
   -n, -nn              accepted for tcpdump's sake: netlens never resolves names
   -i IFACE             live source for conns and other views
   -d SECONDS           stop a live capture after SECONDS
-  -w FILE              also write raw frames (pcap, or pcapng for *.pcapng)
+  -w FILE              also write the frames that pass the filter (pcap, or pcapng for *.pcapng);
+                       -w - writes the capture alone to stdout (read, capture)
   --top                capture: a live connection table refreshed in place
   -s SNAPLEN, -B KiB, --ring-buffer MiB, --immediate-mode, --no-promisc,
   --backend native|cap, -Z USER                                       capture settings

@@ -2,6 +2,8 @@
 import { endianness } from 'node:os';
 import { compileBpf } from '../source/bpf.js';
 import { CaptureFileReader } from '../source/file-reader.js';
+import { SourceError } from '../source/frame.js';
+import { CaptureWriter } from '../source/pcap-writer.js';
 import type { Connection } from '../track/connection.js';
 import { connsTable } from '../view/conns-table.js';
 import { connSummary, writeConnJson, type ConnSummary } from '../view/json.js';
@@ -25,11 +27,19 @@ function offlineFilter(expr: string, reader: CaptureFileReader): FrameFilter | n
   return compileBpf(reader.linkType, reader.snaplen || 262144, expr, { swapped });
 }
 
-/** Runs a file through a pipeline; a live source (-i) is handled by live-commands. */
+/**
+ * Runs a file through a pipeline; a live source (-i) is handled by live-commands.
+ * With -w, the frames that pass the filter (and -c) are also written to a capture file.
+ */
 async function runFile(opts: Options, file: string, filterExpr: string, sink: PacketSink): Promise<Pipeline> {
   const reader = new CaptureFileReader(file);
+  let writer: CaptureWriter | null = null;
   try {
     const filter = offlineFilter(filterExpr, reader);
+    if (opts.write !== null) {
+      writer = openWriter(opts.write, reader);
+      sink = writingSink(sink, writer, reader, file);
+    }
     const pipe = new Pipeline(opts, sink, filter);
     for (let f = reader.next(); f !== null; f = reader.next()) {
       if (!pipe.onFrame(f)) break;
@@ -38,11 +48,36 @@ async function runFile(opts: Options, file: string, filterExpr: string, sink: Pa
     if (reader.warning !== null) process.stderr.write(`netlens: warning: ${reader.warning}\n`);
     return pipe;
   } finally {
+    writer?.close();
     reader.close();
   }
 }
 
+function openWriter(path: string, reader: CaptureFileReader): CaptureWriter {
+  try {
+    return CaptureWriter.open(path, reader.linkType, reader.snaplen || 262144, reader.nanosecond);
+  } catch (e) {
+    throw e instanceof SourceError ? e : new SourceError(`${path}: ${(e as Error).message}`);
+  }
+}
+
+/** `sink`, after writing each frame it is given to `writer` (which holds one link type: the file's first). */
+function writingSink(sink: PacketSink, writer: CaptureWriter, reader: CaptureFileReader, file: string): PacketSink {
+  return {
+    ...sink,
+    packet: (n, f, d, t, arp) => {
+      if (f.linkType !== reader.linkType) {
+        throw new SourceError(`${file}: packet ${n} has link type ${f.linkType}, the first interface ${reader.linkType}; -w writes one link type per file`);
+      }
+      writer.write(f);
+      sink.packet?.(n, f, d, t, arp);
+    },
+  };
+}
+
 export function packetSink(opts: Options, out: Output): PacketSink {
+  // -w - : the capture file goes to stdout, so nothing else may (as with tcpdump -w -).
+  if (opts.write === '-') return { recycle: true };
   if (opts.json) {
     return { packet: (n, f, d, t, arp) => writePacketJson(out, n, f, d, t, arp), recycle: true };
   }
@@ -103,6 +138,7 @@ export interface SourceView {
  * positional arguments from `firstFilterArg` on are a BPF filter.
  */
 export async function runSourceView(opts: Options, command: string, makeView: (out: Output) => SourceView, firstFilterArg = 1): Promise<number> {
+  if (opts.write === '-') throw new UsageError(`${command} writes its view to stdout: -w - (the capture to stdout) goes with read or capture`);
   const out = new Output();
   const view = makeView(out);
   if (opts.iface !== null) {
