@@ -107,6 +107,7 @@ export async function runCapture(opts: Options): Promise<number> {
   if (iface === undefined) throw new UsageError('capture needs an interface (netlens interfaces lists them)');
   const filter = (opts.iface !== null ? opts.positional : opts.positional.slice(1)).join(' ');
   if (opts.top) {
+    if (opts.write === '-') throw new UsageError('--top draws on stdout: -w - (the capture to stdout) does not go with it');
     const { runTop } = await import('./top-command.js');
     return runTop(opts, iface, filter);
   }
