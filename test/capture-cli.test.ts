@@ -119,6 +119,24 @@ describe.skipIf(reason !== '')('netlens capture on a veth pair', () => {
     expect(b.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('lines reach a pipe while the capture runs, not only at its end', async () => {
+    const nl = spawn(process.execPath, [CLI, 'capture', v.hostIf, '-Z', 'root', 'icmp'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    nl.stdout.on('data', (d) => { out += d; });
+    try {
+      await sleep(1500);
+      await v.nsExec('ping', ['-c', '3', '-i', '0.2', v.hostIp]);
+      await sleep(500);
+      // Still running: the six echo lines are already out.
+      expect(nl.exitCode).toBeNull();
+      expect(out.trim().split('\n').filter((l) => l.includes('ICMP echo'))).toHaveLength(6);
+    } finally {
+      const exited = new Promise((r) => nl.on('exit', r));
+      nl.kill('SIGINT');
+      await exited;
+    }
+  });
+
   it('-c and -d end the capture by themselves; SIGTERM like Ctrl-C', async () => {
     const pinger = v.nsSpawn('ping', ['-i', '0.1', '-c', '40', v.hostIp], { stdio: 'ignore' });
     try {

@@ -45,10 +45,15 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
     if (stopping !== null) return;
     stopping = session.stop().then(resolveDone, resolveDone);
   };
+  // What a batch of frames printed is written once the batch is done (as tcpdump -l does per line),
+  // so lines show up while the capture runs, on a terminal or through a pipe.
+  let flushScheduled = false;
+  const flushOutput = (): void => { flushScheduled = false; out.flush(); };
   const onFrame = (f: Frame): void => {
     if (pipe.done) return;
     writer?.write(f);
     if (!pipe.onFrame(f)) stop();
+    if (!flushScheduled) { flushScheduled = true; setImmediate(flushOutput); }
   };
   let failed = false;
   session.start(onFrame, (e) => {
