@@ -95,6 +95,19 @@ describe('sources', () => {
     expect(netlens(['read', '-'], r.stdout).stdout).toBe(netlens(['read', '-c', '3', src]).stdout);
     oneLineError(netlens(['conns', '-w', '-', src]));
   });
+  it("tcpdump's spellings: -r FILE, -F FILE, -D, --time-stamp-precision, -l, -U, -n", () => {
+    const src = join(FIXTURES, 'mixed.pcap');
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-f-'));
+    writeFileSync(join(dir, 'filter'), 'udp\n');
+    const plain = netlens(['read', '--nano', src]).stdout;
+    expect(plain.split('\n').length).toBeGreaterThan(10);
+    expect(netlens(['read', '-nn', '-l', '-U', '--time-stamp-precision=nano', '-r', src]).stdout).toBe(plain);
+    expect(netlens(['read', '--time-stamp-precision', 'micro', '-r', src]).stdout).toBe(netlens(['read', src]).stdout);
+    if (hasNative) expect(netlens(['read', '-r', src, '-F', join(dir, 'filter')]).stdout).toBe(netlens(['read', src, 'udp']).stdout);
+    oneLineError(netlens(['read', '-F', join(dir, 'missing'), src]));
+    oneLineError(netlens(['read', '--time-stamp-precision=pico', src]));
+    expect(netlens(['-D']).stdout).toBe(netlens(['interfaces']).stdout);
+  });
   it('no colour when stdout is not a TTY', () => {
     const r = netlens(['read', join(FIXTURES, 'mixed.pcap')], undefined, { NO_COLOR: '' });
     expect(r.stdout).not.toContain('\x1b[');

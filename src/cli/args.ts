@@ -1,4 +1,5 @@
 /** argv → options. No protocol logic here. */
+import { readFileSync } from 'node:fs';
 import { DEFAULT_MAX_HELD, DEFAULT_MAX_HELD_TOTAL } from '../track/reassembly.js';
 import type { DumpMode } from '../view/dump.js';
 import type { TimeMode } from '../view/time.js';
@@ -53,7 +54,7 @@ export interface Options {
 
 export class UsageError extends Error {}
 
-const VALUE_OPTS = new Set(['-c', '-d', '-i', '-w', '-s', '-B', '--ring-buffer', '--backend', '-Z', '--time', '--max-conns', '--max-held', '--max-held-total', '--tcp-idle', '--udp-idle', '--raw', '--svg']);
+const VALUE_OPTS = new Set(['-c', '-d', '-i', '-w', '-r', '-F', '--time-stamp-precision', '-s', '-B', '--ring-buffer', '--backend', '-Z', '--time', '--max-conns', '--max-held', '--max-held-total', '--tcp-idle', '--udp-idle', '--raw', '--svg']);
 
 export function parseArgs(argv: string[]): Options {
   const o: Options = {
@@ -61,6 +62,8 @@ export function parseArgs(argv: string[]): Options {
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
     annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false,
   };
+  let readFile: string | null = null;
+  let filterFile: string | null = null;
   let i = 0;
   while (i < argv.length) {
     const a = argv[i]!;
@@ -121,6 +124,15 @@ export function parseArgs(argv: string[]): Options {
       case '--full': o.full = true; break;
       case '--top': o.top = true; break;
       case '-h': case '--help': o.help = true; break;
+      // tcpdump's spellings, for its users' hands:
+      case '-r': readFile = value!; break; // the file, as the first argument after the command
+      case '-F': filterFile = value!; break; // the filter expression, from a file
+      case '--time-stamp-precision':
+        if (value !== 'micro' && value !== 'nano') throw new UsageError('--time-stamp-precision must be micro or nano');
+        o.nano = value === 'nano';
+        break;
+      case '-l': case '-U': break; // output is already written after every batch of packets
+      case '-D': case '--list-interfaces': if (o.command === '') o.command = 'interfaces'; break;
       default:
         if (a.startsWith('-') && a !== '-' && o.command !== '') {
           // A filter may start with a keyword but never with '-'; "-" alone is stdin.
@@ -129,7 +141,18 @@ export function parseArgs(argv: string[]): Options {
         if (o.command === '') o.command = a; else o.positional.push(a);
     }
   }
+  if (readFile !== null) o.positional.unshift(readFile);
+  if (filterFile !== null) o.positional.push(readFilterFile(filterFile));
   return o;
+}
+
+/** -F: a filter expression kept in a file (its lines joined with spaces). */
+function readFilterFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').split('\n').join(' ').trim();
+  } catch (e) {
+    throw new UsageError(`-F ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
 }
 
 function positiveInt(name: string, v: string): number {
@@ -176,6 +199,9 @@ options:
   -q                   quick lines: TCP and UDP by their length only, as tcpdump -q
   -S                   absolute TCP sequence numbers, as tcpdump -S
   -n, -nn              accepted for tcpdump's sake: netlens never resolves names
+  -r FILE, -F FILE, -D, --time-stamp-precision micro|nano, -l, -U
+                       tcpdump's spellings: the file, the filter from a file, interfaces,
+                       --nano; -l and -U are what netlens always does
   -i IFACE             live source for conns and other views
   -d SECONDS           stop a live capture after SECONDS
   -w FILE              also write the frames that pass the filter (pcap, or pcapng for *.pcapng);
