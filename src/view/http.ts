@@ -98,9 +98,9 @@ export class HttpCollector {
   sec = 0;
   nsec = 0;
 
-  /** onTransaction gets each transaction once, in request order per connection (httpRecord() or writeHttpJson() make the record). */
   /**
-   * onTransaction gets each transaction once; onError, once per stream, why it is no longer parsed;
+   * onTransaction gets each transaction once, in request order per connection (httpRecord() or
+   * writeHttpJson() make the record); onError, once per stream, why it is no longer parsed;
    * onLimit, once per stream, that out-of-order bytes over the bounds were dropped.
    */
   constructor(readonly onTransaction: (connId: number, t: HttpTransaction) => void, readonly onError: (connId: number, side: string, msg: string) => void,
