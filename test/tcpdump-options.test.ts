@@ -123,6 +123,18 @@ describe('raw-data options on built frames', () => {
     expect(lines.at(-1)).toBe('\t0x11160:  4141 4141 4141 4141 4141 4141 4141 4141');
   });
 
+  it.skipIf(!tcpdump)('a protocol netlens does not decode: the link-level header, then the bytes, as tcpdump prints them', () => {
+    const unknownType = Buffer.concat([Buffer.from('020000000002020000000001' + '88b5', 'hex'), Buffer.from('payload of a local experimental EtherType\x1b[2J')]);
+    // BSD loopback, AF 99. (A payload starting with an IP version nibble would be decoded as that
+    // IP version, as Wireshark does; tcpdump dumps it.)
+    const unknownFamily = Buffer.concat([Buffer.from([99, 0, 0, 0]), Buffer.from('xyz: not an IP packet at all')]);
+    for (const capture of [pcap([unknownType]), classicPcap([unknownFamily], 1763800000, 0)]) {
+      for (const option of [[], ['-e'], ['-A'], ['-X'], ['-q'], ['-e', '-q']]) {
+        expect(netlens(['read', '-tt', ...option, '-'], capture).stdout, option.join(' ')).toBe(tcpdumpOut([...option, '-r', '-'], capture));
+      }
+    }
+  });
+
   it('-# numbers lines as tcpdump does ("%5u  ")', () => {
     const lines = netlens(['read', '--no-annotate', '-#', '-t', '-'], file).stdout.split('\n');
     expect(lines[0]).toMatch(/^ {4}1 {2}IP 10\.0\.0\.1\.40000 > 10\.0\.0\.2\.9000: /);

@@ -10,7 +10,7 @@ import { connSummary, writeConnJson, type ConnSummary } from '../view/json.js';
 import { writePacketJson } from '../view/json-bytes.js';
 import { formatLine } from '../view/line.js';
 import { writeTcpLine } from '../view/line-bytes.js';
-import { writeDump } from '../view/dump.js';
+import { undecodedNetwork, writeDump } from '../view/dump.js';
 import { paletteFor } from '../view/palette.js';
 import { TimeFormatter } from '../view/time.js';
 import { UsageError, type Options } from './args.js';
@@ -88,11 +88,15 @@ export function packetSink(opts: Options, out: Output): PacketSink {
       if (opts.number) writePacketNumber(out, n);
       // TCP lines are written byte by byte; everything else goes through the string view.
       if (!writeTcpLine(out, f, d, t, lineOpts, arp)) out.line(formatLine(f, d, t, lineOpts, arp));
+      if (undecodedNetwork(d) && !opts.quick && dump.mode !== 'hex' && dump.mode !== 'hex-ascii') writeDump(out, f, d, DEFAULT_DUMP);
       if (dump.mode !== 'none') writeDump(out, f, d, dump);
     },
     recycle: true,
   };
 }
+
+/** What tcpdump prints of a protocol it does not decode (ndo_default_print); -q, -x and -X turn it off. */
+const DEFAULT_DUMP = { mode: 'hex-ascii', withLinkHeader: false } as const;
 
 /** tcpdump -#: the packet's number, right-aligned in five columns, and two spaces ("%5u  "). */
 function writePacketNumber(out: Output, n: number): void {

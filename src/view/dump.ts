@@ -7,6 +7,7 @@
  * Only graphic ASCII, space, tab and newline reach the terminal; every other
  * byte is printed as '.' (or in hex), so no payload can drive it.
  */
+import { EtherType } from '../decode/constants.js';
 import { DecodeError, LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
 import type { Output } from '../cli/output.js';
 import type { Frame } from '../source/frame.js';
@@ -52,6 +53,18 @@ function llcLength(b: Uint8Array, p: number, end: number): number {
   const u = (control & 3) === 3;
   if (!u) return 4;
   return dsap === 0xaa && ssap === 0xaa && control === 3 ? 8 : 3;
+}
+
+/**
+ * A frame whose network protocol netlens does not decode (an unknown
+ * EtherType, or loopback address family). tcpdump prints its link-level
+ * header and then the rest in hex and ASCII (ndo_default_print), unless -q,
+ * -x or -X is given.
+ */
+export function undecodedNetwork(d: PacketDecoder): boolean {
+  if (d.error === DecodeError.family) return true;
+  return d.error === DecodeError.ether && d.netType !== EtherType.MPLS && d.netType !== EtherType.MPLSMulticast
+    && (d.linkKind === LinkKind.ethernet || d.linkKind === LinkKind.sll || d.linkKind === LinkKind.sll2);
 }
 
 /** Writes the dump of frame f (after its line, which ended with a newline). */

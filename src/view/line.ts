@@ -17,6 +17,7 @@ import type { ArpTable } from '../track/arp-table.js';
 import { Analysis, AnalysisNames, type Tracker } from '../track/tracker.js';
 import { ipv4, ipv4At, ipv6At, macAt, safeText } from './addr.js';
 import { arpConflictText } from './arp.js';
+import { undecodedNetwork } from './dump.js';
 import { eventText } from './events.js';
 import { linkHeaderReplacesName, linkHeaderText } from './link-header.js';
 import type { Palette } from './palette.js';
@@ -63,7 +64,8 @@ export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOpt
   if (s !== '') s += ' ';
   if (opts.linkHeader === true) s += linkHeaderText(f, d, opts.quick === true);
   s += body(f, d, t, opts, opts.linkHeader === true && linkHeaderReplacesName(d));
-  if (d.error !== null) s += ' ' + p.error(`[${d.error}]`);
+  // An undecoded network protocol: the line is tcpdump's header for it, and the bytes follow (dump.ts).
+  if (d.error !== null && !undecodedNetwork(d)) s += ' ' + p.error(`[${d.error}]`);
   if (opts.annotate) s += annotations(t, p, arp);
   return s;
 }
@@ -75,6 +77,7 @@ function body(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, bare: b
   if (d.ipVersion === 4) return ip4Line(f, d, t, opts, bare ? '' : 'IP ');
   if (d.ipVersion === 6) return ip6Line(f, d, t, opts, bare ? '' : 'IP6 ');
   if (d.netType === 0x0806) return `${bare ? '' : 'ARP, '}truncated, length ${f.len}`;
+  if (undecodedNetwork(d)) return bare ? '' : linkHeaderText(f, d, opts.quick === true);
   if (d.error === 'unsupported link type') return `unsupported link type ${f.linkType}, length ${f.len}`;
   if (d.netType >= 0) return `ethertype 0x${d.netType.toString(16).padStart(4, '0')}, length ${f.len}`;
   if (d.linkKind === LinkKind.ethernet && d.eth.innerType <= 1500 && d.error !== 'truncated ethernet header') {

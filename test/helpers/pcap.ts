@@ -1,10 +1,10 @@
-/** Capture files built in tests: classic pcap (little-endian, µs) of Ethernet frames. */
+/** Capture files built in tests: classic pcap (little-endian, µs). */
 
-/** A classic pcap holding the given Ethernet frames, one second apart from `startSec`. */
-export function classicPcap(frames: Buffer[], startSec = 1763800000): Buffer {
+/** A classic pcap holding the given frames (Ethernet unless `linkType` says), one second apart from `startSec`. */
+export function classicPcap(frames: Buffer[], startSec = 1763800000, linkType = 1): Buffer {
   const head = Buffer.alloc(24);
   head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(262144, 16); head.writeUInt32LE(1, 20);
+  head.writeUInt32LE(262144, 16); head.writeUInt32LE(linkType, 20);
   return Buffer.concat([head, ...frames.flatMap((f, i) => {
     const r = Buffer.alloc(16);
     r.writeUInt32LE(startSec + i, 0); r.writeUInt32LE(f.length, 8); r.writeUInt32LE(f.length, 12);
