@@ -135,6 +135,22 @@ describe('raw-data options on built frames', () => {
     }
   });
 
+  it.skipIf(!tcpdump)('Linux cooked v2 (what -i any captures): interface name and direction first, as tcpdump prints them', () => {
+    const sll2 = (ifindex: number, pkttype: number, frame: Buffer): Buffer => {
+      const h = Buffer.alloc(20);
+      h.writeUInt16BE(0x0800, 0); h.writeUInt32BE(ifindex, 4); h.writeUInt16BE(1, 8); h[10] = pkttype; h[11] = 6;
+      Buffer.from('020000000001', 'hex').copy(h, 12);
+      return Buffer.concat([h, frame.subarray(14)]); // the IPv4 packet of an Ethernet frame
+    };
+    // ifindex 1 is lo on every Linux machine; 2^31 - 1 is no interface ("?").
+    const capture = classicPcap([sll2(1, 0, tcpFrame(Buffer.from('hello'))), sll2(0x7fffffff, 4, tcpFrame(Buffer.from('again')))], 1763800000, 276);
+    for (const option of [[], ['-e'], ['-X'], ['-q']]) {
+      const ours = netlens(['read', '--no-annotate', '-tt', ...option, '-'], capture).stdout;
+      expect(ours, option.join(' ')).toBe(tcpdumpOut([...option, '-r', '-'], capture));
+      expect(ours).toMatch(/^\d+\.\d+ lo {4}In  /);
+    }
+  });
+
   it('-# numbers lines as tcpdump does ("%5u  ")', () => {
     const lines = netlens(['read', '--no-annotate', '-#', '-t', '-'], file).stdout.split('\n');
     expect(lines[0]).toMatch(/^ {4}1 {2}IP 10\.0\.0\.1\.40000 > 10\.0\.0\.2\.9000: /);

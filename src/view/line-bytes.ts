@@ -8,13 +8,14 @@
  */
 import type { Output } from '../cli/output.js';
 import { IpProto, TcpFlag } from '../decode/constants.js';
-import type { PacketDecoder } from '../decode/packet-decoder.js';
+import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
 import type { Frame } from '../source/frame.js';
 import type { ArpTable } from '../track/arp-table.js';
 import { ipv6At } from './addr.js';
 import { Analysis, AnalysisNames, EventKind, type Tracker } from '../track/tracker.js';
 import { eventText } from './events.js';
 import { annotations, HTTP_PORTS, httpText, startsHttp, type LineOptions } from './line.js';
+import { sll2Prefix } from './link-header.js';
 import { noColor } from './palette.js';
 import { u16be, u32be } from '../decode/bytes.js';
 
@@ -57,6 +58,7 @@ export function writeTcpLine(out: Output, f: Frame, d: PacketDecoder, t: Tracker
     const time = opts.time.format(f.tsSec, f.tsNsec);
     if (time !== '') { out.ascii(time); out.byte(32); }
   }
+  if (d.linkKind === LinkKind.sll2) out.text(sll2Prefix(f)); // Linux cooked v2: interface and direction first
   if (d.ipVersion === 4) {
     out.ascii('IP '); out.ipv4(d.ip4.src); out.byte(46); out.dec(tcp.sport);
     out.ascii(' > '); out.ipv4(d.ip4.dst); out.byte(46); out.dec(tcp.dport);

@@ -19,7 +19,7 @@ import { ipv4, ipv4At, ipv6At, macAt, safeText } from './addr.js';
 import { arpConflictText } from './arp.js';
 import { undecodedNetwork } from './dump.js';
 import { eventText } from './events.js';
-import { linkHeaderReplacesName, linkHeaderText } from './link-header.js';
+import { linkHeaderReplacesName, linkHeaderText, sll2Prefix } from './link-header.js';
 import type { Palette } from './palette.js';
 import { TimeFormatter } from './time.js';
 import { u16be, u32be } from '../decode/bytes.js';
@@ -62,6 +62,7 @@ export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOpt
   const p = opts.palette;
   let s = opts.time.format(f.tsSec, f.tsNsec);
   if (s !== '') s += ' ';
+  if (d.linkKind === LinkKind.sll2) s += sll2Prefix(f);
   if (opts.linkHeader === true) s += linkHeaderText(f, d, opts.quick === true);
   s += body(f, d, t, opts, opts.linkHeader === true && linkHeaderReplacesName(d));
   // An undecoded network protocol: the line is tcpdump's header for it, and the bytes follow (dump.ts).

@@ -5,6 +5,7 @@
  * network layer's own name ("IP ", "IP6 ", "ARP, ") is left out, as tcpdump
  * does, except on raw-IP links.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { u16be, u32be, u32le } from '../decode/bytes.js';
 import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
 import type { Frame } from '../source/frame.js';
@@ -44,6 +45,32 @@ function tci(tag: number): string {
 
 const SLL_PACKET_TYPES = ['In', 'B', 'M', 'P', 'Out'];
 const BSD_AF_NAMES = new Map<number, string>([[2, 'IPv4'], [6, 'NS'], [7, 'ISO'], [16, 'Appletalk'], [23, 'IPX'], [24, 'IPv6'], [28, 'IPv6'], [30, 'IPv6']]);
+
+/** Interface names by index, as if_indextoname(3) gives them on this machine (Linux: /sys/class/net); read once. */
+let interfaceNames: Map<number, string> | null = null;
+function interfaceName(index: number): string {
+  if (interfaceNames === null) {
+    interfaceNames = new Map();
+    try {
+      for (const name of readdirSync('/sys/class/net')) {
+        try { interfaceNames.set(Number(readFileSync(`/sys/class/net/${name}/ifindex`, 'utf8')), name); } catch { /* gone meanwhile */ }
+      }
+    } catch { /* not Linux: every name is "?" */ }
+  }
+  return interfaceNames.get(index) ?? '?';
+}
+
+/**
+ * What tcpdump prints first for every Linux cooked v2 frame, with or without
+ * -e (print-sll.c sll2_if_print): the interface's name on the machine reading
+ * the file (tcpdump asks if_indextoname; "?" when there is none) and the
+ * packet's direction, "lo    In  ".
+ */
+export function sll2Prefix(f: Frame): string {
+  const b = f.buf, off = f.offset;
+  if (f.caplen < 20) return '';
+  return `${interfaceName(u32be(b, off + 4)).padEnd(5)} ${(SLL_PACKET_TYPES[b[off + 10]!] ?? '?').padEnd(3)} `;
+}
 
 /** Whether -e replaces the network layer's name at the start of the line (every link type but raw IP). */
 export function linkHeaderReplacesName(d: PacketDecoder): boolean {
