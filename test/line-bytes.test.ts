@@ -63,7 +63,7 @@ describe('byte-level TCP lines equal the string view', () => {
 });
 
 describe('byte-level TCP lines on crafted frames', () => {
-  it('HTTP lines with escapes, a backslash, high bytes and an overlong line; state events and analysis flags', () => {
+  it('HTTP lines with escapes, high bytes and a long line; state events and analysis flags', () => {
     const k = conversation('10.0.0.1', '10.0.0.2', 40000, 80);
     const req = Buffer.from('GET /a\\b\x1b[2J\x1b]52;c;SGVsbG8=\x07\xff\x80 HTTP/1.1\r\nHost: x\r\n\r\n', 'latin1');
     const long = Buffer.concat([Buffer.from('GET /'), Buffer.alloc(5000, 0x7a), Buffer.from(' HTTP/1.1\r\n\r\n')]);
@@ -88,7 +88,10 @@ describe('byte-level TCP lines on crafted frames', () => {
       lines.push(got);
     }
     const all = lines.join('');
-    expect(all).toContain('HTTP: GET /a\\\\b\\x1b[2J\\x1b]52;c;SGVsbG8=\\x07\\xff\\x80 HTTP/1.1');
+    // As tcpdump: a request or status line that is not printable ASCII is not shown, only "HTTP".
+    expect(lines[3]).toMatch(/length 52: HTTP\n$/);
+    expect(lines[5]).toMatch(/length 19: HTTP\n$/);
+    expect(all).toContain(`HTTP: GET /${'z'.repeat(5000)} HTTP/1.1`);
     expect(all).toContain('[retransmission]');
     expect(all).toContain('(client CLOSED → SYN_SENT)');
     expect(all).toContain('handshake complete');

@@ -14,7 +14,8 @@ import type { ArpTable } from '../track/arp-table.js';
 import { ipv6At } from './addr.js';
 import { Analysis, AnalysisNames, EventKind, type Tracker } from '../track/tracker.js';
 import { eventText } from './events.js';
-import { annotations, HTTP_PORTS, httpText, startsHttp, type LineOptions } from './line.js';
+import { annotations, type LineOptions } from './line.js';
+import { appText, hasAppText } from './txtproto.js';
 import { sll2Prefix } from './link-header.js';
 import { noColor } from './palette.js';
 import { u16be, u32be } from '../decode/bytes.js';
@@ -112,7 +113,7 @@ export function writeTcpLine(out: Output, f: Frame, d: PacketDecoder, t: Tracker
     out.byte(93);
   }
   out.ascii(', length '); out.dec(len);
-  if (len > 0 && (HTTP_PORTS.has(tcp.sport) || HTTP_PORTS.has(tcp.dport))) writeHttpText(out, b, tcp.payloadOff, tcp.payloadEnd);
+  if (len > 0 && hasAppText(tcp.sport, tcp.dport)) out.text(appText(b, tcp.payloadOff, tcp.payloadEnd - tcp.payloadOff, len, tcp.sport, tcp.dport));
   if (opts.annotate) {
     if (arp !== null && arp.conflict !== null) {
       out.text(annotations(t, noColor, arp)); // never on a TCP frame in practice; the string path has it
@@ -122,25 +123,6 @@ export function writeTcpLine(out: Output, f: Frame, d: PacketDecoder, t: Tracker
   }
   out.endLine();
   return true;
-}
-
-/** Longest request/status line written (the rest is cut: a line view, not a dump). */
-const HTTP_LINE_MAX = 4096;
-
-/** httpText() as bytes: the request or status line, escaped as safeText() escapes it. */
-function writeHttpText(out: Output, b: Buffer, from: number, to: number): void {
-  if (!startsHttp(b, from, to)) { out.ascii(': HTTP'); return; }
-  let e = from;
-  while (e < to && b[e] !== 0x0d && b[e] !== 0x0a) e++;
-  if (e - from > HTTP_LINE_MAX) { out.text(httpText(b, from, to)); return; }
-  out.reserve(16 + 4 * (e - from)); // escapes take 4 bytes a byte at most; room for the line's end
-  out.ascii(': HTTP: ');
-  for (let i = from; i < e; i++) {
-    const c = b[i]!;
-    if (c === 0x5c) { out.byte(0x5c); out.byte(0x5c); }
-    else if (c < 0x20 || c >= 0x7f) { out.byte(0x5c); out.byte(0x78); out.hex2(c); }
-    else out.byte(c);
-  }
 }
 
 /** tcp.analysis names in brackets, then the events in parentheses: annotations() as bytes. */

@@ -22,10 +22,9 @@ import { eventText } from './events.js';
 import { linkHeaderReplacesName, linkHeaderText, sll2Prefix } from './link-header.js';
 import type { Palette } from './palette.js';
 import { TimeFormatter } from './time.js';
+import { appText } from './txtproto.js';
 import { u16be, u32be } from '../decode/bytes.js';
 
-export const HTTP_PORTS = new Set([80, 8080, 3128, 8000, 8008]);
-const HTTP_METHODS = ['GET ', 'POST ', 'PUT ', 'HEAD ', 'DELETE ', 'OPTIONS ', 'PATCH ', 'TRACE ', 'CONNECT ', 'HTTP/'];
 
 export interface LineOptions {
   time: TimeFormatter;
@@ -187,7 +186,8 @@ function tcpText(d: PacketDecoder, t: Tracker, opts: LineOptions): string {
   if (flags & TcpFlag.URG) s += `, urg ${tcp.urgentPointer}`;
   if (tcp.headerLength > 20) s += `, options [${tcpOptions(d, t, relative)}]`;
   s += `, length ${len}`;
-  if (len > 0 && (HTTP_PORTS.has(tcp.sport) || HTTP_PORTS.has(tcp.dport))) s += httpText(tcp.buf, tcp.payloadOff, tcp.payloadEnd);
+  const app = len > 0 ? appText(tcp.buf, tcp.payloadOff, tcp.payloadEnd - tcp.payloadOff, len, tcp.sport, tcp.dport) : '';
+  if (app !== '') s += app;
   else if (len > 2 && (tcp.sport === 53 || tcp.dport === 53) && tcp.payloadEnd - tcp.payloadOff >= 14) {
     // DNS over TCP (RFC 1035 §4.2.2): a two-byte length, then the message.
     const msgLen = u16be(tcp.buf, tcp.payloadOff);
@@ -240,30 +240,6 @@ function tcpOptions(d: PacketDecoder, t: Tracker, relative: boolean): string {
     p += len;
   }
   return parts.join(',');
-}
-
-/** Bytes at b[from] equal the ASCII string m. */
-function startsWith(b: Buffer, from: number, to: number, m: string): boolean {
-  if (to - from < m.length) return false;
-  for (let i = 0; i < m.length; i++) if (b[from + i] !== m.charCodeAt(i)) return false;
-  return true;
-}
-
-/** Whether a payload starts like an HTTP request or response (what httpText() names). */
-export function startsHttp(b: Buffer, from: number, to: number): boolean {
-  for (const m of HTTP_METHODS) if (startsWith(b, from, to, m)) return true;
-  return false;
-}
-
-export function httpText(b: Buffer, from: number, to: number): string {
-  for (const m of HTTP_METHODS) {
-    if (startsWith(b, from, to, m)) {
-      let e = from;
-      while (e < to && b[e] !== 0x0d && b[e] !== 0x0a) e++;
-      return `: HTTP: ${safeText(b.toString('latin1', from, e))}`;
-    }
-  }
-  return ': HTTP';
 }
 
 function icmpText(d: PacketDecoder, len: number): string {
