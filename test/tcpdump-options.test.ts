@@ -16,7 +16,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS, FIXTURES, haveCorpus, haveTool, netlens } from './helpers/netlens.js';
-import { classicPcap, tcpSegment } from './helpers/pcap.js';
+import { classicPcap, type CutFrame, tcpSegment } from './helpers/pcap.js';
 
 const corpus = haveCorpus();
 const tcpdump = haveTool('tcpdump');
@@ -89,7 +89,7 @@ describe.skipIf(!tcpdump)('equal to the installed tcpdump', () => {
 
 /** Ethernet + IPv4 + TCP (PSH|ACK) from 10.0.0.1:40000 to 10.0.0.2:9000 carrying payload. */
 const tcpFrame = (payload: Buffer): Buffer => tcpSegment({ seq: 1, ack: 1, payload });
-const pcap = (frames: Buffer[]): Buffer => classicPcap(frames);
+const pcap = (frames: (Buffer | CutFrame)[]): Buffer => classicPcap(frames);
 
 describe('raw-data options on built frames', () => {
   const hostile = Buffer.from('GET / HTTP/1.1\r\nX-A: \x1b[2J\x1b]52;c;SGk=\x07\r\nX-B: caf\xc3\xa9\x7f\x00\r\r\n\r', 'latin1');
@@ -149,6 +149,27 @@ describe('raw-data options on built frames', () => {
       expect(ours, option.join(' ')).toBe(tcpdumpOut([...option, '-r', '-'], capture));
       expect(ours).toMatch(/^\d+\.\d+ lo {4}In  /);
     }
+  });
+
+  it.skipIf(!tcpdump)('text protocols by port (FTP, SSH, SMTP, WHOIS, HTTP, RTSP): first lines as tcpdump shows them', () => {
+    const seg = (sport: number, dport: number, text: string, cut = -1): Buffer | CutFrame => {
+      const f = tcpSegment({ sport, dport, seq: 1, ack: 1, payload: Buffer.from(text, 'latin1') });
+      return cut < 0 ? f : { data: f.subarray(0, 54 + cut), wireLen: f.length }; // snaplen: the payload cut after `cut` bytes
+    };
+    const frames = [
+      seg(40000, 22, 'SSH-2.0-OpenSSH_9.2p1 Debian\r\n'), seg(22, 40000, 'SSH-2.0-x\r'), seg(22, 40000, '\x00\x00\x01binary'),
+      seg(40000, 21, 'USER anonymous\r\n'), seg(25, 40000, '220 mail ESMTP\r\n'), seg(40000, 43, 'example.org\r\n'),
+      seg(40000, 80, 'GET /index.html HTTP/1.1\r\nHost: h\r\n\r\n'), seg(80, 40000, 'HTTP/1.1 404 Not Found\r\n\r\n'),
+      seg(40000, 80, 'get /lower-case-method HTTP/1.0\n\n'), seg(40000, 80, 'BREW /pot HTCPCP/1.0\r\n\r\n'),
+      seg(40000, 80, 'GET /\x1b[2J HTTP/1.1\r\n\r\n'), seg(40000, 80, 'GET /cut-by-the-snaplen HTTP/1.1\r\n', 10),
+      seg(40000, 8080, 'POST /form HTTP/1.1\r\nContent-Length: 0\r\n\r\n'), seg(40000, 8000, 'GET /not-a-tcpdump-http-port HTTP/1.1\r\n\r\n'),
+      seg(40000, 554, 'DESCRIBE rtsp://cam/stream RTSP/1.0\r\n\r\n'), seg(8554, 40000, 'RTSP/1.0 200 OK\r\n\r\n'),
+    ];
+    const capture = pcap(frames);
+    const ours = netlens(['read', '--no-annotate', '-tt', '-S', '-'], capture).stdout;
+    expect(ours).toBe(tcpdumpOut(['-S', '-r', '-'], capture));
+    expect(ours).toContain(': SSH: SSH-2.0-OpenSSH_9.2p1 Debian\n');
+    expect(ours).toContain(': HTTP [|http]\n');
   });
 
   it('-# numbers lines as tcpdump does ("%5u  ")', () => {

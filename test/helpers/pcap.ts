@@ -1,14 +1,18 @@
 /** Capture files built in tests: classic pcap (little-endian, µs). */
 
+/** A frame cut by the snapshot length: `data` captured of `wireLen` sent. */
+export interface CutFrame { data: Buffer; wireLen: number }
+
 /** A classic pcap holding the given frames (Ethernet unless `linkType` says), one second apart from `startSec`. */
-export function classicPcap(frames: Buffer[], startSec = 1763800000, linkType = 1): Buffer {
+export function classicPcap(frames: (Buffer | CutFrame)[], startSec = 1763800000, linkType = 1): Buffer {
   const head = Buffer.alloc(24);
   head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
   head.writeUInt32LE(262144, 16); head.writeUInt32LE(linkType, 20);
   return Buffer.concat([head, ...frames.flatMap((f, i) => {
+    const data = Buffer.isBuffer(f) ? f : f.data;
     const r = Buffer.alloc(16);
-    r.writeUInt32LE(startSec + i, 0); r.writeUInt32LE(f.length, 8); r.writeUInt32LE(f.length, 12);
-    return [r, f];
+    r.writeUInt32LE(startSec + i, 0); r.writeUInt32LE(data.length, 8); r.writeUInt32LE(Buffer.isBuffer(f) ? data.length : f.wireLen, 12);
+    return [r, data];
   })]);
 }
 
