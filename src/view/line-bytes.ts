@@ -15,7 +15,7 @@ import { ipv6At } from './addr.js';
 import { Analysis, AnalysisNames, EventKind, type Tracker } from '../track/tracker.js';
 import { eventText } from './events.js';
 import { annotations, type LineOptions } from './line.js';
-import { appText, hasAppText } from './txtproto.js';
+import { hasAppText, writeAppText } from './txtproto.js';
 import { sll2Prefix } from './link-header.js';
 import { noColor } from './palette.js';
 import { u16be, u32be } from '../decode/bytes.js';
@@ -113,7 +113,7 @@ export function writeTcpLine(out: Output, f: Frame, d: PacketDecoder, t: Tracker
     out.byte(93);
   }
   out.ascii(', length '); out.dec(len);
-  if (len > 0 && hasAppText(tcp.sport, tcp.dport)) out.text(appText(b, tcp.payloadOff, tcp.payloadEnd - tcp.payloadOff, len, tcp.sport, tcp.dport));
+  if (len > 0 && hasAppText(tcp.sport, tcp.dport)) writeAppText(out, b, tcp.payloadOff, tcp.payloadEnd - tcp.payloadOff, len, tcp.sport, tcp.dport);
   if (opts.annotate) {
     if (arp !== null && arp.conflict !== null) {
       out.text(annotations(t, noColor, arp)); // never on a TCP frame in practice; the string path has it

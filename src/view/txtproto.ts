@@ -8,26 +8,47 @@
  *  - the first line is shown when it is printable ASCII (tabs allowed) up to
  *    LF or CR LF; a line the capture cuts short shows " [|http]" instead.
  * Only printable ASCII and tabs are ever shown, so nothing here can drive a
- * terminal. (DNS on port 53 is line.ts's.)
+ * terminal. (DNS on port 53 is line.ts's.) scanAppText() only looks at the
+ * bytes; appText() and writeAppText() print what it found.
  */
+import type { Output } from '../cli/output.js';
 
-const HTTP_METHODS = new Set([
+const HTTP_METHODS = [
   'GET', 'PUT', 'COPY', 'HEAD', 'LOCK', 'MOVE', 'POLL', 'POST', 'BCOPY', 'BMOVE', 'MKCOL', 'TRACE', 'LABEL', 'MERGE',
   'DELETE', 'SEARCH', 'UNLOCK', 'REPORT', 'UPDATE', 'NOTIFY', 'BDELETE', 'CONNECT', 'OPTIONS', 'CHECKIN', 'PROPFIND',
   'CHECKOUT', 'CCM_POST', 'SUBSCRIBE', 'PROPPATCH', 'BPROPFIND', 'BPROPPATCH', 'UNCHECKOUT', 'MKACTIVITY',
   'MKWORKSPACE', 'UNSUBSCRIBE', 'RPC_CONNECT', 'VERSION-CONTROL', 'BASELINE-CONTROL',
-]);
-const RTSP_METHODS = new Set([
+];
+const RTSP_METHODS = [
   'DESCRIBE', 'ANNOUNCE', 'GET_PARAMETER', 'OPTIONS', 'PAUSE', 'PLAY', 'RECORD', 'REDIRECT', 'SETUP', 'SET_PARAMETER', 'TEARDOWN',
-]);
+];
 
-interface Protocol { name: string; lower: string; methods: Set<string> | null }
-const FTP: Protocol = { name: 'FTP', lower: 'ftp', methods: null };
-const SSH: Protocol = { name: 'SSH', lower: 'ssh', methods: null };
-const SMTP: Protocol = { name: 'SMTP', lower: 'smtp', methods: null };
-const WHOIS: Protocol = { name: 'WHOIS', lower: 'whois', methods: null };
-const HTTP: Protocol = { name: 'HTTP', lower: 'http', methods: HTTP_METHODS };
-const RTSP: Protocol = { name: 'RTSP', lower: 'rtsp', methods: RTSP_METHODS };
+interface Protocol {
+  /** ": HTTP" and " [|http]" as they are printed. */
+  named: string;
+  truncated: string;
+  /** Methods by length, as upper-case byte codes (null: every segment is named). */
+  methods: Map<number, Uint8Array[]> | null;
+}
+
+function protocol(name: string, methods: string[] | null): Protocol {
+  let byLength: Map<number, Uint8Array[]> | null = null;
+  if (methods !== null) {
+    byLength = new Map();
+    for (const m of methods) {
+      const list = byLength.get(m.length) ?? [];
+      list.push(Uint8Array.from(m, (ch) => ch.charCodeAt(0)));
+      byLength.set(m.length, list);
+    }
+  }
+  return { named: `: ${name}`, truncated: ` [|${name.toLowerCase()}]`, methods: byLength };
+}
+const FTP = protocol('FTP', null);
+const SSH = protocol('SSH', null);
+const SMTP = protocol('SMTP', null);
+const WHOIS = protocol('WHOIS', null);
+const HTTP = protocol('HTTP', HTTP_METHODS);
+const RTSP = protocol('RTSP', RTSP_METHODS);
 
 /** tcpdump's choice of printer for a segment between these ports (the first match in its order), or null. */
 function protocolOf(sport: number, dport: number): Protocol | null {
@@ -44,101 +65,138 @@ function protocolOf(sport: number, dport: number): Protocol | null {
   return null;
 }
 
-/** Whether tcpdump names a text protocol for these ports (the caller then appends appText()). */
+/** Whether tcpdump names a text protocol for these ports. */
 export function hasAppText(sport: number, dport: number): boolean {
   return protocolOf(sport, dport) !== null;
 }
 
+/** What scanAppText() found. */
+const NOTHING = 0, NAME = 1, LINE = 2, TRUNCATED = 3;
+const found = { kind: NOTHING, protocol: HTTP, lineEnd: 0 };
+
 const isPrint = (c: number): boolean => c >= 0x20 && c < 0x7f;
-/** Bytes known to be printable ASCII, as a string (a view of the buffer, no copy). */
-const asciiText = (b: Uint8Array, from: number, to: number): string => Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('latin1');
+const isBlank = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+/** fetch_token's buffer holds 128 characters and the terminating NUL. */
 const MAX_TOKEN = 128;
 
-/**
- * fetch_token: the word at payload index idx (of `len` on the wire, `cap`
- * captured). Returns the index after it and the blanks that follow, or 0 for
- * no word; the word is left in `token`.
- */
-let token = '';
+/** fetch_token: the index after the word at idx and the blanks that follow, or 0 for no word. */
+let tokenStart = 0, tokenEnd = 0;
 function fetchToken(b: Uint8Array, from: number, idx: number, len: number, cap: number): number {
   const start = idx;
   for (; idx < len; idx++) {
     if (idx >= cap) return 0;
     const c = b[from + idx]!;
-    if (c >= 0x80) return 0;
-    if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) break;
-    if (!isPrint(c)) return 0;
-    if (idx - start + 2 > MAX_TOKEN + 1) return 0;
+    if (isBlank(c)) break;
+    if (!isPrint(c) || idx - start >= MAX_TOKEN) return 0;
   }
   if (idx === start) return 0;
-  token = asciiText(b, from + start, from + idx);
-  for (; idx < len; idx++) {
-    if (idx >= cap) break;
-    const c = b[from + idx]!;
-    if (c === 0x0d || c === 0x0a || !isPrint(c) || (c !== 0x20 && c !== 0x09)) break;
-  }
+  tokenStart = start; tokenEnd = idx;
+  // Then the spaces up to the next word (a tab is not printable to isprint(), so it stops this).
+  for (; idx < len && idx < cap; idx++) if (b[from + idx] !== 0x20) break;
   return idx;
 }
 
-/**
- * What tcpdump prints after "length N" for a segment whose payload is
- * b[from, from + cap) captured of `len` sent: ": HTTP: GET / HTTP/1.1",
- * ": HTTP", ": HTTP [|http]", ": SSH: SSH-2.0-…", or '' (nothing).
- */
-export function appText(b: Uint8Array, from: number, cap: number, len: number, sport: number, dport: number): string {
+/** The last token is one of the methods (compared without regard to case, as tcpdump does). */
+function tokenIsMethod(b: Uint8Array, from: number, methods: Map<number, Uint8Array[]>): boolean {
+  const list = methods.get(tokenEnd - tokenStart);
+  if (list === undefined) return false;
+  next: for (const m of list) {
+    for (let i = 0; i < m.length; i++) {
+      let c = b[from + tokenStart + i]!;
+      if (c >= 0x61 && c <= 0x7a) c -= 0x20;
+      if (c !== m[i]) continue next;
+    }
+    return true;
+  }
+  return false;
+}
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
+/** Looks at a segment's payload b[from, from + cap) of `len` sent; the result is in `found`. */
+function scanAppText(b: Uint8Array, from: number, cap: number, len: number, sport: number, dport: number): void {
+  found.kind = NOTHING;
   const p = protocolOf(sport, dport);
-  if (p === null || len === 0) return '';
-  if (p === SSH) return sshVersion(b, from, cap, len);
+  if (p === null || len === 0) return;
+  found.protocol = p;
+  if (p === SSH) { scanSshVersion(b, from, cap, len); return; }
   let show = p.methods === null;
   if (!show) {
     let idx = fetchToken(b, from, 0, len, cap);
     if (idx !== 0) {
-      if (p.methods!.has(token.toUpperCase())) show = true;
+      if (tokenIsMethod(b, from, p.methods!)) show = true;
       idx = fetchToken(b, from, idx, len, cap); // the status code is the second word (RESP_CODE_SECOND_TOKEN)
-      if (idx !== 0 && /^\d{3}$/.test(token)) show = true;
+      if (idx !== 0 && tokenEnd - tokenStart === 3 && isDigit(b[from + tokenStart]!) && isDigit(b[from + tokenStart + 1]!) && isDigit(b[from + tokenStart + 2]!)) show = true;
     }
   }
-  if (!show) return `: ${p.name}`;
-  return `: ${p.name}${firstLine(b, from, cap, len, p)}`;
+  found.kind = NAME;
+  if (show) scanFirstLine(b, from, cap, len);
 }
 
-/** print_txt_line with prefix ": ": the first line, '' when it is not printable text, " [|http]" when cut short. */
-function firstLine(b: Uint8Array, from: number, cap: number, len: number, p: Protocol): string {
+/** print_txt_line: the first line when it is printable text ended by LF, CR LF or the payload's end. */
+function scanFirstLine(b: Uint8Array, from: number, cap: number, len: number): void {
   let idx = 0;
   for (; idx < len; idx++) {
-    if (idx >= cap) return ` [|${p.lower}]`;
+    if (idx >= cap) { found.kind = TRUNCATED; return; }
     const c = b[from + idx]!;
     if (c === 0x0a) break;
     if (c === 0x0d) {
-      if (idx + 1 >= len) return '';
-      if (idx + 1 >= cap) return ` [|${p.lower}]`;
+      if (idx + 1 >= len) return;
+      if (idx + 1 >= cap) { found.kind = TRUNCATED; return; }
       if (b[from + idx + 1] === 0x0a) break;
-      return '';
+      return;
     }
-    if (!isPrint(c) && c !== 0x09) return '';
+    if (!isPrint(c) && c !== 0x09) return;
   }
-  return `: ${asciiText(b, from, from + idx)}`;
+  found.kind = LINE;
+  found.lineEnd = from + idx;
 }
 
-/** ssh_print_version: ": SSH: " and the version line, only for a banner ("SSH-…") ended by LF or CR LF. */
-function sshVersion(b: Uint8Array, from: number, cap: number, len: number): string {
+/** ssh_print_version: a banner ("SSH-…") ended by LF or CR LF. */
+function scanSshVersion(b: Uint8Array, from: number, cap: number, len: number): void {
   for (let i = 0; i < 4; i++) {
-    if (i >= cap) return ' [|ssh]';
-    if (b[from + i] !== 'SSH-'.charCodeAt(i)) return '';
+    if (i >= cap) { found.kind = TRUNCATED; return; }
+    if (b[from + i] !== 'SSH-'.charCodeAt(i)) return;
   }
-  let idx = 4;
-  for (; idx < len; idx++) {
-    if (idx >= cap) return ' [|ssh]';
+  for (let idx = 4; idx < len; idx++) {
+    if (idx >= cap) { found.kind = TRUNCATED; return; }
     const c = b[from + idx]!;
-    if (c === 0x0a) break;
     if (c === 0x0d) {
-      if (idx + 1 >= len) return '';
-      if (idx + 1 >= cap) return ' [|ssh]';
-      if (b[from + idx + 1] === 0x0a) break;
-      return '';
+      if (idx + 1 >= len) return;
+      if (idx + 1 >= cap) { found.kind = TRUNCATED; return; }
+      if (b[from + idx + 1] !== 0x0a) return;
+    } else if (c !== 0x0a && !isPrint(c)) {
+      return;
     }
-    if (!isPrint(c)) return '';
+    if (c === 0x0a || c === 0x0d) { found.kind = LINE; found.lineEnd = from + idx; return; }
   }
-  if (idx >= len) return '';
-  return `: SSH: ${asciiText(b, from, from + idx)}`;
+}
+
+/**
+ * What tcpdump prints after "length N" for the segment: ": HTTP: GET / HTTP/1.1",
+ * ": HTTP", ": HTTP [|http]", ": SSH: SSH-2.0-…", or ''.
+ */
+export function appText(b: Uint8Array, from: number, cap: number, len: number, sport: number, dport: number): string {
+  scanAppText(b, from, cap, len, sport, dport);
+  const p = found.protocol;
+  switch (found.kind) {
+    case NOTHING: return '';
+    case TRUNCATED: return p === SSH ? p.truncated : p.named + p.truncated;
+    case LINE: return `${p.named}: ${Buffer.from(b.buffer, b.byteOffset + from, found.lineEnd - from).toString('latin1')}`;
+    default: return p === SSH ? '' : p.named;
+  }
+}
+
+/** appText() written into the output, the line copied byte for byte (printable ASCII and tabs). */
+export function writeAppText(out: Output, b: Uint8Array, from: number, cap: number, len: number, sport: number, dport: number): void {
+  scanAppText(b, from, cap, len, sport, dport);
+  const p = found.protocol;
+  if (found.kind === NOTHING || (p === SSH && found.kind === NAME)) return;
+  out.reserve(32 + (found.kind === LINE ? found.lineEnd - from : 0));
+  if (!(p === SSH && found.kind === TRUNCATED)) out.ascii(p.named);
+  if (found.kind === TRUNCATED) { out.ascii(p.truncated); return; }
+  if (found.kind === LINE) {
+    out.ascii(': ');
+    for (let i = from; i < found.lineEnd; i++) out.byte(b[i]!);
+  }
 }
