@@ -129,18 +129,90 @@ function ip6Line(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, name
   const ip = d.ip6;
   if (d.error === Ipv6Error.short || d.error === Ipv6Error.version) return `${name}${p.error(`[${d.error}]`)}`;
   const src = ipv6At(ip.buf, ip.srcOff), dst = ipv6At(ip.buf, ip.dstOff);
-  if (d.laterFragment) return `${name}${src} > ${dst}: frag (${ip.fragOffset * 8}|${ip.payloadEnd - ip.upperOff})`;
-  return transportLine(name, src, dst, f, d, t, opts, ip.upperLength);
+  if (ip.extMask === 0 || d.error === Ipv6Error.ext) return transportLine(name, src, dst, f, d, t, opts, ip.upperLength);
+  // Extension headers (print-ip6.c): the addresses, each header in order, then the
+  // upper layer with its ports only. A non-first fragment ends the line at its header.
+  const chain = ip6ExtChain(d);
+  const prefix = `${name}${p.addr(src)} > ${p.addr(dst)}: ${chain}`;
+  if (d.laterFragment || chain.endsWith('(invalid)')) return prefix;
+  return transportLine(name, src, dst, f, d, t, opts, ip.upperLength, prefix);
+}
+
+/**
+ * The extension headers between the IPv6 header and the upper layer as tcpdump
+ * prints them without -v: `HBH `, `DSTOPT `, `RT6 (len=…, type=…, segleft=…, [0]addr…) `,
+ * `frag (offset|length)` and `AH(spi=…,seq=…,icv=…): ` (print-ip6opts.c, print-rt6.c,
+ * print-frag6.c, print-ah.c). The decoder has checked every length.
+ */
+function ip6ExtChain(d: PacketDecoder): string {
+  const ip = d.ip6;
+  const b = ip.buf;
+  let nh = b[ip.off + 6]!;
+  let q = ip.off + 40;
+  let s = '';
+  while (q < ip.upperOff) {
+    let len: number;
+    switch (nh) {
+      case IpProto.HopByHop: s += 'HBH '; len = (b[q + 1]! + 1) * 8; break;
+      case IpProto.IPv6Opts: s += 'DSTOPT '; len = (b[q + 1]! + 1) * 8; break;
+      case IpProto.IPv6Route: {
+        const units = b[q + 1]!, type = b[q + 2]!;
+        len = (units + 1) * 8;
+        s += `RT6 (len=${units}, type=${type}${type === 0 ? ' [Deprecated]' : ''}, segleft=${b[q + 3]}`;
+        if (type === 0 || type === 2) {
+          const rsv = u32be(b, q + 4);
+          if (rsv !== 0) s += `, rsv=0x${rsv.toString(16)}`;
+          if (units % 2 === 1) return s + ` [length ${units}] (invalid)`;
+          for (let i = 0; i < units / 2; i++) s += `, [${i}]${ipv6At(b, q + 8 + 16 * i)}`;
+        } else if (type === 4) { // segment routing (RFC 8754)
+          const last = b[q + 4]!, flags = b[q + 5]!;
+          s += `, last-entry=${last}`;
+          if (flags !== 0) s += `, flags=0x${flags.toString(16)}`;
+          s += `, tag=${u16be(b, q + 6).toString(16)}`;
+          for (let i = 0; i <= last && q + 24 + 16 * i <= q + len; i++) s += `, [${i}]${ipv6At(b, q + 8 + 16 * i)}`;
+        } else {
+          return s + ' (unknown type) (invalid)';
+        }
+        s += ') ';
+        break;
+      }
+      case IpProto.IPv6Frag: {
+        const offset = u16be(b, q + 2) & 0xfff8;
+        const rest = 40 + ip.payloadLength - (q - ip.off) - 8;
+        s += rest < 0 ? `frag (${offset}|[length < 0] (invalid))` : `frag (${offset}|${rest})`;
+        if (offset !== 0) return s;
+        s += ' ';
+        len = 8;
+        break;
+      }
+      case IpProto.AH: {
+        len = (b[q + 1]! + 2) * 4;
+        const reserved = u16be(b, q + 2);
+        s += `AH(${reserved !== 0 ? `reserved=0x${reserved.toString(16)}[MustBeZero],` : ''}spi=0x${u32be(b, q + 4).toString(16).padStart(8, '0')},seq=0x${u32be(b, q + 8).toString(16)},icv=0x`;
+        for (let i = q + 12; i < q + len; i++) s += b[i]!.toString(16).padStart(2, '0');
+        s += '): ';
+        break;
+      }
+      default: return s;
+    }
+    nh = b[q]!;
+    q += len;
+  }
+  return s;
 }
 
 /** `name`: the network layer's name and a space ("IP "), or '' under -e. */
-function transportLine(name: string, src: string, dst: string, f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, l4len: number): string {
+/**
+ * `prefix`: what is already printed when extension headers came first (the
+ * addresses and the headers); the upper layer then shows its ports only.
+ */
+function transportLine(name: string, src: string, dst: string, f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, l4len: number, prefix?: string): string {
   const p = opts.palette;
   const quick = opts.quick === true; // -q: TCP and UDP by their length only (print-tcp.c, print-udp.c)
   switch (d.l4) {
     case IpProto.TCP: {
       const tcp = d.tcp;
-      const head = `${name}${p.addr(src)}.${tcp.sport} > ${p.addr(dst)}.${tcp.dport}: `;
+      const head = prefix !== undefined ? `${prefix}${tcp.sport} > ${tcp.dport}: ` : `${name}${p.addr(src)}.${tcp.sport} > ${p.addr(dst)}.${tcp.dport}: `;
       if (tcp.error === TcpError.short) return head + '[|tcp]';
       if (tcp.error === TcpError.offset) return head + `tcp ${l4len} [bad hdr length ${tcp.headerLength} - too short, < 20]`;
       if (quick) return head + `tcp ${tcp.payloadLength}`;
@@ -148,22 +220,26 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
     }
     case IpProto.UDP: {
       const udp = d.udp;
-      const head = `${name}${p.addr(src)}.${udp.sport} > ${p.addr(dst)}.${udp.dport}: `;
+      const head = prefix !== undefined ? `${prefix}${udp.sport} > ${udp.dport}: ` : `${name}${p.addr(src)}.${udp.sport} > ${p.addr(dst)}.${udp.dport}: `;
       if (udp.error === UdpError.short) return head + '[|udp]';
       if (udp.error === 'bad udp length') return head + `UDP, bad length ${udp.length} > ${l4len}`;
       if (quick) return head + `UDP, length ${udp.payloadLength}`;
-      if ((udp.sport === 53 || udp.dport === 53) && dns.reset(udp.buf, udp.payloadOff, udp.payloadEnd)) {
-        return head + dnsText(udp.payloadLength);
+      const isDns = udp.sport === 53 || udp.dport === 53;
+      const isMdns = !isDns && (udp.sport === 5353 || udp.dport === 5353);
+      if (isDns || isMdns) {
+        // print-domain.c: a message shorter than its 12-byte header is invalid.
+        if (udp.payloadLength < 12) return head + `domain [length ${udp.payloadLength} < 12] (invalid)`;
+        if (dns.reset(udp.buf, udp.payloadOff, udp.payloadEnd)) return head + dnsText(udp.payloadLength, isMdns);
       }
       return head + `UDP, length ${udp.payloadLength}`;
     }
     case IpProto.ICMP:
-      return `${name}${p.addr(src)} > ${p.addr(dst)}: ` + icmpText(d, l4len);
+      return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + icmpText(d, l4len);
     case IpProto.ICMPv6:
-      return `${name}${p.addr(src)} > ${p.addr(dst)}: ` + icmp6Text(d, l4len);
+      return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + icmp6Text(d, l4len);
     default: {
       const proto = d.ipVersion === 4 ? d.ip4.proto : d.ip6.proto;
-      return `${name}${p.addr(src)} > ${p.addr(dst)}: ip-proto-${proto} ${l4len}`;
+      return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + `ip-proto-${proto} ${l4len}`;
     }
   }
 }
@@ -292,65 +368,159 @@ function icmp6Text(d: PacketDecoder, len: number): string {
     case Icmp6Type.PacketTooBig: return `ICMP6, packet too big, length ${len}`;
     case Icmp6Type.TimeExceeded: return `ICMP6, time exceeded in-transit, length ${len}`;
     case Icmp6Type.ParamProblem: return `ICMP6, parameter problem, length ${len}`;
-    case 130: return `ICMP6, multicast listener query, length ${len}`;
-    case 131: return `ICMP6, multicast listener report, length ${len}`;
-    case 132: return `ICMP6, multicast listener done, length ${len}`;
-    case 143: return `ICMP6, multicast listener report v2, length ${len}`;
+    // MLD (RFC 2710) and MLDv2 (RFC 3810), as print-icmp6.c prints them without -v
+    // (its MLDv1 text follows the type name with no separator).
+    case 130:
+      if (len === 24) return `ICMP6, multicast listener query${mld6Text(i.buf, i.off, i.end)}, length ${len}`;
+      if (len >= 28) {
+        if (i.end - i.off < 28) return `ICMP6, multicast listener query v2 [|icmp6]`;
+        const sources = u16be(i.buf, i.off + 26);
+        const srcText = sources === 0 ? '' : len < 28 + 16 * sources ? ' [invalid number of sources]' : `, ${sources} source(s)`;
+        return `ICMP6, multicast listener query v2 [gaddr ${ipv6At(i.buf, i.off + 8)}${srcText}], length ${len}`;
+      }
+      return `ICMP6, multicast listener query unknown-version (len ${len}) , length ${len}`;
+    case 131: return `ICMP6, multicast listener report${mld6Text(i.buf, i.off, i.end)}, length ${len}`;
+    case 132: return `ICMP6, multicast listener done${mld6Text(i.buf, i.off, i.end)}, length ${len}`;
+    case 143:
+      if (len < 8) return `ICMP6, multicast listener report v2 [invalid len ${len}], length ${len}`;
+      return `ICMP6, multicast listener report v2, ${u16be(i.buf, i.off + 6)} group record(s), length ${len}`;
     default: return `ICMP6, type-#${i.type}, length ${len}`;
   }
+}
+
+/** print-icmp6.c's mld6_print: nothing when the 24-byte message is cut short. */
+function mld6Text(b: Buffer, off: number, end: number): string {
+  return end - off < 24 ? '' : `max resp delay: ${u16be(b, off + 4)} addr: ${ipv6At(b, off + 8)}`;
 }
 
 const RCODES = ['', ' FormErr', ' ServFail', ' NXDomain', ' NotImp', ' Refused', ' YXDomain', ' YXRRSet', ' NXRRSet', ' NotAuth', ' NotZone'];
 const OPS = ['', ' inv_q', ' stat', ' op3', ' notify', ' update', ' op6', ' op7', ' op8', ' updateA', ' updateD', ' updateDA', ' updateM', ' updateMA', ' zoneInit', ' zoneRef'];
 
-/** print-domain.c's non-verbose summary. */
-function dnsText(length: number): string {
+/** ns_class2str: the classes print-domain.c names (IN is never printed). */
+function dnsClassText(cls: number): string {
+  return cls === 3 ? ' CHAOS' : cls === 4 ? ' HS' : cls === 255 ? ' ANY' : ` (Class ${cls})`;
+}
+
+/**
+ * print-domain.c's summary without -v: the header, then every question of a
+ * query or the answers of a response. `mdns`: port 5353, where the top bit of
+ * the class is the QU or cache-flush flag. A message cut short ends with
+ * ` [|domain]` and no length, as tcpdump's truncation does.
+ */
+function dnsText(length: number, mdns = false): string {
   let s: string;
+  const b = dns.buf;
   if (dns.isResponse) {
     s = `${dns.id}${OPS[dns.opcode]}${RCODES[dns.rcode] ?? ` Resp${dns.rcode}`}${dns.aa ? '*' : ''}${dns.ra ? '' : '-'}${dns.tc ? '|' : ''}${dns.ad ? '$' : ''}`;
     if (dns.qdcount !== 1) s += ` [${dns.qdcount}q]`;
     const p = dns.questions(null);
-    s += ` ${dns.ancount}/${dns.nscount}/${dns.arcount}`;
     if (p < 0) return s + ' [|domain]';
-    const ans = answers(p, dns.ancount);
+    s += ` ${dns.ancount}/${dns.nscount}/${dns.arcount}`;
+    const ans = answers(p, dns.ancount, mdns);
     s += ans;
+    if (answersCut) return s + ' [|domain]';
   } else {
     s = `${dns.id}${OPS[dns.opcode]}${dns.rd ? '+' : ''}${dns.cd ? '%' : ''}`;
-    if (dns.qdcount !== 1) s += ` [${dns.qdcount}q]`;
-    if (dns.ancount) s += ` [${dns.ancount}a]`;
+    const b2 = dns.flags & 0xffff;
+    if (b2 & 0x6cf) s += ` [b2&3=0x${b2.toString(16)}]`;
+    if (dns.opcode === 1) { // IQUERY
+      if (dns.qdcount) s += ` [${dns.qdcount}q]`;
+      if (dns.ancount !== 1) s += ` [${dns.ancount}a]`;
+    } else {
+      if (dns.ancount) s += ` [${dns.ancount}a]`;
+      if (dns.qdcount !== 1) s += ` [${dns.qdcount}q]`;
+    }
     if (dns.nscount) s += ` [${dns.nscount}n]`;
     if (dns.arcount) s += ` [${dns.arcount}au]`;
-    if (dns.qdcount > 0) {
-      const p = dns.questions(question);
-      if (p < 0) return s + ' [|domain]';
-      s += ` ${dnsTypeName(question.type)}? ${safeText(question.name)}`;
+    let p = dns.off + 12;
+    for (let i = 0; i < dns.qdcount; i++) {
+      if (i > 0 && p >= dns.end) return s + ' [|domain]';
+      const n = dns.readName(p);
+      if (n === null || n.next + 4 > dns.end) return s + ' [|domain]';
+      const cls = u16be(b, n.next + 2);
+      const plain = mdns ? cls & 0x7fff : cls;
+      s += ` ${dnsTypeName(u16be(b, n.next))}${plain !== 1 ? dnsClassText(plain) : ''}${mdns ? ((cls & 0x8000) !== 0 ? ' (QU)' : ' (QM)') : ''}? ${safeText(n.name)}`;
+      p = n.next + 4;
     }
   }
   return s + ` (${length})`;
 }
 
-function answers(p: number, count: number): string {
+/** Set by answers(): the answer section ended before its count (tcpdump's `goto trunc`). */
+let answersCut = false;
+
+/** print-domain.c's ns_rprint without -v, for each answer: `, TYPE rdata`. */
+function answers(p: number, count: number, mdns: boolean): string {
   let s = '';
+  answersCut = false;
   const b = dns.buf;
-  for (let i = 0; i < count; i++) {
+  let i = 0;
+  for (; i < count; i++) {
+    if (i > 0) {
+      if (p >= dns.end) break;
+      s += ',';
+    }
     const n = dns.readName(p);
-    if (n === null || n.next + 10 > dns.end) return s + ' [|domain]';
+    if (n === null || n.next + 10 > dns.end) { p = dns.end; continue; } // ns_rprint returns the end: nothing printed
     const type = u16be(b, n.next);
+    const cls = u16be(b, n.next + 2);
+    const plain = mdns ? cls & 0x7fff : cls;
+    if (plain !== 1 && type !== 41) s += dnsClassText(plain);
+    if (mdns && (cls & 0x8000) !== 0) s += ' (Cache flush)';
     const rdlen = u16be(b, n.next + 8);
     const rd = n.next + 10;
-    if (rd + rdlen > dns.end) return s + ' [|domain]';
-    s += i === 0 ? ' ' : ', ';
-    s += dnsTypeName(type);
-    if (type === 1 && rdlen === 4) s += ' ' + ipv4At(b, rd);
-    else if (type === 28 && rdlen === 16) s += ' ' + ipv6At(b, rd);
-    else if (type === 5 || type === 2 || type === 12) {
-      const t = dns.readName(rd);
-      s += t === null ? ' [|domain]' : ' ' + safeText(t.name);
-    } else if (type === 15 && rdlen >= 3) {
-      const t = dns.readName(rd + 2);
-      s += t === null ? ' [|domain]' : ` ${safeText(t.name)} ${u16be(b, rd)}`;
+    s += ' ' + dnsTypeName(type);
+    if (rd + rdlen > dns.end) { answersCut = true; return s; }
+    const rdEnd = rd + rdlen;
+    switch (type) {
+      case 1: if (rdlen < 4) { answersCut = true; return s; } s += ' ' + ipv4At(b, rd); break;
+      case 28: if (rdlen < 16) { answersCut = true; return s; } s += ' ' + ipv6At(b, rd); break;
+      case 2: case 5: case 12: case 39: {
+        const t = dns.readName(rd);
+        if (t === null) { answersCut = true; return s + ' '; }
+        s += ' ' + safeText(t.name);
+        break;
+      }
+      case 15: {
+        const t = rdlen >= 2 ? dns.readName(rd + 2) : null;
+        if (t === null) { answersCut = true; return s + ' '; }
+        s += ` ${safeText(t.name)} ${u16be(b, rd)}`;
+        break;
+      }
+      case 16: // TXT: each character-string quoted (bounded by the capture, as ns_cprint is)
+        for (let q = rd; q < rdEnd;) {
+          const l = b[q]!;
+          if (q + 1 + l > dns.end) { answersCut = true; return s + ' "'; }
+          s += ` "${printableText(b, q + 1, q + 1 + l)}"`;
+          q += 1 + l;
+        }
+        break;
+      case 33: { // SRV: target:port priority weight
+        const t = rdlen >= 6 ? dns.readName(rd + 6) : null;
+        if (t === null) { answersCut = true; return s + ' '; }
+        s += ` ${safeText(t.name)}:${u16be(b, rd + 4)} ${u16be(b, rd)} ${u16be(b, rd + 2)}`;
+        break;
+      }
+      default: break;
     }
-    p = rd + rdlen;
+    p = rdEnd;
+  }
+  if (i < count) answersCut = true;
+  return s;
+}
+
+/**
+ * Bytes as tcpdump's nd_printn shows them (fn_print_char): a byte past ASCII as
+ * `M-` and its low seven bits, a control character as `^` and its letter
+ * (ESC is `^[`, DEL `^?`). Only printable ASCII comes out.
+ */
+function printableText(b: Buffer, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) {
+    let c = b[i]!;
+    if (c > 0x7f) { s += 'M-'; c &= 0x7f; }
+    if (c < 0x20 || c === 0x7f) { s += '^'; c ^= 0x40; }
+    s += String.fromCharCode(c);
   }
   return s;
 }
