@@ -33,6 +33,10 @@ export interface Options {
   number: boolean;
   /** tcpdump's -q: shorter lines (TCP and UDP by their length). */
   quick: boolean;
+  /** tcpdump's -v/-vv/-vvv: 0 to 3. */
+  verbose: number;
+  /** tcpdump's -g: no line break after the verbose IPv4 header. */
+  oneLine: boolean;
   /** tcpdump's -S: absolute TCP sequence numbers. */
   absolute: boolean;
   maxConns: number;
@@ -60,7 +64,7 @@ export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
-    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false,
+    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false,
   };
   let readFile: string | null = null;
   let filterFile: string | null = null;
@@ -106,6 +110,9 @@ export function parseArgs(argv: string[]): Options {
       case '-e': o.linkHeader = true; break;
       case '-#': case '--number': o.number = true; break;
       case '-q': o.quick = true; break;
+      case '-v': case '-vv': case '-vvv': o.verbose = name.length - 1; break;
+      case '-g': o.oneLine = true; break;
+      case '-vg': o.verbose = 1; o.oneLine = true; break;
       case '-S': case '--absolute-tcp-sequence-numbers': o.absolute = true; break;
       // netlens never resolves names or ports: tcpdump's -n and -nn are what it always does.
       case '-n': case '-nn': break;
@@ -197,6 +204,8 @@ options:
   -e                   the link-level header on each line (MAC addresses, EtherType, VLAN tags)
   -#, --number         number the lines, as tcpdump -# does
   -q                   quick lines: TCP and UDP by their length only, as tcpdump -q
+  -v, -vv, -vvv        verbose lines as tcpdump's: IP header fields, checksums, DNS records
+  -g                   with -v: the IPv4 header fields on the same line as the rest
   -S                   absolute TCP sequence numbers, as tcpdump -S
   -n, -nn              accepted for tcpdump's sake: netlens never resolves names
   -r FILE, -F FILE, -D, --time-stamp-precision micro|nano, -l, -U

@@ -81,7 +81,7 @@ export function packetSink(opts: Options, out: Output): PacketSink {
   if (opts.json) {
     return { packet: (n, f, d, t, arp) => writePacketJson(out, n, f, d, t, arp), recycle: true };
   }
-  const lineOpts = { time: new TimeFormatter(opts.time, opts.nano), palette: paletteFor(process.stdout), annotate: opts.annotate, linkHeader: opts.linkHeader, quick: opts.quick, absolute: opts.absolute };
+  const lineOpts = { time: new TimeFormatter(opts.time, opts.nano), palette: paletteFor(process.stdout), annotate: opts.annotate, linkHeader: opts.linkHeader, quick: opts.quick, absolute: opts.absolute, verbose: opts.verbose, oneLine: opts.oneLine };
   const dump = { mode: opts.dump, withLinkHeader: opts.dumpLink };
   return {
     packet: (n, f, d, t, arp) => {

@@ -47,7 +47,7 @@ function simpleOptions(b: Buffer, p: number, end: number): boolean {
 }
 
 export function writeTcpLine(out: Output, f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, arp: ArpTable | null): boolean {
-  if (opts.palette !== noColor || opts.linkHeader === true || opts.quick === true || d.error !== null || d.l4 !== IpProto.TCP || d.laterFragment
+  if (opts.palette !== noColor || opts.linkHeader === true || opts.quick === true || (opts.verbose ?? 0) > 0 || d.error !== null || d.l4 !== IpProto.TCP || d.laterFragment
     || (d.ipVersion === 6 && d.ip6.extMask !== 0)) return false; // extension headers: the string path prints them
   const tcp = d.tcp;
   if (tcp.sport === 53 || tcp.dport === 53) return false; // DNS over TCP: the string path prints it

@@ -7,14 +7,15 @@
 import { ArpOp, IpProto, TcpFlag } from '../decode/constants.js';
 import { DnsView, dnsTypeName } from '../decode/dns.js';
 import { Icmp6Type, IcmpType } from '../decode/icmp.js';
-import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
+import { LinkKind, PacketDecoder } from '../decode/packet-decoder.js';
 import { Ipv4Error } from '../decode/ipv4.js';
 import { Ipv6Error } from '../decode/ipv6.js';
 import { TcpError } from '../decode/tcp.js';
 import { UdpError } from '../decode/udp.js';
 import type { Frame } from '../source/frame.js';
 import type { ArpTable } from '../track/arp-table.js';
-import { Analysis, AnalysisNames, type Tracker } from '../track/tracker.js';
+import { Analysis, AnalysisNames, Tracker } from '../track/tracker.js';
+import { LinkType, newFrame } from '../source/frame.js';
 import { ipv4, ipv4At, ipv6At, macAt, safeText } from './addr.js';
 import { arpConflictText } from './arp.js';
 import { undecodedNetwork } from './dump.js';
@@ -22,7 +23,8 @@ import { eventText } from './events.js';
 import { linkHeaderReplacesName, linkHeaderText, sll2Prefix } from './link-header.js';
 import type { Palette } from './palette.js';
 import { TimeFormatter } from './time.js';
-import { appText } from './txtproto.js';
+import { appText, appTextVerbose } from './txtproto.js';
+import { icmp6ChecksumText, icmpChecksumText, ipv4VerboseHeader, ipv6VerboseHeader, ndOptionsText, rstDataText, tcpChecksumText, udpChecksumText } from './verbose.js';
 import { u16be, u32be } from '../decode/bytes.js';
 
 
@@ -37,6 +39,10 @@ export interface LineOptions {
   quick?: boolean;
   /** tcpdump's -S: absolute TCP sequence numbers. */
   absolute?: boolean;
+  /** tcpdump's -v, -vv, -vvv: 1, 2, 3 (verbose.ts). */
+  verbose?: number;
+  /** tcpdump's -g: the verbose IPv4 header on the same line as the rest. */
+  oneLine?: boolean;
 }
 
 const dns = new DnsView();
@@ -73,7 +79,7 @@ export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOpt
 /** `bare`: without the network layer's name (-e printed the link-level header instead). */
 function body(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, bare: boolean): string {
   const p = opts.palette;
-  if (d.hasArp) return arpLine(f, d, p, bare ? '' : 'ARP, ');
+  if (d.hasArp) return arpLine(f, d, p, (bare ? '' : 'ARP, ') + ((opts.verbose ?? 0) > 0 ? arpTypesText(d) : ''));
   if (d.ipVersion === 4) return ip4Line(f, d, t, opts, bare ? '' : 'IP ');
   if (d.ipVersion === 6) return ip6Line(f, d, t, opts, bare ? '' : 'IP6 ');
   if (d.netType === 0x0806) return `${bare ? '' : 'ARP, '}truncated, length ${f.len}`;
@@ -89,6 +95,15 @@ function body(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, bare: b
 function netLength(f: Frame, d: PacketDecoder): number {
   return f.len - (d.netOff - f.offset);
 }
+
+/** print-arp.c under -v: `Ethernet (len 6), IPv4 (len 4), ` before the operation. */
+function arpTypesText(d: PacketDecoder): string {
+  const a = d.arp;
+  const hw = ARP_HARDWARE[a.htype] ?? `Unknown Hardware (${a.htype})`;
+  const proto = a.ptype === 0x0800 ? 'IPv4' : a.ptype === 0x86dd ? 'IPv6' : `Unknown Protocol (0x${a.ptype.toString(16).padStart(4, '0')})`;
+  return `${hw} (len ${a.hlen}), ${proto} (len ${a.plen}), `;
+}
+const ARP_HARDWARE: Record<number, string> = { 1: 'Ethernet', 6: 'TokenRing', 7: 'ArcNet', 15: 'FrameRelay', 23: 'Strip', 24: 'IEEE 1394', 19: 'ATM', 32: 'InfiniBand' };
 
 function arpLine(f: Frame, d: PacketDecoder, p: Palette, name: string): string {
   const a = d.arp;
@@ -113,6 +128,7 @@ function arpLine(f: Frame, d: PacketDecoder, p: Palette, name: string): string {
 function ip4Line(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, name: string): string {
   const p = opts.palette;
   const ip = d.ip4;
+  if ((opts.verbose ?? 0) > 0 && (d.error === null || d.l4 >= 0)) name += ipv4VerboseHeader(d, opts.oneLine === true);
   const src = ipv4(ip.src), dst = ipv4(ip.dst);
   if (d.error !== null && d.l4 < 0) {
     if (d.error === Ipv4Error.totalLength) return `${name}${src} > ${dst}: [bad ip length ${ip.totalLength} < ${ip.headerLength}]`;
@@ -129,13 +145,47 @@ function ip6Line(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, name
   const ip = d.ip6;
   if (d.error === Ipv6Error.short || d.error === Ipv6Error.version) return `${name}${p.error(`[${d.error}]`)}`;
   const src = ipv6At(ip.buf, ip.srcOff), dst = ipv6At(ip.buf, ip.dstOff);
+  if ((opts.verbose ?? 0) > 0) name += ipv6VerboseHeader(d);
   if (ip.extMask === 0 || d.error === Ipv6Error.ext) return transportLine(name, src, dst, f, d, t, opts, ip.upperLength);
   // Extension headers (print-ip6.c): the addresses, each header in order, then the
   // upper layer with its ports only. A non-first fragment ends the line at its header.
-  const chain = ip6ExtChain(d);
+  const chain = ip6ExtChain(d, opts.verbose ?? 0);
   const prefix = `${name}${p.addr(src)} > ${p.addr(dst)}: ${chain}`;
   if (d.laterFragment || chain.endsWith('(invalid)')) return prefix;
   return transportLine(name, src, dst, f, d, t, opts, ip.upperLength, prefix);
+}
+
+/**
+ * ip6_opt_process under -v: each hop-by-hop or destination option, then a space.
+ * `hbh`: a Jumbo Payload option is valid only there, with a zero payload length.
+ */
+function ip6OptionsText(b: Buffer, p: number, end: number, payloadLength: number, hbh: boolean): string {
+  let s = '';
+  let jumbo = false;
+  while (p < end) {
+    const type = b[p]!;
+    const len = type === 0 ? 1 : end - p < 2 ? -1 : b[p + 1]! + 2;
+    if (len < 0 || len > end - p) return s + '[remaining length ' + (end - p) + ' < ' + (len < 0 ? 2 : len) + '] (invalid)';
+    switch (type) {
+      case 0: s += '(pad1)'; break;
+      case 1: s += '(padn)'; break;
+      case 5: s += len !== 4 ? `[(rtalert) length ${len - 2} != 2] (invalid)` : `(rtalert: 0x${u16be(b, p + 2).toString(16).padStart(4, '0')}) `; break;
+      case 0xc2: {
+        if (len !== 6) { s += `[(jumbo) length ${len - 2} != 4] (invalid)`; break; }
+        const j = u32be(b, p + 2);
+        if (jumbo) s += `(jumbo: ${j} - already seen) `;
+        else if (!hbh) s += `(jumbo: ${j} - not a hop-by-hop option) `;
+        else if (payloadLength !== 0) s += `(jumbo: ${j} - payload len != 0) `;
+        else s += j < 65536 ? `(jumbo: ${j} - < 65536) ` : `(jumbo: ${j}) `;
+        jumbo = true;
+        break;
+      }
+      case 0xc9: s += len < 18 ? `[(homeaddr) length ${len - 2} < 16] (invalid)` : `(homeaddr: ${ipv6At(b, p + 2)})`; break;
+      default: s += `(unknown opt-type 0x${type.toString(16).padStart(2, '0')} len=${len - 2})`; break;
+    }
+    p += len;
+  }
+  return s + ' ';
 }
 
 /**
@@ -144,7 +194,7 @@ function ip6Line(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, name
  * `frag (offset|length)` and `AH(spi=…,seq=…,icv=…): ` (print-ip6opts.c, print-rt6.c,
  * print-frag6.c, print-ah.c). The decoder has checked every length.
  */
-function ip6ExtChain(d: PacketDecoder): string {
+function ip6ExtChain(d: PacketDecoder, verbose: number): string {
   const ip = d.ip6;
   const b = ip.buf;
   let nh = b[ip.off + 6]!;
@@ -153,21 +203,25 @@ function ip6ExtChain(d: PacketDecoder): string {
   while (q < ip.upperOff) {
     let len: number;
     switch (nh) {
-      case IpProto.HopByHop: s += 'HBH '; len = (b[q + 1]! + 1) * 8; break;
-      case IpProto.IPv6Opts: s += 'DSTOPT '; len = (b[q + 1]! + 1) * 8; break;
+      case IpProto.HopByHop:
+      case IpProto.IPv6Opts:
+        len = (b[q + 1]! + 1) * 8;
+        s += nh === IpProto.HopByHop ? 'HBH ' : 'DSTOPT ';
+        if (verbose > 0) s += ip6OptionsText(b, q + 2, q + len, d.ip6.payloadLength, nh === IpProto.HopByHop);
+        break;
       case IpProto.IPv6Route: {
         const units = b[q + 1]!, type = b[q + 2]!;
         len = (units + 1) * 8;
         s += `RT6 (len=${units}, type=${type}${type === 0 ? ' [Deprecated]' : ''}, segleft=${b[q + 3]}`;
         if (type === 0 || type === 2) {
           const rsv = u32be(b, q + 4);
-          if (rsv !== 0) s += `, rsv=0x${rsv.toString(16)}`;
+          if (rsv !== 0 || verbose > 0) s += `, rsv=0x${rsv.toString(16)}`;
           if (units % 2 === 1) return s + ` [length ${units}] (invalid)`;
           for (let i = 0; i < units / 2; i++) s += `, [${i}]${ipv6At(b, q + 8 + 16 * i)}`;
         } else if (type === 4) { // segment routing (RFC 8754)
           const last = b[q + 4]!, flags = b[q + 5]!;
           s += `, last-entry=${last}`;
-          if (flags !== 0) s += `, flags=0x${flags.toString(16)}`;
+          if (flags !== 0 || verbose > 0) s += `, flags=0x${flags.toString(16)}`;
           s += `, tag=${u16be(b, q + 6).toString(16)}`;
           for (let i = 0; i <= last && q + 24 + 16 * i <= q + len; i++) s += `, [${i}]${ipv6At(b, q + 8 + 16 * i)}`;
         } else {
@@ -179,7 +233,8 @@ function ip6ExtChain(d: PacketDecoder): string {
       case IpProto.IPv6Frag: {
         const offset = u16be(b, q + 2) & 0xfff8;
         const rest = 40 + ip.payloadLength - (q - ip.off) - 8;
-        s += rest < 0 ? `frag (${offset}|[length < 0] (invalid))` : `frag (${offset}|${rest})`;
+        const id = verbose > 0 ? `0x${u32be(b, q + 4).toString(16).padStart(8, '0')}:` : '';
+        s += rest < 0 ? `frag (${id}${offset}|[length < 0] (invalid))` : `frag (${id}${offset}|${rest})`;
         if (offset !== 0) return s;
         s += ' ';
         len = 8;
@@ -213,30 +268,32 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
     case IpProto.TCP: {
       const tcp = d.tcp;
       const head = prefix !== undefined ? `${prefix}${tcp.sport} > ${tcp.dport}: ` : `${name}${p.addr(src)}.${tcp.sport} > ${p.addr(dst)}.${tcp.dport}: `;
-      if (tcp.error === TcpError.short) return head + '[|tcp]';
+      if (tcp.error === TcpError.short) return head + ' [|tcp]';
       if (tcp.error === TcpError.offset) return head + `tcp ${l4len} [bad hdr length ${tcp.headerLength} - too short, < 20]`;
       if (quick) return head + `tcp ${tcp.payloadLength}`;
-      return head + tcpText(d, t, opts);
+      return head + tcpText(d, t, opts, l4len);
     }
     case IpProto.UDP: {
       const udp = d.udp;
-      const head = prefix !== undefined ? `${prefix}${udp.sport} > ${udp.dport}: ` : `${name}${p.addr(src)}.${udp.sport} > ${p.addr(dst)}.${udp.dport}: `;
-      if (udp.error === UdpError.short) return head + '[|udp]';
+      let head = prefix !== undefined ? `${prefix}${udp.sport} > ${udp.dport}: ` : `${name}${p.addr(src)}.${udp.sport} > ${p.addr(dst)}.${udp.dport}: `;
+      if (udp.error === UdpError.short) return head + ' [|udp]';
       if (udp.error === 'bad udp length') return head + `UDP, bad length ${udp.length} > ${l4len}`;
+      if ((opts.verbose ?? 0) > 0) head += udpChecksumText(d, opts.verbose!);
       if (quick) return head + `UDP, length ${udp.payloadLength}`;
       const isDns = udp.sport === 53 || udp.dport === 53;
       const isMdns = !isDns && (udp.sport === 5353 || udp.dport === 5353);
       if (isDns || isMdns) {
         // print-domain.c: a message shorter than its 12-byte header is invalid.
         if (udp.payloadLength < 12) return head + `domain [length ${udp.payloadLength} < 12] (invalid)`;
-        if (dns.reset(udp.buf, udp.payloadOff, udp.payloadEnd)) return head + dnsText(udp.payloadLength, isMdns);
+        if (dns.reset(udp.buf, udp.payloadOff, udp.payloadEnd)) return head + dnsText(udp.payloadLength, isMdns, opts.verbose ?? 0);
       }
       return head + `UDP, length ${udp.payloadLength}`;
     }
     case IpProto.ICMP:
-      return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + icmpText(d, l4len);
+      return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + icmpText(d, l4len)
+        + ((opts.verbose ?? 0) > 0 && d.icmp.error === null ? icmpChecksumText(d, l4len) + icmpQuotedText(f, d, opts) : '');
     case IpProto.ICMPv6:
-      return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + icmp6Text(d, l4len);
+      return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + icmp6Text(d, l4len, opts.verbose ?? 0);
     default: {
       const proto = d.ipVersion === 4 ? d.ip4.proto : d.ip6.proto;
       return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + `ip-proto-${proto} ${l4len}`;
@@ -244,17 +301,49 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
   }
 }
 
-function tcpText(d: PacketDecoder, t: Tracker, opts: LineOptions): string {
+/** A fresh tracker, never fed: the quoted packet's TCP numbers stay absolute. */
+const NO_TRACKER = new Tracker();
+const quotedDecoder = new PacketDecoder();
+const quotedFrame = newFrame();
+
+/**
+ * print-icmp.c under -v: an error message's quoted datagram, on its own line
+ * after a tab, printed as tcpdump prints any IPv4 packet (its verbose header
+ * included), within the bytes the IP header says it holds.
+ */
+function icmpQuotedText(f: Frame, d: PacketDecoder, opts: LineOptions): string {
+  const i = d.icmp;
+  const t = i.type;
+  if (!(t === 3 || t === 4 || t === 5 || t === 11 || t === 12)) return '';
+  const start = i.off + 8;
+  if (d.end - start < 20 || i.buf[start]! >>> 4 !== 4) return '';
+  const total = u16be(i.buf, start + 2);
+  quotedFrame.buf = i.buf;
+  quotedFrame.offset = start;
+  quotedFrame.caplen = Math.min(d.end, start + total) - start;
+  quotedFrame.len = total;
+  quotedFrame.linkType = LinkType.RAW;
+  quotedFrame.tsSec = f.tsSec;
+  quotedFrame.tsNsec = f.tsNsec;
+  if (quotedFrame.caplen <= 0) return '';
+  quotedDecoder.decode(quotedFrame);
+  // Under -e tcpdump's ip_print leaves out the "IP " here too.
+  return '\n\t' + body(quotedFrame, quotedDecoder, NO_TRACKER, { ...opts, annotate: false }, opts.linkHeader === true);
+}
+
+function tcpText(d: PacketDecoder, t: Tracker, opts: LineOptions, l4len: number): string {
   const p = opts.palette;
   const tcp = d.tcp;
   // tcpdump's relative numbers (its -S: absolute), per conversation.
   const relative = t.conn !== null && opts.absolute !== true;
   const flags = tcp.flags;
   let s = `Flags [${p.flags(tcpFlagLetters(flags))}]`;
+  const verbose = opts.verbose ?? 0;
+  if (verbose > 0) s += tcpChecksumText(d, l4len);
   const len = tcp.payloadLength;
   const seq = relative ? t.relSeq : tcp.seq;
   const ack = relative ? t.relAck : tcp.ack;
-  if (len > 0 || (flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) !== 0) {
+  if (verbose > 1 || len > 0 || (flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) !== 0) {
     s += len > 0 ? `, seq ${seq}:${(seq + len) >>> 0}` : `, seq ${seq}`;
   }
   if (flags & TcpFlag.ACK) s += `, ack ${ack}`;
@@ -262,12 +351,13 @@ function tcpText(d: PacketDecoder, t: Tracker, opts: LineOptions): string {
   if (flags & TcpFlag.URG) s += `, urg ${tcp.urgentPointer}`;
   if (tcp.headerLength > 20) s += `, options [${tcpOptions(d, t, relative)}]`;
   s += `, length ${len}`;
-  const app = len > 0 ? appText(tcp.buf, tcp.payloadOff, tcp.payloadEnd - tcp.payloadOff, len, tcp.sport, tcp.dport) : '';
+  if (verbose > 0 && len > 0 && (flags & TcpFlag.RST) !== 0) return s + rstDataText(tcp.buf, tcp.payloadOff, d.end, len);
+  const app = len > 0 ? (verbose > 0 ? appTextVerbose : appText)(tcp.buf, tcp.payloadOff, tcp.payloadEnd - tcp.payloadOff, len, tcp.sport, tcp.dport) : '';
   if (app !== '') s += app;
   else if (len > 2 && (tcp.sport === 53 || tcp.dport === 53) && tcp.payloadEnd - tcp.payloadOff >= 14) {
     // DNS over TCP (RFC 1035 §4.2.2): a two-byte length, then the message.
     const msgLen = u16be(tcp.buf, tcp.payloadOff);
-    if (dns.reset(tcp.buf, tcp.payloadOff + 2, Math.min(tcp.payloadEnd, tcp.payloadOff + 2 + msgLen))) s += ' ' + dnsText(msgLen);
+    if (dns.reset(tcp.buf, tcp.payloadOff + 2, Math.min(tcp.payloadEnd, tcp.payloadOff + 2 + msgLen))) s += ' ' + dnsText(msgLen, false, opts.verbose ?? 0);
   }
   return s;
 }
@@ -350,42 +440,118 @@ function icmpText(d: PacketDecoder, len: number): string {
   }
 }
 
-function icmp6Text(d: PacketDecoder, len: number): string {
+/**
+ * print-icmp6.c. Without -v every message ends with its length; with -v the
+ * checksum comes first, neighbour discovery shows its fields and options, and
+ * only a type tcpdump does not know keeps the length at the end.
+ */
+function icmp6Text(d: PacketDecoder, len: number, verbose: number): string {
   const i = d.icmp;
   if (i.error !== null) return `ICMP6, [|icmp6]`;
+  const sum = verbose > 0 ? icmp6ChecksumText(d, len) : '';
+  const b = i.buf;
+  const tail = verbose > 0 ? '' : `, length ${len}`;
+  const nd = (fixed: number): string => {
+    const o = ndOptionsText(b, i.off + fixed, Math.min(i.end, i.off + len), verbose);
+    return o.text + (o.cut ? ' [|icmp6]' : '');
+  };
   switch (i.type) {
     case Icmp6Type.EchoRequest:
     case Icmp6Type.EchoReply:
-      return `ICMP6, echo ${i.type === 128 ? 'request' : 'reply'}, id ${i.hasEcho ? i.echoId : 0}, seq ${i.hasEcho ? i.echoSeq : 0}, length ${len}`;
-    case Icmp6Type.NeighborSolicit:
-      return i.ndTargetOff >= 0 ? `ICMP6, neighbor solicitation, who has ${ipv6At(i.buf, i.ndTargetOff)}, length ${len}` : `ICMP6, neighbor solicitation, length ${len}`;
-    case Icmp6Type.NeighborAdvert:
-      return i.ndTargetOff >= 0 ? `ICMP6, neighbor advertisement, tgt is ${ipv6At(i.buf, i.ndTargetOff)}, length ${len}` : `ICMP6, neighbor advertisement, length ${len}`;
-    case Icmp6Type.RouterSolicit: return `ICMP6, router solicitation, length ${len}`;
-    case Icmp6Type.RouterAdvert: return `ICMP6, router advertisement, length ${len}`;
-    case Icmp6Type.Redirect: return `ICMP6, redirect, length ${len}`;
-    case Icmp6Type.Unreachable: return `ICMP6, destination unreachable, length ${len}`;
-    case Icmp6Type.PacketTooBig: return `ICMP6, packet too big, length ${len}`;
-    case Icmp6Type.TimeExceeded: return `ICMP6, time exceeded in-transit, length ${len}`;
-    case Icmp6Type.ParamProblem: return `ICMP6, parameter problem, length ${len}`;
-    // MLD (RFC 2710) and MLDv2 (RFC 3810), as print-icmp6.c prints them without -v
+      return `${sum}ICMP6, echo ${i.type === 128 ? 'request' : 'reply'}, id ${i.hasEcho ? i.echoId : 0}, seq ${i.hasEcho ? i.echoSeq : 0}${tail}`;
+    case Icmp6Type.NeighborSolicit: {
+      if (verbose === 0) return i.ndTargetOff >= 0 ? `ICMP6, neighbor solicitation, who has ${ipv6At(b, i.ndTargetOff)}, length ${len}` : `ICMP6, neighbor solicitation, length ${len}`;
+      if (i.ndTargetOff < 0) return `${sum}ICMP6, neighbor solicitation, length ${len} [|icmp6]`;
+      return `${sum}ICMP6, neighbor solicitation, length ${len}, who has ${ipv6At(b, i.ndTargetOff)}${nd(24)}`;
+    }
+    case Icmp6Type.NeighborAdvert: {
+      if (verbose === 0) return i.ndTargetOff >= 0 ? `ICMP6, neighbor advertisement, tgt is ${ipv6At(b, i.ndTargetOff)}, length ${len}` : `ICMP6, neighbor advertisement, length ${len}`;
+      if (i.ndTargetOff < 0) return `${sum}ICMP6, neighbor advertisement, length ${len} [|icmp6]`;
+      const fl = u32be(b, i.off + 4);
+      const names = [[0x80000000, 'router'], [0x40000000, 'solicited'], [0x20000000, 'override']].filter(([bit]) => (fl & (bit as number)) !== 0).map(([, n]) => n);
+      return `${sum}ICMP6, neighbor advertisement, length ${len}, tgt is ${ipv6At(b, i.ndTargetOff)}, Flags [${names.length === 0 ? 'none' : names.join(', ')}]${nd(24)}`;
+    }
+    case Icmp6Type.RouterSolicit:
+      return verbose === 0 ? `ICMP6, router solicitation, length ${len}` : `${sum}ICMP6, router solicitation, length ${len}${nd(8)}`;
+    case Icmp6Type.RouterAdvert: {
+      if (verbose === 0) return `ICMP6, router advertisement, length ${len}`;
+      if (i.end - i.off < 16) return `${sum}ICMP6, router advertisement, length ${len} [|icmp6]`;
+      const fl = b[i.off + 5]!;
+      const names = [[0x80, 'managed'], [0x40, 'other stateful'], [0x20, 'home agent'], [0x02, 'ipv6 only']].filter(([bit]) => (fl & (bit as number)) !== 0).map(([, n]) => n);
+      return `${sum}ICMP6, router advertisement, length ${len}\n\thop limit ${b[i.off + 4]}, Flags [${names.length === 0 ? 'none' : names.join(', ')}]`
+        + `, pref ${['medium', 'high', 'rsv', 'low'][(fl & 0x18) >> 3]}, router lifetime ${u16be(b, i.off + 6)}s, reachable time ${u32be(b, i.off + 8)}ms, retrans timer ${u32be(b, i.off + 12)}ms${nd(16)}`;
+    }
+    case Icmp6Type.Redirect: return `${sum}ICMP6, redirect${tail}`;
+    case Icmp6Type.Unreachable: return `${sum}ICMP6, destination unreachable${tail}`;
+    case Icmp6Type.PacketTooBig: return `${sum}ICMP6, packet too big${tail}`;
+    case Icmp6Type.TimeExceeded: return `${sum}ICMP6, time exceeded in-transit${tail}`;
+    case Icmp6Type.ParamProblem: return `${sum}ICMP6, parameter problem${tail}`;
+    // MLD (RFC 2710) and MLDv2 (RFC 3810), as print-icmp6.c prints them
     // (its MLDv1 text follows the type name with no separator).
     case 130:
-      if (len === 24) return `ICMP6, multicast listener query${mld6Text(i.buf, i.off, i.end)}, length ${len}`;
+      if (len === 24) return `${sum}ICMP6, multicast listener query${mld6Text(b, i.off, i.end)}${tail}`;
       if (len >= 28) {
-        if (i.end - i.off < 28) return `ICMP6, multicast listener query v2 [|icmp6]`;
-        const sources = u16be(i.buf, i.off + 26);
-        const srcText = sources === 0 ? '' : len < 28 + 16 * sources ? ' [invalid number of sources]' : `, ${sources} source(s)`;
-        return `ICMP6, multicast listener query v2 [gaddr ${ipv6At(i.buf, i.off + 8)}${srcText}], length ${len}`;
+        if (i.end - i.off < 28) return `${sum}ICMP6, multicast listener query v2 [|icmp6]`;
+        return `${sum}ICMP6, multicast listener query v2${mldv2QueryText(b, i.off, len, verbose)}${tail}`;
       }
-      return `ICMP6, multicast listener query unknown-version (len ${len}) , length ${len}`;
-    case 131: return `ICMP6, multicast listener report${mld6Text(i.buf, i.off, i.end)}, length ${len}`;
-    case 132: return `ICMP6, multicast listener done${mld6Text(i.buf, i.off, i.end)}, length ${len}`;
+      return `${sum}ICMP6, multicast listener query unknown-version (len ${len}) ${tail}`;
+    case 131: return `${sum}ICMP6, multicast listener report${mld6Text(b, i.off, i.end)}${tail}`;
+    case 132: return `${sum}ICMP6, multicast listener done${mld6Text(b, i.off, i.end)}${tail}`;
     case 143:
-      if (len < 8) return `ICMP6, multicast listener report v2 [invalid len ${len}], length ${len}`;
-      return `ICMP6, multicast listener report v2, ${u16be(i.buf, i.off + 6)} group record(s), length ${len}`;
-    default: return `ICMP6, type-#${i.type}, length ${len}`;
+      if (len < 8) return `${sum}ICMP6, multicast listener report v2 [invalid len ${len}]${tail}`;
+      return `${sum}ICMP6, multicast listener report v2, ${mldv2ReportText(b, i.off, Math.min(len, i.end - i.off), verbose)}${tail}`;
+    default: return `${sum}ICMP6, unknown icmp6 type (${i.type}), length ${len}`;
   }
+}
+
+/** mldv2_query_print: ` [max resp delay=…] [gaddr … sflag robustness=… qqi=…, N source(s)]`. */
+function mldv2QueryText(b: Buffer, off: number, len: number, verbose: number): string {
+  const mrc = u16be(b, off + 4);
+  const mrt = mrc < 32768 ? mrc : ((mrc & 0x0fff) | 0x1000) << (((mrc & 0x7000) >> 12) + 3);
+  let s = verbose > 0 ? ` [max resp delay=${mrt}]` : '';
+  s += ` [gaddr ${ipv6At(b, off + 8)}`;
+  if (verbose > 0) {
+    const f = b[off + 24]!;
+    if (f & 0x08) s += ' sflag';
+    if (f & 0x07) s += ` robustness=${f & 0x07}`;
+    const q = b[off + 25]!;
+    s += ` qqi=${q < 128 ? q : ((q & 0x0f) | 0x10) << (((q & 0x70) >> 4) + 3)}`;
+  }
+  const sources = u16be(b, off + 26);
+  if (sources > 0) {
+    if (len < 28 + 16 * sources) s += ' [invalid number of sources]';
+    else if (verbose > 1) {
+      s += ' {';
+      for (let k = 0; k < sources; k++) s += ` ${ipv6At(b, off + 28 + 16 * k)}`;
+      s += ' }';
+    } else s += `, ${sources} source(s)`;
+  }
+  return s + ']';
+}
+
+const MLDV2_RECORD_TYPES: Record<number, string> = { 1: 'is_in', 2: 'is_ex', 3: 'to_in', 4: 'to_ex', 5: 'allow', 6: 'block' };
+
+/** mldv2_report_print: `N group record(s)`, and under -v each group. */
+function mldv2ReportText(b: Buffer, off: number, len: number, verbose: number): string {
+  const groups = u16be(b, off + 6);
+  let s = `${groups} group record(s)`;
+  if (verbose === 0) return s;
+  let g = 8;
+  for (let k = 0; k < groups; k++) {
+    if (len < g + 20) return s + ' [invalid number of groups]';
+    s += ` [gaddr ${ipv6At(b, off + g + 4)} ${MLDV2_RECORD_TYPES[b[off + g]!] ?? ` [v2-report-#${b[off + g]}]`}`;
+    const sources = u16be(b, off + g + 2);
+    if (len < g + 20 + 16 * sources) return s + ` [invalid number of sources ${sources}]`;
+    if (verbose === 1) s += `, ${sources} source(s)`;
+    else {
+      s += ' {';
+      for (let j = 0; j < sources; j++) s += ` ${ipv6At(b, off + g + 20 + 16 * j)}`;
+      s += ' }';
+    }
+    g += 20 + 16 * sources;
+    s += ']';
+  }
+  return s;
 }
 
 /** print-icmp6.c's mld6_print: nothing when the 24-byte message is cut short. */
@@ -402,111 +568,251 @@ function dnsClassText(cls: number): string {
 }
 
 /**
- * print-domain.c's summary without -v: the header, then every question of a
- * query or the answers of a response. `mdns`: port 5353, where the top bit of
- * the class is the QU or cache-flush flag. A message cut short ends with
- * ` [|domain]` and no length, as tcpdump's truncation does.
+ * print-domain.c's summary: the header, then every question of a query or the
+ * answers of a response. -v adds each record's owner name, -vv the question of
+ * a response and the authority and additional sections, -vvv the TTLs.
+ * `mdns`: port 5353, where the top bit of the class is the QU or cache-flush
+ * flag. A message cut short ends with ` [|domain]` and no length, as tcpdump's
+ * truncation does.
  */
-function dnsText(length: number, mdns = false): string {
-  let s: string;
-  const b = dns.buf;
+function dnsText(length: number, mdns = false, verbose = 0): string {
+  dnsMdns = mdns;
+  dnsVerbose = verbose;
+  rs = '';
+  let p = dns.off + 12;
   if (dns.isResponse) {
-    s = `${dns.id}${OPS[dns.opcode]}${RCODES[dns.rcode] ?? ` Resp${dns.rcode}`}${dns.aa ? '*' : ''}${dns.ra ? '' : '-'}${dns.tc ? '|' : ''}${dns.ad ? '$' : ''}`;
-    if (dns.qdcount !== 1) s += ` [${dns.qdcount}q]`;
-    const p = dns.questions(null);
-    if (p < 0) return s + ' [|domain]';
-    s += ` ${dns.ancount}/${dns.nscount}/${dns.arcount}`;
-    const ans = answers(p, dns.ancount, mdns);
-    s += ans;
-    if (answersCut) return s + ' [|domain]';
-  } else {
-    s = `${dns.id}${OPS[dns.opcode]}${dns.rd ? '+' : ''}${dns.cd ? '%' : ''}`;
-    const b2 = dns.flags & 0xffff;
-    if (b2 & 0x6cf) s += ` [b2&3=0x${b2.toString(16)}]`;
-    if (dns.opcode === 1) { // IQUERY
-      if (dns.qdcount) s += ` [${dns.qdcount}q]`;
-      if (dns.ancount !== 1) s += ` [${dns.ancount}a]`;
-    } else {
-      if (dns.ancount) s += ` [${dns.ancount}a]`;
-      if (dns.qdcount !== 1) s += ` [${dns.qdcount}q]`;
-    }
-    if (dns.nscount) s += ` [${dns.nscount}n]`;
-    if (dns.arcount) s += ` [${dns.arcount}au]`;
-    let p = dns.off + 12;
+    rs = `${dns.id}${OPS[dns.opcode]}${RCODES[dns.rcode] ?? ` Resp${dns.rcode}`}${dns.aa ? '*' : ''}${dns.ra ? '' : '-'}${dns.tc ? '|' : ''}${dns.ad ? '$' : ''}`;
+    if (dns.qdcount !== 1) rs += ` [${dns.qdcount}q]`;
     for (let i = 0; i < dns.qdcount; i++) {
-      if (i > 0 && p >= dns.end) return s + ' [|domain]';
-      const n = dns.readName(p);
-      if (n === null || n.next + 4 > dns.end) return s + ' [|domain]';
-      const cls = u16be(b, n.next + 2);
-      const plain = mdns ? cls & 0x7fff : cls;
-      s += ` ${dnsTypeName(u16be(b, n.next))}${plain !== 1 ? dnsClassText(plain) : ''}${mdns ? ((cls & 0x8000) !== 0 ? ' (QU)' : ' (QM)') : ''}? ${safeText(n.name)}`;
-      p = n.next + 4;
+      if (i !== 0) rs += ',';
+      if (verbose > 1) {
+        rs += ' q:';
+        p = qprint(p);
+      } else {
+        const n = dns.readName(p);
+        p = n === null ? -1 : n.next + 4;
+      }
+      if (p < 0) return rs + ' [|domain]';
+    }
+    rs += ` ${dns.ancount}/${dns.nscount}/${dns.arcount}`;
+    p = section(p, dns.ancount, '', false);
+    if (p < 0) return rs + ' [|domain]';
+    if (verbose > 1) {
+      p = section(p, dns.nscount, ' ns:', true);
+      if (p >= 0) p = section(p, dns.arcount, ' ar:', true);
+      if (p < 0) return rs + ' [|domain]';
+    }
+  } else {
+    rs = `${dns.id}${OPS[dns.opcode]}${dns.rd ? '+' : ''}${dns.cd ? '%' : ''}`;
+    const b2 = dns.flags & 0xffff;
+    if (b2 & 0x6cf) rs += ` [b2&3=0x${b2.toString(16)}]`;
+    if (dns.opcode === 1) { // IQUERY
+      if (dns.qdcount) rs += ` [${dns.qdcount}q]`;
+      if (dns.ancount !== 1) rs += ` [${dns.ancount}a]`;
+    } else {
+      if (dns.ancount) rs += ` [${dns.ancount}a]`;
+      if (dns.qdcount !== 1) rs += ` [${dns.qdcount}q]`;
+    }
+    if (dns.nscount) rs += ` [${dns.nscount}n]`;
+    if (dns.arcount) rs += ` [${dns.arcount}au]`;
+    for (let i = 0; i < dns.qdcount; i++) {
+      if (i > 0 && p >= dns.end) return rs + ' [|domain]';
+      p = qprint(p);
+      if (p < 0) return rs + ' [|domain]';
+    }
+    if (verbose > 1) {
+      p = section(p, dns.ancount, '', false);
+      if (p >= 0) p = section(p, dns.nscount, ' ns:', true);
+      if (p >= 0) p = section(p, dns.arcount, ' ar:', true);
+      if (p < 0) return rs + ' [|domain]';
     }
   }
-  return s + ` (${length})`;
+  return rs + ` (${length})`;
 }
 
-/** Set by answers(): the answer section ended before its count (tcpdump's `goto trunc`). */
-let answersCut = false;
+/** The text dnsText() builds, and how: what qprint/rprint append to. */
+let rs = '';
+let dnsMdns = false;
+let dnsVerbose = 0;
 
-/** print-domain.c's ns_rprint without -v, for each answer: `, TYPE rdata`. */
-function answers(p: number, count: number, mdns: boolean): string {
-  let s = '';
-  answersCut = false;
+/** ns_qprint: ` TYPE[ class][ (QU|QM)]? name`; the offset after it, or -1 when cut. */
+function qprint(p: number): number {
   const b = dns.buf;
-  let i = 0;
-  for (; i < count; i++) {
-    if (i > 0) {
-      if (p >= dns.end) break;
-      s += ',';
-    }
-    const n = dns.readName(p);
-    if (n === null || n.next + 10 > dns.end) { p = dns.end; continue; } // ns_rprint returns the end: nothing printed
-    const type = u16be(b, n.next);
-    const cls = u16be(b, n.next + 2);
-    const plain = mdns ? cls & 0x7fff : cls;
-    if (plain !== 1 && type !== 41) s += dnsClassText(plain);
-    if (mdns && (cls & 0x8000) !== 0) s += ' (Cache flush)';
-    const rdlen = u16be(b, n.next + 8);
-    const rd = n.next + 10;
-    s += ' ' + dnsTypeName(type);
-    if (rd + rdlen > dns.end) { answersCut = true; return s; }
-    const rdEnd = rd + rdlen;
-    switch (type) {
-      case 1: if (rdlen < 4) { answersCut = true; return s; } s += ' ' + ipv4At(b, rd); break;
-      case 28: if (rdlen < 16) { answersCut = true; return s; } s += ' ' + ipv6At(b, rd); break;
-      case 2: case 5: case 12: case 39: {
-        const t = dns.readName(rd);
-        if (t === null) { answersCut = true; return s + ' '; }
-        s += ' ' + safeText(t.name);
-        break;
-      }
-      case 15: {
-        const t = rdlen >= 2 ? dns.readName(rd + 2) : null;
-        if (t === null) { answersCut = true; return s + ' '; }
-        s += ` ${safeText(t.name)} ${u16be(b, rd)}`;
-        break;
-      }
-      case 16: // TXT: each character-string quoted (bounded by the capture, as ns_cprint is)
-        for (let q = rd; q < rdEnd;) {
-          const l = b[q]!;
-          if (q + 1 + l > dns.end) { answersCut = true; return s + ' "'; }
-          s += ` "${printableText(b, q + 1, q + 1 + l)}"`;
-          q += 1 + l;
-        }
-        break;
-      case 33: { // SRV: target:port priority weight
-        const t = rdlen >= 6 ? dns.readName(rd + 6) : null;
-        if (t === null) { answersCut = true; return s + ' '; }
-        s += ` ${safeText(t.name)}:${u16be(b, rd + 4)} ${u16be(b, rd)} ${u16be(b, rd + 2)}`;
-        break;
-      }
-      default: break;
-    }
-    p = rdEnd;
+  const n = dns.readName(p);
+  if (n === null || n.next + 4 > dns.end) return -1;
+  const cls = u16be(b, n.next + 2);
+  const plain = dnsMdns ? cls & 0x7fff : cls;
+  rs += ` ${dnsTypeName(u16be(b, n.next))}${plain !== 1 ? dnsClassText(plain) : ''}${dnsMdns ? ((cls & 0x8000) !== 0 ? ' (QU)' : ' (QM)') : ''}? ${safeText(n.name)}`;
+  return n.next + 4;
+}
+
+/**
+ * One section of records, comma-separated after `label`; -1 when the message
+ * is cut (tcpdump's `goto trunc`). `guarded`: the authority and additional
+ * sections start only while bytes remain.
+ */
+function section(p: number, count: number, label: string, guarded: boolean): number {
+  if (count === 0 || (guarded && p >= dns.end)) return count === 0 ? p : -1;
+  rs += label;
+  p = rprint(p);
+  if (p < 0) return -1;
+  count--;
+  while (p < dns.end && count > 0) {
+    rs += ',';
+    p = rprint(p);
+    if (p < 0) return -1;
+    count--;
   }
-  if (i < count) answersCut = true;
+  return count > 0 ? -1 : p;
+}
+
+/** unsigned_relts_print: 3600 as 1h, 90061 as 1d1h1m1s. */
+function relativeTime(secs: number): string {
+  if (secs === 0) return '0s';
+  let s = '';
+  for (const [unit, n] of RELTS) {
+    if (secs >= n) { s += `${Math.floor(secs / n)}${unit}`; secs -= Math.floor(secs / n) * n; }
+  }
   return s;
+}
+const RELTS: [string, number][] = [['y', 31536000], ['w', 604800], ['d', 86400], ['h', 3600], ['m', 60], ['s', 1]];
+
+const EDNS_OPTIONS: Record<number, string> = {
+  1: 'LLQ', 2: 'UL', 3: 'NSID', 5: 'DAU', 6: 'DHU', 7: 'N3U', 8: 'ECS', 9: 'EXPIRE', 10: 'COOKIE', 11: 'KEEPALIVE',
+  12: 'PADDING', 13: 'CHAIN', 14: 'KEY-TAG', 16: 'CLIENT-TAG', 17: 'SERVER-TAG',
+};
+
+/**
+ * ns_rprint: one record, `[ owner][ class] TYPE rdata` (the owner under -v);
+ * the offset after it, -1 when cut, or the end when its fixed part is missing
+ * (tcpdump then prints nothing more of the section).
+ */
+function rprint(p: number): number {
+  const b = dns.buf;
+  let n: { name: string; next: number } | null;
+  if (dnsVerbose > 0) {
+    rs += ' ';
+    n = dns.readName(p);
+    if (n === null) return -1;
+    rs += safeText(n.name);
+  } else {
+    n = dns.readName(p);
+    if (n === null) return dns.end;
+  }
+  if (n.next + 10 > dns.end) return dns.end;
+  const type = u16be(b, n.next);
+  const cls = u16be(b, n.next + 2);
+  const plain = dnsMdns ? cls & 0x7fff : cls;
+  if (plain !== 1 && type !== 41) rs += dnsClassText(plain);
+  if (dnsMdns && (cls & 0x8000) !== 0) rs += ' (Cache flush)';
+  if (type !== 41 && dnsVerbose > 2) rs += ` [${relativeTime(u32be(b, n.next + 4))}]`;
+  const rdlen = u16be(b, n.next + 8);
+  const rd = n.next + 10;
+  const rdEnd = rd + rdlen;
+  rs += ' ' + dnsTypeName(type);
+  if (rdEnd > dns.end) return -1;
+  switch (type) {
+    case 1: if (rd + 4 > dns.end) return -1; rs += ' ' + ipv4At(b, rd); break;
+    case 28: if (rd + 16 > dns.end) return -1; rs += ' ' + ipv6At(b, rd); break;
+    case 2: case 5: case 12: case 39: {
+      rs += ' ';
+      const t = dns.readName(rd);
+      if (t === null) return -1;
+      rs += safeText(t.name);
+      break;
+    }
+    case 6: { // SOA, under -v: mname rname serial refresh retry expire minimum
+      if (dnsVerbose === 0) break;
+      rs += ' ';
+      const m = dns.readName(rd);
+      if (m === null) return -1;
+      rs += safeText(m.name) + ' ';
+      const r = dns.readName(m.next);
+      if (r === null) return -1;
+      rs += safeText(r.name);
+      if (r.next + 20 > dns.end) return -1;
+      for (let k = 0; k < 5; k++) rs += ` ${u32be(b, r.next + 4 * k)}`;
+      break;
+    }
+    case 15: {
+      rs += ' ';
+      const t = rdlen >= 2 ? dns.readName(rd + 2) : null;
+      if (t === null) return -1;
+      rs += `${safeText(t.name)} ${u16be(b, rd)}`;
+      break;
+    }
+    case 16: // TXT: each character-string quoted (bounded by the capture, as ns_cprint is)
+      for (let q = rd; q < rdEnd;) {
+        const l = b[q]!;
+        rs += ' "';
+        if (q + 1 + l > dns.end) return -1;
+        rs += `${printableText(b, q + 1, q + 1 + l)}"`;
+        q += 1 + l;
+      }
+      break;
+    case 33: { // SRV: target:port priority weight
+      rs += ' ';
+      const t = rdlen >= 6 ? dns.readName(rd + 6) : null;
+      if (t === null) return -1;
+      rs += `${safeText(t.name)}:${u16be(b, rd + 4)} ${u16be(b, rd)} ${u16be(b, rd + 2)}`;
+      break;
+    }
+    case 41: { // OPT (RFC 6891): the UDP payload size is the class, DO is the top flag bit
+      rs += ` UDPsize=${cls}`;
+      if (u16be(b, n.next + 6) & 0x8000) rs += ' DO';
+      if (rd < rdEnd) {
+        rs += ' [';
+        for (let q = rd; q < rdEnd;) {
+          q = ednsOption(b, q);
+          if (q < 0) return -1;
+          if (q < rdEnd) rs += ',';
+        }
+        rs += ']';
+      }
+      break;
+    }
+    default: break;
+  }
+  return rdEnd;
+}
+
+/** eopt_print: `NAME data`, for the options print-domain.c knows. */
+function ednsOption(b: Buffer, q: number): number {
+  if (q + 4 > dns.end) return -1;
+  const code = u16be(b, q), len = u16be(b, q + 2);
+  rs += EDNS_OPTIONS[code] ?? `Opt${code}`;
+  const d0 = q + 4;
+  if (d0 + len > dns.end) return -1;
+  if (len === 0) return d0;
+  rs += ' ';
+  const hex = (from: number, to: number): string => { let h = ''; for (let k = from; k < to; k++) h += b[k]!.toString(16).padStart(2, '0'); return h; };
+  switch (code) {
+    case 8: { // ECS: family/source length/scope length
+      const family = u16be(b, d0), src = b[d0 + 2]!, scope = b[d0 + 3]!;
+      const bits = family === 1 ? 32 : family === 2 ? 128 : 0;
+      if (len < 4 || bits === 0 || len - 4 > bits / 8 || src > bits || scope > bits || ((src + 7) >> 3) !== len - 4) { rs += ' (invalid)'; break; }
+      const padded = Buffer.alloc(16);
+      b.copy(padded, 0, d0 + 4, d0 + len);
+      rs += `${family === 1 ? ipv4At(padded, 0) : ipv6At(padded, 0)}/${src}/${scope}`;
+      break;
+    }
+    case 10: // COOKIE: the client's 8 bytes, then the server's
+      if (len < 8 || (len > 8 && len < 16) || len > 40) rs += ' (invalid)';
+      else rs += hex(d0, d0 + 8) + (len > 8 ? ' ' + hex(d0 + 8, d0 + len) : '');
+      break;
+    case 11: rs += len !== 2 ? ' (invalid)' : `${(u16be(b, d0) / 10).toFixed(1)} sec`; break;
+    case 9: rs += len !== 4 ? ' (invalid)' : `${u32be(b, d0)} sec`; break;
+    case 12: rs += `(${len})`; break;
+    case 14: {
+      if (len % 2 !== 0) { rs += ' (invalid)'; break; }
+      const tags: number[] = [];
+      for (let k = d0; k < d0 + len; k += 2) tags.push(u16be(b, k));
+      rs += tags.join(' ');
+      break;
+    }
+    default: rs += hex(d0, d0 + len); break;
+  }
+  return d0 + len;
 }
 
 /**

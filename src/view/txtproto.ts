@@ -72,7 +72,7 @@ export function hasAppText(sport: number, dport: number): boolean {
 
 /** What scanAppText() found. */
 const NOTHING = 0, NAME = 1, LINE = 2, TRUNCATED = 3;
-const found = { kind: NOTHING, protocol: HTTP, lineEnd: 0 };
+const found = { kind: NOTHING, protocol: HTTP, lineEnd: 0, shown: false };
 
 const isPrint = (c: number): boolean => c >= 0x20 && c < 0x7f;
 const isBlank = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
@@ -130,6 +130,7 @@ function scanAppText(b: Uint8Array, from: number, cap: number, len: number, spor
     }
   }
   found.kind = NAME;
+  found.shown = show;
   if (show) scanFirstLine(b, from, cap, len);
 }
 
@@ -199,4 +200,38 @@ export function writeAppText(out: Output, b: Uint8Array, from: number, cap: numb
     out.ascii(': ');
     for (let i = from; i < found.lineEnd; i++) out.byte(b[i]!);
   }
+}
+
+/**
+ * appText() under -v (txtproto_print with ndo_vflag): ": HTTP, length: N" and
+ * then every line, each after a new line and a tab, until one that is not
+ * printable text; " [|http]" where the capture or the payload cuts a line.
+ */
+export function appTextVerbose(b: Uint8Array, from: number, cap: number, len: number, sport: number, dport: number): string {
+  scanAppText(b, from, cap, len, sport, dport);
+  const p = found.protocol;
+  if (p === SSH || found.kind === NOTHING) return appText(b, from, cap, len, sport, dport);
+  if (!found.shown) return p.named;
+  let s = `${p.named}, length: ${len}`;
+  const text = (start: number, end: number): string => Buffer.from(b.buffer, b.byteOffset + from + start, end - start).toString('latin1');
+  let idx = 0;
+  while (idx < len) {
+    let i = idx;
+    for (;; i++) {
+      if (i >= len) return s + '\n\t' + text(idx, i) + p.truncated; // no line end in the payload
+      if (i >= cap) return s + p.truncated; // the capture ends inside the line
+      const c = b[from + i]!;
+      if (c === 0x0a) { s += '\n\t' + text(idx, i); idx = i + 1; break; }
+      if (c === 0x0d) {
+        if (i + 1 >= len) return s;
+        if (i + 1 >= cap) return s + p.truncated;
+        if (b[from + i + 1] !== 0x0a) return s;
+        s += '\n\t' + text(idx, i);
+        idx = i + 2;
+        break;
+      }
+      if (!isPrint(c) && c !== 0x09) return s;
+    }
+  }
+  return s;
 }
