@@ -17,6 +17,7 @@ export const EtherType = {
 export const IpProto = {
   HopByHop: 0,
   ICMP: 1,
+  IGMP: 2,
   TCP: 6,
   UDP: 17,
   IPv6Route: 43,

@@ -24,7 +24,8 @@ import { linkHeaderReplacesName, linkHeaderText, sll2Prefix } from './link-heade
 import type { Palette } from './palette.js';
 import { TimeFormatter } from './time.js';
 import { appText, appTextVerbose } from './txtproto.js';
-import { icmp6ChecksumText, icmpChecksumText, ipv4VerboseHeader, ipv6VerboseHeader, ndOptionsText, rstDataText, tcpChecksumText, udpChecksumText } from './verbose.js';
+import { igmpText, udpAppOf, udpAppShadowed } from './small-protocols.js';
+import { relativeTime, icmp6ChecksumText, icmpChecksumText, ipv4VerboseHeader, ipv6VerboseHeader, ndOptionsText, rstDataText, tcpChecksumText, udpChecksumText } from './verbose.js';
 import { u16be, u32be } from '../decode/bytes.js';
 
 
@@ -286,6 +287,9 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
         // print-domain.c: a message shorter than its 12-byte header is invalid.
         if (udp.payloadLength < 12) return head + `domain [length ${udp.payloadLength} < 12] (invalid)`;
         if (dns.reset(udp.buf, udp.payloadOff, udp.payloadEnd)) return head + dnsText(udp.payloadLength, isMdns, opts.verbose ?? 0);
+      } else if (!udpAppShadowed(udp.sport, udp.dport)) {
+        const app = udpAppOf(udp.sport, udp.dport);
+        if (app !== null) return head + app(udp.buf, udp.payloadOff, udp.payloadEnd, udp.payloadLength, opts.verbose ?? 0);
       }
       return head + `UDP, length ${udp.payloadLength}`;
     }
@@ -296,6 +300,9 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
       return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + icmp6Text(d, l4len, opts.verbose ?? 0);
     default: {
       const proto = d.ipVersion === 4 ? d.ip4.proto : d.ip6.proto;
+      if (proto === IpProto.IGMP && d.ipVersion === 4) {
+        return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + igmpText(d.ip4.buf, d.ip4.payloadOff, d.ip4.payloadEnd, l4len, opts.verbose ?? 0, quick);
+      }
       return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + `ip-proto-${proto} ${l4len}`;
     }
   }
@@ -665,17 +672,6 @@ function section(p: number, count: number, label: string, guarded: boolean): num
   }
   return count > 0 ? -1 : p;
 }
-
-/** unsigned_relts_print: 3600 as 1h, 90061 as 1d1h1m1s. */
-function relativeTime(secs: number): string {
-  if (secs === 0) return '0s';
-  let s = '';
-  for (const [unit, n] of RELTS) {
-    if (secs >= n) { s += `${Math.floor(secs / n)}${unit}`; secs -= Math.floor(secs / n) * n; }
-  }
-  return s;
-}
-const RELTS: [string, number][] = [['y', 31536000], ['w', 604800], ['d', 86400], ['h', 3600], ['m', 60], ['s', 1]];
 
 const EDNS_OPTIONS: Record<number, string> = {
   1: 'LLQ', 2: 'UL', 3: 'NSID', 5: 'DAU', 6: 'DHU', 7: 'N3U', 8: 'ECS', 9: 'EXPIRE', 10: 'COOKIE', 11: 'KEEPALIVE',

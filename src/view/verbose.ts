@@ -334,3 +334,14 @@ export function ndOptionsText(b: Uint8Array, p: number, end: number, verbose: nu
   }
   return { text: s, cut: false };
 }
+
+/** unsigned_relts_print: 3600 as 1h, 90061 as 1d1h1m1s. */
+export function relativeTime(secs: number): string {
+  if (secs === 0) return '0s';
+  let s = '';
+  for (const [unit, n] of RELTS) {
+    if (secs >= n) { s += `${Math.floor(secs / n)}${unit}`; secs -= Math.floor(secs / n) * n; }
+  }
+  return s;
+}
+const RELTS: [string, number][] = [['y', 31536000], ['w', 604800], ['d', 86400], ['h', 3600], ['m', 60], ['s', 1]];
