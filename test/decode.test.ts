@@ -433,20 +433,22 @@ describe('IPv4', () => {
     expect(d.udp.dport).toBe(53);
     expect(d.udp.length).toBe(24); // the whole datagram's, larger than this fragment
 
-    expect(d.decode(mkFrame(ETH_IP4_FRAG_LATER, 1, { offset: 9 }))).toBe(DecodeStatus.ok);
+    const later = mkFrame(ETH_IP4_FRAG_LATER, 1, { offset: 9 });
+    expect(d.decode(later)).toBe(DecodeStatus.ok);
     expect(d.ip4.mf).toBe(false);
     expect(d.ip4.fragOffset).toBe(2);
     expect(d.ip4.isFragment).toBe(true);
     expect(d.laterFragment).toBe(true);
     expect(d.l4).toBe(-1);
-    const { line, json } = views(mkFrame(ETH_IP4_FRAG_LATER, 1), d, new Tracker());
+    const { line, json } = views(later, d, new Tracker()); // the frame the decoder read
     expect(line).toContain('IP 10.77.0.1 > 10.77.0.2: ip-proto-17');
     expect(json).toMatchObject({ ip: { v: 4, mf: false, fragOffset: 2 } });
   });
 
   it('ICMP echo request', () => {
     const d = new PacketDecoder();
-    expect(d.decode(mkFrame(ETH_ICMP_ECHO, 1, { offset: 4 }))).toBe(DecodeStatus.ok);
+    const echo = mkFrame(ETH_ICMP_ECHO, 1, { offset: 4 });
+    expect(d.decode(echo)).toBe(DecodeStatus.ok);
     expect(d.l4).toBe(IpProto.ICMP);
     expect(d.icmp.type).toBe(8);
     expect(d.icmp.code).toBe(0);
@@ -456,7 +458,7 @@ describe('IPv4', () => {
     expect(d.icmp.isError).toBe(false);
     expect(d.icmp.length).toBe(64);
     expect(d.innerVersion).toBe(0);
-    const { line } = views(mkFrame(ETH_ICMP_ECHO, 1), d, new Tracker());
+    const { line } = views(echo, d, new Tracker()); // the frame the decoder read
     expect(line).toContain('IP 10.77.0.1 > 10.77.0.2: ICMP echo request, id 6546, seq 1, length 64');
   });
 

@@ -21,7 +21,7 @@ function ours(file: string, extra: string[] = []): string[] {
 }
 
 // Why each of these corpus files prints other lines than the installed tcpdump.
-const DAMAGED = 'a damaged packet: netlens says what is wrong in brackets, tcpdump in its own words';
+const DAMAGED = 'a damaged packet that tcpdump 4.99 describes in words netlens does not copy (netlens adds its own, in brackets, unless --no-annotate)';
 const APP = (proto: string): string => `tcpdump decodes ${proto}, which netlens leaves as bytes`;
 const LIBPCAP = 'libpcap 1.10 stops at a pcapng interface unlike the first (or a version it refuses); netlens reads every packet';
 const DIFFERENT: Record<string, string> = {
@@ -33,28 +33,16 @@ const DIFFERENT: Record<string, string> = {
   'ip6_frag_asan.pcap': DAMAGED,
   'ip_printroute_asan.pcap': DAMAGED,
   'ip_ts_opts_asan.pcap': DAMAGED,
-  'ipv4_invalid_hdr_length.pcap': DAMAGED,
-  'ipv4_invalid_length.pcap': DAMAGED,
-  'ipv4_invalid_total_length.pcap': DAMAGED,
-  'ipv4_invalid_total_length_2.pcap': DAMAGED,
-  'ipv6-bad-version.pcap': DAMAGED,
   'ipv6-next-header-oobr-1.pcap': DAMAGED,
   'ipv6-rthdr-oobr.pcap': DAMAGED,
-  'ipv6_39_byte_header.pcap': DAMAGED,
   'ipv6_frag6_negative_len.pcap': DAMAGED,
-  'ipv6_invalid_length.pcap': DAMAGED,
   'mptcp-dss-oobr.pcap': DAMAGED,
   'pcpp-ip4_bad_fragment.pcap': DAMAGED,
   'tcp-auth-heapoverflow.pcap': DAMAGED,
-  'tcp_header_heapoverflow.pcap': DAMAGED,
-  'udp-length-heapoverflow.pcap': DAMAGED,
   'zeek-ip-bogus-header-len.pcap': DAMAGED,
   'zeek-ipv4_fragmented-syn.pcap': DAMAGED,
   'zeek-tcp_truncated-header.pcap': DAMAGED,
-  'zeek-trunc_ip4-trunc.pcap': DAMAGED,
   'zeek-trunc_ip6-ext-trunc.pcap': DAMAGED,
-  'zeek-trunc_ip6-trunc.pcap': DAMAGED,
-  'zeek-trunc_trunc-hdr.pcap': DAMAGED,
   'pcpp-ipv6_options.pcap': 'IPv6 extension headers (HBH, DSTOPT, RT6, AH) before the upper layer',
   'pcpp-IPv4Frag.pcap': APP('NFS'),
   'pcpp-VlanPackets.pcap': APP('CDP, STP and other 802.3/LLC frames'),
@@ -227,6 +215,30 @@ describe.skipIf(!tcpdump)('built frames equal tcpdump -nn -tt', () => {
       const r = spawnSync('tcpdump', ['-nn', '-tt', option, '-r', '-'], { input: syslogAndIgmp, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
       expect(netlens(['read', '--no-annotate', '-tt', option, '-'], syslogAndIgmp).stdout, option).toBe(r.stdout);
     }
+  });
+
+  it('damaged IP headers in tcpdump 4.99\'s words, and netlens\'s own note only as an annotation', () => {
+    const ip = hex('450000281234400040110000 0a000001 0a000002 9c40 0035 0014 0000');
+    const withLen = (b: Buffer, total: number): Buffer => { const c = Buffer.from(b); c.writeUInt16BE(total, 2); return c; };
+    const eth = (payload: Buffer, type = '0800'): Buffer => Buffer.concat([hex(MAC + type), payload]);
+    const frames = [
+      eth(ip.subarray(0, 12)), // the capture holds 12 bytes of the header
+      eth(Buffer.concat([hex('44'), ip.subarray(1)])), // header length 16
+      eth(withLen(ip, 19)), // total length under the header's
+      eth(withLen(ip, 60)), // total length past the packet
+      eth(Buffer.concat([hex('65'), ip.subarray(1)])), // IPv4 EtherType, version 6
+      eth(Buffer.alloc(30, 0x60), '86dd'), // the capture holds 30 bytes of an IPv6 header
+      eth(Buffer.concat([hex('40'), Buffer.alloc(47)]), '86dd'), // IPv6 EtherType, version 4
+      hex('0200000000020200'), // 8 bytes of Ethernet
+    ];
+    const capture = classicPcap(frames);
+    const expected = tcpdumpOn(capture);
+    expect(expected).toHaveLength(frames.length);
+    expect(oursOn(capture)).toEqual(expected);
+    const annotated = netlens(['read', '-tt', '-'], capture).stdout.split('\n');
+    expect(annotated[0]).toBe(`${expected[0]} [truncated ip header]`);
+    expect(annotated[1]).toBe(`${expected[1]} [bad ip header length]`);
+    expect(annotated[7]).toBe(`${expected[7]} [truncated ethernet header]`);
   });
 
   it('DNS: every question, TXT, SRV, MX, other classes, mDNS flags, a cut answer, a message shorter than its header', () => {

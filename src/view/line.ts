@@ -72,7 +72,7 @@ export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOpt
   if (opts.linkHeader === true) s += linkHeaderText(f, d, opts.quick === true);
   s += body(f, d, t, opts, opts.linkHeader === true && linkHeaderReplacesName(d));
   // An undecoded network protocol: the line is tcpdump's header for it, and the bytes follow (dump.ts).
-  if (d.error !== null && !undecodedNetwork(d)) s += ' ' + p.error(`[${d.error}]`);
+  if (opts.annotate && d.error !== null && !undecodedNetwork(d)) s += ' ' + p.error(`[${d.error}]`);
   if (opts.annotate) s += annotations(t, p, arp);
   return s;
 }
@@ -84,6 +84,8 @@ function body(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, bare: b
   if (d.ipVersion === 4) return ip4Line(f, d, t, opts, bare ? '' : 'IP ');
   if (d.ipVersion === 6) return ip6Line(f, d, t, opts, bare ? '' : 'IP6 ');
   if (d.netType === 0x0806) return `${bare ? '' : 'ARP, '}truncated, length ${f.len}`;
+  if ((d.netType === 0x0800 || d.netType === 0x86dd) && d.error !== null) return damagedIpText(f, d, bare);
+  if (d.error === 'truncated ethernet header') return ' [|ether]';
   if (undecodedNetwork(d)) return bare ? '' : linkHeaderText(f, d, opts.quick === true);
   if (d.error === 'unsupported link type') return `unsupported link type ${f.linkType}, length ${f.len}`;
   if (d.netType >= 0) return `ethertype 0x${d.netType.toString(16).padStart(4, '0')}, length ${f.len}`;
@@ -91,6 +93,37 @@ function body(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, bare: b
     return `${macAt(d.eth.buf, d.eth.srcOff)} > ${macAt(d.eth.buf, d.eth.dstOff)}, 802.3, length ${d.eth.innerType}`;
   }
   return `length ${f.len}`;
+}
+
+/**
+ * An IP header the decoder could not read, in tcpdump 4.99's words
+ * (print-ip.c, print-ip6.c): ` [|ip]` when the capture holds less than the
+ * fixed header, `truncated-ip N` when the packet is shorter than it,
+ * `bad-hlen N`, `bad-len N`, `version error: N != 6`.
+ */
+function damagedIpText(f: Frame, d: PacketDecoder, bare: boolean): string {
+  const b = f.buf;
+  const off = d.netOff;
+  const captured = d.end - off;
+  const wire = f.len - (off - f.offset);
+  const version = captured > 0 ? b[off]! >>> 4 : -1;
+  if (d.netType === 0x0800) {
+    if (version >= 0 && version !== 4) return version === 6 ? 'IP6, wrong link-layer encapsulation (invalid)' : `IP${version} (invalid)`;
+    const name = bare ? '' : 'IP ';
+    if (captured < 20) return name + ' [|ip]';
+    if (wire < 20) return `${name}truncated-ip ${wire}`;
+    const hlen = (b[off]! & 0x0f) * 4;
+    if (hlen < 20) return `${name}bad-hlen ${hlen}`;
+    const total = u16be(b, off + 2);
+    const missing = wire < total ? `truncated-ip - ${total - wire} bytes missing! ` : '';
+    if (total < hlen) return `${name}${missing}bad-len ${total}`;
+    return `${name}${missing}[|ip]`;
+  }
+  if (captured < 40) return ' [|ip6]';
+  if (wire < 40) return `truncated-ip6 ${wire}`;
+  const name = bare ? '' : 'IP6 ';
+  if (version !== 6) return `${name}version error: ${version} != 6`;
+  return `${name}[|ip6]`;
 }
 
 function netLength(f: Frame, d: PacketDecoder): number {
@@ -129,10 +162,13 @@ function arpLine(f: Frame, d: PacketDecoder, p: Palette, name: string): string {
 function ip4Line(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, name: string): string {
   const p = opts.palette;
   const ip = d.ip4;
+  // A total length past the packet's end (tcpdump 4.99: said before everything else).
+  const wire = f.len - (d.netOff - f.offset);
+  if (wire < ip.totalLength && d.error !== Ipv4Error.totalLength) name += `truncated-ip - ${ip.totalLength - wire} bytes missing! `;
   if ((opts.verbose ?? 0) > 0 && (d.error === null || d.l4 >= 0)) name += ipv4VerboseHeader(d, opts.oneLine === true);
   const src = ipv4(ip.src), dst = ipv4(ip.dst);
   if (d.error !== null && d.l4 < 0) {
-    if (d.error === Ipv4Error.totalLength) return `${name}${src} > ${dst}: [bad ip length ${ip.totalLength} < ${ip.headerLength}]`;
+    if (d.error === Ipv4Error.totalLength) return `${name}bad-len ${ip.totalLength}`; // tcpdump 4.99's words
     return `${name}${p.error(`[${d.error}]`)}`;
   }
   if (d.laterFragment) {
@@ -146,6 +182,8 @@ function ip6Line(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, name
   const ip = d.ip6;
   if (d.error === Ipv6Error.short || d.error === Ipv6Error.version) return `${name}${p.error(`[${d.error}]`)}`;
   const src = ipv6At(ip.buf, ip.srcOff), dst = ipv6At(ip.buf, ip.dstOff);
+  const wire = f.len - (d.netOff - f.offset);
+  if (ip.payloadLength !== 0 && wire < 40 + ip.payloadLength) name += `truncated-ip6 - ${40 + ip.payloadLength - wire} bytes missing!`;
   if ((opts.verbose ?? 0) > 0) name += ipv6VerboseHeader(d);
   if (ip.extMask === 0 || d.error === Ipv6Error.ext) return transportLine(name, src, dst, f, d, t, opts, ip.upperLength);
   // Extension headers (print-ip6.c): the addresses, each header in order, then the
@@ -287,6 +325,7 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
         // print-domain.c: a message shorter than its 12-byte header is invalid.
         if (udp.payloadLength < 12) return head + `domain [length ${udp.payloadLength} < 12] (invalid)`;
         if (dns.reset(udp.buf, udp.payloadOff, udp.payloadEnd)) return head + dnsText(udp.payloadLength, isMdns, opts.verbose ?? 0);
+        return head + ' [|domain]'; // the capture ends inside the 12-byte header
       } else if (!udpAppShadowed(udp.sport, udp.dport)) {
         const app = udpAppOf(udp.sport, udp.dport);
         if (app !== null) return head + app(udp.buf, udp.payloadOff, udp.payloadEnd, udp.payloadLength, opts.verbose ?? 0);
