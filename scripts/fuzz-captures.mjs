@@ -19,7 +19,7 @@ const cases = Number(process.argv[3] ?? 100);
 const random = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
 
 const views = [
-  ['read'], ['read', '--json'], ['read', '-X', '-e', '-#'], ['read', '-A', '-q', '-S', '-ttt'],
+  ['read'], ['read', '--json'], ['read', '-X', '-e', '-#'], ['read', '-A', '-q', '-S', '-ttt'], ['read', '-vvv'], ['read', '-v', '-e', '-q'],
   ['conns', '--json'], ['conns'], ['http', '--json'], ['arp'], ['ladder', '--ascii', '1'], ['follow', '1'],
 ];
 let bad = 0;

@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DecodeStatus, IpProto, TcpFlag } from '../src/decode/constants.js';
@@ -899,9 +900,13 @@ function runAll(f: Frame, d: PacketDecoder, t: Tracker, tf: TimeFormatter): stri
   t.observe(d, f.tsSec, f.tsNsec);
   const line = formatLine(f, d, t, { time: tf, palette: noColor, annotate: true });
   expect(line).not.toMatch(/[\n\r]/);
+  // -vvv and -v -e: more lines (tab-indented), still nothing but printable ASCII.
+  const verbose = formatLine(f, d, t, { time: tf, palette: noColor, annotate: true, verbose: 3 })
+    + formatLine(f, d, t, { time: tf, palette: noColor, annotate: false, verbose: 1, linkHeader: true, quick: true });
+  expect(verbose).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/); // (netlens's own annotations use arrows)
   const json = packetJson(1, f, d, t);
   JSON.parse(json);
-  return `${d.status}|${d.error}|${line}|${json}`;
+  return `${d.status}|${d.error}|${line}|${verbose}|${json}`;
 }
 
 /** Places `bytes` at `offset` in a buffer surrounded by `fill`. */
@@ -911,13 +916,29 @@ function placed(bytes: Uint8Array, linkType: number, offset: number, fill: numbe
   return { buf, offset, caplen: bytes.length, len: bytes.length + (ts % 3), tsSec: 1_700_000_000 + ts, tsNsec: (ts * 7919) % 1e9, linkType, ifIndex: 0 };
 }
 
-function mixedFrames(): { bytes: Buffer; linkType: number }[] {
-  const r = new CaptureFileReader(join(ROOT, 'fixtures', 'mixed.pcap'));
+function framesOf(file: string, max = 200): { bytes: Buffer; linkType: number }[] {
+  const r = new CaptureFileReader(file);
   const out: { bytes: Buffer; linkType: number }[] = [];
   try {
-    for (let f = r.next(); f !== null; f = r.next()) out.push({ bytes: Buffer.from(f.buf.subarray(f.offset, f.offset + f.caplen)), linkType: f.linkType });
+    for (let f = r.next(); f !== null && out.length < max; f = r.next()) out.push({ bytes: Buffer.from(f.buf.subarray(f.offset, f.offset + f.caplen)), linkType: f.linkType });
   } finally {
     r.close();
+  }
+  return out;
+}
+const mixedFrames = (): { bytes: Buffer; linkType: number }[] => framesOf(join(ROOT, 'fixtures', 'mixed.pcap'));
+
+/**
+ * Frames of the protocols the verbose and small printers read (IPv6 extension
+ * headers, neighbour discovery, MLD, ICMP errors, IGMP, DHCP, NTP, DNS with
+ * EDNS): fixtures, and corpus captures when ../shared/corpus is beside the clone.
+ */
+function protocolFrames(): { bytes: Buffer; linkType: number }[] {
+  const out = [...framesOf(join(ROOT, 'fixtures', 'http-ipv6.pcap'), 20), ...framesOf(join(ROOT, 'fixtures', 'dns.pcap'), 20), ...framesOf(join(ROOT, 'fixtures', 'arp-icmp.pcap'), 20)];
+  const corpus = join(ROOT, '..', 'shared', 'corpus', 'pcap');
+  for (const name of ['icmpv6.pcap', 'ipv6-routing-header.pcap', 'libpcap-ipv6_ext_headers.pcap', 'pcpp-ipv6_options.pcap', 'dns_udp.pcap',
+    'zeek-icmp_icmp-destunreach-udp.pcap', 'zeek-icmp_icmp-timeexceeded.pcap', 'pcpp-ipv4-options.pcap', 'pcpp-raw_ip.pcap', 'zeek-ipv4_fragmented-1.pcap']) {
+    if (existsSync(join(corpus, name))) out.push(...framesOf(join(corpus, name), 20));
   }
   return out;
 }
@@ -967,6 +988,7 @@ describe('properties (fast-check)', () => {
   it('mutated and truncated real frames (fixtures/mixed.pcap and the literals) never throw', () => {
     const pool = [
       ...mixedFrames(),
+      ...protocolFrames(),
       ...TRUNCATION_CASES.map((c) => ({ bytes: c.bytes, linkType: c.linkType })),
     ];
     expect(pool.length).toBeGreaterThan(50);
@@ -999,7 +1021,7 @@ describe('properties (fast-check)', () => {
   it('decode and the views only look at buf[offset, offset + caplen)', () => {
     // Same frame bytes in two buffers with different surroundings (and offsets):
     // the decoded status and both views must be identical.
-    const pool = [...mixedFrames(), ...TRUNCATION_CASES.map((c) => ({ bytes: c.bytes, linkType: c.linkType }))];
+    const pool = [...mixedFrames(), ...protocolFrames(), ...TRUNCATION_CASES.map((c) => ({ bytes: c.bytes, linkType: c.linkType }))];
     const a = { d: new PacketDecoder(), t: new Tracker(), tf: new TimeFormatter('tt', false) };
     const b = { d: new PacketDecoder(), t: new Tracker(), tf: new TimeFormatter('tt', false) };
     let ts = 0;

@@ -538,20 +538,21 @@ function icmp6Text(d: PacketDecoder, len: number, verbose: number): string {
       if (len === 24) return `${sum}ICMP6, multicast listener query${mld6Text(b, i.off, i.end)}${tail}`;
       if (len >= 28) {
         if (i.end - i.off < 28) return `${sum}ICMP6, multicast listener query v2 [|icmp6]`;
-        return `${sum}ICMP6, multicast listener query v2${mldv2QueryText(b, i.off, len, verbose)}${tail}`;
+        return `${sum}ICMP6, multicast listener query v2${mldv2QueryText(b, i.off, len, i.end, verbose)}${tail}`;
       }
       return `${sum}ICMP6, multicast listener query unknown-version (len ${len}) ${tail}`;
     case 131: return `${sum}ICMP6, multicast listener report${mld6Text(b, i.off, i.end)}${tail}`;
     case 132: return `${sum}ICMP6, multicast listener done${mld6Text(b, i.off, i.end)}${tail}`;
     case 143:
       if (len < 8) return `${sum}ICMP6, multicast listener report v2 [invalid len ${len}]${tail}`;
-      return `${sum}ICMP6, multicast listener report v2, ${mldv2ReportText(b, i.off, Math.min(len, i.end - i.off), verbose)}${tail}`;
+      if (i.end - i.off < 8) return `${sum}ICMP6, multicast listener report v2 [|icmp6]`;
+      return `${sum}ICMP6, multicast listener report v2, ${mldv2ReportText(b, i.off, len, i.end, verbose)}${tail}`;
     default: return `${sum}ICMP6, unknown icmp6 type (${i.type}), length ${len}`;
   }
 }
 
 /** mldv2_query_print: ` [max resp delay=…] [gaddr … sflag robustness=… qqi=…, N source(s)]`. */
-function mldv2QueryText(b: Buffer, off: number, len: number, verbose: number): string {
+function mldv2QueryText(b: Buffer, off: number, len: number, capEnd: number, verbose: number): string {
   const mrc = u16be(b, off + 4);
   const mrt = mrc < 32768 ? mrc : ((mrc & 0x0fff) | 0x1000) << (((mrc & 0x7000) >> 12) + 3);
   let s = verbose > 0 ? ` [max resp delay=${mrt}]` : '';
@@ -568,7 +569,10 @@ function mldv2QueryText(b: Buffer, off: number, len: number, verbose: number): s
     if (len < 28 + 16 * sources) s += ' [invalid number of sources]';
     else if (verbose > 1) {
       s += ' {';
-      for (let k = 0; k < sources; k++) s += ` ${ipv6At(b, off + 28 + 16 * k)}`;
+      for (let k = 0; k < sources; k++) {
+        if (off + 28 + 16 * (k + 1) > capEnd) return s + ' [|icmp6]';
+        s += ` ${ipv6At(b, off + 28 + 16 * k)}`;
+      }
       s += ' }';
     } else s += `, ${sources} source(s)`;
   }
@@ -577,21 +581,25 @@ function mldv2QueryText(b: Buffer, off: number, len: number, verbose: number): s
 
 const MLDV2_RECORD_TYPES: Record<number, string> = { 1: 'is_in', 2: 'is_ex', 3: 'to_in', 4: 'to_ex', 5: 'allow', 6: 'block' };
 
-/** mldv2_report_print: `N group record(s)`, and under -v each group. */
-function mldv2ReportText(b: Buffer, off: number, len: number, verbose: number): string {
+/** mldv2_report_print: `N group record(s)`, and under -v each group; ` [|icmp6]` where the capture ends. */
+function mldv2ReportText(b: Buffer, off: number, len: number, capEnd: number, verbose: number): string {
   const groups = u16be(b, off + 6);
   let s = `${groups} group record(s)`;
   if (verbose === 0) return s;
   let g = 8;
   for (let k = 0; k < groups; k++) {
     if (len < g + 20) return s + ' [invalid number of groups]';
+    if (off + g + 20 > capEnd) return s + ' [|icmp6]';
     s += ` [gaddr ${ipv6At(b, off + g + 4)} ${MLDV2_RECORD_TYPES[b[off + g]!] ?? ` [v2-report-#${b[off + g]}]`}`;
     const sources = u16be(b, off + g + 2);
     if (len < g + 20 + 16 * sources) return s + ` [invalid number of sources ${sources}]`;
     if (verbose === 1) s += `, ${sources} source(s)`;
     else {
       s += ' {';
-      for (let j = 0; j < sources; j++) s += ` ${ipv6At(b, off + g + 20 + 16 * j)}`;
+      for (let j = 0; j < sources; j++) {
+        if (off + g + 20 + 16 * (j + 1) > capEnd) return s + ' [|icmp6]';
+        s += ` ${ipv6At(b, off + g + 20 + 16 * j)}`;
+      }
       s += ' }';
     }
     g += 20 + 16 * sources;
