@@ -156,6 +156,42 @@ describe.skipIf(!tcpdump)('-v, -vv, -vvv on built frames equal tcpdump', () => {
   });
 });
 
+describe.skipIf(!tcpdump)('DHCP under -v, -vv, -vvv equals tcpdump', () => {
+  /** A BOOTP message with the DHCP magic cookie and these options (tag, value). */
+  function dhcp(op: number, options: [number, Buffer][], fill: Partial<{ ciaddr: string; yiaddr: string; giaddr: string; sname: string; flags: number }> = {}): Buffer {
+    const m = Buffer.alloc(240);
+    m[0] = op; m[1] = 1; m[2] = 6; m[3] = op === 2 ? 1 : 0;
+    m.writeUInt32BE(0x3903f326, 4); m.writeUInt16BE(op === 1 ? 3 : 0, 8); m.writeUInt16BE(fill.flags ?? 0, 10);
+    for (const [at, a] of [[12, fill.ciaddr], [16, fill.yiaddr], [24, fill.giaddr]] as const) if (a !== undefined) v4(a).copy(m, at);
+    hex('020000000001').copy(m, 28);
+    if (fill.sname !== undefined) Buffer.from(fill.sname).copy(m, 44);
+    hex('63825363').copy(m, 236);
+    return Buffer.concat([m, ...options.map(([tag, v]) => Buffer.concat([Buffer.from([tag, v.length]), v])), hex('ff 00 00 00')]);
+  }
+  const frames = [
+    ip4({ proto: 17, src: '0.0.0.0', dst: '255.255.255.255', payload: l4(17, udpHeader(68, 67), dhcp(1, [
+      [53, hex('01')], [61, hex('01 020000000001')], [12, Buffer.from('laptop')], [60, Buffer.from('android-dhcp-14')],
+      [55, hex('01 03 06 0f 1a 1c 2a 33 3a 3b 77 79 fc')], [57, u16(1500)], [81, hex('01 00 00'), ], [77, hex('04 7465 7374')],
+    ], { flags: 0x8000 }), '255.255.255.255') }),
+    ip4({ proto: 17, src: '10.0.0.2', dst: '10.0.0.1', payload: l4(17, udpHeader(67, 68), dhcp(2, [
+      [53, hex('02')], [54, v4('10.0.0.2')], [51, u32(86400)], [58, u32(43200)], [59, u32(75600)], [1, v4('255.255.255.0')],
+      [3, v4('10.0.0.2')], [6, Buffer.concat([v4('10.0.0.2'), v4('9.9.9.9')])], [15, Buffer.from('example.test')],
+      [121, hex('18 c0a801 0a000002 00 0a000002')], [82, hex('01 04 65746831 02 06 020000000002 09 02 abcd')],
+      [46, hex('08')], [42, v4('10.0.0.3')], [26, u16(1400)], [19, hex('00')], [150, v4('10.0.0.4')], [200, hex('01020304')], [201, hex('0102')],
+    ], { yiaddr: '10.0.0.50', giaddr: '10.0.0.254', sname: 'server1' }), '10.0.0.1') }),
+    ip4({ proto: 17, payload: l4(17, udpHeader(68, 67), dhcp(1, [[53, hex('03')], [50, v4('10.0.0.50')], [81, hex('05 00 00 6c6170746f70')]], { ciaddr: '10.0.0.50' })) }),
+    ip4({ proto: 17, payload: l4(17, udpHeader(68, 67), dhcp(1, [[53, hex('07')], [0x2b, Buffer.from('\x1b[2Jvendor', 'latin1')]]).subarray(0, 260)) }),
+  ];
+  const capture = classicPcap(frames);
+  for (const args of [['-v'], ['-vv'], ['-vvv'], []]) {
+    it(args.join(' ') || '(plain)', () => {
+      const expected = tcpdumpLines(capture, args);
+      expect(expected).toContain('BOOTP/DHCP');
+      expect(ours(capture, args)).toBe(expected);
+    });
+  }
+});
+
 describe('-v options', () => {
   it('-g keeps the verbose IPv4 header on the line, as tcpdump -vg does (its test dns_udp-vg)', () => {
     const frame = ip4({ proto: 17, payload: l4(17, udpHeader(1000, 2000), Buffer.from('x')) });
