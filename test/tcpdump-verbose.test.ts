@@ -192,6 +192,29 @@ describe.skipIf(!tcpdump)('DHCP under -v, -vv, -vvv equals tcpdump', () => {
   }
 });
 
+describe.skipIf(!tcpdump)('NTP and syslog under -v equal tcpdump', () => {
+  const ts = (sec: number, frac: number): Buffer => Buffer.concat([u32(sec), u32(frac)]);
+  const ntp = (status: number, stratum: number, poll: number, refid: Buffer, stamps: Buffer[], extra = Buffer.alloc(0)): Buffer =>
+    Buffer.concat([Buffer.from([status, stratum, poll & 255, 0xe9]), hex('00000a3d 00001f40'), refid, ...stamps, extra]);
+  const now = 3_972_000_000; // 2025-11-12
+  const frames = [
+    ip4({ proto: 17, payload: l4(17, udpHeader(40123, 123), ntp(0xe3, 0, 6, Buffer.alloc(4), [ts(0, 0), ts(0, 0), ts(0, 0), ts(now, 0x80000000)])) }),
+    ip4({ proto: 17, src: '10.0.0.2', dst: '10.0.0.1', payload: l4(17, udpHeader(123, 40123), ntp(0x24, 2, 6, v4('192.0.2.9'), [ts(now - 60, 0x12345678), ts(now, 0x80000000), ts(now + 1, 0x00001000), ts(now + 1, 0x00002000)]), '10.0.0.1') }),
+    ip4({ proto: 17, payload: l4(17, udpHeader(123, 123), ntp(0x1c, 1, -3, Buffer.from('GPS\0'), [ts(now, 1), ts(now + 5, 7), ts(now + 4, 9), ts(now + 3, 0xffffffff)], u32(42))) }),
+    ip4({ proto: 17, payload: l4(17, udpHeader(123, 123), ntp(0xdc, 3, 17, v4('10.1.2.3'), [ts(now, 1), ts(now, 5), ts(now, 2), ts(now, 5)], Buffer.concat([u32(7), Buffer.alloc(16, 0xab)]))) }),
+    ip4({ proto: 17, payload: l4(17, udpHeader(40000, 123), hex('1e 82 0001 0615 0000 0000 0004 61626364')) }),
+    ip4({ proto: 17, payload: l4(17, udpHeader(40000, 123), hex('e3 00 06')) }),
+  ];
+  const capture = classicPcap(frames);
+  for (const args of [['-v'], ['-vv'], []]) {
+    it(args.join(' ') || '(plain)', () => {
+      const expected = tcpdumpLines(capture, args);
+      expect(expected).toContain('NTPv4');
+      expect(ours(capture, args)).toBe(expected);
+    });
+  }
+});
+
 describe('-v options', () => {
   it('-g keeps the verbose IPv4 header on the line, as tcpdump -vg does (its test dns_udp-vg)', () => {
     const frame = ip4({ proto: 17, payload: l4(17, udpHeader(1000, 2000), Buffer.from('x')) });
