@@ -88,7 +88,17 @@ describe.skipIf(!tcpdump)('equal to the installed tcpdump', () => {
       files.push(join(CORPUS, 'pcap', f));
     }
   }
-  for (const option of ['-x', '-X', '-A', '-XX', '-e', '-q', '-S', '-nn', '-v', '-vv', '-vvv', '-v -q', '-v -e', '-vv -X']) {
+  it('--count: only the number of packets that pass the filter and -c', () => {
+    for (const file of files.slice(0, 12)) {
+      for (const extra of [[], ['-c', '3'], ['udp or arp']]) {
+        const ours = netlens(['read', '--count', file, ...extra.filter((e) => e.includes(' '))].concat(extra.filter((e) => !e.includes(' ')))).stdout;
+        const r = spawnSync('tcpdump', ['--count', '-r', file, ...extra.filter((e) => !e.includes(' ')), ...extra.filter((e) => e.includes(' '))], { encoding: 'utf8' });
+        expect(ours, `${file} ${extra.join(' ')}`).toBe(r.stdout);
+      }
+    }
+  });
+
+  for (const option of ['-x', '-X', '-A', '-XX', '-e', '-q', '-S', '-nn', '-v', '-vv', '-vvv', '-v -q', '-v -e', '-vv -X', '-K -vv']) {
     it(`${option} on every fixture and the fully printed corpus files`, () => {
       let compared = 0;
       const args = option.split(' ');

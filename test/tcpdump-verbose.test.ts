@@ -143,7 +143,7 @@ describe.skipIf(!tcpdump)('-v, -vv, -vvv on built frames equal tcpdump', () => {
   const arp = hex(MAC.slice(0, 12) + 'ffffffffffff' + '0806' + '0001 0800 0604 0001 020000000001 0a000001 000000000000 0a000002');
   const capture = classicPcap([...frames, ...ndFrames, ...dnsFrames, arp]);
 
-  for (const args of [['-v'], ['-vv'], ['-vvv'], ['-v', '-e'], ['-vv', '-q'], ['-v', '-S'], ['-vv', '-x']]) {
+  for (const args of [['-v'], ['-vv'], ['-vvv'], ['-v', '-e'], ['-vv', '-q'], ['-v', '-S'], ['-vv', '-x'], ['-K', '-vv']]) {
     it(args.join(' '), () => {
       const expected = tcpdumpLines(capture, args);
       expect(expected.split('\n').filter((l) => /^\d/.test(l))).toHaveLength(frames.length + ndFrames.length + dnsFrames.length + 1);

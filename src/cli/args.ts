@@ -37,6 +37,10 @@ export interface Options {
   verbose: number;
   /** tcpdump's -g: no line break after the verbose IPv4 header. */
   oneLine: boolean;
+  /** tcpdump's -K: -v checks no IPv4, TCP or UDP checksum. */
+  noChecksums: boolean;
+  /** tcpdump's --count: only the number of packets (that pass the filter and -c). */
+  countOnly: boolean;
   /** tcpdump's -S: absolute TCP sequence numbers. */
   absolute: boolean;
   maxConns: number;
@@ -64,7 +68,7 @@ export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
-    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false,
+    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false,
   };
   let readFile: string | null = null;
   let filterFile: string | null = null;
@@ -112,6 +116,10 @@ export function parseArgs(argv: string[]): Options {
       case '-q': o.quick = true; break;
       case '-v': case '-vv': case '-vvv': o.verbose = name.length - 1; break;
       case '-g': o.oneLine = true; break;
+      case '-K': case '--dont-verify-checksums': o.noChecksums = true; break;
+      case '--count': o.countOnly = true; break;
+      // tcpdump's -N (no domain qualification) and -O (no filter optimizer) change nothing here.
+      case '-N': case '-O': case '--no-optimize': break;
       case '-vg': o.verbose = 1; o.oneLine = true; break;
       case '-S': case '--absolute-tcp-sequence-numbers': o.absolute = true; break;
       // netlens never resolves names or ports: tcpdump's -n and -nn are what it always does.
@@ -206,6 +214,8 @@ options:
   -q                   quick lines: TCP and UDP by their length only, as tcpdump -q
   -v, -vv, -vvv        verbose lines as tcpdump's: IP header fields, checksums, DNS records
   -g                   with -v: the IPv4 header fields on the same line as the rest
+  -K                   with -v: check no IPv4, TCP or UDP checksum
+  --count              print only the number of packets that pass the filter (and -c)
   -S                   absolute TCP sequence numbers, as tcpdump -S
   -n, -nn              accepted for tcpdump's sake: netlens never resolves names
   -r FILE, -F FILE, -D, --time-stamp-precision micro|nano, -l, -U

@@ -81,7 +81,7 @@ export function packetSink(opts: Options, out: Output): PacketSink {
   if (opts.json) {
     return { packet: (n, f, d, t, arp) => writePacketJson(out, n, f, d, t, arp), recycle: true };
   }
-  const lineOpts = { time: new TimeFormatter(opts.time, opts.nano), palette: paletteFor(process.stdout), annotate: opts.annotate, linkHeader: opts.linkHeader, quick: opts.quick, absolute: opts.absolute, verbose: opts.verbose, oneLine: opts.oneLine };
+  const lineOpts = { time: new TimeFormatter(opts.time, opts.nano), palette: paletteFor(process.stdout), annotate: opts.annotate, linkHeader: opts.linkHeader, quick: opts.quick, absolute: opts.absolute, verbose: opts.verbose, oneLine: opts.oneLine, noChecksums: opts.noChecksums };
   const dump = { mode: opts.dump, withLinkHeader: opts.dumpLink };
   return {
     packet: (n, f, d, t, arp) => {
@@ -110,6 +110,12 @@ export async function runRead(opts: Options): Promise<number> {
   const file = opts.positional[0];
   if (file === undefined) throw new UsageError('read needs a capture file (or - for stdin)');
   const out = new Output();
+  if (opts.countOnly) { // tcpdump --count: "N packets", nothing else on stdout
+    if (opts.json) throw new UsageError('--count prints a number of packets; --json prints packets');
+    const pipe = await runFile(opts, file, opts.positional.slice(1).join(' '), { recycle: true });
+    process.stdout.write(`${pipe.count} packet${pipe.count === 1 ? '' : 's'}\n`);
+    return 0;
+  }
   await runFile(opts, file, opts.positional.slice(1).join(' '), packetSink(opts, out));
   out.flush();
   return 0;

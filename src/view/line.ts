@@ -44,6 +44,8 @@ export interface LineOptions {
   verbose?: number;
   /** tcpdump's -g: the verbose IPv4 header on the same line as the rest. */
   oneLine?: boolean;
+  /** tcpdump's -K: no IPv4, TCP or UDP checksum under -v. */
+  noChecksums?: boolean;
 }
 
 const dns = new DnsView();
@@ -165,7 +167,7 @@ function ip4Line(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, name
   // A total length past the packet's end (tcpdump 4.99: said before everything else).
   const wire = f.len - (d.netOff - f.offset);
   if (wire < ip.totalLength && d.error !== Ipv4Error.totalLength) name += `truncated-ip - ${ip.totalLength - wire} bytes missing! `;
-  if ((opts.verbose ?? 0) > 0 && (d.error === null || d.l4 >= 0)) name += ipv4VerboseHeader(d, opts.oneLine === true);
+  if ((opts.verbose ?? 0) > 0 && (d.error === null || d.l4 >= 0)) name += ipv4VerboseHeader(d, opts.oneLine === true, opts.noChecksums !== true);
   const src = ipv4(ip.src), dst = ipv4(ip.dst);
   if (d.error !== null && d.l4 < 0) {
     if (d.error === Ipv4Error.totalLength) return `${name}bad-len ${ip.totalLength}`; // tcpdump 4.99's words
@@ -317,7 +319,7 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
       let head = prefix !== undefined ? `${prefix}${udp.sport} > ${udp.dport}: ` : `${name}${p.addr(src)}.${udp.sport} > ${p.addr(dst)}.${udp.dport}: `;
       if (udp.error === UdpError.short) return head + ' [|udp]';
       if (udp.error === 'bad udp length') return head + `UDP, bad length ${udp.length} > ${l4len}`;
-      if ((opts.verbose ?? 0) > 0) head += udpChecksumText(d, opts.verbose!);
+      if ((opts.verbose ?? 0) > 0 && opts.noChecksums !== true) head += udpChecksumText(d, opts.verbose!);
       if (quick) return head + `UDP, length ${udp.payloadLength}`;
       const isDns = udp.sport === 53 || udp.dport === 53;
       const isMdns = !isDns && (udp.sport === 5353 || udp.dport === 5353);
@@ -385,7 +387,7 @@ function tcpText(d: PacketDecoder, t: Tracker, opts: LineOptions, l4len: number)
   const flags = tcp.flags;
   let s = `Flags [${p.flags(tcpFlagLetters(flags))}]`;
   const verbose = opts.verbose ?? 0;
-  if (verbose > 0) s += tcpChecksumText(d, l4len);
+  if (verbose > 0 && opts.noChecksums !== true) s += tcpChecksumText(d, l4len);
   const len = tcp.payloadLength;
   const seq = relative ? t.relSeq : tcp.seq;
   const ack = relative ? t.relAck : tcp.ack;
