@@ -215,6 +215,44 @@ describe.skipIf(!tcpdump)('NTP and syslog under -v equal tcpdump', () => {
   }
 });
 
+describe.skipIf(!tcpdump)('spanning tree, LLDP and 802.2 LLC frames equal tcpdump', () => {
+  const eth3 = (dst: string, llc: Buffer): Buffer => Buffer.concat([hex(dst + '020000000001'), u16(llc.length), llc, Buffer.alloc(Math.max(0, 46 - llc.length))]);
+  const bpdu = (version: number, type: number, flags: number, extra = Buffer.alloc(0)): Buffer => Buffer.concat([
+    hex('0000'), Buffer.from([version, type, flags]), hex('8000 020000000001'), u32(4), hex('8000 020000000002'), u16(0x8002),
+    u16(256), u16(20 * 256), u16(2 * 256), u16(15 * 256), extra]);
+  const mstiRecord = Buffer.concat([hex('7c'), hex('8001 020000000003'), u32(20000), hex('80 80 14')]);
+  const mstConfig = Buffer.concat([hex('00'), Buffer.from('region-one'.padEnd(32, '\0')), u16(7), Buffer.alloc(16, 0x5a), u32(2000), hex('8000 020000000009'), hex('14')]);
+  const tlv = (type: number, v: Buffer): Buffer => Buffer.concat([u16((type << 9) | v.length), v]);
+  const lldp = Buffer.concat([
+    tlv(1, hex('04 020000000001')), tlv(2, Buffer.concat([hex('05'), Buffer.from('eth0')])), tlv(3, u16(120)),
+    tlv(4, Buffer.from('uplink to core')), tlv(5, Buffer.from('switch-7')), tlv(6, Buffer.from('Linux 6.1 \x1b[2J')),
+    tlv(7, hex('0014 0004')), tlv(8, Buffer.concat([hex('05 01'), v4('10.0.0.7'), hex('02 00000003 00')])),
+    tlv(127, hex('0080c2 01 0064')), tlv(127, Buffer.concat([hex('0080c2 03 0064 05'), Buffer.from('users')])),
+    tlv(127, hex('0080c2 07 03 00000005')), tlv(127, hex('00120f 04 05ee')), tlv(127, hex('00120f 03 01 00000002')), tlv(0, Buffer.alloc(0)),
+  ]);
+  const frames = [
+    eth3('0180c2000000', Buffer.concat([hex('424203'), bpdu(0, 0, 0x01)])),
+    eth3('0180c2000000', Buffer.concat([hex('424203'), hex('0000 00 80')])),
+    eth3('0180c2000000', Buffer.concat([hex('424203'), bpdu(2, 2, 0x7c, hex('00'))])),
+    eth3('0180c2000000', Buffer.concat([hex('424203'), bpdu(3, 2, 0x3c, Buffer.concat([hex('00'), u16(64 + 16), mstConfig, mstiRecord]))])),
+    eth3('0180c2000000', Buffer.concat([hex('424203'), hex('0000 05 00')])),
+    Buffer.concat([hex('0180c200000e 020000000001 88cc'), lldp]),
+    eth3('ffffffffffff', hex('f0f003 ffef 0800')),
+    eth3('ffffffffffff', hex('f0f1af 81 0102')),
+    eth3('ffffffffffff', hex('04040a02 aabbcc')),
+    eth3('ffffffffffff', hex('04050100')),
+    eth3('ffffffffffff', hex('4243f3 0102')),
+  ];
+  const capture = classicPcap(frames);
+  for (const args of [[], ['-v'], ['-vv'], ['-e'], ['-e', '-v'], ['-q'], ['-x'], ['-X']]) {
+    it(args.join(' ') || '(plain)', () => {
+      const expected = tcpdumpLines(capture, args);
+      expect(expected).toMatch(/STP 802.1d/);
+      expect(ours(capture, args)).toBe(expected);
+    });
+  }
+});
+
 describe('-v options', () => {
   it('-g keeps the verbose IPv4 header on the line, as tcpdump -vg does (its test dns_udp-vg)', () => {
     const frame = ip4({ proto: 17, payload: l4(17, udpHeader(1000, 2000), Buffer.from('x')) });

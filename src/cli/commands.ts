@@ -81,7 +81,8 @@ export function packetSink(opts: Options, out: Output): PacketSink {
   if (opts.json) {
     return { packet: (n, f, d, t, arp) => writePacketJson(out, n, f, d, t, arp), recycle: true };
   }
-  const lineOpts = { time: new TimeFormatter(opts.time, opts.nano), palette: paletteFor(process.stdout), annotate: opts.annotate, linkHeader: opts.linkHeader, quick: opts.quick, absolute: opts.absolute, verbose: opts.verbose, oneLine: opts.oneLine, noChecksums: opts.noChecksums };
+  const lineOpts = { time: new TimeFormatter(opts.time, opts.nano), palette: paletteFor(process.stdout), annotate: opts.annotate, linkHeader: opts.linkHeader, quick: opts.quick, absolute: opts.absolute, verbose: opts.verbose, oneLine: opts.oneLine, noChecksums: opts.noChecksums,
+    defaultDump: !opts.quick && opts.dump !== 'hex' && opts.dump !== 'hex-ascii' };
   const dump = { mode: opts.dump, withLinkHeader: opts.dumpLink };
   return {
     packet: (n, f, d, t, arp) => {

@@ -7,7 +7,7 @@
 import { ArpOp, IpProto, TcpFlag } from '../decode/constants.js';
 import { DnsView, dnsTypeName } from '../decode/dns.js';
 import { Icmp6Type, IcmpType } from '../decode/icmp.js';
-import { LinkKind, PacketDecoder } from '../decode/packet-decoder.js';
+import { DecodeError, LinkKind, PacketDecoder } from '../decode/packet-decoder.js';
 import { Ipv4Error } from '../decode/ipv4.js';
 import { Ipv6Error } from '../decode/ipv6.js';
 import { TcpError } from '../decode/tcp.js';
@@ -24,6 +24,7 @@ import { linkHeaderReplacesName, linkHeaderText, sll2Prefix } from './link-heade
 import type { Palette } from './palette.js';
 import { TimeFormatter } from './time.js';
 import { appText, appTextVerbose } from './txtproto.js';
+import { llcText, lldpText } from './l2-protocols.js';
 import { igmpText, udpAppOf, udpAppShadowed } from './small-protocols.js';
 import { relativeTime, icmp6ChecksumText, icmpChecksumText, ipv4VerboseHeader, ipv6VerboseHeader, ndOptionsText, rstDataText, tcpChecksumText, udpChecksumText } from './verbose.js';
 import { u16be, u32be } from '../decode/bytes.js';
@@ -46,9 +47,14 @@ export interface LineOptions {
   oneLine?: boolean;
   /** tcpdump's -K: no IPv4, TCP or UDP checksum under -v. */
   noChecksums?: boolean;
+  /** The bytes of a link-layer frame tcpdump does not decode further (an unknown LLC SAP) follow its line,
+   *  as tcpdump's default print does; off under -q, -x and -X. */
+  defaultDump?: boolean;
 }
 
 const dns = new DnsView();
+/** Set by body() when it printed a link-layer protocol (LLC, STP, LLDP) the decoder leaves undecoded. */
+let linkLayerPrinted = false;
 const question = { name: '', type: 0, cls: 0 };
 
 export function tcpFlagLetters(flags: number): string {
@@ -72,9 +78,11 @@ export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOpt
   if (s !== '') s += ' ';
   if (d.linkKind === LinkKind.sll2) s += sll2Prefix(f);
   if (opts.linkHeader === true) s += linkHeaderText(f, d, opts.quick === true);
+  linkLayerPrinted = false;
   s += body(f, d, t, opts, opts.linkHeader === true && linkHeaderReplacesName(d));
   // An undecoded network protocol: the line is tcpdump's header for it, and the bytes follow (dump.ts).
-  if (opts.annotate && d.error !== null && !undecodedNetwork(d)) s += ' ' + p.error(`[${d.error}]`);
+  // A link-layer protocol printed in full (LLC, STP, LLDP) is not an error either.
+  if (opts.annotate && d.error !== null && !undecodedNetwork(d) && !linkLayerPrinted) s += ' ' + p.error(`[${d.error}]`);
   if (opts.annotate) s += annotations(t, p, arp);
   return s;
 }
@@ -88,7 +96,19 @@ function body(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, bare: b
   if (d.netType === 0x0806) return `${bare ? '' : 'ARP, '}truncated, length ${f.len}`;
   if ((d.netType === 0x0800 || d.netType === 0x86dd) && d.error !== null) return damagedIpText(f, d, bare);
   if (d.error === 'truncated ethernet header') return ' [|ether]';
+  if (d.netType === 0x88cc && d.error === DecodeError.ether) { // LLDP
+    linkLayerPrinted = true;
+    return lldpText(f.buf, d.netOff, d.end, f.len - (d.netOff - f.offset), opts.verbose ?? 0);
+  }
   if (undecodedNetwork(d)) return bare ? '' : linkHeaderText(f, d, opts.quick === true);
+  if (d.error === DecodeError.llc) {
+    const e = d.eth;
+    const p0 = e.payloadOff;
+    const length = Math.min(e.innerType, f.len - (p0 - f.offset));
+    const text = llcText(f.buf, p0, Math.min(d.end, p0 + length), length, macAt(e.buf, e.srcOff), macAt(e.buf, e.dstOff),
+      { linkHeader: opts.linkHeader === true, verbose: opts.verbose ?? 0, defaultDump: opts.defaultDump === true });
+    if (text !== null) { linkLayerPrinted = true; return text; }
+  }
   if (d.error === 'unsupported link type') return `unsupported link type ${f.linkType}, length ${f.len}`;
   if (d.netType >= 0) return `ethertype 0x${d.netType.toString(16).padStart(4, '0')}, length ${f.len}`;
   if (d.linkKind === LinkKind.ethernet && d.eth.innerType <= 1500 && d.error !== 'truncated ethernet header') {
