@@ -567,7 +567,30 @@ rec_mixed() {
 
 ALL=(tcp-client-close tcp-server-close tcp-half-close tcp-abort tcp-refused tcp-unanswered
      tcp-midstream http-keepalive http-pipelined http-ipv6 dns arp-icmp udp-exchange
-     lossy-download mixed framed)
+     lossy-download mixed framed vxlan)
+
+# A VXLAN tunnel (VNI 42, UDP 4789) over the veth pair: inner 192.168.77.1 (client)
+# and 192.168.77.2 (server). Captured on veth_s, so every frame is the outer
+# UDP datagram carrying an Ethernet frame: ARP, two pings and an HTTP GET inside.
+rec_vxlan() {
+  ip -n "$NS_C" link add vx42 type vxlan id 42 local "$C4" remote "$S4" dstport 4789 dev "$IF_C"
+  ip -n "$NS_S" link add vx42 type vxlan id 42 local "$S4" remote "$C4" dstport 4789 dev "$IF_S"
+  ip -n "$NS_C" addr add 192.168.77.1/24 dev vx42
+  ip -n "$NS_S" addr add 192.168.77.2/24 dev vx42
+  local ns
+  for ns in "$NS_C" "$NS_S"; do
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.vx42.disable_ipv6=1
+    ip -n "$ns" link set vx42 up
+  done
+  start_http
+  sleep 1
+  cap_start vxlan.pcap
+  in_c ping -q -c 2 -i 0.2 192.168.77.2
+  in_c curl -s -o /dev/null --local-port 40020 http://192.168.77.2:8080/
+  cap_stop
+  ip -n "$NS_C" link del vx42
+  ip -n "$NS_S" link del vx42
+}
 
 rec_framed() {
   # The socket tutorials' framed protocol: a 4-byte big-endian length of a JSON header,

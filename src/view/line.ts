@@ -351,6 +351,7 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
       } else if (!udpAppShadowed(udp.sport, udp.dport)) {
         const app = udpAppOf(udp.sport, udp.dport);
         if (app !== null) return head + app(udp.buf, udp.payloadOff, udp.payloadEnd, udp.payloadLength, opts.verbose ?? 0);
+        if (udp.sport === 4789 || udp.dport === 4789) return head + vxlanText(f, udp.buf, udp.payloadOff, udp.payloadEnd, udp.payloadLength, opts);
       }
       return head + `UDP, length ${udp.payloadLength}`;
     }
@@ -361,6 +362,13 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
       return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + icmp6Text(d, l4len, opts.verbose ?? 0);
     default: {
       const proto = d.ipVersion === 4 ? d.ip4.proto : d.ip6.proto;
+      if (proto === 47) {
+        const ipBuf = d.ipVersion === 4 ? d.ip4.buf : d.ip6.buf;
+        const start = d.ipVersion === 4 ? d.ip4.payloadOff : d.ip6.upperOff;
+        const capEnd = d.ipVersion === 4 ? d.ip4.payloadEnd : d.ip6.payloadEnd;
+        const gre = greText(f, ipBuf, start, capEnd, l4len, opts);
+        if (gre !== null) return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + gre;
+      }
       if (proto === IpProto.IGMP && d.ipVersion === 4) {
         return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + igmpText(d.ip4.buf, d.ip4.payloadOff, d.ip4.payloadEnd, l4len, opts.verbose ?? 0, quick);
       }
@@ -373,6 +381,93 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
 const NO_TRACKER = new Tracker();
 const quotedDecoder = new PacketDecoder();
 const quotedFrame = newFrame();
+
+/** Decoders and frames for packets inside packets (VXLAN, GRE), one per level of nesting. */
+const nestedDecoders = [new PacketDecoder(), new PacketDecoder(), new PacketDecoder()];
+const nestedFrames = [newFrame(), newFrame(), newFrame()];
+/** The conversations of encapsulated packets, apart from the outer ones: their TCP numbers are relative per inner conversation, as tcpdump's are. */
+const nestedTracker = new Tracker();
+let nestDepth = 0;
+
+/**
+ * A packet carried inside another, printed as tcpdump prints any packet of its
+ * link type (an Ethernet frame for VXLAN, an IP packet or Ethernet frame for
+ * GRE): the same printers, no annotations. null past three levels.
+ */
+function nestedText(f: Frame, buf: Buffer, off: number, capEnd: number, wireLen: number, linkType: number, opts: LineOptions): string | null {
+  if (nestDepth >= nestedDecoders.length) return null;
+  const nf = nestedFrames[nestDepth]!, nd = nestedDecoders[nestDepth]!;
+  nf.buf = buf; nf.offset = off; nf.caplen = Math.max(0, capEnd - off); nf.len = Math.max(wireLen, nf.caplen);
+  nf.linkType = linkType; nf.tsSec = f.tsSec; nf.tsNsec = f.tsNsec; nf.ifIndex = f.ifIndex;
+  nestDepth++;
+  try {
+    nd.decode(nf);
+    nestedTracker.observe(nd, nf.tsSec, nf.tsNsec);
+    const e = opts.linkHeader === true;
+    const header = e && linkType === LinkType.ETHERNET ? linkHeaderText(nf, nd, opts.quick === true) : '';
+    // Under -e tcpdump's IP printers leave out "IP "; an Ethernet frame's header says it instead.
+    return header + body(nf, nd, nestedTracker, { ...opts, annotate: false }, e && (linkType !== LinkType.ETHERNET || linkHeaderReplacesName(nd)));
+  } finally {
+    nestDepth--;
+  }
+}
+
+/** print-vxlan.c: `VXLAN, flags [I] (0x08), vni 42`, a new line, then the Ethernet frame inside. */
+function vxlanText(f: Frame, b: Buffer, off: number, capEnd: number, length: number, opts: LineOptions): string {
+  let s = 'VXLAN';
+  if (length < 8) return s + ' (invalid)';
+  if (off >= capEnd) return s + ' [|vxlan]';
+  const flags = b[off]!;
+  s += `, flags [${flags & 0x08 ? 'I' : 'invalid'}] (0x${flags.toString(16).padStart(2, '0')}), `;
+  if (off + 7 > capEnd) return s + ' [|vxlan]';
+  s += `vni ${(b[off + 4]! << 16) | (b[off + 5]! << 8) | b[off + 6]!}\n`;
+  if (off + 8 > capEnd) return s + ' [|vxlan]';
+  return s + (nestedText(f, b, off + 8, capEnd, length - 8, LinkType.ETHERNET, opts) ?? '');
+}
+
+/**
+ * print-gre.c, version 0: `GREv0, key=0x2a, seq 7, length 88: ` and the packet
+ * inside (IPv4, IPv6, or an Ethernet frame); under -v its flags and checksum, and
+ * the packet on a line of its own. null for the versions netlens does not print.
+ */
+function greText(f: Frame, b: Buffer, off: number, capEnd: number, length: number, opts: LineOptions): string | null {
+  const verbose = opts.verbose ?? 0;
+  if (off + 2 > capEnd || length < 2) return ' [|gre]';
+  const flags = u16be(b, off);
+  if ((flags & 7) !== 0) return null;
+  let s = 'GREv0';
+  if (verbose > 0) {
+    const names = [[0x8000, 'checksum present'], [0x4000, 'routing present'], [0x2000, 'key present'], [0x1000, 'sequence# present'], [0x0800, 'source routing present'], [0x0080, 'ack present']]
+      .filter(([bit]) => (flags & (bit as number)) !== 0).map(([, n]) => n);
+    s += `, Flags [${names.length === 0 ? 'none' : names.join(', ')}]`;
+  }
+  let p = off + 2, len = length - 2;
+  if (p + 2 > capEnd || len < 2) return s + ' [|gre]';
+  const proto = u16be(b, p);
+  p += 2; len -= 2;
+  if (flags & 0xc000) {
+    if (p + 4 > capEnd || len < 4) return s + ' [|gre]';
+    if (verbose > 0) s += `, sum 0x${u16be(b, p).toString(16)}`;
+    s += `, off 0x${u16be(b, p + 2).toString(16)}`;
+    p += 4; len -= 4;
+  }
+  if (flags & 0x2000) {
+    if (p + 4 > capEnd || len < 4) return s + ' [|gre]';
+    s += `, key=0x${u32be(b, p).toString(16)}`;
+    p += 4; len -= 4;
+  }
+  if (flags & 0x1000) {
+    if (p + 4 > capEnd || len < 4) return s + ' [|gre]';
+    s += `, seq ${u32be(b, p)}`;
+    p += 4; len -= 4;
+  }
+  if (flags & 0x4000) return null; // source route entries: not printed by netlens
+  if (opts.linkHeader === true) s += `, proto ${proto === 0x0800 ? 'IPv4' : proto === 0x86dd ? 'IPv6' : proto === 0x6558 ? 'Transparent Ethernet Bridging' : 'unknown'} (0x${proto.toString(16).padStart(4, '0')})`;
+  s += `, length ${length}` + (verbose < 1 ? ': ' : '\n\t');
+  if (proto === 0x0800 || proto === 0x86dd) return s + (nestedText(f, b, p, capEnd, len, LinkType.RAW, opts) ?? '');
+  if (proto === 0x6558) return s + (nestedText(f, b, p, capEnd, len, LinkType.ETHERNET, opts) ?? '');
+  return s + `gre-proto-0x${proto.toString(16)}`;
+}
 
 /**
  * print-icmp.c under -v: an error message's quoted datagram, on its own line
