@@ -253,6 +253,35 @@ describe.skipIf(!tcpdump)('spanning tree, LLDP and 802.2 LLC frames equal tcpdum
   }
 });
 
+describe.skipIf(!tcpdump)('GRE and VXLAN tunnels equal tcpdump', () => {
+  const inner4 = ip4({ proto: 1, src: '172.16.0.1', dst: '172.16.0.2', payload: hex('0800 f7fe 0001 0001') }).subarray(14);
+  const innerTcp = (flags: number, seq: number, ack: number): Buffer =>
+    ip4({ proto: 6, src: '172.16.0.1', dst: '172.16.0.2', payload: l4(6, tcpHeader(flags, seq, ack), Buffer.alloc(0), '172.16.0.2') }).subarray(14);
+  const inner6 = Buffer.concat([hex('60000000 000c 11 40'), hex('20010db8000000000000000000000001'), hex('20010db8000000000000000000000002'), hex('1388 1389 000c 0000 61626364')]);
+  const innerEth = hex('ffffffffffff 020000000005 0806 0001 0800 0604 0001 020000000005 ac100001 000000000000 ac100002');
+  const gre = (flags: number, proto: number, ...fields: Buffer[]): Buffer => Buffer.concat([u16(flags), u16(proto), ...fields]);
+  const frames = [
+    ip4({ proto: 47, payload: Buffer.concat([gre(0x0000, 0x0800), inner4]) }),
+    ip4({ proto: 47, payload: Buffer.concat([gre(0x3000, 0x0800, u32(7), u32(1)), innerTcp(0x02, 5000, 0)]) }),
+    ip4({ proto: 47, payload: Buffer.concat([gre(0x3000, 0x0800, u32(7), u32(2)), innerTcp(0x10, 5001, 9000)]) }),
+    ip4({ proto: 47, payload: Buffer.concat([gre(0x8000, 0x86dd, hex('abcd 0000')), inner6]) }),
+    ip4({ proto: 47, payload: Buffer.concat([gre(0x2000, 0x6558, u32(0x2a)), innerEth]) }),
+    ip4({ proto: 47, payload: gre(0x0000, 0x880b, hex('00')) }),
+    ip4({ proto: 47, payload: hex('3000 0800 0000') }),
+    ip4({ proto: 17, payload: l4(17, udpHeader(40000, 4789), Buffer.concat([hex('08000000 00002a00'), hex('ffffffffffff 020000000005 0800'), inner4])) }),
+    ip4({ proto: 17, payload: l4(17, udpHeader(40000, 4789), Buffer.concat([hex('00000000 00000100'), innerEth])) }),
+    ip4({ proto: 17, payload: l4(17, udpHeader(40000, 4789), hex('0800 0000')) }),
+  ];
+  const capture = classicPcap(frames);
+  for (const args of [[], ['-v'], ['-e'], ['-e', '-v'], ['-q'], ['-vv', '-x']]) {
+    it(args.join(' ') || '(plain)', () => {
+      const expected = tcpdumpLines(capture, args);
+      expect(expected).toMatch(args.includes('-q') ? /tunnel|ip-proto-47|GRE/ : /GREv0/);
+      expect(ours(capture, args)).toBe(expected);
+    });
+  }
+});
+
 describe('-v options', () => {
   it('-g keeps the verbose IPv4 header on the line, as tcpdump -vg does (its test dns_udp-vg)', () => {
     const frame = ip4({ proto: 17, payload: l4(17, udpHeader(1000, 2000), Buffer.from('x')) });

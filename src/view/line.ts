@@ -20,7 +20,7 @@ import { ipv4, ipv4At, ipv6At, macAt, safeText } from './addr.js';
 import { arpConflictText } from './arp.js';
 import { undecodedNetwork } from './dump.js';
 import { eventText } from './events.js';
-import { linkHeaderReplacesName, linkHeaderText, sll2Prefix } from './link-header.js';
+import { ETHERTYPE_NAMES, linkHeaderReplacesName, linkHeaderText, sll2Prefix } from './link-header.js';
 import type { Palette } from './palette.js';
 import { TimeFormatter } from './time.js';
 import { appText, appTextVerbose } from './txtproto.js';
@@ -462,7 +462,7 @@ function greText(f: Frame, b: Buffer, off: number, capEnd: number, length: numbe
     p += 4; len -= 4;
   }
   if (flags & 0x4000) return null; // source route entries: not printed by netlens
-  if (opts.linkHeader === true) s += `, proto ${proto === 0x0800 ? 'IPv4' : proto === 0x86dd ? 'IPv6' : proto === 0x6558 ? 'Transparent Ethernet Bridging' : 'unknown'} (0x${proto.toString(16).padStart(4, '0')})`;
+  if (opts.linkHeader === true) s += `, proto ${ETHERTYPE_NAMES.get(proto) ?? 'unknown'} (0x${proto.toString(16).padStart(4, '0')})`;
   s += `, length ${length}` + (verbose < 1 ? ': ' : '\n\t');
   if (proto === 0x0800 || proto === 0x86dd) return s + (nestedText(f, b, p, capEnd, len, LinkType.RAW, opts) ?? '');
   if (proto === 0x6558) return s + (nestedText(f, b, p, capEnd, len, LinkType.ETHERNET, opts) ?? '');

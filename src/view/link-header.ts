@@ -12,7 +12,8 @@ import type { Frame } from '../source/frame.js';
 import { macAt } from './addr.js';
 
 /** print-ether.c ethertype_values (the first name wins where two share a value, as tok2str does). */
-const ETHERTYPE_NAMES = new Map<number, string>([
+/** tcpdump's ethertype_values. */
+export const ETHERTYPE_NAMES = new Map<number, string>([
   [0x0800, 'IPv4'], [0x8847, 'MPLS unicast'], [0x8848, 'MPLS multicast'], [0x86dd, 'IPv6'], [0x8100, '802.1Q'],
   [0x9100, '802.1Q-9100'], [0x88a8, '802.1Q-QinQ'], [0x9200, '802.1Q-9200'], [0x88e5, '802.1AE MACsec'],
   [0x0200, 'PUP'], [0x0806, 'ARP'], [0x8035, 'Reverse ARP'], [0x0600, 'NS'], [0x0500, 'Sprite'], [0x1000, 'Trail'],
