@@ -351,7 +351,7 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
       } else if (!udpAppShadowed(udp.sport, udp.dport)) {
         const app = udpAppOf(udp.sport, udp.dport);
         if (app !== null) return head + app(udp.buf, udp.payloadOff, udp.payloadEnd, udp.payloadLength, opts.verbose ?? 0);
-        if (udp.sport === 4789 || udp.dport === 4789) return head + vxlanText(f, udp.buf, udp.payloadOff, udp.payloadEnd, udp.payloadLength, opts);
+        if (udp.sport === 4789 || udp.dport === 4789) return head + vxlanText(f, t, udp.buf, udp.payloadOff, udp.payloadEnd, udp.payloadLength, opts);
       }
       return head + `UDP, length ${udp.payloadLength}`;
     }
@@ -366,7 +366,7 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
         const ipBuf = d.ipVersion === 4 ? d.ip4.buf : d.ip6.buf;
         const start = d.ipVersion === 4 ? d.ip4.payloadOff : d.ip6.upperOff;
         const capEnd = d.ipVersion === 4 ? d.ip4.payloadEnd : d.ip6.payloadEnd;
-        const gre = greText(f, ipBuf, start, capEnd, l4len, opts);
+        const gre = greText(f, t, ipBuf, start, capEnd, l4len, opts);
         if (gre !== null) return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + gre;
       }
       if (proto === IpProto.IGMP && d.ipVersion === 4) {
@@ -385,8 +385,17 @@ const quotedFrame = newFrame();
 /** Decoders and frames for packets inside packets (VXLAN, GRE), one per level of nesting. */
 const nestedDecoders = [new PacketDecoder(), new PacketDecoder(), new PacketDecoder()];
 const nestedFrames = [newFrame(), newFrame(), newFrame()];
-/** The conversations of encapsulated packets, apart from the outer ones: their TCP numbers are relative per inner conversation, as tcpdump's are. */
-const nestedTracker = new Tracker();
+/**
+ * The conversations of encapsulated packets, kept apart from the outer ones (one
+ * table per outer tracker, so per run): their TCP numbers are relative per inner
+ * conversation, as tcpdump's are.
+ */
+const nestedTrackers = new WeakMap<Tracker, Tracker>();
+function nestedTrackerOf(t: Tracker): Tracker {
+  let n = nestedTrackers.get(t);
+  if (n === undefined) { n = new Tracker(); nestedTrackers.set(t, n); }
+  return n;
+}
 let nestDepth = 0;
 
 /**
@@ -394,7 +403,7 @@ let nestDepth = 0;
  * link type (an Ethernet frame for VXLAN, an IP packet or Ethernet frame for
  * GRE): the same printers, no annotations. null past three levels.
  */
-function nestedText(f: Frame, buf: Buffer, off: number, capEnd: number, wireLen: number, linkType: number, opts: LineOptions): string | null {
+function nestedText(f: Frame, t: Tracker, buf: Buffer, off: number, capEnd: number, wireLen: number, linkType: number, opts: LineOptions): string | null {
   if (nestDepth >= nestedDecoders.length) return null;
   const nf = nestedFrames[nestDepth]!, nd = nestedDecoders[nestDepth]!;
   nf.buf = buf; nf.offset = off; nf.caplen = Math.max(0, capEnd - off); nf.len = Math.max(wireLen, nf.caplen);
@@ -402,6 +411,7 @@ function nestedText(f: Frame, buf: Buffer, off: number, capEnd: number, wireLen:
   nestDepth++;
   try {
     nd.decode(nf);
+    const nestedTracker = nestedTrackerOf(t);
     nestedTracker.observe(nd, nf.tsSec, nf.tsNsec);
     const e = opts.linkHeader === true;
     const header = e && linkType === LinkType.ETHERNET ? linkHeaderText(nf, nd, opts.quick === true) : '';
@@ -413,7 +423,7 @@ function nestedText(f: Frame, buf: Buffer, off: number, capEnd: number, wireLen:
 }
 
 /** print-vxlan.c: `VXLAN, flags [I] (0x08), vni 42`, a new line, then the Ethernet frame inside. */
-function vxlanText(f: Frame, b: Buffer, off: number, capEnd: number, length: number, opts: LineOptions): string {
+function vxlanText(f: Frame, t: Tracker, b: Buffer, off: number, capEnd: number, length: number, opts: LineOptions): string {
   let s = 'VXLAN';
   if (length < 8) return s + ' (invalid)';
   if (off >= capEnd) return s + ' [|vxlan]';
@@ -422,7 +432,7 @@ function vxlanText(f: Frame, b: Buffer, off: number, capEnd: number, length: num
   if (off + 7 > capEnd) return s + ' [|vxlan]';
   s += `vni ${(b[off + 4]! << 16) | (b[off + 5]! << 8) | b[off + 6]!}\n`;
   if (off + 8 > capEnd) return s + ' [|vxlan]';
-  return s + (nestedText(f, b, off + 8, capEnd, length - 8, LinkType.ETHERNET, opts) ?? '');
+  return s + (nestedText(f, t, b, off + 8, capEnd, length - 8, LinkType.ETHERNET, opts) ?? '');
 }
 
 /**
@@ -430,7 +440,7 @@ function vxlanText(f: Frame, b: Buffer, off: number, capEnd: number, length: num
  * inside (IPv4, IPv6, or an Ethernet frame); under -v its flags and checksum, and
  * the packet on a line of its own. null for the versions netlens does not print.
  */
-function greText(f: Frame, b: Buffer, off: number, capEnd: number, length: number, opts: LineOptions): string | null {
+function greText(f: Frame, t: Tracker, b: Buffer, off: number, capEnd: number, length: number, opts: LineOptions): string | null {
   const verbose = opts.verbose ?? 0;
   if (off + 2 > capEnd || length < 2) return ' [|gre]';
   const flags = u16be(b, off);
@@ -464,8 +474,8 @@ function greText(f: Frame, b: Buffer, off: number, capEnd: number, length: numbe
   if (flags & 0x4000) return null; // source route entries: not printed by netlens
   if (opts.linkHeader === true) s += `, proto ${ETHERTYPE_NAMES.get(proto) ?? 'unknown'} (0x${proto.toString(16).padStart(4, '0')})`;
   s += `, length ${length}` + (verbose < 1 ? ': ' : '\n\t');
-  if (proto === 0x0800 || proto === 0x86dd) return s + (nestedText(f, b, p, capEnd, len, LinkType.RAW, opts) ?? '');
-  if (proto === 0x6558) return s + (nestedText(f, b, p, capEnd, len, LinkType.ETHERNET, opts) ?? '');
+  if (proto === 0x0800 || proto === 0x86dd) return s + (nestedText(f, t, b, p, capEnd, len, LinkType.RAW, opts) ?? '');
+  if (proto === 0x6558) return s + (nestedText(f, t, b, p, capEnd, len, LinkType.ETHERNET, opts) ?? '');
   return s + `gre-proto-0x${proto.toString(16)}`;
 }
 
