@@ -253,7 +253,7 @@ describe.skipIf(!tcpdump)('spanning tree, LLDP and 802.2 LLC frames equal tcpdum
   }
 });
 
-describe.skipIf(!tcpdump)('GRE and VXLAN tunnels equal tcpdump', () => {
+describe.skipIf(!tcpdump)('GRE, VXLAN and Geneve tunnels equal tcpdump', () => {
   const inner4 = ip4({ proto: 1, src: '172.16.0.1', dst: '172.16.0.2', payload: hex('0800 f7fe 0001 0001') }).subarray(14);
   const innerTcp = (flags: number, seq: number, ack: number): Buffer =>
     ip4({ proto: 6, src: '172.16.0.1', dst: '172.16.0.2', payload: l4(6, tcpHeader(flags, seq, ack), Buffer.alloc(0), '172.16.0.2') }).subarray(14);
@@ -271,6 +271,12 @@ describe.skipIf(!tcpdump)('GRE and VXLAN tunnels equal tcpdump', () => {
     ip4({ proto: 17, payload: l4(17, udpHeader(40000, 4789), Buffer.concat([hex('08000000 00002a00'), hex('ffffffffffff 020000000005 0800'), inner4])) }),
     ip4({ proto: 17, payload: l4(17, udpHeader(40000, 4789), Buffer.concat([hex('00000000 00000100'), innerEth])) }),
     ip4({ proto: 17, payload: l4(17, udpHeader(40000, 4789), hex('0800 0000')) }),
+    // Geneve: an Ethernet frame, IPv4 with two options (one critical), an unknown payload, short options, version 1.
+    ip4({ proto: 17, payload: l4(17, udpHeader(40000, 6081), Buffer.concat([hex('00 00 6558 00002a 00'), innerEth])) }),
+    ip4({ proto: 17, payload: l4(17, udpHeader(40000, 6081), Buffer.concat([hex('04 c0 0800 000100 07'), hex('0102 80 01 deadbeef'), hex('fff1 05 00'), hex('0000 0000'), inner4])) }),
+    ip4({ proto: 17, payload: l4(17, udpHeader(40000, 6081), Buffer.concat([hex('00 00 88b5 000001 00'), hex('0102')])) }),
+    ip4({ proto: 17, payload: l4(17, udpHeader(40000, 6081), hex('03 00 6558 000001 00 0000 0000')) }),
+    ip4({ proto: 17, payload: l4(17, udpHeader(40000, 6081), hex('40 00 6558 000001 00')) }),
   ];
   const capture = classicPcap(frames);
   for (const args of [[], ['-v'], ['-e'], ['-e', '-v'], ['-q'], ['-vv', '-x']]) {

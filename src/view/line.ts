@@ -352,6 +352,7 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
         const app = udpAppOf(udp.sport, udp.dport);
         if (app !== null) return head + app(udp.buf, udp.payloadOff, udp.payloadEnd, udp.payloadLength, opts.verbose ?? 0);
         if (udp.sport === 4789 || udp.dport === 4789) return head + vxlanText(f, t, udp.buf, udp.payloadOff, udp.payloadEnd, udp.payloadLength, opts);
+        if (udp.sport === 6081 || udp.dport === 6081) return head + geneveText(f, t, udp.buf, udp.payloadOff, udp.payloadEnd, udp.payloadLength, opts);
       }
       return head + `UDP, length ${udp.payloadLength}`;
     }
@@ -433,6 +434,55 @@ function vxlanText(f: Frame, t: Tracker, b: Buffer, off: number, capEnd: number,
   s += `vni ${(b[off + 4]! << 16) | (b[off + 5]! << 8) | b[off + 6]!}\n`;
   if (off + 8 > capEnd) return s + ' [|vxlan]';
   return s + (nestedText(f, t, b, off + 8, capEnd, length - 8, LinkType.ETHERNET, opts) ?? '');
+}
+
+/**
+ * print-geneve.c: `Geneve, Flags [none], vni 0x2a, options [8 bytes]: ` and the
+ * packet inside (an Ethernet frame, IPv4 or IPv6); under -v the options one by
+ * one and the packet on a line of its own.
+ */
+function geneveText(f: Frame, t: Tracker, b: Buffer, off: number, capEnd: number, length: number, opts: LineOptions): string {
+  const verbose = opts.verbose ?? 0;
+  let s = 'Geneve';
+  if (length < 8) return s + ` [length ${length} < 8] (invalid)`;
+  if (off + 8 > capEnd) return s + ' [|geneve]';
+  const verOpt = b[off]!;
+  if (verOpt >> 6 !== 0) return s + ` ERROR: unknown-version ${verOpt >> 6}`;
+  const flags = b[off + 1]!, proto = u16be(b, off + 2);
+  const vni = (b[off + 4]! << 16) | (b[off + 5]! << 8) | b[off + 6]!, reserved = b[off + 7]!;
+  const flagNames = [[0x80, 'O'], [0x40, 'C'], [0x20, 'R1'], [0x10, 'R2'], [0x08, 'R3'], [0x04, 'R4'], [0x02, 'R5'], [0x01, 'R6']]
+    .filter(([bit]) => (flags & (bit as number)) !== 0).map(([, n]) => n).join('');
+  s += `, Flags [${flagNames || 'none'}], vni 0x${vni.toString(16)}`;
+  if (reserved) s += `, rsvd 0x${reserved.toString(16)}`;
+  if (opts.linkHeader === true) s += `, proto ${ETHERTYPE_NAMES.get(proto) ?? 'unknown'} (0x${proto.toString(16).padStart(4, '0')})`;
+  const optsLen = (verOpt & 0x3f) * 4;
+  let len = length - 8;
+  if (len < optsLen) return s + ` truncated-geneve - ${optsLen - len} bytes missing`;
+  let p = off + 8;
+  if (p + optsLen > capEnd) return s + ' [|geneve]';
+  if (optsLen > 0) {
+    s += ', options [';
+    if (verbose > 0) {
+      const classes: Record<number, string> = { 0x0100: 'Linux', 0x0101: 'Open vSwitch', 0x0102: 'Open Virtual Networking (OVN)', 0x0103: 'In-band Network Telemetry (INT)', 0x0104: 'VMware' };
+      for (let q = p, rest = optsLen, sep = ''; rest > 0; sep = ', ') {
+        const cls = u16be(b, q), type = b[q + 2]!, olen = 4 + (b[q + 3]! & 0x1f) * 4;
+        const clsName = classes[cls] ?? (cls <= 0xff ? 'Standard' : cls >= 0xfff0 ? 'Experimental' : 'Unknown');
+        s += `${sep}class ${clsName} (0x${cls.toString(16)}) type 0x${type.toString(16)}${type & 0x80 ? '(C)' : ''} len ${olen}`;
+        if (olen > rest) { s += ' [bad length]'; break; }
+        if (verbose > 1 && olen > 4) {
+          s += ' data';
+          for (let i = 4; i < olen; i += 4) s += ` ${u32be(b, q + i).toString(16).padStart(8, '0')}`;
+        }
+        q += olen; rest -= olen;
+      }
+    } else s += `${optsLen} bytes`;
+    s += ']';
+  }
+  p += optsLen; len -= optsLen;
+  s += verbose < 1 ? ': ' : '\n\t';
+  if (proto === 0x0800 || proto === 0x86dd) return s + (nestedText(f, t, b, p, capEnd, len, LinkType.RAW, opts) ?? '');
+  if (proto === 0x6558) return s + (nestedText(f, t, b, p, capEnd, len, LinkType.ETHERNET, opts) ?? '');
+  return s + `geneve-proto-0x${proto.toString(16)}`;
 }
 
 /**
