@@ -79,6 +79,29 @@ describe('sources', () => {
     expect(readFileSync(join(dir, 'all.pcapng')).readUInt32LE(0)).toBe(0x0a0d0d0a);
     expect(netlens(['read', '--json', join(dir, 'all.pcapng')]).stdout).toBe(netlens(['read', '--json', src]).stdout);
   });
+  it('-w FILE.pcapng keeps every link type of a pcapng with several; -w FILE.pcap refuses the second in one line', () => {
+    const block = (type: number, body: Buffer): Buffer => {
+      const len = 12 + body.length + ((4 - (body.length % 4)) % 4);
+      const b = Buffer.alloc(len);
+      b.writeUInt32LE(type, 0); b.writeUInt32LE(len, 4); body.copy(b, 8); b.writeUInt32LE(len, len - 4);
+      return b;
+    };
+    const u32 = (...v: number[]): Buffer => { const b = Buffer.alloc(4 * v.length); v.forEach((x, i) => b.writeUInt32LE(x, 4 * i)); return b; };
+    const shb = block(0x0a0d0d0a, Buffer.concat([u32(0x1a2b3c4d), Buffer.from([1, 0, 0, 0]), Buffer.alloc(8, 0xff)]));
+    const idb = (linkType: number): Buffer => block(1, Buffer.concat([Buffer.from([linkType & 255, linkType >> 8, 0, 0]), u32(262144)]));
+    const epb = (iface: number, usec: number, frame: Buffer): Buffer => block(6, Buffer.concat([u32(iface, 0, usec, frame.length, frame.length), frame]));
+    const raw = Buffer.from('4500001c000100004011f8b00a0000010a000002a4100035000800000000', 'hex').subarray(0, 28);
+    const eth = Buffer.concat([Buffer.from('020000000002020000000001' + '0800', 'hex'), raw]);
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-w-'));
+    const src = join(dir, 'two-links.pcapng');
+    writeFileSync(src, Buffer.concat([shb, idb(1), idb(101), epb(0, 1, eth), epb(1, 2, raw), epb(0, 3, eth)]));
+    expect(netlens(['read', '-w', join(dir, 'out.pcapng'), src]).status).toBe(0);
+    expect(netlens(['read', '--json', join(dir, 'out.pcapng')]).stdout).toBe(netlens(['read', '--json', src]).stdout);
+    expect(ndjson(netlens(['read', '--json', join(dir, 'out.pcapng')]).stdout)).toHaveLength(3);
+    const refused = netlens(['read', '-w', join(dir, 'out.pcap'), src]);
+    oneLineError(refused);
+    expect(refused.stderr).toMatch(/write \.pcapng for mixed link types/);
+  });
   it.skipIf(!hasNative)('-w with a filter writes only the matching frames', () => {
     const dir = mkdtempSync(join(tmpdir(), 'netlens-w-'));
     const src = join(FIXTURES, 'mixed.pcap');

@@ -38,7 +38,7 @@ async function runFile(opts: Options, file: string, filterExpr: string, sink: Pa
     const filter = offlineFilter(filterExpr, reader);
     if (opts.write !== null) {
       writer = openWriter(opts.write, reader);
-      sink = writingSink(sink, writer, reader, file);
+      sink = writingSink(sink, writer);
     }
     const pipe = new Pipeline(opts, sink, filter);
     for (let f = reader.next(); f !== null; f = reader.next()) {
@@ -61,14 +61,15 @@ function openWriter(path: string, reader: CaptureFileReader): CaptureWriter {
   }
 }
 
-/** `sink`, after writing each frame it is given to `writer` (which holds one link type: the file's first). */
-function writingSink(sink: PacketSink, writer: CaptureWriter, reader: CaptureFileReader, file: string): PacketSink {
+/**
+ * `sink`, after writing each frame it is given to `writer`. A pcapng writer
+ * takes every link type (an interface block for each); a classic pcap holds
+ * one, and refuses a frame of another in one line.
+ */
+function writingSink(sink: PacketSink, writer: CaptureWriter): PacketSink {
   return {
     ...sink,
     packet: (n, f, d, t, arp) => {
-      if (f.linkType !== reader.linkType) {
-        throw new SourceError(`${file}: packet ${n} has link type ${f.linkType}, the first interface ${reader.linkType}; -w writes one link type per file`);
-      }
       writer.write(f);
       sink.packet?.(n, f, d, t, arp);
     },
