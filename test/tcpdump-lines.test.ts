@@ -26,8 +26,7 @@ const APP = (proto: string): string => `tcpdump decodes ${proto}, which netlens 
 const LIBPCAP = 'libpcap 1.10 stops at a pcapng interface unlike the first (or a version it refuses); netlens reads every packet';
 const DIFFERENT: Record<string, string> = {
   'aarp-heapoverflow-1.pcap': DAMAGED,
-  'arp-oobr.pcap': DAMAGED,
-  'arp-too-long-tha.pcap': 'an ARP with an unknown hardware type and 14-byte addresses: tcpdump prints them, netlens only the operation',
+  'arp-oobr.pcap': 'one ATM ARP (RFC 2225) among 2509 frames: tcpdump decodes its ATM address fields',
   'heapoverflow-tcp_print.pcap': DAMAGED,
   'icmp-icmp_print-oobr-1.pcap': DAMAGED,
   'ip6_frag_asan.pcap': DAMAGED,
@@ -239,6 +238,26 @@ describe.skipIf(!tcpdump)('built frames equal tcpdump -nn -tt', () => {
     expect(annotated[0]).toBe(`${expected[0]} [truncated ip header]`);
     expect(annotated[1]).toBe(`${expected[1]} [bad ip header length]`);
     expect(annotated[7]).toBe(`${expected[7]} [truncated ethernet header]`);
+  });
+
+  it('ARP: every operation, other hardware lengths and protocols, -v names, cut-short messages', () => {
+    const E = 'ffffffffffff0200000000010806';
+    const frames = [
+      hex(E + '0001 0800 0604 0005 020000000001 0a000001 000000000000 0a000002'),
+      hex(E + '0001 0800 0604 0003 020000000001 0a000001 020000000002 0a000002'),
+      hex(E + '0001 0800 0604 0004 020000000001 0a000001 020000000002 0a000002'),
+      hex(E + '0001 0800 0604 0008 020000000001 0a000001 020000000002 0a000002'),
+      hex(E + '0001 0800 0604 0009 020000000001 0a000001 020000000002 0a000002'),
+      hex(E + '0006 86dd 0610 0001 020000000001 20010db8000000000000000000000001 000000000000 20010db8000000000000000000000002'),
+      hex(E + '0001 0800 0804 0001 0200000000010203 0a000001 0000000000000000 0a000002'),
+      hex(E + '0001 0800 0604 0001 020000000001 0a000001 000000'),
+    ];
+    const capture = classicPcap(frames);
+    for (const option of ['', '-v', '-e', '-q']) {
+      const r = spawnSync('tcpdump', ['-nn', '-tt', ...(option ? [option] : []), '-r', '-'], { input: capture, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+      expect(r.stdout.split('\n').filter((l) => /^\d/.test(l))).toHaveLength(frames.length);
+      expect(netlens(['read', '--no-annotate', '-tt', ...(option ? [option] : []), '-'], capture).stdout, option).toBe(r.stdout);
+    }
   });
 
   it('DNS: every question, TXT, SRV, MX, other classes, mDNS flags, a cut answer, a message shorter than its header', () => {

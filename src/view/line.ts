@@ -24,7 +24,7 @@ import { ETHERTYPE_NAMES, linkHeaderReplacesName, linkHeaderText, sll2Prefix } f
 import type { Palette } from './palette.js';
 import { TimeFormatter } from './time.js';
 import { appText, appTextVerbose } from './txtproto.js';
-import { llcText, lldpText } from './l2-protocols.js';
+import { hexAsciiLines, llcText, lldpText } from './l2-protocols.js';
 import { igmpText, udpAppOf, udpAppShadowed } from './small-protocols.js';
 import { relativeTime, icmp6ChecksumText, icmpChecksumText, ipv4VerboseHeader, ipv6VerboseHeader, ndOptionsText, rstDataText, tcpChecksumText, udpChecksumText } from './verbose.js';
 import { u16be, u32be } from '../decode/bytes.js';
@@ -90,10 +90,10 @@ export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOpt
 /** `bare`: without the network layer's name (-e printed the link-level header instead). */
 function body(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, bare: boolean): string {
   const p = opts.palette;
-  if (d.hasArp) return arpLine(f, d, p, (bare ? '' : 'ARP, ') + ((opts.verbose ?? 0) > 0 ? arpTypesText(d) : ''));
+  if (d.hasArp) return arpLine(f, d, p, bare ? '' : 'ARP, ', opts.verbose ?? 0);
   if (d.ipVersion === 4) return ip4Line(f, d, t, opts, bare ? '' : 'IP ');
   if (d.ipVersion === 6) return ip6Line(f, d, t, opts, bare ? '' : 'IP6 ');
-  if (d.netType === 0x0806) return `${bare ? '' : 'ARP, '}truncated, length ${f.len}`;
+  if (d.netType === 0x0806) return ' [|arp]'; // shorter than the fixed 8-byte header
   if ((d.netType === 0x0800 || d.netType === 0x86dd) && d.error !== null) return damagedIpText(f, d, bare);
   if (d.error === 'truncated ethernet header') return ' [|ether]';
   if (d.netType === 0x88cc && d.error === DecodeError.ether) { // LLDP
@@ -152,33 +152,60 @@ function netLength(f: Frame, d: PacketDecoder): number {
   return f.len - (d.netOff - f.offset);
 }
 
-/** print-arp.c under -v: `Ethernet (len 6), IPv4 (len 4), ` before the operation. */
+/** print-arp.c's names for the hardware and protocol types. */
 function arpTypesText(d: PacketDecoder): string {
   const a = d.arp;
   const hw = ARP_HARDWARE[a.htype] ?? `Unknown Hardware (${a.htype})`;
-  const proto = a.ptype === 0x0800 ? 'IPv4' : a.ptype === 0x86dd ? 'IPv6' : `Unknown Protocol (0x${a.ptype.toString(16).padStart(4, '0')})`;
-  return `${hw} (len ${a.hlen}), ${proto} (len ${a.plen}), `;
+  const proto = ETHERTYPE_NAMES.get(a.ptype) ?? `Unknown Protocol (0x${a.ptype.toString(16).padStart(4, '0')})`;
+  return `${hw} (len ${a.hlen}), ${proto} (len ${a.plen})`;
 }
 const ARP_HARDWARE: Record<number, string> = { 1: 'Ethernet', 6: 'TokenRing', 7: 'ArcNet', 15: 'FrameRelay', 23: 'Strip', 24: 'IEEE 1394', 19: 'ATM', 32: 'InfiniBand' };
+const ARP_OPS: Record<number, string> = { 1: 'Request', 2: 'Reply', 3: 'Reverse Request', 4: 'Reverse Reply', 8: 'Inverse Request', 9: 'Inverse Reply' };
 
-function arpLine(f: Frame, d: PacketDecoder, p: Palette, name: string): string {
+/**
+ * print-arp.c: `Request who-has A (MAC) tell B`, `Reply A is-at MAC`, and the
+ * reverse and inverse operations, for any hardware address length; a protocol
+ * other than IPv4 names its types and stops; ` [|arp]` when the capture ends
+ * before the last address.
+ */
+function arpLine(f: Frame, d: PacketDecoder, p: Palette, name: string, verbose: number): string {
   const a = d.arp;
   const len = netLength(f, d);
-  if (!a.ethIpv4) return `${name}${a.op === ArpOp.Request ? 'Request' : a.op === ArpOp.Reply ? 'Reply' : `op ${a.op}`}, length ${len}`;
+  if (!a.complete) return ' [|arp]';
   const b = a.buf;
-  if (a.op === ArpOp.Request) {
-    let s = `${name}Request who-has ${p.addr(ipv4At(b, a.targetIpOff))}`;
-    let zero = true;
-    for (let i = 0; i < 6; i++) if (b[a.targetMacOff + i] !== 0) zero = false;
-    if (!zero) s += ` (${macAt(b, a.targetMacOff)})`;
-    return s + ` tell ${p.addr(ipv4At(b, a.senderIpOff))}, length ${len}`;
+  const ipish = (a.ptype === 0x0800 || a.ptype === 0x1000) && a.plen === 4 && a.hlen !== 0;
+  let s = name;
+  if (!ipish || verbose > 0) {
+    s += arpTypesText(d);
+    if (verbose === 0) return s + `, length ${len}`;
+    s += ', ';
   }
-  if (a.op === ArpOp.Reply) {
-    return `${name}Reply ${p.addr(ipv4At(b, a.senderIpOff))} is-at ${macAt(b, a.senderMacOff)}, length ${len}`;
+  const op = ARP_OPS[a.op];
+  // tcpdump's default print of an unknown operation is not turned off by -q, -x or -X.
+  if (op === undefined) return s + `Unknown (${a.op}) ` + hexAsciiLines(b, a.off, d.end);
+  s += op + ' ';
+  const hw = (off: number): string => {
+    if (a.hlen === 6) return macAt(b, off);
+    const parts: string[] = [];
+    for (let i = 0; i < a.hlen; i++) parts.push(b[off + i]!.toString(16).padStart(2, '0'));
+    return a.hlen === 0 ? '<empty>' : parts.join(':');
+  };
+  const proto = (off: number): string => (a.ptype !== 0x0800 && a.ptype !== 0x1000 ? '<wrong proto type>' : a.plen !== 4 ? '<wrong len>' : p.addr(ipv4At(b, off)));
+  switch (a.op) {
+    case 1: {
+      s += `who-has ${proto(a.targetIpOff)}`;
+      let zero = true;
+      for (let i = 0; i < a.hlen; i++) if (b[a.targetMacOff + i] !== 0) zero = false;
+      if (!zero) s += ` (${hw(a.targetMacOff)})`;
+      s += ` tell ${proto(a.senderIpOff)}`;
+      break;
+    }
+    case 2: s += `${proto(a.senderIpOff)} is-at ${hw(a.senderMacOff)}`; break;
+    case 3: case 8: s += `who-is ${hw(a.targetMacOff)} tell ${hw(a.senderMacOff)}`; break;
+    case 4: s += `${hw(a.targetMacOff)} at ${proto(a.targetIpOff)}`; break;
+    case 9: s += `${hw(a.senderMacOff)} at ${proto(a.senderIpOff)}`; break;
   }
-  if (a.op === 3) return `${name}Reverse Request who-is ${macAt(b, a.targetMacOff)} tell ${macAt(b, a.senderMacOff)}, length ${len}`;
-  if (a.op === 4) return `${name}Reverse Reply ${macAt(b, a.targetMacOff)} at ${ipv4At(b, a.targetIpOff)}, length ${len}`;
-  return `${name}op ${a.op}, length ${len}`;
+  return s + `, length ${len}`;
 }
 
 function ip4Line(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, name: string): string {
