@@ -44,7 +44,6 @@ const DIFFERENT: Record<string, string> = {
   'zeek-trunc_ip6-ext-trunc.pcap': DAMAGED,
   'pcpp-ipv6_options.pcap': 'IPv6 extension headers (HBH, DSTOPT, RT6, AH) before the upper layer',
   'pcpp-IPv4Frag.pcap': APP('NFS'),
-  'pcpp-VlanPackets.pcap': APP('CDP, STP and other 802.3/LLC frames'),
   'pcpp-microsecs_big_endian.pcap': 'link type 147 (user 0): tcpdump shows UNSUPPORTED and the bytes',
   'pcpp-null_loopback.pcap': 'a BSD loopback family tcpdump does not know whose payload is IP: netlens decodes it, tcpdump dumps it',
   'pptp.pcap': APP('PPTP and GRE'),

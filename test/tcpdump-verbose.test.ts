@@ -242,6 +242,15 @@ describe.skipIf(!tcpdump)('spanning tree, LLDP and 802.2 LLC frames equal tcpdum
     eth3('ffffffffffff', hex('04040a02 aabbcc')),
     eth3('ffffffffffff', hex('04050100')),
     eth3('ffffffffffff', hex('4243f3 0102')),
+    // SNAP: CDP (a Device-ID, a platform, a capability of the wrong length), PVST, and an OUI tcpdump does not decode.
+    eth3('01000ccccccc', Buffer.concat([hex('aaaa03 00000c 2000'), hex('02b4 0000'), hex('0001 0006 5231'), hex('0006 000b'), Buffer.from('C2811'), hex('0004 0007 000000')])),
+    eth3('01000ccccccc', Buffer.concat([hex('aaaa03 00000c 2000'), hex('02b4 0000'), hex('0001 0006 5332'),
+      hex('0002 0011 00000001 0101cc 0004 0a000001'), hex('0003 0014'), Buffer.from('FastEthernet0/0'), hex('00'), hex('0004 0008 00000029'),
+      hex('0005 000c'), Buffer.from('IOS\nv1.2'), hex('0006 0009 43333535 30'), hex('000a 0006 0064'), hex('000b 0005 01'),
+      hex('0010 0006 1234'), hex('0011 0008 000005dc'), hex('0012 0005 00'), hex('0017 0009 01 6c6f636b'), hex('0099 0006 abcd'),
+      hex('0016 002d 00000002 0101cc 0004 0a000002 0208 aaaa0300000086dd 0010 20010db8000000000000000000000007')])),
+    eth3('01000ccccccd', Buffer.concat([hex('aaaa03 00000c 010b'), bpdu(0, 0, 0x00)])),
+    eth3('ffffffffffff', Buffer.concat([hex('aaaa03 00e02f 0042'), hex('0102030405')])),
   ];
   const capture = classicPcap(frames);
   for (const args of [[], ['-v'], ['-vv'], ['-e'], ['-e', '-v'], ['-q'], ['-x'], ['-X']]) {

@@ -42,13 +42,16 @@ export function llcText(b: Buffer, p: number, end: number, length: number, src: 
   }
   if (ssapField === 0xff && dsapField === 0xff) return null; // Ethernet_802.3 IPX
   const dsap = dsapField & 0xfe, ssap = ssapField & 0xfe;
-  if ((dsap === 0xaa && ssap === 0xaa && control === 3) || (dsap === ssap && (dsap === 0x06 || dsap === 0xe0 || dsap === 0xfe) && control === 3)) return null;
+  if (dsap === ssap && (dsap === 0x06 || dsap === 0xe0 || dsap === 0xfe) && control === 3) return null;
+  const snap = dsap === 0xaa && ssap === 0xaa && control === 3;
+  if (snap && !snapPrintable(b, p + 3, end)) return null;
   let s = '';
   if (o.linkHeader) {
     s += `LLC, dsap ${SAP_NAMES[dsap] ?? 'Unknown'} (0x${hex2(dsap)}) ${dsapField & 1 ? 'Group' : 'Individual'}, ssap ${SAP_NAMES[ssap] ?? 'Unknown'} (0x${hex2(ssap)}) ${ssapField & 1 ? 'Response' : 'Command'}`;
     s += isU ? `, ctrl 0x${hex2(control)}: ` : `, ctrl 0x${control.toString(16).padStart(4, '0')}: `;
   }
   const body = p + hdrlen, bodyLength = length - hdrlen;
+  if (snap) return s + snapText(b, body, end, bodyLength, src, dst, o) + (snapUnknown ? dump() : '');
   if (ssap === 0x42 && dsap === 0x42 && control === 3) return s + stpText(b, body, end, bodyLength, o.verbose);
   if (!o.linkHeader) {
     if (ssap === dsap) s += `${src} > ${dst} ${SAP_NAMES[dsap] ?? `Unknown DSAP 0x${hex2(dsap)}`} `;
@@ -352,4 +355,197 @@ function private8023(b: Buffer, p: number, len: number): { text: string; hexdump
     default: return { text: s, hexdump: true };
   }
   return { text: s, hexdump: false };
+}
+
+const OUI_ALL: Record<number, string> = {
+  0x000000: 'Ethernet', 0x00000c: 'Cisco', 0x00005e: 'IANA', 0x000081: 'Nortel Networks SONMP', 0x0000f8: 'Cisco bridged', 0x0080c2: 'Ethernet bridged',
+  0x00a03e: 'ATM Forum', 0x00e02f: 'DOCSIS Spanning Tree', 0x080007: 'Appletalk', 0x009069: 'Juniper', 0x080009: 'Hewlett-Packard',
+  0x00120f: 'IEEE 802.3 Private', 0x0012bb: 'ANSI/TIA', 0x001b21: 'DCBX', 0x002320: 'Nicira Networks', 0x5c16c7: 'Big Switch Networks',
+  0xb0d2f5: 'Vello Systems', 0x002481: 'HP', 0x0004ea: 'HP-Labs', 0x748771: 'Infoblox Inc', 0xa42305: 'Open Networking Lab',
+  0x00049f: 'Freescale', 0x0015ad: 'Netronome', 0x001018: 'Broadcom', 0x00e004: 'PMC-Sierra', 0xd0f0db: 'Ericsson',
+};
+const CISCO_PIDS: Record<number, string> = { 0x2000: 'CDP', 0x2003: 'VTP', 0x2004: 'DTP', 0x0111: 'UDLD', 0x010b: 'PVST', 0x010c: 'VLAN Bridge' };
+
+/** Set by snapText(): the SNAP payload is one tcpdump dumps as bytes after the line. */
+let snapUnknown = false;
+
+/** The SNAP frames whose contents netlens prints as tcpdump does: CDP, PVST, and other OUIs' unknown payloads. */
+function snapPrintable(b: Buffer, p: number, end: number): boolean {
+  if (end - p < 5) return true; // ' [|snap]'
+  const oui = (b[p]! << 16) | (b[p + 1]! << 8) | b[p + 2]!, pid = u16be(b, p + 3);
+  if (oui === 0x000000 || oui === 0x0000f8 || oui === 0x0080c2 || oui === 0x080007) return false; // encapsulated Ethernet protocols, bridged frames
+  if (oui === 0x00000c) return pid === 0x2000 || pid === 0x010b || pid === 0x010c;
+  return true;
+}
+
+/** snap_print: CDP and PVST from Cisco; another OUI's payload as tcpdump's "SNAP, oui …" line. */
+function snapText(b: Buffer, p: number, end: number, length: number, src: string, dst: string, o: LlcOptions): string {
+  snapUnknown = false;
+  if (end - p < 5 || length < 5) return ' [|snap]';
+  const oui = (b[p]! << 16) | (b[p + 1]! << 8) | b[p + 2]!, pid = u16be(b, p + 3);
+  const pidName = oui === 0x00000c ? CISCO_PIDS[pid] ?? 'Unknown' : 'Unknown';
+  let s = o.linkHeader ? `oui ${OUI_ALL[oui] ?? 'Unknown'} (0x${oui.toString(16).padStart(6, '0')}), pid ${pidName} (0x${pid.toString(16).padStart(4, '0')}), length ${length - 5}: ` : '';
+  if (oui === 0x00000c && pid === 0x2000) return s + cdpText(b, p + 5, end, length - 5, o.verbose);
+  if (oui === 0x00000c) return s + stpText(b, p + 5, end, length - 5, o.verbose);
+  snapUnknown = true;
+  if (!o.linkHeader) s += `${src} > ${dst} SNAP, oui ${OUI_ALL[oui] ?? 'Unknown'} (0x${oui.toString(16).padStart(6, '0')}), pid ${pidName} (0x${pid.toString(16).padStart(4, '0')}), length ${length - 5}: `;
+  return s;
+}
+
+/** print-cdp.c's TLV names and the lengths it accepts (-1: any). */
+const CDP_TLVS: Record<number, [string, number, number]> = {
+  0x01: ['Device-ID', -1, -1], 0x02: ['Address', -1, -1], 0x03: ['Port-ID', -1, -1], 0x04: ['Capability', 4, 4], 0x05: ['Version String', -1, -1],
+  0x06: ['Platform', -1, -1], 0x07: ['Prefixes', -1, -1], 0x08: ['Protocol-Hello option', -1, -1], 0x09: ['VTP Management Domain', -1, -1],
+  0x0a: ['Native VLAN ID', 2, 2], 0x0b: ['Duplex', 1, 1], 0x0e: ['ATA-186 VoIP VLAN assignment', 3, 3], 0x0f: ['ATA-186 VoIP VLAN request', 2, 3],
+  0x10: ['power consumption', 1, 3], 0x11: ['MTU', 4, 4], 0x12: ['AVVID trust bitmap', 1, 1], 0x13: ['AVVID untrusted ports CoS', 1, 1],
+  0x14: ['System Name', -1, -1], 0x15: ['System Object ID (not decoded)', -1, -1], 0x16: ['Management Addresses', 4, -1], 0x17: ['Physical Location', 1, -1],
+};
+
+/**
+ * cdp_print: `CDPv2, ttl: 180s, Device-ID 'R1'`, the bytes of every other TLV,
+ * `, length N`; under -v the checksum and every TLV decoded on its own line.
+ */
+export function cdpText(b: Buffer, p: number, end: number, length: number, verbose: number): string {
+  if (length < 4) return ` (packet length ${length} < 4) (invalid)`;
+  if (p + 4 > end) return ' [|cdp]';
+  let s = `CDPv${b[p]}, ttl: ${b[p + 1]}s`;
+  if (verbose > 0) s += `, checksum: 0x${u16be(b, p + 2).toString(16).padStart(4, '0')} (unverified), length ${length}`;
+  let q = p + 4, rest = length - 4;
+  while (rest > 0) {
+    if (rest < 4) return s + ` (remaining packet length ${rest} < 4) (invalid)`;
+    if (q + 4 > end) return s + ' [|cdp]';
+    const type = u16be(b, q);
+    let len = u16be(b, q + 2);
+    const info = CDP_TLVS[type];
+    const name = info?.[0] ?? 'unknown field type';
+    if (len < 4) {
+      return s + (verbose > 0 ? `\n\t${name} (0x${hex2(type)}), TLV length: ${len} byte${len === 1 ? '' : 's'} (too short) (invalid)` : `, ${name} TLV length ${len} too short (invalid)`);
+    }
+    if (len > rest) return s + ` (TLV length ${len} > ${rest}) (invalid)`;
+    q += 4; rest -= 4; len -= 4;
+    if (verbose === 0 && type === 1) s += ', Device-ID ';
+    else if (verbose > 0) s += `\n\t${name} (0x${hex2(type)}), value length: ${len} byte${len === 1 ? '' : 's'}: `;
+    let covered = false;
+    if (info !== undefined) {
+      if ((info[1] > 0 && len < info[1]) || (info[2] > 0 && len > info[2])) s += ' (malformed TLV)';
+      else if (verbose > 0 || type === 1) {
+        const v = cdpValue(b, type, q, len, end);
+        s += v.text;
+        if (v.cut) return s + ' [|cdp]';
+        covered = true;
+      }
+    }
+    if (!covered) {
+      if (q + len > end) return s + ' [|cdp]';
+      s += hexLines(b, q, q + len, '\n\t  ');
+    }
+    q += len; rest -= len;
+  }
+  return verbose < 1 ? s + `, length ${length}` : s;
+}
+
+/** The value printers of print-cdp.c's TLV table; `cut` where the capture ends inside the value. */
+function cdpValue(b: Buffer, type: number, q: number, len: number, end: number): { text: string; cut: boolean } {
+  const chars = (from: number, n: number): { text: string; cut: boolean } => {
+    let t = '';
+    for (let i = from; i < from + n; i++) { if (i >= end) return { text: t, cut: true }; t += printChar(b[i]!); }
+    return { text: t, cut: false };
+  };
+  const need = (n: number): boolean => q + n <= end;
+  switch (type) {
+    case 0x01: case 0x03: case 0x06: case 0x09: case 0x14: {
+      const c = chars(q, len);
+      return { text: `'${c.text}${c.cut ? '' : "'"}`, cut: c.cut };
+    }
+    case 0x02: case 0x16: return cdpAddresses(b, q, len, end);
+    case 0x04: {
+      if (!need(4)) return { text: '', cut: true };
+      const v = u32be(b, q);
+      const names = [[1, 'Router'], [2, 'Transparent Bridge'], [4, 'Source Route Bridge'], [8, 'L2 Switch'], [0x10, 'L3 capable'], [0x20, 'IGMP snooping'], [0x40, 'L1 capable']]
+        .filter(([bit]) => (v & (bit as number)) !== 0).map(([, n]) => n);
+      return { text: `(0x${v.toString(16).padStart(8, '0')}): ${names.length === 0 ? 'none' : names.join(', ')}`, cut: false };
+    }
+    case 0x05: {
+      let t = '\n\t  ';
+      for (let i = q; i < q + len; i++) {
+        if (i >= end) return { text: t, cut: true };
+        t += b[i] === 0x0a ? '\n\t  ' : printChar(b[i]!);
+      }
+      return { text: t, cut: false };
+    }
+    case 0x07: {
+      if (len % 5) return { text: ` [length ${len} is not a multiple of 5]`, cut: !need(len) };
+      let t = ` IPv4 Prefixes (${len / 5}):`;
+      for (let i = q; i < q + len; i += 5) {
+        if (i + 5 > end) return { text: t, cut: true };
+        t += ` ${b[i]}.${b[i + 1]}.${b[i + 2]}.${b[i + 3]}/${b[i + 4]}`;
+      }
+      return { text: t, cut: false };
+    }
+    case 0x0a: return need(2) ? { text: String(u16be(b, q)), cut: false } : { text: '', cut: true };
+    case 0x0b: return need(1) ? { text: b[q] ? 'full' : 'half', cut: false } : { text: '', cut: true };
+    case 0x0e: case 0x0f:
+      if (!need(len)) return { text: '', cut: true };
+      return { text: len === 2 ? `unknown 0x${u16be(b, q).toString(16).padStart(4, '0')}` : `app ${b[q]}, vlan ${u16be(b, q + 1)}`, cut: false };
+    case 0x10: {
+      if (!need(len)) return { text: '', cut: true };
+      const v = len === 1 ? b[q]! : len === 2 ? u16be(b, q) : (b[q]! << 16) | u16be(b, q + 1);
+      return { text: `${(v / 1000).toFixed(2)}W`, cut: false };
+    }
+    case 0x11: return need(4) ? { text: `${u32be(b, q)} bytes`, cut: false } : { text: '', cut: true };
+    case 0x12: case 0x13: return need(1) ? { text: `0x${hex2(b[q]!)}`, cut: false } : { text: '', cut: true };
+    case 0x17: {
+      if (!need(1)) return { text: '', cut: true };
+      let t = `0x${hex2(b[q]!)}`;
+      if (len > 1) { const c = chars(q + 1, len - 1); return { text: t + '/' + c.text, cut: c.cut }; }
+      return { text: t, cut: false };
+    }
+    default: return { text: '', cut: !need(len) }; // no printer: the bytes are only checked
+  }
+}
+
+/** cdp_print_addr: `IPv4 (1) 10.0.0.1`, `IPv6 (1) …`, or the raw protocol and address bytes. */
+function cdpAddresses(b: Buffer, q: number, l: number, end: number): { text: string; cut: boolean } {
+  const invalid = (t: string): { text: string; cut: boolean } => ({ text: t, cut: q + l > end });
+  if (l < 4) return invalid(' (not enough space for num)');
+  if (q + 4 > end) return { text: '', cut: true };
+  let num = u32be(b, q);
+  q += 4; l -= 4;
+  let t = '';
+  while (num) {
+    if (l < 2) return invalid(t + ' (not enough space for PT+PL)');
+    if (q + 2 > end) return { text: t, cut: true };
+    const pt = b[q]!, pl = b[q + 1]!;
+    q += 2; l -= 2;
+    if (l < pl + 2) return invalid(t + ' (not enough space for P+AL)');
+    if (q + pl + 2 > end) return { text: t, cut: true };
+    const al = u16be(b, q + pl);
+    const ipv6Proto = pl === 8 && b.toString('hex', q, q + 8) === 'aaaa0300000086dd';
+    if (pt === 1 && pl === 1 && b[q] === 0xcc && al === 4) {
+      q += pl + 2; l -= pl + 2;
+      if (l < al) return invalid(t + ' (not enough space for A)');
+      if (q + 4 > end) return { text: t, cut: true };
+      t += `IPv4 (${num}) ${ipv4At(b, q)}`;
+      q += al; l -= al;
+    } else if (pt === 2 && ipv6Proto && al === 16) {
+      q += pl + 2; l -= pl + 2;
+      if (l < al) return invalid(t + ' (not enough space for A)');
+      if (q + 16 > end) return { text: t, cut: true };
+      t += `IPv6 (${num}) ${ipv6At(b, q)}`;
+      q += al; l -= al;
+    } else {
+      t += `pt=0x${hex2(pt)}, pl=${pl}, pb=`;
+      for (let i = 0; i < pl; i++) t += ` ${hex2(b[q + i]!)}`;
+      q += pl; l -= pl;
+      t += `, al=${al}, a=`;
+      q += 2; l -= 2;
+      if (l < al) return invalid(t + ' (not enough space for A)');
+      for (let i = 0; i < al; i++) { if (q + i >= end) return { text: t, cut: true }; t += ` ${hex2(b[q + i]!)}`; }
+      q += al; l -= al;
+    }
+    num--;
+    if (num) t += ' ';
+  }
+  if (l) t += ` (${l} bytes of stray data)`;
+  return { text: t, cut: false };
 }
