@@ -806,8 +806,11 @@ describe('link layers', () => {
       expect(d.ipVersion).toBe(0);
       expect(d.l4).toBe(-1);
       const f = mkFrame(ETH_UDP, lt);
+      d.decode(f);
       const { line, json } = views(f, d, new Tracker());
-      expect(line).toContain(`unsupported link type ${lt}`);
+      // As tcpdump's unsupported_if_print: the name, then the frame's bytes.
+      expect(line.split('\n')[0]).toBe('1700000000.000000 UNSUPPORTED');
+      expect(line.split('\n')[1]).toBe('\t0x0000:  ' + ETH_UDP.toString('hex', 0, 16).replace(/(.{4})(?!$)/g, '$1 ') + "  ...P'..KX.....E.");
       expect(json).toMatchObject({ error: 'unsupported link type' });
     }
   });

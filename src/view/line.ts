@@ -109,7 +109,10 @@ function body(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, bare: b
       { linkHeader: opts.linkHeader === true, verbose: opts.verbose ?? 0, defaultDump: opts.defaultDump === true });
     if (text !== null) { linkLayerPrinted = true; return text; }
   }
-  if (d.error === 'unsupported link type') return `unsupported link type ${f.linkType}, length ${f.len}`;
+  if (d.error === DecodeError.link) { // print.c's unsupported_if_print: the name, then every byte
+    linkLayerPrinted = true;
+    return 'UNSUPPORTED' + hexAsciiLines(f.buf, f.offset, f.offset + f.caplen);
+  }
   if (d.netType >= 0) return `ethertype 0x${d.netType.toString(16).padStart(4, '0')}, length ${f.len}`;
   if (d.linkKind === LinkKind.ethernet && d.eth.innerType <= 1500 && d.error !== 'truncated ethernet header') {
     return `${macAt(d.eth.buf, d.eth.srcOff)} > ${macAt(d.eth.buf, d.eth.dstOff)}, 802.3, length ${d.eth.innerType}`;
