@@ -592,6 +592,7 @@ function tcpText(d: PacketDecoder, t: Tracker, opts: LineOptions, l4len: number)
   const flags = tcp.flags;
   let s = `Flags [${p.flags(tcpFlagLetters(flags))}]`;
   const verbose = opts.verbose ?? 0;
+  if (tcp.headerLength > l4len) return s + ` [bad hdr length ${tcp.headerLength} - too long, > ${l4len}]`; // print-tcp.c
   if (verbose > 0 && opts.noChecksums !== true) s += tcpChecksumText(d, l4len);
   const len = tcp.payloadLength;
   const seq = relative ? t.relSeq : tcp.seq;
@@ -602,7 +603,13 @@ function tcpText(d: PacketDecoder, t: Tracker, opts: LineOptions, l4len: number)
   if (flags & TcpFlag.ACK) s += `, ack ${ack}`;
   s += `, win ${tcp.window}`;
   if (flags & TcpFlag.URG) s += `, urg ${tcp.urgentPointer}`;
-  if (tcp.headerLength > 20) s += `, options [${tcpOptions(d, t, relative)}]`;
+  if (tcp.headerLength > 20) {
+    const o = tcpOptions(d, t, relative);
+    s += `, options [${o}`;
+    // print-tcp.c: a malformed option ends the line at "[bad opt]"; bytes the capture lacks, at " [|tcp]".
+    if (optionsEnd !== 0) return s;
+    s += ']';
+  }
   s += `, length ${len}`;
   if (verbose > 0 && len > 0 && (flags & TcpFlag.RST) !== 0) return s + rstDataText(tcp.buf, tcp.payloadOff, d.end, len);
   const app = len > 0 ? (verbose > 0 ? appTextVerbose : appText)(tcp.buf, tcp.payloadOff, tcp.payloadEnd - tcp.payloadOff, len, tcp.sport, tcp.dport) : '';
@@ -615,50 +622,128 @@ function tcpText(d: PacketDecoder, t: Tracker, opts: LineOptions, l4len: number)
   return s;
 }
 
+/** Set by tcpOptions(): 0, or how the options ended the line (BAD_OPT, CUT). */
+let optionsEnd = 0;
+const BAD_OPT = 1, CUT = 2;
+const TCP_OPTION_NAMES: Record<number, string> = {
+  0: 'eol', 1: 'nop', 2: 'mss', 3: 'wscale', 4: 'sackOK', 5: 'sack', 6: 'echo', 7: 'echoreply', 8: 'TS', 11: 'cc', 12: 'ccnew', 13: '',
+  19: 'md5', 20: 'scps', 28: 'uto', 29: 'tcp-ao', 30: 'mptcp', 34: 'tfo', 254: 'exp',
+};
+
+/**
+ * print-tcp.c's option loop: each option by name and value, `[len N]` where the
+ * length differs from the option's own, and the line ending at `[bad opt]` or
+ * ` [|tcp]` (optionsEnd) where tcpdump's does. MPTCP options are named only.
+ */
 function tcpOptions(d: PacketDecoder, t: Tracker, relative: boolean): string {
+  optionsEnd = 0;
   const tcp = d.tcp;
   const b = tcp.buf;
-  let p = tcp.optionsOff;
-  const end = Math.min(tcp.off + tcp.headerLength, tcp.payloadEnd > tcp.off ? tcp.off + tcp.headerLength : tcp.off);
-  const capEnd = Math.min(end, d.end); // never past the captured bytes
-  const parts: string[] = [];
+  let cp = tcp.optionsOff;
+  let hlen = tcp.headerLength - 20;
+  const capEnd = d.end;
   // SACK blocks are shown relative to the conversation's base, as tcpdump does.
   const sackBase = relative && !t.seqAbsolute ? t.conn!.tdBase(t.side ^ 1) : 0;
-  while (p < capEnd) {
-    const kind = b[p]!;
-    if (kind === 0) { parts.push('eol'); break; } // the rest is padding
-    if (kind === 1) { parts.push('nop'); p++; continue; }
-    if (p + 1 >= capEnd) { parts.push(`opt-${kind}`); break; }
-    const len = b[p + 1]!;
-    if (len < 2 || p + len > capEnd) { parts.push(`opt-${kind}:len ${len}`); break; }
-    switch (kind) {
-      case 2: parts.push(len === 4 ? `mss ${u16be(b, p + 2)}` : `mss [bad opt]`); break;
-      case 3: parts.push(len === 3 ? `wscale ${b[p + 2]}` : `wscale [bad opt]`); break;
-      case 4: parts.push('sackOK'); break;
-      case 5: {
-        const n = (len - 2) / 8;
-        if (!Number.isInteger(n)) { parts.push('sack invalid'); break; }
-        let sack = `sack ${n} `;
-        for (let q = p + 2; q + 8 <= p + len; q += 8) {
-          sack += `{${(u32be(b, q) - sackBase) >>> 0}:${(u32be(b, q + 4) - sackBase) >>> 0}}`;
+  let s = '';
+  let ch = '';
+  const bad = (): string => { optionsEnd = BAD_OPT; return s + '[bad opt]' + (ch !== '' ? ']' : ''); };
+  const cut = (): string => { optionsEnd = CUT; return s + ' [|tcp]'; };
+  const hex = (from: number, n: number): string => { let h = ''; for (let i = 0; i < n; i++) h += b[from + i]!.toString(16).padStart(2, '0'); return h; };
+  while (hlen > 0) {
+    s += ch;
+    if (cp >= capEnd) return cut();
+    const opt = b[cp++]!;
+    let len = 1;
+    if (opt !== 0 && opt !== 1) {
+      if (cp >= capEnd) return cut();
+      len = b[cp++]!;
+      if (len < 2 || len > hlen) return bad();
+      hlen--;
+    }
+    hlen--;
+    let datalen = 0;
+    s += TCP_OPTION_NAMES[opt] ?? `unknown-${opt}`;
+    // LENCHECK: l bytes must be left in the header, and captured.
+    const lencheck = (l: number): number => (l > hlen ? BAD_OPT : cp + l > capEnd ? CUT : 0);
+    let r = 0;
+    switch (opt) {
+      case 2: datalen = 2; if ((r = lencheck(2))) break; s += ` ${u16be(b, cp)}`; break;
+      case 3: datalen = 1; if ((r = lencheck(1))) break; s += ` ${b[cp]}`; break;
+      case 5:
+        datalen = len - 2;
+        if (datalen % 8 !== 0) s += ' invalid sack';
+        else {
+          s += ` ${datalen / 8} `;
+          for (let i = 0; i < datalen; i += 8) {
+            if ((r = lencheck(i + 8))) break;
+            s += `{${(u32be(b, cp + i) - sackBase) >>> 0}:${(u32be(b, cp + i + 4) - sackBase) >>> 0}}`;
+          }
         }
-        parts.push(sack);
+        break;
+      case 6: case 7: case 11: case 12: case 13: datalen = 4; if ((r = lencheck(4))) break; s += ` ${u32be(b, cp)}`; break;
+      case 8: datalen = 8; if ((r = lencheck(8))) break; s += ` val ${u32be(b, cp)} ecr ${u32be(b, cp + 4)}`; break;
+      case 19: datalen = 16; if ((r = lencheck(16))) break; s += ' ' + hex(cp, 16); break;
+      case 20: datalen = 2; if ((r = lencheck(2))) break; s += ` cap ${hex(cp, 1)} id ${b[cp + 1]}`; break;
+      case 28: {
+        datalen = 2;
+        if ((r = lencheck(2))) break;
+        const v = u16be(b, cp);
+        s += ` 0x${v.toString(16)} ${v & 1 ? (v >> 1) * 60 : v >> 1}`;
         break;
       }
-      case 8: parts.push(len === 10 ? `TS val ${u32be(b, p + 2)} ecr ${u32be(b, p + 6)}` : 'TS [bad opt]'); break;
-      case 19: parts.push('md5'); break;
-      case 29: parts.push('tcp-ao'); break;
-      case 30: parts.push('mptcp'); break;
-      case 34: parts.push('tfo'); break;
-      default: {
-        let hex = '';
-        for (let q = p + 2; q < p + len; q++) hex += b[q]!.toString(16).padStart(2, '0');
-        parts.push(`unknown-${kind}${hex ? ' 0x' + hex : ''}`);
+      case 29:
+        datalen = len - 2;
+        if (datalen < 2) { s += ' (invalid)'; break; }
+        if ((r = lencheck(1))) break;
+        s += ` keyid ${b[cp]}`;
+        if ((r = lencheck(2))) break;
+        s += ` rnextkeyid ${b[cp + 1]}`;
+        if (datalen > 2) {
+          s += ' mac 0x';
+          for (let i = 2; i < datalen; i++) { if ((r = lencheck(i + 1))) break; s += hex(cp + i, 1); }
+        }
+        break;
+      case 0: case 1: case 4: break;
+      case 30: datalen = len - 2; r = lencheck(datalen); break; // MPTCP: named only
+      case 34:
+        datalen = len - 2;
+        if ((r = lencheck(datalen))) break;
+        s += ' ' + fastOpenText(b, cp, datalen, false);
+        break;
+      case 254: {
+        datalen = len - 2;
+        if ((r = lencheck(datalen))) break;
+        if (datalen < 2) return bad();
+        const magic = u16be(b, cp);
+        s += '-' + (magic === 0xf989 ? fastOpenText(b, cp + 2, datalen - 2, true) : magic.toString(16).padStart(4, '0'));
+        break;
       }
+      default:
+        datalen = len - 2;
+        if (datalen) s += ' 0x';
+        for (let i = 0; i < datalen; i++) { if ((r = lencheck(i + 1))) break; s += hex(cp + i, 1); }
+        break;
     }
-    p += len;
+    if (r === BAD_OPT) return bad();
+    if (r === CUT) return cut();
+    cp += datalen;
+    hlen -= datalen;
+    datalen += opt === 0 || opt === 1 ? 1 : 2;
+    if (datalen !== len) s += `[len ${len}]`;
+    ch = ',';
+    if (opt === 0) break;
   }
-  return parts.join(',');
+  return s;
+}
+
+/** print_tcp_fastopen_option: ` cookiereq`, ` cookie 0123…`, or ` (invalid)`; `exp`: named "tfo" here. */
+function fastOpenText(b: Buffer, p: number, n: number, exp: boolean): string {
+  let s = exp ? 'tfo' : '';
+  if (n === 0) return s + ' cookiereq';
+  if (n % 2 !== 0 || n < 4 || n > 16) return s + ' (invalid)';
+  s += ' cookie ';
+  for (let i = 0; i < n; i++) s += b[p + i]!.toString(16).padStart(2, '0');
+  return s;
 }
 
 function icmpText(d: PacketDecoder, len: number): string {
