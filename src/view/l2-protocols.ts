@@ -7,10 +7,9 @@
  */
 import { u16be, u32be } from '../decode/bytes.js';
 import { ipv4At, ipv6At, macAt } from './addr.js';
+import { Cut, printUntilCut } from './truncation.js';
 import { hexLines, printChar } from './verbose.js';
 
-/** Thrown where tcpdump's GET_ macros would find the capture's end. */
-class Cut extends Error {}
 
 const SAP_NAMES: Record<number, string> = {
   0x00: 'Null', 0xff: 'Global', 0x02: '802.1B I', 0x03: '802.1B G', 0x06: 'IP', 0x04: 'SNA', 0x0e: 'ProWay NM', 0x42: 'STP',
@@ -109,13 +108,7 @@ function bitNames(v: number, table: [number, string][]): string {
 /** stp_print: a BPDU of `length` bytes at b[p, end). */
 export function stpText(b: Buffer, p: number, end: number, length: number, verbose: number): string {
   const out = { s: '' };
-  try {
-    stpFields(b, p, end, length, verbose, out);
-  } catch (e) {
-    if (!(e instanceof Cut)) throw e;
-    out.s += ' [|stp]';
-  }
-  return out.s;
+  return printUntilCut('stp', out, () => stpFields(b, p, end, length, verbose, out));
 }
 
 function stpFields(b: Buffer, p: number, end: number, length: number, verbose: number, out: { s: string }): void {

@@ -8,6 +8,7 @@
 import { u16be, u32be } from '../decode/bytes.js';
 import { foldComplement, onesSum } from '../decode/checksum.js';
 import { ipv4At, macAt } from './addr.js';
+import { Cut, printUntilCut } from './truncation.js';
 import { printChar, relativeTime } from './verbose.js';
 
 /** tcpdump's UDP printer for these ports, in its order (print-udp.c), or null. */
@@ -39,14 +40,10 @@ function ntpText(b: Buffer, off: number, capEnd: number, length: number, verbose
   const head = `NTPv${(status >> 3) & 7}, ${NTP_MODES[mode]}, length ${length}`;
   if (verbose === 0) return head;
   const out = { s: `${head}\n\tLeap indicator: ${['', '+1s', '-1s', 'clock unsynchronized'][status >> 6]} (${status & 0xc0})` };
-  try {
+  return printUntilCut('ntp', out, () => {
     if (mode <= 5) ntpTime(b, off, capEnd, length, out);
     else if (mode === 6) ntpControl(b, off, capEnd, length, out);
-  } catch (e) {
-    if (!(e instanceof Cut)) throw e;
-    out.s += ' [|ntp]';
-  }
-  return out.s;
+  });
 }
 
 const JAN_1970 = 2208988800;
@@ -122,22 +119,13 @@ function ntpControl(b: Buffer, off: number, capEnd: number, length: number, out:
   if (count !== 0) { if (off + 12 + count > capEnd) throw new Cut(); out.s += '\n\tTO-BE-DONE: data not interpreted'; }
 }
 
-/** Thrown where tcpdump's GET_ macros would find the capture's end (its longjmp to ` [|bootp]`). */
-class Cut extends Error {}
-
 /**
  * `BOOTP/DHCP, Request from 02:00:00:00:00:01, length 300`; under -v the header
  * fields and every option (print-bootp.c, rfc1048_print), each on its own line.
  */
 function bootpText(b: Buffer, off: number, capEnd: number, length: number, verbose: number): string {
   const out = { s: '' };
-  try {
-    bootpFields(b, off, capEnd, length, verbose, out);
-  } catch (e) {
-    if (!(e instanceof Cut)) throw e;
-    out.s += ' [|bootp]';
-  }
-  return out.s;
+  return printUntilCut('bootp', out, () => bootpFields(b, off, capEnd, length, verbose, out));
 }
 
 function bootpFields(b: Buffer, off: number, capEnd: number, length: number, verbose: number, out: { s: string }): void {
