@@ -7,6 +7,7 @@
 //                     with ../shared/bench/make-traffic.sh when missing; needs root)
 //   BENCH_ROUNDS=N    rounds (default 5)
 //   BENCH_RATE_REPEATS=N  runs of each live-capture rate (default 3)
+//   BENCH_BIG_GB=N    gigabytes streamed through stdin for the flat-memory check (default 2)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -102,6 +103,18 @@ const goals = [
   ['`tshark -z http,tree` time / `http --json`', secOf('tshark -q -z http,tree') / secOf('netlens http --json'), '≥ 5', (x) => x >= 5],
   ['`http --json` time / `conns --json`', secOf('netlens http --json') / secOf('netlens conns --json'), '≤ 1.50', (x) => x <= 1.5],
 ];
+// Flat memory whatever the file size: the capture repeated into a pipe (bench/big-stream.mjs), once per command.
+const bigGb = Number(process.env.BENCH_BIG_GB ?? 2);
+const big = ['read', 'read --json', 'conns --json', 'http --json'].map((command) => {
+  const r = spawnSync('bash', ['-c', `set -o pipefail; '${node}' '${join(root, 'bench', 'big-stream.mjs')}' '${pcap}' ${bigGb} | /usr/bin/time -f '%e %M' '${node}' '${cli}' ${command} - >/dev/null`], { encoding: 'utf8' });
+  const [sec, kib] = (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
+  if (r.status !== 0 || !Number.isFinite(sec)) throw new Error(`big-stream ${command} failed: ${r.stderr.slice(0, 300)}`);
+  return { command, sec, mb: kib / 1024 };
+});
+lines.push('', `Streaming ${bigGb} GB through stdin (\`node bench/big-stream.mjs CAPTURE ${bigGb} | netlens COMMAND -\`: the capture above repeated, each copy an hour after the last), against the ${size} MB file alone:`, '',
+  '| command | s | MB/s | peak RSS MB | peak RSS MB on the file alone |', '|---|---:|---:|---:|---:|',
+  ...big.map((b) => `| \`netlens ${b.command} -\` | ${b.sec.toFixed(1)} | ${(bigGb * 1000 / b.sec).toFixed(0)} | ${b.mb.toFixed(0)} | ${(row(`netlens ${b.command}`)?.mb ?? NaN).toFixed(0)} |`));
+goals.splice(2, 0, [`\`read\` peak RSS streaming ${bigGb} GB, MB`, big[0].mb, '< 150', (x) => x < 150]);
 lines.push('', 'Goals (from the issues), from the figures above:', '', '| measure | value | goal | met |', '|---|---:|---:|---|',
   ...goals.filter(([, v]) => Number.isFinite(v)).map(([m, v, g, ok]) => `| ${m} | ${v.toFixed(2)} | ${g} | ${ok(v) ? 'yes' : 'no'} |`));
 // JIT warm-up: the same decode + track work several times in one process.

@@ -17,7 +17,7 @@ import { type Connection, newConnection } from '../src/track/connection.js';
 import { TcpState } from '../src/track/tcp-state.js';
 import { Tracker } from '../src/track/tracker.js';
 import { connSummary, writeConnJson } from '../src/view/json.js';
-import { conversation } from './helpers/frames.js';
+import { conversation, tcpFrame } from './helpers/frames.js';
 import { CORPUS, FIXTURES, haveCorpus } from './helpers/netlens.js';
 
 /** Runs writes through an Output on a temporary file and returns what was written. */
@@ -82,6 +82,20 @@ describe('recycled conversations and writeConnJson', () => {
     const { plain, fast } = bothWays(join(FIXTURES, 'mixed.pcap'), 3);
     expect(plain.length).toBeGreaterThan(3);
     expect(fast).toEqual(plain);
+  });
+
+  it('every reported conversation is reused: a burst of endings larger than any fixed pool allocates nothing new', () => {
+    const syns = (port0: number, t0: number) => Array.from({ length: 6000 }, (_, i) => tcpFrame({
+      src: '10.0.0.1', dst: '10.0.0.2', sport: port0 + i, dport: 80, seq: 1, flags: 'S', t: t0 + i * 1e-6,
+    }));
+    let reported = 0;
+    const d = new PacketDecoder();
+    const t = new Tracker({ onEnd: () => { reported++; }, recycle: true });
+    // 6000 unanswered SYNs, then 6000 more after the idle timeout: the first 6000 end at once.
+    for (const f of [...syns(1000, 0), ...syns(20000, 400)]) { d.decode(f); t.observe(d, f.tsSec, f.tsNsec); }
+    expect(reported).toBe(6000);
+    expect(t.active).toBe(6000);
+    expect(t.allocated).toBe(6000);
   });
 
   it('port reuse: the closed conversation is reported and its object reused for the new one', () => {

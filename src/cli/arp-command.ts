@@ -11,7 +11,7 @@ export function arpView(opts: Options, out: Output): SourceView {
   let table: ArpTable | null = null;
   return {
     // The pipeline keeps the table; the view only needs to know which one.
-    sink: { packet: (_n, _f, _d, _t, arp) => { table = arp; } },
+    sink: { packet: (_n, _f, _d, _t, arp) => { table = arp; }, recycle: true },
     end: () => {
       if (table === null) {
         if (!opts.json) out.line('Bindings (0)');

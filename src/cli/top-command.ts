@@ -58,6 +58,7 @@ async function runStateLines(opts: Options, iface: string, filter: string): Prom
       out.line(`${now()} ended ${summaryLine(c)}`);
       flushSoon();
     },
+    recycle: true,
   };
   return runLive(opts, iface, filter, sink, out);
 }

@@ -75,8 +75,6 @@ export interface TrackerOptions {
 }
 
 export const defaultTrackerOptions: TrackerOptions = { tcpIdle: 300, udpIdle: 60, closeDelay: 5, maxConns: 100_000 };
-/** Reported conversations kept for reuse at most (when recycling). */
-const POOL_MAX = 4096;
 
 export class Tracker {
   /** Conversation of the last frame, or null (ARP, ICMP, fragments, malformed). */
@@ -101,11 +99,19 @@ export class Tracker {
   nextId = 0;
   active = 0;
   evicted = 0;
+  /** Connection objects made; the rest of the conversations reused reported ones (recycle). */
+  allocated = 0;
 
   private readonly opts: TrackerOptions;
   /** Hash table: chains through Connection.nextInBucket; grows by doubling (load ≤ 1). */
   private buckets: (Connection | null)[] = new Array<Connection | null>(1024).fill(null);
   private bucketMask = 1023;
+  /**
+   * Reported conversations waiting for reuse (when recycling). Bounded by
+   * maxConns, and in practice by the most conversations held at once: a
+   * smaller cap dropped the surplus of every burst of endings to the garbage
+   * collector, and the old generation grew with the file (bench/big-stream.mjs).
+   */
   private readonly pool: Connection[] = [];
   private lruHead: Connection | null = null;
   private lruTail: Connection | null = null;
@@ -543,8 +549,12 @@ export class Tracker {
 
   private create(h: number, proto: number, v6: boolean, sport: number, dport: number, sec: number, nsec: number): Connection {
     let c = this.pool.pop();
-    if (c === undefined) c = newConnection(this.nextId++, proto, v6);
-    else c.reset(this.nextId++, proto, v6);
+    if (c === undefined) {
+      c = newConnection(this.nextId++, proto, v6);
+      this.allocated++;
+    } else {
+      c.reset(this.nextId++, proto, v6);
+    }
     for (let i = 0; i < 8; i++) c.addr[i] = this.key[i]! | 0;
     c.port[0] = sport;
     c.port[1] = dport;
@@ -621,7 +631,7 @@ export class Tracker {
   /** Reports a conversation once; keeps its objects for reuse when onEnd allows it. */
   private ended(c: Connection): void {
     this.opts.onEnd?.(c);
-    if (this.opts.recycle === true && this.pool.length < POOL_MAX) this.pool.push(c);
+    if (this.opts.recycle === true && this.pool.length < this.opts.maxConns) this.pool.push(c);
   }
 
   /** Evicts idle conversations from the LRU head (capture time). */
