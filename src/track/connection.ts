@@ -252,6 +252,13 @@ export class Connection {
   declare tdSet: boolean;
   /** Closed by FIN/RST on both ends: a new SYN on the same tuple starts a new conversation. */
   declare finished: boolean;
+  /**
+   * What a view keeps for this conversation while it lasts (the HTTP view's
+   * streams and parsers), or null. The tracker only clears it on reuse; a
+   * field here costs less than a Map from conversation id, whose table is
+   * rebuilt again and again as conversations come and go.
+   */
+  declare viewState: object | null;
 
   /** Made by newConnection() only. */
   private constructor() { /* fields come from newConnection's literal */ }
@@ -286,6 +293,7 @@ export class Connection {
     this.tdBaseA = this.tdBaseB = 0;
     this.tdSet = false;
     this.finished = false;
+    this.viewState = null;
   }
 
   /** tcpdump's relative-sequence base of a side (int32). */
@@ -383,6 +391,7 @@ export function newConnection(id: number, proto: number, v6: boolean): Connectio
     tdBaseB: 0,
     tdSet: false,
     finished: false,
+    viewState: null,
   } satisfies LiteralOf<Connection, 'client' | 'server' | 'packets' | 'handshake' | 'teardown' | 'connState'> as unknown as Connection;
 }
 
@@ -395,5 +404,5 @@ export function newConnection(id: number, proto: number, v6: boolean): Connectio
       histLastSyn: DOUBLE, histLastFin: DOUBLE, histLastRst: DOUBLE,
     });
   }
-  settleFields(c, { rtt: DOUBLE, nextInBucket: c, lruPrev: c, lruNext: c });
+  settleFields(c, { rtt: DOUBLE, nextInBucket: c, lruPrev: c, lruNext: c, viewState: c });
 }

@@ -87,11 +87,10 @@ export function writeHttpJson(out: Output, connId: number, t: HttpTransaction): 
   out.endLine();
 }
 
-/** Entries kept for reuse at most. */
-const POOL_MAX = 1024;
-
 export class HttpCollector {
-  private readonly entries = new Map<number, Entry>();
+  /** Entries of the conversations in progress (each also in its Connection's viewState), in no order. */
+  private readonly open: Entry[] = [];
+  /** Finished entries, for reuse: bounded by the most connections in progress at once. */
   private readonly pool: Entry[] = [];
   private readonly budget: ReassemblyBudget;
   /** Time stamp of the frame being processed (what the streams deliver now arrived then). */
@@ -112,11 +111,13 @@ export class HttpCollector {
   packet(_n: number, f: Frame, d: PacketDecoder, t: Tracker): void {
     const c = t.conn;
     if (c === null || c.proto !== IpProto.TCP) return;
-    let e = this.entries.get(c.id);
-    if (e === undefined) {
+    let e = c.viewState as Entry | null;
+    if (e === null) {
       e = this.pool.pop() ?? new Entry(this, this.budget);
       e.open(c.id, c.clientSide);
-      this.entries.set(c.id, e);
+      e.slot = this.open.length;
+      this.open.push(e);
+      c.viewState = e;
     }
     if (!e.following) return;
     this.sec = f.tsSec;
@@ -131,29 +132,30 @@ export class HttpCollector {
     } else if (s.dir[0].ended && s.dir[1].ended) {
       // Both streams are over (FIN or RST): nothing more can arrive, so report now and reuse
       // the entry, rather than hold it until the tracker lets the conversation go.
-      this.close(c.id);
-      this.entries.set(c.id, FINISHED);
+      this.close(e);
+      c.viewState = FINISHED;
     }
   }
 
   /** The tracker ended this conversation (evicted, or the end of the trace). */
   conn(c: Connection): void {
-    this.close(c.id);
+    const e = c.viewState as Entry | null;
+    c.viewState = null;
+    if (e !== null && e !== FINISHED) this.close(e);
   }
 
   /** Anything the tracker did not end (it ends every conversation at the end of the trace). */
   end(): void {
-    for (const id of [...this.entries.keys()]) this.close(id);
+    while (this.open.length > 0) this.close(this.open[this.open.length - 1]!);
   }
 
-  private close(id: number): void {
-    const e = this.entries.get(id);
-    if (e === undefined) return;
-    this.entries.delete(id);
-    if (e === FINISHED) return;
+  private close(e: Entry): void {
+    // Out of the list of open entries: the last one takes its place.
+    const last = this.open.pop()!;
+    if (last !== e) { this.open[e.slot] = last; last.slot = e.slot; }
     if (e.following) e.streams.finish();
     e.http.finish();
-    if (this.pool.length < POOL_MAX) this.pool.push(e);
+    this.pool.push(e);
   }
 }
 
@@ -164,6 +166,8 @@ export class HttpCollector {
  */
 class Entry {
   id = 0;
+  /** Index in HttpCollector.open while the connection is in progress. */
+  slot = 0;
   clientSide = 0;
   /** false once the connection turned out not to be HTTP (reassembly stopped). */
   following = true;
