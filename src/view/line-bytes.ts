@@ -15,7 +15,7 @@ import { ipv6At } from './addr.js';
 import { Analysis, AnalysisNames, EventKind, type Tracker } from '../track/tracker.js';
 import { eventText } from './events.js';
 import { annotations, type LineOptions } from './line.js';
-import { hasAppText, writeAppText } from './txtproto.js';
+import { hasAppText, tcpPortPrinter, writeAppText } from './txtproto.js';
 import { sll2Prefix } from './link-header.js';
 import { noColor } from './palette.js';
 import { u16be, u32be } from '../decode/bytes.js';
@@ -50,7 +50,8 @@ export function writeTcpLine(out: Output, f: Frame, d: PacketDecoder, t: Tracker
   if (opts.palette !== noColor || opts.linkHeader === true || opts.quick === true || (opts.verbose ?? 0) > 0 || d.error !== null || d.l4 !== IpProto.TCP || d.laterFragment
     || (d.ipVersion === 6 && d.ip6.extMask !== 0)) return false; // extension headers: the string path prints them
   const tcp = d.tcp;
-  if (tcp.sport === 53 || tcp.dport === 53) return false; // DNS over TCP: the string path prints it
+  const printer = tcpPortPrinter(tcp.sport, tcp.dport);
+  if (printer === 'domain' || printer === 'resp') return false; // DNS over TCP and RESP: the string path prints them
   const b = tcp.buf;
   const optEnd = tcp.off + tcp.headerLength;
   if (tcp.headerLength > 20 && !simpleOptions(b, tcp.optionsOff, optEnd)) return false;

@@ -23,7 +23,8 @@ import { eventText } from './events.js';
 import { ETHERTYPE_NAMES, linkHeaderReplacesName, linkHeaderText, sll2Prefix } from './link-header.js';
 import type { Palette } from './palette.js';
 import { TimeFormatter } from './time.js';
-import { appText, appTextVerbose } from './txtproto.js';
+import { appText, appTextVerbose, tcpPortPrinter } from './txtproto.js';
+import { respText } from './resp.js';
 import { hexAsciiLines, llcText, lldpText } from './l2-protocols.js';
 import { igmpText, udpAppOf, udpAppShadowed } from './small-protocols.js';
 import { relativeTime, icmp6ChecksumText, icmpChecksumText, ipv4VerboseHeader, ipv6VerboseHeader, ndOptionsText, rstDataText, tcpChecksumText, udpChecksumText } from './verbose.js';
@@ -612,9 +613,12 @@ function tcpText(d: PacketDecoder, t: Tracker, opts: LineOptions, l4len: number)
   }
   s += `, length ${len}`;
   if (verbose > 0 && len > 0 && (flags & TcpFlag.RST) !== 0) return s + rstDataText(tcp.buf, tcp.payloadOff, d.end, len);
-  const app = len > 0 ? (verbose > 0 ? appTextVerbose : appText)(tcp.buf, tcp.payloadOff, tcp.payloadEnd - tcp.payloadOff, len, tcp.sport, tcp.dport) : '';
+  if (len === 0) return s;
+  const printer = tcpPortPrinter(tcp.sport, tcp.dport);
+  if (printer === 'resp') return s + respText(tcp.buf, tcp.payloadOff, tcp.payloadEnd, len);
+  const app = (verbose > 0 ? appTextVerbose : appText)(tcp.buf, tcp.payloadOff, tcp.payloadEnd - tcp.payloadOff, len, tcp.sport, tcp.dport);
   if (app !== '') s += app;
-  else if (len > 2 && (tcp.sport === 53 || tcp.dport === 53) && tcp.payloadEnd - tcp.payloadOff >= 14) {
+  else if (len > 2 && printer === 'domain' && tcp.payloadEnd - tcp.payloadOff >= 14) {
     // DNS over TCP (RFC 1035 §4.2.2): a two-byte length, then the message.
     const msgLen = u16be(tcp.buf, tcp.payloadOff);
     if (dns.reset(tcp.buf, tcp.payloadOff + 2, Math.min(tcp.payloadEnd, tcp.payloadOff + 2 + msgLen))) s += ' ' + dnsText(msgLen, false, opts.verbose ?? 0);

@@ -1,7 +1,7 @@
 /**
  * The text protocols tcpdump names after a TCP segment's length, by port, in
- * its order (print-tcp.c): FTP 21, SSH 22 (the version banner), SMTP 25,
- * WHOIS 43, HTTP 80 and 8080, RTSP 554 and 8554. The rules are tcpdump's
+ * its order (print-tcp.c, tcpPortPrinter): SMTP 25, WHOIS 43, SSH 22 (the
+ * version banner), FTP 21, HTTP 80 and 8080, RTSP 554 and 8554. The rules are tcpdump's
  * (util-print.c txtproto_print, fetch_token, print_txt_line; print-ssh.c):
  *  - HTTP and RTSP name a segment only when its first word is a method or its
  *    second word a three-digit status; the others always;
@@ -50,19 +50,41 @@ const WHOIS = protocol('WHOIS', null);
 const HTTP = protocol('HTTP', HTTP_METHODS);
 const RTSP = protocol('RTSP', RTSP_METHODS);
 
-/** tcpdump's choice of printer for a segment between these ports (the first match in its order), or null. */
-function protocolOf(sport: number, dport: number): Protocol | null {
+/**
+ * Which of tcpdump's port printers takes a TCP segment between these ports:
+ * the first match in print-tcp.c's order (4.99), so a segment between 6379
+ * and 22 is RESP, one between 22 and 21 SSH. Names are tcpdump's; the ones
+ * netlens prints are FTP, SSH, SMTP, WHOIS, HTTP, RTSP (here), RESP
+ * (resp.ts) and DNS (line.ts); telnet, BGP, PPTP, NetBIOS, SMB, BEEP and
+ * OpenFlow segments are left at their length.
+ */
+export function tcpPortPrinter(sport: number, dport: number): string | null {
   const is = (p: number): boolean => sport === p || dport === p;
-  if (is(21)) return FTP;
-  if (is(22)) return SSH;
-  if (is(23) || is(53)) return null; // telnet (not shown) and DNS (line.ts) come before HTTP in tcpdump's order
-  if (is(25)) return SMTP;
-  if (is(43)) return WHOIS;
-  if (is(80)) return HTTP;
-  if (is(554)) return RTSP;
-  if (is(8080)) return HTTP;
-  if (is(8554)) return RTSP;
+  if (is(23)) return 'telnet';
+  if (is(25)) return 'smtp';
+  if (is(43)) return 'whois';
+  if (is(179)) return 'bgp';
+  if (is(1723)) return 'pptp';
+  if (is(6379)) return 'resp';
+  if (is(22)) return 'ssh';
+  if (is(139)) return 'nbt';
+  if (is(445)) return 'smb';
+  if (is(10288)) return 'beep';
+  if (is(976) || is(6653)) return 'openflow';
+  if (is(21)) return 'ftp';
+  if (is(80) || is(8080)) return 'http';
+  if (is(554) || is(8554)) return 'rtsp';
+  if (is(53)) return 'domain';
   return null;
+}
+
+const TEXT_PROTOCOLS: Readonly<Record<string, Protocol>> = { ftp: FTP, ssh: SSH, smtp: SMTP, whois: WHOIS, http: HTTP, rtsp: RTSP };
+
+/** The text protocol tcpdump prints for a segment between these ports, or null. */
+function protocolOf(sport: number, dport: number): Protocol | null {
+  if (sport > 10288 && dport > 10288) return null; // the usual case: two high ports, no printer
+  const name = tcpPortPrinter(sport, dport);
+  return name === null ? null : TEXT_PROTOCOLS[name] ?? null;
 }
 
 /** Whether tcpdump names a text protocol for these ports. */
