@@ -39,7 +39,6 @@ const DIFFERENT: Record<string, string> = {
   'zeek-ip-bogus-header-len.pcap': DAMAGED,
   'zeek-tcp_truncated-header.pcap': DAMAGED,
   'zeek-trunc_ip6-ext-trunc.pcap': DAMAGED,
-  'pcpp-ipv6_options.pcap': APP('OSPFv3'),
   'pcpp-IPv4Frag.pcap': APP('NFS'),
   'pcpp-null_loopback.pcap': 'a BSD loopback family tcpdump does not know whose payload is IP: netlens decodes it, tcpdump dumps it',
   'pptp.pcap': APP('PPTP and GRE'),
@@ -316,6 +315,31 @@ describe.skipIf(!tcpdump)('built frames equal tcpdump -nn -tt', () => {
     const expected = tcpdumpOn(capture);
     expect(expected).toHaveLength(frames.length);
     expect(expected.filter((l) => l.includes(': RESP')).length).toBeGreaterThan(12);
+    expect(oursOn(capture)).toEqual(expected);
+  });
+
+  it('OSPFv2 and OSPFv3 (IP protocol 89): packet types, MD5 authentication, unknown types, cut headers', () => {
+    const ospf2 = (type: number, auth: number, bodyLen: number, cut = 0): Buffer | CutFrame => {
+      const o = Buffer.alloc(24 + bodyLen);
+      o[0] = 2; o[1] = type; o.writeUInt16BE(o.length, 2); hex('0a000001').copy(o, 4); o.writeUInt16BE(auth, 14);
+      const ip = Buffer.alloc(20);
+      ip[0] = 0x45; ip.writeUInt16BE(20 + o.length, 2); ip[8] = 1; ip[9] = 89; hex('0a000001').copy(ip, 12); hex('e0000005').copy(ip, 16);
+      const frame = Buffer.concat([hex(MAC + '0800'), ip, o]);
+      return cut > 0 ? { data: frame.subarray(0, frame.length - cut), wireLen: frame.length } : frame;
+    };
+    const ospf3 = (type: number, bodyLen: number): Buffer => {
+      const o = Buffer.alloc(16 + bodyLen);
+      o[0] = 3; o[1] = type; o.writeUInt16BE(o.length, 2); hex('0a000002').copy(o, 4);
+      return ipv6Frame(89, o);
+    };
+    const frames = [
+      ospf2(1, 0, 20), ospf2(2, 1, 8), ospf2(5, 2, 36), ospf2(4, 2, 0), ospf2(9, 0, 4), ospf2(3, 0, 12, 30), ospf2(1, 0, 20, 42),
+      ospf3(1, 20), ospf3(5, 0), ospf3(7, 4), ipv6Frame(89, Buffer.from([3]), 16),
+    ];
+    const capture = classicPcap(frames);
+    const expected = tcpdumpOn(capture);
+    expect(expected).toHaveLength(frames.length);
+    expect(expected.filter((l) => l.includes('OSPFv')).length).toBe(8);
     expect(oursOn(capture)).toEqual(expected);
   });
 

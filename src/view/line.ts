@@ -26,7 +26,7 @@ import { TimeFormatter } from './time.js';
 import { appText, appTextVerbose, tcpPortPrinter } from './txtproto.js';
 import { respText } from './resp.js';
 import { hexAsciiLines, llcText, lldpText } from './l2-protocols.js';
-import { igmpText, udpAppOf, udpAppShadowed } from './small-protocols.js';
+import { igmpText, ospfText, udpAppOf, udpAppShadowed } from './small-protocols.js';
 import { relativeTime, icmp6ChecksumText, icmpChecksumText, ipv4VerboseHeader, ipv6VerboseHeader, ndOptionsText, rstDataText, tcpChecksumText, udpChecksumText } from './verbose.js';
 import { u16be, u32be } from '../decode/bytes.js';
 
@@ -400,6 +400,11 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
         const capEnd = d.ipVersion === 4 ? d.ip4.payloadEnd : d.ip6.payloadEnd;
         const gre = greText(f, t, ipBuf, start, capEnd, l4len, opts);
         if (gre !== null) return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + gre;
+      }
+      if (proto === 89) {
+        const v6 = d.ipVersion === 6;
+        return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `)
+          + ospfText(v6 ? d.ip6.buf : d.ip4.buf, v6 ? d.ip6.upperOff : d.ip4.payloadOff, v6 ? d.ip6.payloadEnd : d.ip4.payloadEnd, l4len, v6);
       }
       if (proto === IpProto.IGMP && d.ipVersion === 4) {
         return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + igmpText(d.ip4.buf, d.ip4.payloadOff, d.ip4.payloadEnd, l4len, opts.verbose ?? 0, quick);
