@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CORPUS, FIXTURES, haveCorpus, haveTool, netlens } from './helpers/netlens.js';
+import { CORPUS, FIXTURES, haveCorpus, haveTool, ndjson, netlens } from './helpers/netlens.js';
 import { classicPcap, type CutFrame } from './helpers/pcap.js';
 
 function tcpdumpLines(file: string): string[] {
@@ -26,7 +26,6 @@ const APP = (proto: string): string => `tcpdump decodes ${proto}, which netlens 
 const LIBPCAP = 'libpcap 1.10 stops at a pcapng interface unlike the first (or a version it refuses); netlens reads every packet';
 const DIFFERENT: Record<string, string> = {
   'aarp-heapoverflow-1.pcap': DAMAGED,
-  'arp-oobr.pcap': 'one ATM ARP (RFC 2225) among 2509 frames: tcpdump decodes its ATM address fields',
   'icmp-icmp_print-oobr-1.pcap': DAMAGED,
   'ip6_frag_asan.pcap': DAMAGED,
   'ip_printroute_asan.pcap': DAMAGED,
@@ -341,6 +340,32 @@ describe.skipIf(!tcpdump)('built frames equal tcpdump -nn -tt', () => {
     expect(expected).toHaveLength(frames.length);
     expect(expected.filter((l) => l.includes('OSPFv')).length).toBe(8);
     expect(oursOn(capture)).toEqual(expected);
+  });
+
+  it('ATM ARP (RFC 2225): every operation, ATM numbers and subaddresses, wrong lengths, cut packets, and under -v', () => {
+    const atmArp = (op: number, o: { pro?: number; sha?: string; ssa?: string; spa?: string; tha?: string; tsa?: string; tpa?: string; cut?: number } = {}): Buffer | CutFrame => {
+      const f = (h: string | undefined): Buffer => hex(h ?? '');
+      const sha = f(o.sha ?? '4700058000ffe1000000f21a2b3c0020481a2b3c00'), ssa = f(o.ssa), spa = f(o.spa ?? '0a000001');
+      const tha = f(o.tha), tsa = f(o.tsa), tpa = f(o.tpa ?? '0a000002');
+      const head = Buffer.concat([u16(19), u16(o.pro ?? 0x0800), Buffer.from([sha.length | 0x40, ssa.length]), u16(op),
+        Buffer.from([spa.length, tha.length, tsa.length, tpa.length])]);
+      const frame = Buffer.concat([hex(MAC + '0806'), head, sha, ssa, spa, tha, tsa, tpa]);
+      return o.cut ? { data: frame.subarray(0, frame.length - o.cut), wireLen: frame.length } : frame;
+    };
+    const frames = [
+      atmArp(1), atmArp(1, { tha: '47000580', tsa: '0102' }), atmArp(2, { ssa: 'aabbcc' }), atmArp(2, { sha: '' }),
+      atmArp(8, { tha: '4700', tsa: '' }), atmArp(9), atmArp(10), atmArp(3), atmArp(77),
+      atmArp(1, { pro: 0x86dd }), atmArp(1, { spa: '0a0000010203' }), atmArp(2, { tpa: '0a00' }),
+      atmArp(1, { cut: 2 }), atmArp(1, { sha: '', spa: '', tpa: '', cut: 6 }),
+    ];
+    const capture = classicPcap(frames);
+    const expected = tcpdumpOn(capture);
+    expect(expected.filter((l) => l.includes('ARP, ')).length).toBe(frames.length - 2); // the two cut ones: [|arp]
+    expect(oursOn(capture)).toEqual(expected);
+    const verbose = spawnSync('tcpdump', ['-nn', '-tt', '-v', '-r', '-'], { input: capture, encoding: 'utf8' }).stdout.split('\n').filter((l) => l !== '');
+    expect(netlens(['read', '--no-annotate', '-tt', '-v', '-'], capture).stdout.split('\n').filter((l) => l !== '')).toEqual(verbose);
+    // --json: the operation only; ATM ARP's addresses are not Ethernet ARP's at Ethernet ARP's offsets.
+    expect(ndjson(netlens(['read', '--json', '-'], capture).stdout).slice(0, 3).map((p) => p.arp)).toEqual([{ op: 1 }, { op: 1 }, { op: 2 }]);
   });
 
   it('DNS: every question, TXT, SRV, MX, other classes, mDNS flags, a cut answer, a message shorter than its header', () => {

@@ -26,12 +26,16 @@ export class ArpView {
     this.hlen = buf[off + 4]!;
     this.plen = buf[off + 5]!;
     this.op = u16be(buf, off + 6);
-    this.ipv4 = this.plen === 4 && this.ptype === 0x0800;
+    // ATM ARP (hardware 19, RFC 2225) lays its addresses out otherwise (the line view reads it
+    // itself): the offsets below do not apply to it, so no address is taken from them.
+    this.ipv4 = this.plen === 4 && this.ptype === 0x0800 && this.htype !== 19;
     this.complete = end - off >= 8 + 2 * (this.hlen + this.plen);
     this.ethIpv4 = this.complete && this.hlen === 6 && this.ipv4;
     return true;
   }
 
+  /** The hardware addresses are 6-byte MACs at senderMacOff and targetMacOff (not ATM ARP's layout). */
+  get macs(): boolean { return this.hlen === 6 && this.htype !== 19; }
   get senderMacOff(): number { return this.off + 8; }
   get senderIpOff(): number { return this.off + 8 + this.hlen; }
   get targetMacOff(): number { return this.off + 8 + this.hlen + this.plen; }

@@ -52,9 +52,9 @@ export function writePacketJson(out: Output, n: number, f: Frame, d: PacketDecod
     const a = d.arp;
     out.ascii(',"arp":{"op":'); out.dec(a.op);
     const have = d.end;
-    if (a.hlen === 6 && a.senderMacOff + 6 <= have) { out.ascii(',"senderMac":"'); out.ascii(macAt(a.buf, a.senderMacOff)); out.byte(34); }
+    if (a.macs && a.senderMacOff + 6 <= have) { out.ascii(',"senderMac":"'); out.ascii(macAt(a.buf, a.senderMacOff)); out.byte(34); }
     if (a.ipv4 && a.senderIpOff + 4 <= have) { out.ascii(',"senderIp":"'); out.ascii(ipv4At(a.buf, a.senderIpOff)); out.byte(34); }
-    if (a.hlen === 6 && a.targetMacOff + 6 <= have) { out.ascii(',"targetMac":"'); out.ascii(macAt(a.buf, a.targetMacOff)); out.byte(34); }
+    if (a.macs && a.targetMacOff + 6 <= have) { out.ascii(',"targetMac":"'); out.ascii(macAt(a.buf, a.targetMacOff)); out.byte(34); }
     if (a.ipv4 && a.targetIpOff + 4 <= have) { out.ascii(',"targetIp":"'); out.ascii(ipv4At(a.buf, a.targetIpOff)); out.byte(34); }
     out.byte(125);
   }

@@ -32,9 +32,9 @@ export function packetJson(n: number, f: Frame, d: PacketDecoder, t: Tracker, ar
     s += `,"arp":{"op":${a.op}`;
     // Each address only when its bytes are in the capture; MACs only for 6-byte hardware addresses.
     const have = d.end;
-    if (a.hlen === 6 && a.senderMacOff + 6 <= have) s += `,"senderMac":"${macAt(a.buf, a.senderMacOff)}"`;
+    if (a.macs && a.senderMacOff + 6 <= have) s += `,"senderMac":"${macAt(a.buf, a.senderMacOff)}"`;
     if (a.ipv4 && a.senderIpOff + 4 <= have) s += `,"senderIp":"${ipv4At(a.buf, a.senderIpOff)}"`;
-    if (a.hlen === 6 && a.targetMacOff + 6 <= have) s += `,"targetMac":"${macAt(a.buf, a.targetMacOff)}"`;
+    if (a.macs && a.targetMacOff + 6 <= have) s += `,"targetMac":"${macAt(a.buf, a.targetMacOff)}"`;
     if (a.ipv4 && a.targetIpOff + 4 <= have) s += `,"targetIp":"${ipv4At(a.buf, a.targetIpOff)}"`;
     s += '}';
   }

@@ -175,6 +175,7 @@ const ARP_OPS: Record<number, string> = { 1: 'Request', 2: 'Reply', 3: 'Reverse 
 function arpLine(f: Frame, d: PacketDecoder, p: Palette, name: string, verbose: number): string {
   const a = d.arp;
   const len = netLength(f, d);
+  if (a.htype === 19) return atmArpLine(a.buf, a.off, d.end, len, p, name, verbose);
   if (!a.complete) return ' [|arp]';
   const b = a.buf;
   const ipish = (a.ptype === 0x0800 || a.ptype === 0x1000) && a.plen === 4 && a.hlen !== 0;
@@ -208,6 +209,56 @@ function arpLine(f: Frame, d: PacketDecoder, p: Palette, name: string, verbose: 
     case 3: case 8: s += `who-is ${hw(a.targetMacOff)} tell ${hw(a.senderMacOff)}`; break;
     case 4: s += `${hw(a.targetMacOff)} at ${proto(a.targetIpOff)}`; break;
     case 9: s += `${hw(a.senderMacOff)} at ${proto(a.senderIpOff)}`; break;
+  }
+  return s + `, length ${len}`;
+}
+
+const ARP_OPS_ATM: Record<number, string> = { ...ARP_OPS, 10: 'NACK Reply' };
+
+/**
+ * ATM ARP (RFC 2225; print-arp.c atmarp_print): type/length bytes for each
+ * ATM number and subaddress, then the variable-length addresses. ATM
+ * addresses print as colon-separated hex, a subaddress after a comma.
+ */
+function atmArpLine(b: Buffer, off: number, end: number, len: number, p: Palette, name: string, verbose: number): string {
+  if (off + 12 > end) return ' [|arp]';
+  const pro = u16be(b, off + 2), op = u16be(b, off + 6);
+  const shl = b[off + 4]! & 0x3f, ssl = b[off + 5]! & 0x3f, spl = b[off + 8]!;
+  const thl = b[off + 9]! & 0x3f, tsl = b[off + 10]! & 0x3f, tpl = b[off + 11]!;
+  const sha = off + 12, ssa = sha + shl, spa = ssa + ssl, tha = spa + spl, tsa = tha + thl, tpa = tsa + tsl;
+  if (tpa + tpl > end) return ' [|arp]';
+  let s = name;
+  const ipish = pro === 0x0800 || pro === 0x1000;
+  if (!ipish || spl !== 4 || tpl !== 4 || verbose > 0) {
+    const hw = ARP_HARDWARE[19]!;
+    const proto = ETHERTYPE_NAMES.get(pro) ?? `Unknown Protocol (0x${pro.toString(16).padStart(4, '0')})`;
+    s += `${hw}, ${proto} (len ${spl}/${tpl})`;
+    if (verbose === 0) return s + `, length ${len}`;
+    s += ', ';
+  }
+  const opName = ARP_OPS_ATM[op];
+  if (opName === undefined) return s + `Unknown (${op}) ` + hexAsciiLines(b, off, end);
+  s += opName + ' ';
+  const hex = (at: number, n: number): string => {
+    let h = '';
+    for (let i = 0; i < n; i++) h += (i === 0 ? '' : ':') + b[at + i]!.toString(16).padStart(2, '0');
+    return h;
+  };
+  const atm = (at: number, n: number, sub: number, subLen: number): string =>
+    n === 0 ? '<No address>' : hex(at, n) + (subLen !== 0 ? ',' + hex(sub, subLen) : '');
+  const ip = (at: number, plen: number, which: string): string =>
+    !ipish ? '<wrong proto type>' : plen !== 4 ? `<wrong ${which}>` : p.addr(ipv4At(b, at));
+  switch (op) {
+    case 1:
+      s += `who-has ${ip(tpa, tpl, 'tplen')}`;
+      if (thl !== 0) s += ` (${atm(tha, thl, tsa, tsl)})`;
+      s += ` tell ${ip(spa, spl, 'splen')}`;
+      break;
+    case 2: s += `${ip(spa, spl, 'splen')} is-at ${atm(sha, shl, ssa, ssl)}`; break;
+    case 8: s += `who-is ${atm(tha, thl, tsa, tsl)} tell ${atm(sha, shl, ssa, ssl)}`; break;
+    case 9: s += `${atm(sha, shl, ssa, ssl)}at ${ip(spa, spl, 'splen')}`; break;
+    case 10: s += `for ${ip(spa, spl, 'splen')}`; break;
+    default: return s + hexAsciiLines(b, off, end); // the reverse operations: their name, then ND_DEFAULTPRINT
   }
   return s + `, length ${len}`;
 }
