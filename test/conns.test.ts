@@ -106,6 +106,22 @@ describe('built scenarios', () => {
     expect(c!.states).toEqual({ client: both, server: both });
     expect(c!.handshake).toBe('simultaneous');
   });
+  it('a connection carried in MPLS (two labels) is tracked like any other', () => {
+    const k = conversation();
+    k.c(100, undefined, 'S'); k.s(900, 101, 'SA'); k.c(101, 901, 'A');
+    k.c(101, 901, 'PA', 10); k.s(901, 111, 'A');
+    k.c(111, 901, 'FA'); k.s(901, 112, 'FA'); k.c(112, 902, 'A');
+    const labels = Buffer.from('000100ff000c81fe', 'hex'); // label 16 (not bottom), then label 200 [S]
+    const inMpls = k.frames.map((f) => {
+      const b = Buffer.concat([f.buf.subarray(0, 12), Buffer.from([0x88, 0x47]), labels, f.buf.subarray(14)]);
+      return { ...f, buf: b, caplen: b.length, len: b.length };
+    });
+    const [plain] = track(k.frames);
+    const [c] = track(inMpls);
+    expect(c).toMatchObject({ handshake: 'complete', teardown: 'fin', connState: 'SF', bytes: { client: 10, server: 0 } });
+    expect(c).toEqual(plain);
+  });
+
   it('simultaneous close: both ends FIN_WAIT_1, CLOSING, TIME_WAIT', () => {
     const k = conversation();
     k.c(100, undefined, 'S'); k.s(900, 101, 'SA'); k.c(101, 901, 'A');

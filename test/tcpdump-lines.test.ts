@@ -368,6 +368,41 @@ describe.skipIf(!tcpdump)('built frames equal tcpdump -nn -tt', () => {
     expect(ndjson(netlens(['read', '--json', '-'], capture).stdout).slice(0, 3).map((p) => p.arp)).toEqual([{ op: 1 }, { op: 1 }, { op: 2 }]);
   });
 
+  it('MPLS label stacks: one and several labels, explicit and implicit NULL, IPv4/IPv6 by first byte, unknown payloads, cut stacks; with -e and -v', () => {
+    const label = (l: number, tc: number, bottom: boolean, ttl: number): Buffer => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(((l << 12) | (tc << 9) | (bottom ? 0x100 : 0) | ttl) >>> 0);
+      return b;
+    };
+    const mpls = (labels: Buffer[], payload: Buffer, type = '8847'): Buffer => Buffer.concat([hex(MAC + type), ...labels, payload]);
+    const v4 = udp4Frame(40000, 7, Buffer.from('abcd')).subarray(14);
+    const v4tcp = tcpSyn; // with an IPv4 header in front
+    const ip4tcp = Buffer.concat([hex('45000028 0001 0000 4006 0000 0a000001 0a000002'), v4tcp]);
+    const frames = [
+      mpls([label(100, 0, true, 64)], v4),
+      mpls([label(16, 5, false, 255), label(200, 0, true, 63)], v4),
+      mpls([label(0, 0, true, 64)], v4),
+      mpls([label(3, 0, true, 64)], ip4tcp),
+      mpls([label(300, 1, true, 9)], v4, '8848'),
+      mpls([label(1, 0, false, 64), label(7, 0, true, 64)], ip4tcp),
+      mpls([label(500, 0, true, 64)], Buffer.from('\x99hello there', 'latin1')),
+      mpls([label(500, 0, false, 64)], Buffer.alloc(0)),
+      mpls([label(500, 0, true, 64)], Buffer.alloc(0)),
+      mpls([], hex('0001')),
+      Buffer.concat([hex(MAC + '8100 000a 8847'), label(100, 0, true, 64), v4]),
+    ];
+    const capture = classicPcap(frames);
+    for (const opt of ['', '-e', '-v']) {
+      const expected = spawnSync('tcpdump', ['-nn', '-tt', ...(opt ? [opt] : []), '-r', '-'], { input: capture, encoding: 'utf8' }).stdout.split('\n').filter((l) => l !== '');
+      expect(expected.filter((l) => l.includes('MPLS (')).length).toBe(frames.length);
+      expect(netlens(['read', '--no-annotate', '-tt', ...(opt ? [opt] : []), '-'], capture).stdout.split('\n').filter((l) => l !== ''), `tcpdump ${opt}`).toEqual(expected);
+    }
+    // IPv6 inside: equal but for the IPv6 -v header, where netlens follows tcpdump's current sources.
+    const v6 = ipv6Frame(17, udpHeader(40000, 7, Buffer.from('abcd'))).subarray(14);
+    const six = classicPcap([mpls([label(2, 0, true, 64)], v6), mpls([label(77, 0, true, 64)], v6)]);
+    expect(oursOn(six)).toEqual(tcpdumpOn(six));
+  });
+
   it('DNS: every question, TXT, SRV, MX, other classes, mDNS flags, a cut answer, a message shorter than its header', () => {
     const q = question('example.org', 16);
     const owner = hex('c00c');

@@ -163,19 +163,22 @@ export class PacketDecoder {
     this.netBuf = buf;
     this.netOff = p;
     if (type === EtherType.MPLS || type === EtherType.MPLSMulticast) {
-      // RFC 3032: 4-byte entries until the bottom-of-stack bit; the payload's version nibble names it.
+      // RFC 3032: 4-byte entries until the bottom-of-stack bit. The payload's type, by tcpdump's rule
+      // (print-mpls.c): the explicit and implicit NULL labels name it, else its first byte does.
       let q = p;
       this.mplsLabels = 0;
+      let label = 0;
       for (;;) {
         if (end - q < 4) return this.stop(DecodeStatus.truncated, DecodeError.mplsShort);
         const bottom = (buf[q + 2]! & 1) !== 0;
+        label = (buf[q]! << 12) | (buf[q + 1]! << 4) | (buf[q + 2]! >>> 4);
         q += 4;
         this.mplsLabels++;
         if (bottom) break;
       }
-      const v = end > q ? buf[q]! >>> 4 : 0;
-      if (v === 4) return this.network(buf, EtherType.IPv4, q, end);
-      if (v === 6) return this.network(buf, EtherType.IPv6, q, end);
+      const first = end > q ? buf[q]! : 0;
+      if (label === 0 || label === 3 || (label !== 2 && first >= 0x45 && first <= 0x4f)) return this.network(buf, EtherType.IPv4, q, end);
+      if (label === 2 || (first >= 0x60 && first <= 0x6f)) return this.network(buf, EtherType.IPv6, q, end);
       return this.stop(DecodeStatus.unsupported, DecodeError.ether);
     }
     if (type === EtherType.ARP || type === EtherType.RARP) {

@@ -4,7 +4,7 @@
  * followed by what netlens adds: analysis flags and the state changes the
  * frame caused. Nothing from the packet reaches the terminal unescaped.
  */
-import { ArpOp, IpProto, TcpFlag } from '../decode/constants.js';
+import { ArpOp, EtherType, IpProto, TcpFlag } from '../decode/constants.js';
 import { DnsView, dnsTypeName } from '../decode/dns.js';
 import { Icmp6Type, IcmpType } from '../decode/icmp.js';
 import { DecodeError, LinkKind, PacketDecoder } from '../decode/packet-decoder.js';
@@ -25,6 +25,7 @@ import type { Palette } from './palette.js';
 import { TimeFormatter } from './time.js';
 import { appText, appTextVerbose, tcpPortPrinter } from './txtproto.js';
 import { respText } from './resp.js';
+import { mplsText } from './mpls.js';
 import { hexAsciiLines, llcText, lldpText } from './l2-protocols.js';
 import { igmpText, ospfText, udpAppOf, udpAppShadowed } from './small-protocols.js';
 import { relativeTime, icmp6ChecksumText, icmpChecksumText, ipv4VerboseHeader, ipv6VerboseHeader, ndOptionsText, rstDataText, tcpChecksumText, udpChecksumText } from './verbose.js';
@@ -90,6 +91,19 @@ export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOpt
 
 /** `bare`: without the network layer's name (-e printed the link-level header instead). */
 function body(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, bare: boolean): string {
+  if (d.mplsLabels === 0 && d.netType !== EtherType.MPLS && d.netType !== EtherType.MPLSMulticast) return networkBody(f, d, t, opts, bare);
+  // An MPLS label stack: the stack, then the IP packet it carries (or its bytes, or where it ended).
+  const inStack = d.netType === EtherType.MPLS || d.netType === EtherType.MPLSMulticast;
+  const start = inStack ? d.netOff : d.netOff - 4 * d.mplsLabels;
+  const stack = mplsText(f.buf, start, d.end, f.len - (start - f.offset), !inStack, opts.verbose ?? 0, opts.defaultDump === true);
+  if (inStack) {
+    if (d.error === DecodeError.ether) linkLayerPrinted = true; // a payload of no known type is not an error
+    return stack;
+  }
+  return stack + networkBody(f, d, t, opts, bare);
+}
+
+function networkBody(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, bare: boolean): string {
   const p = opts.palette;
   if (d.hasArp) return arpLine(f, d, p, bare ? '' : 'ARP, ', opts.verbose ?? 0);
   if (d.ipVersion === 4) return ip4Line(f, d, t, opts, bare ? '' : 'IP ');
@@ -412,7 +426,8 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
       const tcp = d.tcp;
       const head = prefix !== undefined ? `${prefix}${tcp.sport} > ${tcp.dport}: ` : `${name}${p.addr(src)}.${tcp.sport} > ${p.addr(dst)}.${tcp.dport}: `;
       if (tcp.error === TcpError.short) return head + ' [|tcp]';
-      if (tcp.error === TcpError.offset) return head + `tcp ${l4len} [bad hdr length ${tcp.headerLength} - too short, < 20]`;
+      // A data offset under 20 bytes; one past the segment's end is tcpText's ("too long").
+      if (tcp.error === TcpError.offset && tcp.headerLength < 20) return head + `tcp ${l4len} [bad hdr length ${tcp.headerLength} - too short, < 20]`;
       if (quick) return head + `tcp ${tcp.payloadLength}`;
       return head + tcpText(d, t, opts, l4len);
     }
