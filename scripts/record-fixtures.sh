@@ -567,7 +567,7 @@ rec_mixed() {
 
 ALL=(tcp-client-close tcp-server-close tcp-half-close tcp-abort tcp-refused tcp-unanswered
      tcp-midstream http-keepalive http-pipelined http-ipv6 dns arp-icmp udp-exchange
-     lossy-download mixed framed vxlan)
+     lossy-download mixed framed vxlan mptcp)
 
 # A VXLAN tunnel (VNI 42, UDP 4789) over the veth pair: inner 192.168.77.1 (client)
 # and 192.168.77.2 (server). Captured on veth_s, so every frame is the outer
@@ -648,6 +648,55 @@ JS
   in_c "$NODE" "$TMP/framed.js" client 9010 "$FIX/framed.client.bin"
   wait "$spid" || true
   cap_stop
+}
+
+# Multipath TCP (RFC 8684) between Python sockets (IPPROTO_MPTCP): the client's
+# kernel opens a second subflow from a second address (10.77.0.3) with MP_JOIN,
+# data goes both ways in DSS mappings, and the connection ends with DATA_FIN.
+rec_mptcp() {
+  cat > "$TMP/mptcp.py" <<'PY'
+import socket, sys, time
+IPPROTO_MPTCP = 262
+mode, port = sys.argv[1], int(sys.argv[2])
+if mode == 'server':
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(('10.77.0.2', port)); ls.listen(1)
+    c, _ = ls.accept()
+    got = 0
+    while True:
+        b = c.recv(65536)
+        if not b: break
+        got += len(b)
+    c.sendall(b'received %d bytes\n' % got)
+    c.close(); ls.close()
+else:
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(('10.77.0.1', 40030))
+    s.connect(('10.77.0.2', port))
+    time.sleep(0.5)  # the path manager adds the second subflow
+    for i in range(8):
+        s.sendall(bytes([65 + i]) * 2000); time.sleep(0.05)
+    s.shutdown(socket.SHUT_WR)
+    print(s.recv(100).decode().strip())
+    s.close()
+PY
+  ip -n "$NS_C" addr add 10.77.0.3/24 dev "$IF_C"
+  ip netns exec "$NS_C" sysctl -qw net.mptcp.enabled=1
+  ip netns exec "$NS_S" sysctl -qw net.mptcp.enabled=1
+  ip -n "$NS_C" mptcp limits set subflow 2 add_addr_accepted 2
+  ip -n "$NS_S" mptcp limits set subflow 2 add_addr_accepted 2
+  ip -n "$NS_C" mptcp endpoint add 10.77.0.3 dev "$IF_C" subflow
+  bg_s "$PY" "$TMP/mptcp.py" server 9020
+  local spid=$LAST_PID
+  wait_listen "$NS_S" tcp 9020
+  cap_start mptcp.pcap
+  in_c "$PY" "$TMP/mptcp.py" client 9020
+  wait "$spid" || true
+  cap_stop
+  ip -n "$NS_C" mptcp endpoint flush
+  ip -n "$NS_C" addr del 10.77.0.3/24 dev "$IF_C"
 }
 
 main() {

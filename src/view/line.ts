@@ -26,6 +26,7 @@ import { TimeFormatter } from './time.js';
 import { appText, appTextVerbose, tcpPortPrinter } from './txtproto.js';
 import { respText } from './resp.js';
 import { mplsText } from './mpls.js';
+import { mptcpResult, mptcpText } from './mptcp.js';
 import { hexAsciiLines, llcText, lldpText } from './l2-protocols.js';
 import { igmpText, ospfText, udpAppOf, udpAppShadowed } from './small-protocols.js';
 import { relativeTime, icmp6ChecksumText, icmpChecksumText, ipv4VerboseHeader, ipv6VerboseHeader, ndOptionsText, rstDataText, tcpChecksumText, udpChecksumText } from './verbose.js';
@@ -779,7 +780,12 @@ function tcpOptions(d: PacketDecoder, t: Tracker, relative: boolean): string {
         }
         break;
       case 0: case 1: case 4: break;
-      case 30: datalen = len - 2; r = lencheck(datalen); break; // MPTCP: named only
+      case 30: // MPTCP: its own printer, on the option's bytes only
+        datalen = len - 2;
+        if ((r = lencheck(datalen))) break;
+        s += mptcpText(b, cp - 2, len, tcp.flags);
+        if (mptcpResult.bad) return bad();
+        break;
       case 34:
         datalen = len - 2;
         if ((r = lencheck(datalen))) break;
