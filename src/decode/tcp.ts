@@ -14,6 +14,7 @@ export const TcpOption = {
   SackPermitted: 4,
   Sack: 5,
   Timestamps: 8,
+  Mptcp: 30,
 } as const;
 
 export class TcpView {
@@ -41,6 +42,9 @@ export class TcpView {
   hasTimestamps = false;
   tsVal = 0;
   tsEcr = 0;
+  /** The first Multipath TCP option (RFC 8684): its offset in buf (-1: none) and length. */
+  mptcpOff = -1;
+  mptcpLen = 0;
   error: string | null = null;
 
   /**
@@ -57,6 +61,7 @@ export class TcpView {
     this.sackPermitted = false;
     this.sackCount = 0;
     this.hasTimestamps = false;
+    this.mptcpOff = -1;
     if (end - off < 20) { this.error = TcpError.short; this.readPorts(end); return false; }
     this.sport = u16be(buf, off);
     this.dport = u16be(buf, off + 2);
@@ -113,6 +118,9 @@ export class TcpView {
           break;
         case TcpOption.Timestamps:
           if (len === 10) { this.hasTimestamps = true; this.tsVal = u32be(b, p + 2); this.tsEcr = u32be(b, p + 6); }
+          break;
+        case TcpOption.Mptcp:
+          if (this.mptcpOff < 0 && len >= 3) { this.mptcpOff = p; this.mptcpLen = len; }
           break;
         default: break;
       }

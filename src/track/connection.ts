@@ -28,6 +28,9 @@ export function statesOfPath(path: string): readonly TcpState[] {
 
 export const Side = { A: 0, B: 1 } as const;
 
+/** Connection.mptcp: which kind of Multipath TCP subflow a conversation is. */
+export const MptcpSubflow = { NONE: 0, INITIAL: 1, ADDITIONAL: 2 } as const;
+
 /** Zeek's endpoint states (analyzer/protocol/tcp/TCP_Endpoint.h), used for conn_state. */
 export const ZeekState = {
   INACTIVE: 0,
@@ -259,6 +262,17 @@ export class Connection {
    * rebuilt again and again as conversations come and go.
    */
   declare viewState: object | null;
+  /**
+   * Multipath TCP (RFC 8684): 0 not seen, MptcpSubflow.INITIAL (MP_CAPABLE
+   * handshake), MptcpSubflow.ADDITIONAL (MP_JOIN). mptcpToken: the MPTCP
+   * connection's token (the receiver's, -1 while unknown); mptcpOf: the id of
+   * the initial subflow an additional one joins (-1 when not captured).
+   */
+  declare mptcp: number;
+  declare mptcpToken: number;
+  declare mptcpOf: number;
+  /** Keys whose tokens the tracker has taken: 1 the server's, 2 the client's. */
+  declare mptcpKeys: number;
 
   /** Made by newConnection() only. */
   private constructor() { /* fields come from newConnection's literal */ }
@@ -294,6 +308,10 @@ export class Connection {
     this.tdSet = false;
     this.finished = false;
     this.viewState = null;
+    this.mptcp = 0;
+    this.mptcpToken = -1;
+    this.mptcpOf = -1;
+    this.mptcpKeys = 0;
   }
 
   /** tcpdump's relative-sequence base of a side (int32). */
@@ -392,6 +410,10 @@ export function newConnection(id: number, proto: number, v6: boolean): Connectio
     tdSet: false,
     finished: false,
     viewState: null,
+    mptcp: 0,
+    mptcpToken: -1,
+    mptcpOf: -1,
+    mptcpKeys: 0,
   } satisfies LiteralOf<Connection, 'client' | 'server' | 'packets' | 'handshake' | 'teardown' | 'connState'> as unknown as Connection;
 }
 
@@ -404,5 +426,5 @@ export function newConnection(id: number, proto: number, v6: boolean): Connectio
       histLastSyn: DOUBLE, histLastFin: DOUBLE, histLastRst: DOUBLE,
     });
   }
-  settleFields(c, { rtt: DOUBLE, nextInBucket: c, lruPrev: c, lruNext: c, viewState: c });
+  settleFields(c, { rtt: DOUBLE, nextInBucket: c, lruPrev: c, lruNext: c, viewState: c, mptcpToken: DOUBLE });
 }

@@ -11,7 +11,8 @@ import { IpProto, TcpFlag } from '../decode/constants.js';
 import type { PacketDecoder } from '../decode/packet-decoder.js';
 import { TcpError } from '../decode/tcp.js';
 import { UdpError } from '../decode/udp.js';
-import { type Connection, type Endpoint, Hist, newConnection, ZeekState } from './connection.js';
+import { createHash } from 'node:crypto';
+import { type Connection, type Endpoint, Hist, MptcpSubflow, newConnection, ZeekState } from './connection.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from './seq.js';
 import { DeliverEvent, SendEvent, type TcpState, TcpState as S, onDeliver, onSend } from './tcp-state.js';
 import { u32be } from '../decode/bytes.js';
@@ -219,6 +220,7 @@ export class Tracker {
     const first = E.packets + P.packets === 1;
 
     if (first) this.firstSegment(c, s, syn, hasAck, t.sport, t.dport);
+    if (t.mptcpOff >= 0) this.mptcpOption(c, s, d, syn, hasAck);
 
     // tcpdump's relative sequence numbers (print-tcp.c): only segments with ACK use the table; the
     // first such segment of a conversation, and every SYN-ACK, set a new base and print absolute.
@@ -298,6 +300,51 @@ export class Tracker {
     }
     c.flipped = c.clientSide !== s;
     if (c.flipped) c.history += '^';
+  }
+
+  // ------------------------------------------------------------ Multipath TCP
+
+  /**
+   * RFC 8684: a subflow that opens with MP_CAPABLE starts an MPTCP connection;
+   * each side's key names it by a token (hashTokenOf), and a subflow that
+   * opens with MP_JOIN carries the token of the connection it joins. Keys are
+   * in the SYN (version 0, the client's), the SYN-ACK (the server's) and the
+   * third ACK (version 1, both).
+   */
+  private mptcpOption(c: Connection, s: number, d: PacketDecoder, syn: boolean, hasAck: boolean): void {
+    const t = d.tcp;
+    const b = t.buf, p = t.mptcpOff, len = t.mptcpLen;
+    const subtype = b[p + 2]! >> 4, version = b[p + 2]! & 0xf;
+    if (subtype === 0) { // MP_CAPABLE
+      if (!syn && c.mptcp === MptcpSubflow.NONE) return; // only a handshake makes a subflow the initial one
+      c.mptcp = MptcpSubflow.INITIAL;
+      const fromClient = s === c.clientSide;
+      if (syn && len >= 12 && (c.mptcpKeys & (fromClient ? 2 : 1)) === 0) { // a key of its sender
+        const token = mptcpTokenOf(b, p + 4, version);
+        this.rememberMptcpToken(token, c.id);
+        if (fromClient) c.mptcpKeys |= 2; else { c.mptcpKeys |= 1; c.mptcpToken = token; }
+      } else if (!syn && len >= 20 && (c.mptcpKeys & 3) !== 3) { // the third ACK: sender's and receiver's keys
+        const client = mptcpTokenOf(b, p + (fromClient ? 4 : 12), version);
+        const server = mptcpTokenOf(b, p + (fromClient ? 12 : 4), version);
+        this.rememberMptcpToken(client, c.id);
+        this.rememberMptcpToken(server, c.id);
+        c.mptcpToken = server;
+        c.mptcpKeys = 3;
+      }
+    } else if (subtype === 1 && syn) { // MP_JOIN
+      c.mptcp = MptcpSubflow.ADDITIONAL;
+      if (!hasAck && len === 12) {
+        c.mptcpToken = u32be(b, p + 4);
+        c.mptcpOf = this.mptcpTokens.get(c.mptcpToken) ?? -1;
+      }
+    }
+  }
+
+  /** Token → id of the initial subflow, for the MP_JOINs that follow (the oldest dropped past 65536). */
+  private readonly mptcpTokens = new Map<number, number>();
+  private rememberMptcpToken(token: number, id: number): void {
+    if (this.mptcpTokens.size >= 65536) this.mptcpTokens.delete(this.mptcpTokens.keys().next().value!);
+    this.mptcpTokens.set(token, id);
   }
 
   // ------------------------------------------------------------ RFC 793 states
@@ -693,3 +740,10 @@ export function serverIsDestination(sport: number, dport: number): boolean {
   return true;
 }
 
+/**
+ * An MPTCP key's token (RFC 8684 §3.2): the most significant 32 bits of the
+ * key's SHA-256 hash (version 1), or of its SHA-1 hash (version 0, RFC 6824).
+ */
+export function mptcpTokenOf(b: Uint8Array, keyOff: number, version: number): number {
+  return createHash(version === 0 ? 'sha1' : 'sha256').update(b.subarray(keyOff, keyOff + 8)).digest().readUInt32BE(0);
+}

@@ -28,6 +28,11 @@ export function connsTable(rows: ConnSummary[], p: Palette): string[] {
     out.push(`    ${counts}${rtt}${rx}`);
     out.push(`    client: ${c.states!.client.length ? c.states!.client.join(' → ') : '(never seen)'}`);
     out.push(`    server: ${c.states!.server.length ? c.states!.server.join(' → ') : '(never seen)'}`);
+    const m = c.mptcp;
+    if (m !== undefined) {
+      const token = m.token !== null ? `token ${m.token}` : 'token not seen';
+      out.push(`    ${p.event(m.subflow === 'initial' ? `MPTCP initial subflow, ${token}` : `MPTCP subflow joining ${m.of !== null && m.of !== undefined ? `#${m.of}` : 'a connection not captured'}, ${token}`)}`);
+    }
   }
   return out;
 }

@@ -8,7 +8,7 @@ import { UdpError } from '../decode/udp.js';
 import type { Output } from '../cli/output.js';
 import type { Frame } from '../source/frame.js';
 import type { ArpTable } from '../track/arp-table.js';
-import { type Connection, statesOfPath } from '../track/connection.js';
+import { type Connection, MptcpSubflow, statesOfPath } from '../track/connection.js';
 import { AnalysisNames, type Tracker } from '../track/tracker.js';
 import { eventText } from './events.js';
 import { ipv4, ipv4At, ipv6At, ipv6Words, macAt } from './addr.js';
@@ -152,6 +152,16 @@ export interface ConnSummary {
   packets: { client: number; server: number }; bytes: { client: number; server: number };
   handshake?: string; teardown?: string; rtt?: number | null;
   states?: { client: string[]; server: string[] }; connState?: string; history?: string; retransmissions?: number;
+  mptcp?: MptcpSummary;
+}
+
+/** A Multipath TCP subflow: the initial one (MP_CAPABLE) or an additional one (MP_JOIN) and the conversation it joins. */
+export interface MptcpSummary { subflow: 'initial' | 'additional'; token: string | null; of?: number | null }
+
+function mptcpSummary(c: Connection): MptcpSummary {
+  const token = c.mptcpToken >= 0 ? '0x' + c.mptcpToken.toString(16).padStart(8, '0') : null;
+  if (c.mptcp === MptcpSubflow.INITIAL) return { subflow: 'initial', token };
+  return { subflow: 'additional', token, of: c.mptcpOf >= 0 ? c.mptcpOf : null };
 }
 
 export function connSummary(c: Connection): ConnSummary {
@@ -175,6 +185,7 @@ export function connSummary(c: Connection): ConnSummary {
   base.connState = c.connState;
   base.history = c.history;
   base.retransmissions = c.ep[0].retransmissions + c.ep[1].retransmissions;
+  if (c.mptcp !== MptcpSubflow.NONE) base.mptcp = mptcpSummary(c);
   return base;
 }
 
@@ -193,8 +204,9 @@ export function connJson(c: Connection): string {
   if (c.proto !== IpProto.TCP) return s + '}';
   s += `,"handshake":"${c.handshake}","teardown":"${c.teardown}","rtt":${c.rtt >= 0 ? round9(c.rtt) : null}`
     + `,"states":{"client":${statesJson(C.path)},"server":${statesJson(S.path)}}`
-    + `,"connState":"${c.connState}","history":${JSON.stringify(c.history)},"retransmissions":${C.retransmissions + S.retransmissions}}`;
-  return s;
+    + `,"connState":"${c.connState}","history":${JSON.stringify(c.history)},"retransmissions":${C.retransmissions + S.retransmissions}`;
+  if (c.mptcp !== MptcpSubflow.NONE) s += `,"mptcp":${JSON.stringify(mptcpSummary(c))}`;
+  return s + '}';
 }
 
 /** JSON of an endpoint's states, by its path string (few distinct paths: cached). */
@@ -249,6 +261,7 @@ export function writeConnJson(out: Output, c: Connection): void {
   out.ascii('},"connState":"'); out.ascii(c.connState);
   out.ascii('","history":"'); out.ascii(c.history);
   out.ascii('","retransmissions":'); out.dec(C.retransmissions + S.retransmissions);
+  if (c.mptcp !== MptcpSubflow.NONE) { out.ascii(',"mptcp":'); out.ascii(JSON.stringify(mptcpSummary(c))); } // rare: a string is fine
   out.byte(125);
   out.endLine();
 }
