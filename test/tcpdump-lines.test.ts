@@ -433,6 +433,50 @@ describe.skipIf(!tcpdump)('built frames equal tcpdump -nn -tt', () => {
     expect(oursOn(capture)).toEqual(expected);
   });
 
+  it('ESP and VRRP (IP protocols 50 and 112): v2 and v3, TTLs, authentication, right and wrong checksums, cut packets; with -v', () => {
+    const ip4 = (proto: number, payload: Buffer, ttl = 255, cut = 0): Buffer | CutFrame => {
+      const ip = Buffer.alloc(20);
+      ip[0] = 0x45; ip.writeUInt16BE(20 + payload.length, 2); ip[8] = ttl; ip[9] = proto; hex('0a000001').copy(ip, 12); hex('e0000012').copy(ip, 16);
+      const frame = Buffer.concat([hex(MAC + '0800'), ip, payload]);
+      return cut > 0 ? { data: frame.subarray(0, frame.length - cut), wireLen: frame.length } : frame;
+    };
+    const sum16 = (b: Buffer, init = 0): number => {
+      let s2 = init;
+      for (let i = 0; i + 1 < b.length; i += 2) s2 += b.readUInt16BE(i);
+      if (b.length % 2) s2 += b[b.length - 1]! << 8;
+      while (s2 > 0xffff) s2 = (s2 & 0xffff) + (s2 >>> 16);
+      return ~s2 & 0xffff;
+    };
+    const vrrp2 = (vrid: number, auth: number, addrs: string[], password = '', good = true): Buffer => {
+      const b = Buffer.concat([Buffer.from([0x21, vrid, 100, addrs.length, auth, 1, 0, 0]), ...addrs.map(hex), Buffer.from(password.padEnd(8, '\0'), 'latin1')]);
+      b.writeUInt16BE(good ? sum16(b) : 0x1234, 6);
+      return b;
+    };
+    const vrrp3v4 = (addrs: string[], good: boolean): Buffer => {
+      const b = Buffer.concat([Buffer.from([0x31, 7, 200, addrs.length, 0x00, 100, 0, 0]), ...addrs.map(hex)]);
+      // pseudo-header: 10.0.0.1, 224.0.0.18, protocol 112, length
+      const pseudo = Buffer.concat([hex('0a000001 e0000012'), Buffer.from([0, 112]), u16(b.length)]);
+      b.writeUInt16BE(good ? sum16(Buffer.concat([pseudo, b])) : 0xbeef, 6);
+      return b;
+    };
+    const frames = [
+      ip4(50, hex('00001234 00000001 0102030405060708')), ip4(50, hex('00001234 00000001 01'), 64, 1), ip4(50, hex('0000abcd 00000002 00'), 64, 0),
+      ip4(112, vrrp2(1, 0, ['0a000064'])), ip4(112, vrrp2(2, 1, ['0a000064', '0a000065'], 'se\x01cret')), ip4(112, vrrp2(3, 0, ['0a000064'], '', false), 64),
+      ip4(112, vrrp2(4, 9, ['0a000064'])), ip4(112, Buffer.from([0x25, 1, 2, 0])), ip4(112, Buffer.from([0x11, 1, 2, 0, 0, 0, 0, 0])),
+      ip4(112, vrrp3v4(['0a000064'], true)), ip4(112, vrrp3v4(['0a000064', '0a000065'], false)), ip4(112, vrrp2(5, 1, ['0a000064'], 'abcdefgh'), 255, 6),
+      ipv6Frame(112, Buffer.concat([Buffer.from([0x31, 9, 100, 1, 0, 100, 0, 0]), hex(V6A)])), ipv6Frame(50, hex('00000001 00000009 aabbccdd')),
+    ];
+    const capture = classicPcap(frames);
+    for (const opt of ['', '-v']) {
+      const expected = spawnSync('tcpdump', ['-nn', '-tt', ...(opt ? [opt] : []), '-r', '-'], { input: capture, encoding: 'utf8' }).stdout.split('\n').filter((l) => l !== '');
+      if (opt === '') expect(expected.filter((l) => /ESP|VRRP/.test(l)).length).toBe(frames.length - 1); // one ESP is cut before its end
+      const ours2 = netlens(['read', '--no-annotate', '-tt', ...(opt ? [opt] : []), '-'], capture).stdout.split('\n').filter((l) => l !== '');
+      // IPv6 under -v: netlens prints the header as tcpdump's current sources do (tested elsewhere).
+      const v6header = (l: string): string => l.replace(/next-header (\w+) \((\d+)\), payload length (\d+)/, 'next-header $1 ($2) payload length: $3');
+      expect(ours2.map(v6header), `tcpdump ${opt}`).toEqual(expected);
+    }
+  });
+
   it('DNS: every question, TXT, SRV, MX, other classes, mDNS flags, a cut answer, a message shorter than its header', () => {
     const q = question('example.org', 16);
     const owner = hex('c00c');

@@ -28,8 +28,9 @@ import { respText } from './resp.js';
 import { mplsText } from './mpls.js';
 import { mptcpResult, mptcpText } from './mptcp.js';
 import { hexAsciiLines, llcText, lldpText } from './l2-protocols.js';
-import { igmpText, ospfText, udpAppOf, udpAppShadowed } from './small-protocols.js';
-import { relativeTime, icmp6ChecksumText, icmpChecksumText, ipv4VerboseHeader, ipv6VerboseHeader, ndOptionsText, rstDataText, tcpChecksumText, udpChecksumText } from './verbose.js';
+import { espText, igmpText, ospfText, udpAppOf, udpAppShadowed, vrrpText } from './small-protocols.js';
+import { foldComplement, onesSum } from '../decode/checksum.js';
+import { relativeTime, icmp6ChecksumText, icmpChecksumText, ipv4VerboseHeader, ipv6VerboseHeader, ndOptionsText, rstDataText, tcpChecksumText, udpChecksumText, upperChecksum } from './verbose.js';
 import { u16be, u32be } from '../decode/bytes.js';
 
 
@@ -467,6 +468,17 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
         const capEnd = d.ipVersion === 4 ? d.ip4.payloadEnd : d.ip6.payloadEnd;
         const gre = greText(f, t, ipBuf, start, capEnd, l4len, opts);
         if (gre !== null) return (prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `) + gre;
+      }
+      if (proto === 50 || proto === 112) {
+        const v6 = d.ipVersion === 6;
+        const b = v6 ? d.ip6.buf : d.ip4.buf;
+        const off = v6 ? d.ip6.upperOff : d.ip4.payloadOff, capEnd = v6 ? d.ip6.payloadEnd : d.ip4.payloadEnd;
+        const head = prefix ?? `${name}${p.addr(src)} > ${p.addr(dst)}: `;
+        if (proto === 50) return head + espText(b, off, capEnd, l4len);
+        const ttl = v6 ? b[d.ip6.off + 7]! : d.ip4.ttl;
+        // VRRPv2 sums the packet alone, VRRPv3 with the IP pseudo-header.
+        const checksum = (version: number): number => (version === 2 ? foldComplement(onesSum(b, off, off + l4len)) : upperChecksum(d, off, l4len, 112));
+        return head + vrrpText(b, off, capEnd, l4len, ttl, v6, opts.verbose ?? 0, checksum);
       }
       if (proto === 89) {
         const v6 = d.ipVersion === 6;
