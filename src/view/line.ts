@@ -23,12 +23,12 @@ import { eventText } from './events.js';
 import { ETHERTYPE_NAMES, linkHeaderReplacesName, linkHeaderText, sll2Prefix } from './link-header.js';
 import type { Palette } from './palette.js';
 import { TimeFormatter } from './time.js';
-import { appText, appTextVerbose, tcpPortPrinter } from './txtproto.js';
+import { appText, appTextVerbose, sipText, tcpPortPrinter } from './txtproto.js';
 import { respText } from './resp.js';
 import { mplsText } from './mpls.js';
 import { mptcpResult, mptcpText } from './mptcp.js';
 import { hexAsciiLines, llcText, lldpText } from './l2-protocols.js';
-import { espText, igmpText, ospfText, udpAppOf, udpAppShadowed, vrrpText } from './small-protocols.js';
+import { espText, igmpText, ospfText, UDP_PRINTERS, udpPortPrinter, vrrpText } from './small-protocols.js';
 import { foldComplement, onesSum } from '../decode/checksum.js';
 import { relativeTime, icmp6ChecksumText, icmpChecksumText, ipv4VerboseHeader, ipv6VerboseHeader, ndOptionsText, rstDataText, tcpChecksumText, udpChecksumText, upperChecksum } from './verbose.js';
 import { u16be, u32be } from '../decode/bytes.js';
@@ -440,18 +440,20 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
       if (udp.error === 'bad udp length') return head + `UDP, bad length ${udp.length} > ${l4len}`;
       if ((opts.verbose ?? 0) > 0 && opts.noChecksums !== true) head += udpChecksumText(d, opts.verbose!);
       if (quick) return head + `UDP, length ${udp.payloadLength}`;
-      const isDns = udp.sport === 53 || udp.dport === 53;
-      const isMdns = !isDns && (udp.sport === 5353 || udp.dport === 5353);
-      if (isDns || isMdns) {
+      // Two ports above 30490 name no printer netlens has (the one above it, BCM-LI on 49152, is not one).
+      const printer = udp.sport > 30490 && udp.dport > 30490 ? null : udpPortPrinter(udp.sport, udp.dport);
+      if (printer === 'domain' || printer === 'mdns') {
         // print-domain.c: a message shorter than its 12-byte header is invalid.
         if (udp.payloadLength < 12) return head + `domain [length ${udp.payloadLength} < 12] (invalid)`;
-        if (dns.reset(udp.buf, udp.payloadOff, udp.payloadEnd)) return head + dnsText(udp.payloadLength, isMdns, opts.verbose ?? 0);
+        if (dns.reset(udp.buf, udp.payloadOff, udp.payloadEnd)) return head + dnsText(udp.payloadLength, printer === 'mdns', opts.verbose ?? 0);
         return head + ' [|domain]'; // the capture ends inside the 12-byte header
-      } else if (!udpAppShadowed(udp.sport, udp.dport)) {
-        const app = udpAppOf(udp.sport, udp.dport);
-        if (app !== null) return head + app(udp.buf, udp.payloadOff, udp.payloadEnd, udp.payloadLength, opts.verbose ?? 0);
-        if (udp.sport === 4789 || udp.dport === 4789) return head + vxlanText(f, t, udp.buf, udp.payloadOff, udp.payloadEnd, udp.payloadLength, opts);
-        if (udp.sport === 6081 || udp.dport === 6081) return head + geneveText(f, t, udp.buf, udp.payloadOff, udp.payloadEnd, udp.payloadLength, opts);
+      }
+      if (printer !== null) {
+        const app = UDP_PRINTERS[printer];
+        if (app !== undefined) return head + app(udp.buf, udp.payloadOff, udp.payloadEnd, udp.payloadLength, opts.verbose ?? 0);
+        if (printer === 'sip') return head + sipText(udp.buf, udp.payloadOff, udp.payloadEnd - udp.payloadOff, udp.payloadLength, opts.verbose ?? 0);
+        if (printer === 'vxlan') return head + vxlanText(f, t, udp.buf, udp.payloadOff, udp.payloadEnd, udp.payloadLength, opts);
+        if (printer === 'geneve') return head + geneveText(f, t, udp.buf, udp.payloadOff, udp.payloadEnd, udp.payloadLength, opts);
       }
       return head + `UDP, length ${udp.payloadLength}`;
     }

@@ -11,19 +11,82 @@ import { ipv4At, ipv6At, macAt } from './addr.js';
 import { Cut, printUntilCut } from './truncation.js';
 import { printChar, relativeTime } from './verbose.js';
 
-/** tcpdump's UDP printer for these ports, in its order (print-udp.c), or null. */
-export function udpAppOf(sport: number, dport: number): ((b: Buffer, off: number, capEnd: number, length: number, verbose: number) => string) | null {
+/**
+ * Which of tcpdump's UDP printers takes a datagram between these ports: the
+ * first match in print-udp.c's order (4.99), by tcpdump's names. netlens
+ * prints domain, mdns, bootp, ntp, dhcp6, sip, syslog, vxlan and geneve; a
+ * datagram another printer would take keeps "UDP, length N", never the text
+ * of a printer further down the list.
+ */
+export function udpPortPrinter(sport: number, dport: number): string | null {
   const is = (p: number): boolean => sport === p || dport === p;
-  if (is(67) || is(68)) return bootpText;
-  if (is(123)) return ntpText;
-  if (is(514)) return syslogText;
+  if (is(53)) return 'domain';
+  if (is(5353)) return 'mdns';
+  if (is(525)) return 'timed';
+  if (is(69)) return 'tftp';
+  if (is(67) || is(68)) return 'bootp';
+  if (is(520)) return 'rip';
+  if (is(654)) return 'aodv';
+  if (is(500) || is(4500) || is(7500) || is(8500)) return 'isakmp';
+  if (is(161) || is(162)) return 'snmp';
+  if (is(123)) return 'ntp';
+  if (is(88) || is(750)) return 'krb';
+  if (is(1701)) return 'l2tp';
+  if (is(137) || is(138)) return 'nbt';
+  if (dport === 3456) return 'vat';
+  if (is(2103) || is(2104)) return 'zephyr';
+  if ((sport >= 7000 && sport <= 7009) || (dport >= 7000 && dport <= 7009)) return 'rx';
+  if (is(521)) return 'ripng';
+  if (is(546) || is(547)) return 'dhcp6';
+  if (is(5359)) return 'ahcp';
+  if (is(6696) || is(6697)) return 'babel';
+  if (is(8231)) return 'hncp';
+  if (dport === 4567) return 'wb';
+  if (is(496)) return 'autorp';
+  if (is(1645) || is(1812) || is(1646) || is(1813) || is(1700) || is(3799)) return 'radius';
+  if (dport === 1985) return 'hsrp';
+  if (is(921)) return 'lwres';
+  if (is(646)) return 'ldp';
+  if (is(698)) return 'olsr';
+  if (is(3503)) return 'lspping';
+  if (sport === 49152) return 'bcm-li';
+  if (dport === 3784 || dport === 4784 || dport === 6784 || dport === 3785) return 'bfd';
+  if (is(701)) return 'lmp';
+  if (is(1589)) return 'vqp';
+  if (is(6343)) return 'sflow';
+  if (is(12223)) return 'lwapp';
+  if (is(12222)) return 'lwapp';
+  if (is(5060)) return 'sip';
+  if (is(514)) return 'syslog';
+  if (is(8472)) return 'otv';
+  if (is(4789)) return 'vxlan';
+  if (is(6081)) return 'geneve';
+  if (is(4342)) return 'lisp';
+  if (is(4790)) return 'vxlan-gpe';
+  if (is(17754)) return 'zep';
+  if (is(6635)) return 'mpls';
+  if (is(319) || is(320)) return 'ptp';
+  if (is(30490)) return 'someip';
   return null;
 }
 
-/** Ports tcpdump's UDP printer looks at before these (DNS, mDNS, timed, TFTP): they are not ours to claim. */
-export function udpAppShadowed(sport: number, dport: number): boolean {
-  const is = (p: number): boolean => sport === p || dport === p;
-  return is(53) || is(5353) || is(525) || is(69);
+/** The UDP printers of this module, by udpPortPrinter's name. */
+export const UDP_PRINTERS: Readonly<Record<string, (b: Buffer, off: number, capEnd: number, length: number, verbose: number) => string>> = {
+  bootp: bootpText, ntp: ntpText, syslog: syslogText, dhcp6: dhcp6Text,
+};
+
+const DHCP6_TYPES = ['', 'solicit', 'advertise', 'request', 'confirm', 'renew', 'rebind', 'reply', 'release', 'decline',
+  'reconfigure', 'inf-req', 'relay-fwd', 'relay-reply', 'leasequery', 'leasequery-reply'];
+
+/**
+ * DHCPv6 (print-dhcp6.c): `dhcp6 solicit`, the message type by tcpdump's
+ * names. Under -v tcpdump goes on with the transaction ID and every option;
+ * netlens prints the same line as without -v.
+ */
+function dhcp6Text(b: Buffer, off: number, capEnd: number, _length: number, _verbose: number): string {
+  if (off + 4 > capEnd) return 'dhcp6 [|dhcp6]';
+  const type = b[off]!;
+  return `dhcp6 ${DHCP6_TYPES[type] || `msgtype-${type}`}`;
 }
 
 const NTP_MODES = ['unspecified', 'symmetric active', 'symmetric passive', 'Client', 'Server', 'Broadcast', 'Control Message', 'Reserved'];

@@ -94,7 +94,7 @@ export function hasAppText(sport: number, dport: number): boolean {
 
 /** What scanAppText() found. */
 const NOTHING = 0, NAME = 1, LINE = 2, TRUNCATED = 3;
-const found = { kind: NOTHING, protocol: HTTP, lineEnd: 0, shown: false };
+const found = { kind: NOTHING, protocol: HTTP, lineEnd: 0, shown: false, unterminated: false };
 
 const isPrint = (c: number): boolean => c >= 0x20 && c < 0x7f;
 const isBlank = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
@@ -136,9 +136,9 @@ function tokenIsMethod(b: Uint8Array, from: number, methods: Map<number, Uint8Ar
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 /** Looks at a segment's payload b[from, from + cap) of `len` sent; the result is in `found`. */
-function scanAppText(b: Uint8Array, from: number, cap: number, len: number, sport: number, dport: number): void {
+function scanAppText(b: Uint8Array, from: number, cap: number, len: number, p: Protocol | null): void {
   found.kind = NOTHING;
-  const p = protocolOf(sport, dport);
+  found.unterminated = false;
   if (p === null || len === 0) return;
   found.protocol = p;
   if (p === SSH) { scanSshVersion(b, from, cap, len); return; }
@@ -173,6 +173,8 @@ function scanFirstLine(b: Uint8Array, from: number, cap: number, len: number): v
   }
   found.kind = LINE;
   found.lineEnd = from + idx;
+  // Printable to the payload's end with no line ending: tcpdump prints it and then " [|http]".
+  found.unterminated = idx === len;
 }
 
 /** ssh_print_version: a banner ("SSH-…") ended by LF or CR LF. */
@@ -200,27 +202,31 @@ function scanSshVersion(b: Uint8Array, from: number, cap: number, len: number): 
  * ": HTTP", ": HTTP [|http]", ": SSH: SSH-2.0-…", or ''.
  */
 export function appText(b: Uint8Array, from: number, cap: number, len: number, sport: number, dport: number): string {
-  scanAppText(b, from, cap, len, sport, dport);
-  const p = found.protocol;
+  return textOf(protocolOf(sport, dport), b, from, cap, len);
+}
+
+function textOf(p: Protocol | null, b: Uint8Array, from: number, cap: number, len: number): string {
+  scanAppText(b, from, cap, len, p);
   switch (found.kind) {
     case NOTHING: return '';
-    case TRUNCATED: return p === SSH ? p.truncated : p.named + p.truncated;
-    case LINE: return `${p.named}: ${Buffer.from(b.buffer, b.byteOffset + from, found.lineEnd - from).toString('latin1')}`;
-    default: return p === SSH ? '' : p.named;
+    case TRUNCATED: return p === SSH ? p.truncated : p!.named + p!.truncated;
+    case LINE: return `${p!.named}: ${Buffer.from(b.buffer, b.byteOffset + from, found.lineEnd - from).toString('latin1')}${found.unterminated ? p!.truncated : ''}`;
+    default: return p === SSH ? '' : p!.named;
   }
 }
 
 /** appText() written into the output, the line copied byte for byte (printable ASCII and tabs). */
 export function writeAppText(out: Output, b: Uint8Array, from: number, cap: number, len: number, sport: number, dport: number): void {
-  scanAppText(b, from, cap, len, sport, dport);
-  const p = found.protocol;
+  const p = protocolOf(sport, dport);
+  scanAppText(b, from, cap, len, p);
   if (found.kind === NOTHING || (p === SSH && found.kind === NAME)) return;
   out.reserve(32 + (found.kind === LINE ? found.lineEnd - from : 0));
-  if (!(p === SSH && found.kind === TRUNCATED)) out.ascii(p.named);
-  if (found.kind === TRUNCATED) { out.ascii(p.truncated); return; }
+  if (!(p === SSH && found.kind === TRUNCATED)) out.ascii(p!.named);
+  if (found.kind === TRUNCATED) { out.ascii(p!.truncated); return; }
   if (found.kind === LINE) {
     out.ascii(': ');
     for (let i = from; i < found.lineEnd; i++) out.byte(b[i]!);
+    if (found.unterminated) out.ascii(p!.truncated);
   }
 }
 
@@ -230,9 +236,12 @@ export function writeAppText(out: Output, b: Uint8Array, from: number, cap: numb
  * printable text; " [|http]" where the capture or the payload cuts a line.
  */
 export function appTextVerbose(b: Uint8Array, from: number, cap: number, len: number, sport: number, dport: number): string {
-  scanAppText(b, from, cap, len, sport, dport);
-  const p = found.protocol;
-  if (p === SSH || found.kind === NOTHING) return appText(b, from, cap, len, sport, dport);
+  return verboseTextOf(protocolOf(sport, dport), b, from, cap, len);
+}
+
+function verboseTextOf(p: Protocol | null, b: Uint8Array, from: number, cap: number, len: number): string {
+  scanAppText(b, from, cap, len, p);
+  if (p === null || p === SSH || found.kind === NOTHING) return textOf(p, b, from, cap, len);
   if (!found.shown) return p.named;
   let s = `${p.named}, length: ${len}`;
   const text = (start: number, end: number): string => Buffer.from(b.buffer, b.byteOffset + from + start, end - start).toString('latin1');
@@ -256,4 +265,17 @@ export function appTextVerbose(b: Uint8Array, from: number, cap: number, len: nu
     }
   }
   return s;
+}
+
+const SIP_METHODS = ['ACK', 'BYE', 'CANCEL', 'DO', 'INFO', 'INVITE', 'MESSAGE', 'NOTIFY', 'OPTIONS', 'PRACK', 'QAUTH', 'REFER', 'REGISTER', 'SPRACK', 'SUBSCRIBE', 'UPDATE', 'PUBLISH'];
+const SIP = protocol('SIP', SIP_METHODS);
+
+/**
+ * SIP over UDP (print-sip.c, txtproto_print with tcpdump's SIP methods and a
+ * status code as the second word): ": SIP: INVITE sip:bob@example.org SIP/2.0",
+ * under -v every line. The UDP printer puts it after the ports, without "length N".
+ */
+export function sipText(b: Uint8Array, from: number, cap: number, len: number, verbose: number): string {
+  if (len === 0) return 'SIP';
+  return (verbose > 0 ? verboseTextOf : textOf)(SIP, b, from, cap, len).slice(2); // without the ": " a TCP line puts first
 }
