@@ -477,6 +477,30 @@ describe.skipIf(!tcpdump)('built frames equal tcpdump -nn -tt', () => {
     }
   });
 
+  it('TFTP: requests with mode and options, DATA, ACK, ERROR (known and unknown codes), OACK, bad opcodes, strings cut short', () => {
+    const z = (...parts: string[]): Buffer => Buffer.from(parts.map((x) => x + '\0').join(''), 'latin1');
+    const op = (n: number, rest: Buffer = Buffer.alloc(0)): Buffer => Buffer.concat([u16(n), rest]);
+    const cutUdp = (payload: Buffer, cut: number): CutFrame => {
+      const f = udp4Frame(40000, 69, payload);
+      return { data: f.subarray(0, f.length - cut), wireLen: f.length };
+    };
+    const frames = [
+      udp4Frame(40000, 69, op(1, z('boot/pxelinux.0', 'octet', 'blksize', '1428', 'tsize', '0'))),
+      udp4Frame(40000, 69, op(2, z('up\x1bload.txt', 'netascii'))),
+      udp4Frame(69, 40000, op(3, Buffer.concat([u16(7), Buffer.alloc(512, 0x41)]))), udp4Frame(40000, 69, op(4, u16(7))),
+      udp4Frame(69, 40000, op(5, Buffer.concat([u16(1), z('File not found')]))), udp4Frame(69, 40000, op(5, Buffer.concat([u16(9), z('odd')]))),
+      udp4Frame(69, 40000, op(6, z('blksize', '1428'))), udp4Frame(69, 40000, op(9)), udp4Frame(69, 40000, Buffer.from([1])),
+      udp4Frame(40000, 69, op(1, Buffer.from('noterminator', 'latin1'))), udp4Frame(40000, 69, op(1, z('file'))), udp4Frame(40000, 69, op(1)),
+      udp4Frame(40000, 69, op(4)), udp4Frame(69, 40000, op(5, u16(2))), cutUdp(op(1, z('a-long-file-name', 'octet')), 8),
+      udp4Frame(40000, 69, op(1, z('f', 'octet', '', 'x'))),
+    ];
+    const capture = classicPcap(frames);
+    const expected = tcpdumpOn(capture);
+    expect(expected.filter((l) => l.includes('TFTP, length')).length).toBe(frames.length);
+    expect(expected.filter((l) => l.endsWith('[|tftp]')).length).toBeGreaterThan(4);
+    expect(oursOn(capture)).toEqual(expected);
+  });
+
   it('text protocols: a first line the payload ends without a line ending is printed, then [|http] / [|ftp]', () => {
     const seg = (dport: number, text: string): Buffer => {
       const payload = Buffer.from(text, 'latin1');
