@@ -97,6 +97,30 @@ function udp4Frame(sport: number, dport: number, payload: Buffer): Buffer {
   u.writeUInt16BE(sport, 0); u.writeUInt16BE(dport, 2); u.writeUInt16BE(8 + payload.length, 4);
   return Buffer.concat([hex(MAC + '0800'), ip, u, payload]);
 }
+/** Ethernet + IPv4 from 10.0.0.1 to `dst` carrying `payload` as IP protocol `proto`. */
+function ip4Frame(proto: number, payload: Buffer, dst = '0a000002', ttl = 64): Buffer {
+  const ip = Buffer.alloc(20);
+  ip[0] = 0x45; ip.writeUInt16BE(20 + payload.length, 2); ip[8] = ttl; ip[9] = proto;
+  hex('0a000001').copy(ip, 12); hex(dst).copy(ip, 16);
+  return Buffer.concat([hex(MAC + '0800'), ip, payload]);
+}
+/** The frame with its last `cut` bytes left out of the capture (the wire length stays). */
+function cutFrame(frame: Buffer, cut: number): Buffer | CutFrame {
+  return cut > 0 ? { data: frame.subarray(0, frame.length - cut), wireLen: frame.length } : frame;
+}
+/**
+ * A TCP header (seq 1, ack 1, window 0xffff) with options given in hex, padded
+ * with NOPs to a 4-byte boundary (unless `pad` is false: then the data offset
+ * rounds down and the options' tail counts as payload), then the payload.
+ */
+function tcpSegment(sport: number, dport: number, flags: number, options = '', payload: Buffer = Buffer.alloc(0), ack = 1, pad = true): Buffer {
+  const o = hex(options);
+  const padded = pad ? Buffer.concat([o, Buffer.alloc((4 - (o.length % 4)) % 4, 1)]) : o;
+  const h = Buffer.alloc(20);
+  h.writeUInt16BE(sport, 0); h.writeUInt16BE(dport, 2); h.writeUInt32BE(1, 4); h.writeUInt32BE(ack, 8);
+  h[12] = Math.floor((20 + padded.length) / 4) << 4; h[13] = flags; h.writeUInt16BE(0xffff, 14);
+  return Buffer.concat([h, padded, payload]);
+}
 function udpHeader(sport: number, dport: number, payload: Buffer): Buffer {
   const u = Buffer.alloc(8);
   u.writeUInt16BE(sport, 0); u.writeUInt16BE(dport, 2); u.writeUInt16BE(8 + payload.length, 4);
@@ -253,12 +277,8 @@ describe.skipIf(!tcpdump)('built frames equal tcpdump -nn -tt', () => {
 
   it('TCP options: every kind tcpdump names, [len N], [bad opt] and a cut header end the line where its do', () => {
     const seg = (opts: string, cut = 0): Buffer => {
-      const o = hex(opts);
-      const tcp = Buffer.concat([hex('9c40 0050 00000001 00000000'), Buffer.from([((20 + o.length) / 4) << 4, 0x02]), hex('ffff 0000 0000'), o]);
-      const ip = Buffer.alloc(20);
-      ip[0] = 0x45; ip.writeUInt16BE(20 + tcp.length, 2); ip[8] = 64; ip[9] = 6; hex('0a000001').copy(ip, 12); hex('0a000002').copy(ip, 16);
-      const frame = Buffer.concat([hex(MAC + '0800'), ip, tcp]);
-      return cut > 0 ? frame.subarray(0, frame.length - cut) : frame;
+      const frame = ip4Frame(6, tcpSegment(40000, 80, 0x02, opts, undefined, 0, false));
+      return cut > 0 ? frame.subarray(0, frame.length - cut) : frame; // shorter on the wire too: the IP length lies
     };
     const frames = [
       seg('0606 00000007 0706 00000008 0b06 00000009'),
@@ -280,14 +300,8 @@ describe.skipIf(!tcpdump)('built frames equal tcpdump -nn -tt', () => {
   });
 
   it('RESP (Redis, port 6379): every item type, pipelining, empty/null/invalid lengths, inline commands, binary and escape bytes, cut segments', () => {
-    const seg = (sport: number, dport: number, payload: string, cut = 0): Buffer | CutFrame => {
-      const data = Buffer.from(payload, 'latin1');
-      const tcp = Buffer.concat([u16(sport), u16(dport), hex('00000001 00000001 5018 ffff 0000 0000'), data]);
-      const ip = Buffer.alloc(20);
-      ip[0] = 0x45; ip.writeUInt16BE(20 + tcp.length, 2); ip[8] = 64; ip[9] = 6; hex('0a000001').copy(ip, 12); hex('0a000002').copy(ip, 16);
-      const frame = Buffer.concat([hex(MAC + '0800'), ip, tcp]);
-      return cut > 0 ? { data: frame.subarray(0, frame.length - cut), wireLen: frame.length } : frame;
-    };
+    const seg = (sport: number, dport: number, payload: string, cut = 0): Buffer | CutFrame =>
+      cutFrame(ip4Frame(6, tcpSegment(sport, dport, 0x18, '', Buffer.from(payload, 'latin1'))), cut);
     const c = (payload: string, cut = 0): Buffer | CutFrame => seg(40000, 6379, payload, cut);
     const frames = [
       c('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nvalue\r\n'),
@@ -320,10 +334,7 @@ describe.skipIf(!tcpdump)('built frames equal tcpdump -nn -tt', () => {
     const ospf2 = (type: number, auth: number, bodyLen: number, cut = 0): Buffer | CutFrame => {
       const o = Buffer.alloc(24 + bodyLen);
       o[0] = 2; o[1] = type; o.writeUInt16BE(o.length, 2); hex('0a000001').copy(o, 4); o.writeUInt16BE(auth, 14);
-      const ip = Buffer.alloc(20);
-      ip[0] = 0x45; ip.writeUInt16BE(20 + o.length, 2); ip[8] = 1; ip[9] = 89; hex('0a000001').copy(ip, 12); hex('e0000005').copy(ip, 16);
-      const frame = Buffer.concat([hex(MAC + '0800'), ip, o]);
-      return cut > 0 ? { data: frame.subarray(0, frame.length - cut), wireLen: frame.length } : frame;
+      return cutFrame(ip4Frame(89, o, 'e0000005', 1), cut);
     };
     const ospf3 = (type: number, bodyLen: number): Buffer => {
       const o = Buffer.alloc(16 + bodyLen);
@@ -403,15 +414,7 @@ describe.skipIf(!tcpdump)('built frames equal tcpdump -nn -tt', () => {
   });
 
   it('MPTCP options (kind 30): every subtype, lengths each allows for the segment\'s flags, [bad opt] otherwise', () => {
-    const seg = (flags: number, opts: string): Buffer => {
-      const o = hex(opts);
-      const pad = Buffer.alloc((4 - (o.length % 4)) % 4, 1); // nop
-      const all = Buffer.concat([o, pad]);
-      const tcp = Buffer.concat([hex('9c40 2328 00000001 00000001'), Buffer.from([((20 + all.length) / 4) << 4, flags]), hex('ffff 0000 0000'), all]);
-      const ip = Buffer.alloc(20);
-      ip[0] = 0x45; ip.writeUInt16BE(20 + tcp.length, 2); ip[8] = 64; ip[9] = 6; hex('0a000001').copy(ip, 12); hex('0a000002').copy(ip, 16);
-      return Buffer.concat([hex(MAC + '0800'), ip, tcp]);
-    };
+    const seg = (flags: number, opts: string): Buffer => ip4Frame(6, tcpSegment(40000, 9000, flags, opts));
     const S = 0x02, SA = 0x12, A = 0x10;
     const key = '0102030405060708', key2 = 'a1a2a3a4a5a6a7a8';
     const frames = [
@@ -434,12 +437,7 @@ describe.skipIf(!tcpdump)('built frames equal tcpdump -nn -tt', () => {
   });
 
   it('ESP and VRRP (IP protocols 50 and 112): v2 and v3, TTLs, authentication, right and wrong checksums, cut packets; with -v', () => {
-    const ip4 = (proto: number, payload: Buffer, ttl = 255, cut = 0): Buffer | CutFrame => {
-      const ip = Buffer.alloc(20);
-      ip[0] = 0x45; ip.writeUInt16BE(20 + payload.length, 2); ip[8] = ttl; ip[9] = proto; hex('0a000001').copy(ip, 12); hex('e0000012').copy(ip, 16);
-      const frame = Buffer.concat([hex(MAC + '0800'), ip, payload]);
-      return cut > 0 ? { data: frame.subarray(0, frame.length - cut), wireLen: frame.length } : frame;
-    };
+    const ip4 = (proto: number, payload: Buffer, ttl = 255, cut = 0): Buffer | CutFrame => cutFrame(ip4Frame(proto, payload, 'e0000012', ttl), cut);
     const sum16 = (b: Buffer, init = 0): number => {
       let s2 = init;
       for (let i = 0; i + 1 < b.length; i += 2) s2 += b.readUInt16BE(i);
@@ -502,13 +500,7 @@ describe.skipIf(!tcpdump)('built frames equal tcpdump -nn -tt', () => {
   });
 
   it('text protocols: a first line the payload ends without a line ending is printed, then [|http] / [|ftp]', () => {
-    const seg = (dport: number, text: string): Buffer => {
-      const payload = Buffer.from(text, 'latin1');
-      const tcp = Buffer.concat([u16(40000), u16(dport), hex('00000001 00000001 5018 ffff 0000 0000'), payload]);
-      const ip = Buffer.alloc(20);
-      ip[0] = 0x45; ip.writeUInt16BE(20 + tcp.length, 2); ip[8] = 64; ip[9] = 6; hex('0a000001').copy(ip, 12); hex('0a000002').copy(ip, 16);
-      return Buffer.concat([hex(MAC + '0800'), ip, tcp]);
-    };
+    const seg = (dport: number, text: string): Buffer => ip4Frame(6, tcpSegment(40000, dport, 0x18, '', Buffer.from(text, 'latin1')));
     const frames = [seg(80, 'GET / HTTP/1.1'), seg(80, 'GET / HTTP/1.1\r'), seg(80, 'GET / HTTP/1.1\r\n'), seg(21, 'USER anonymous'), seg(22, 'SSH-2.0-x'), seg(22, 'SSH-2.0-x\r\n'), seg(25, 'EHLO x')];
     const capture = classicPcap(frames);
     const expected = tcpdumpOn(capture);
