@@ -117,6 +117,12 @@ lines.push('', `Streaming ${bigGb} GB through stdin (\`node bench/big-stream.mjs
 goals.splice(2, 0, [`\`read\` peak RSS streaming ${bigGb} GB, MB`, big[0].mb, '< 150', (x) => x < 150]);
 lines.push('', 'Goals (from the issues), from the figures above:', '', '| measure | value | goal | met |', '|---|---:|---:|---|',
   ...goals.filter(([, v]) => Number.isFinite(v)).map(([m, v, g, ok]) => `| ${m} | ${v.toFixed(2)} | ${g} | ${ok(v) ? 'yes' : 'no'} |`));
+// What the conns goal leaves once Node has started, read the file and looked up each packet's flow.
+const floorRatio = secOf(cases.find((c) => c.name.startsWith('floor'))?.name ?? '') / secOf('tcptrace -n');
+if (Number.isFinite(floorRatio)) {
+  const left = 0.7 - floorRatio, leftMs = left * secOf('tcptrace -n') * 1000;
+  lines.push('', `The floor row alone takes ${floorRatio.toFixed(2)} × \`tcptrace -n\`'s time; the \`conns\` goal of 0.7 × leaves ${left.toFixed(2)} × (${leftMs.toFixed(0)} ms, ${(leftMs * 1e6 / packets).toFixed(0)} ns a packet) for all of the tracking, analysis and output.`);
+}
 // JIT warm-up: the same decode + track work several times in one process.
 const passes = spawnSync(node, [join(root, 'bench', 'passes.mjs'), pcap, '5'], { encoding: 'utf8' }).stdout.trim().split('\n');
 lines.push('', 'Decode and track the same capture five times in one process (`bench/passes.mjs`): the first pass is what a run pays, the later ones run on code V8 has already optimized:', '', ...passes.map((l) => `- ${l}`));
