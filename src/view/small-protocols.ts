@@ -8,13 +8,15 @@
 import { u16be, u32be } from '../decode/bytes.js';
 import { foldComplement, onesSum } from '../decode/checksum.js';
 import { ipv4At, ipv6At, macAt } from './addr.js';
+import { dhcp6Text } from './dhcp6.js';
+import { radiusText } from './radius.js';
 import { Cut, printUntilCut } from './truncation.js';
 import { printChar, relativeTime } from './verbose.js';
 
 /**
  * Which of tcpdump's UDP printers takes a datagram between these ports: the
  * first match in print-udp.c's order (4.99), by tcpdump's names. netlens
- * prints domain, mdns, bootp, ntp, dhcp6, sip, syslog, vxlan and geneve; a
+ * prints domain, mdns, tftp, bootp, ntp, dhcp6, radius, sip, syslog, vxlan and geneve; a
  * datagram another printer would take keeps "UDP, length N", never the text
  * of a printer further down the list.
  */
@@ -72,22 +74,8 @@ export function udpPortPrinter(sport: number, dport: number): string | null {
 
 /** The UDP printers of this module, by udpPortPrinter's name. */
 export const UDP_PRINTERS: Readonly<Record<string, (b: Buffer, off: number, capEnd: number, length: number, verbose: number) => string>> = {
-  bootp: bootpText, ntp: ntpText, syslog: syslogText, dhcp6: dhcp6Text, tftp: tftpText,
+  bootp: bootpText, ntp: ntpText, syslog: syslogText, dhcp6: dhcp6Text, tftp: tftpText, radius: radiusText,
 };
-
-const DHCP6_TYPES = ['', 'solicit', 'advertise', 'request', 'confirm', 'renew', 'rebind', 'reply', 'release', 'decline',
-  'reconfigure', 'inf-req', 'relay-fwd', 'relay-reply', 'leasequery', 'leasequery-reply'];
-
-/**
- * DHCPv6 (print-dhcp6.c): `dhcp6 solicit`, the message type by tcpdump's
- * names. Under -v tcpdump goes on with the transaction ID and every option;
- * netlens prints the same line as without -v.
- */
-function dhcp6Text(b: Buffer, off: number, capEnd: number, _length: number, _verbose: number): string {
-  if (off + 4 > capEnd) return 'dhcp6 [|dhcp6]';
-  const type = b[off]!;
-  return `dhcp6 ${DHCP6_TYPES[type] || `msgtype-${type}`}`;
-}
 
 const NTP_MODES = ['unspecified', 'symmetric active', 'symmetric passive', 'Client', 'Server', 'Broadcast', 'Control Message', 'Reserved'];
 
