@@ -51,7 +51,7 @@ export function writeTcpLine(out: Output, f: Frame, d: PacketDecoder, t: Tracker
     || (d.ipVersion === 6 && d.ip6.extMask !== 0) || d.mplsLabels !== 0) return false; // extension headers and MPLS: the string path prints them
   const tcp = d.tcp;
   const printer = tcpPortPrinter(tcp.sport, tcp.dport);
-  if (printer === 'domain' || printer === 'resp') return false; // DNS over TCP and RESP: the string path prints them
+  if (printer === 'domain' || printer === 'resp' || printer === 'bgp') return false; // DNS over TCP, RESP and BGP: the string path prints them
   const b = tcp.buf;
   const optEnd = tcp.off + tcp.headerLength;
   if (tcp.headerLength > 20 && !simpleOptions(b, tcp.optionsOff, optEnd)) return false;

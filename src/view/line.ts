@@ -702,6 +702,7 @@ function tcpText(d: PacketDecoder, t: Tracker, opts: LineOptions, l4len: number)
   if (len === 0) return s;
   const printer = tcpPortPrinter(tcp.sport, tcp.dport);
   if (printer === 'resp') return s + respText(tcp.buf, tcp.payloadOff, tcp.payloadEnd, len);
+  if (printer === 'bgp') return s + ': BGP'; // print-bgp.c without -v; its -v dissection of the messages is not printed
   const app = (verbose > 0 ? appTextVerbose : appText)(tcp.buf, tcp.payloadOff, tcp.payloadEnd - tcp.payloadOff, len, tcp.sport, tcp.dport);
   if (app !== '') s += app;
   else if (len > 2 && printer === 'domain' && tcp.payloadEnd - tcp.payloadOff >= 14) {

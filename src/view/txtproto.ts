@@ -55,8 +55,8 @@ const RTSP = protocol('RTSP', RTSP_METHODS);
  * the first match in print-tcp.c's order (4.99), so a segment between 6379
  * and 22 is RESP, one between 22 and 21 SSH. Names are tcpdump's; the ones
  * netlens prints are FTP, SSH, SMTP, WHOIS, HTTP, RTSP (here), RESP
- * (resp.ts) and DNS (line.ts); telnet, BGP, PPTP, NetBIOS, SMB, BEEP and
- * OpenFlow segments are left at their length.
+ * (resp.ts), BGP (its name, as without -v) and DNS (line.ts); telnet, PPTP,
+ * NetBIOS, SMB, BEEP and OpenFlow segments are left at their length.
  */
 export function tcpPortPrinter(sport: number, dport: number): string | null {
   const is = (p: number): boolean => sport === p || dport === p;
