@@ -167,6 +167,23 @@ describe('built scenarios', () => {
     expect(c).toEqual(plain);
   });
 
+  it('a connection carried in a PPPoE session is tracked like any other', () => {
+    const k = conversation();
+    k.c(100, undefined, 'S'); k.s(900, 101, 'SA'); k.c(101, 901, 'A');
+    k.c(101, 901, 'PA', 10); k.s(901, 111, 'A');
+    k.c(111, 901, 'FA'); k.s(901, 112, 'FA'); k.c(112, 902, 'A');
+    const inPppoe = k.frames.map((f) => {
+      const ip = f.buf.subarray(14);
+      const head = Buffer.from([0x11, 0, 0x12, 0x34, 0, 0, 0x00, 0x21]);
+      head.writeUInt16BE(ip.length + 2, 4);
+      const b = Buffer.concat([f.buf.subarray(0, 12), Buffer.from([0x88, 0x64]), head, ip]);
+      return { ...f, buf: b, caplen: b.length, len: b.length };
+    });
+    const [c] = track(inPppoe);
+    expect(c).toMatchObject({ handshake: 'complete', teardown: 'fin', connState: 'SF', bytes: { client: 10, server: 0 } });
+    expect(c).toEqual(track(k.frames)[0]);
+  });
+
   it('simultaneous close: both ends FIN_WAIT_1, CLOSING, TIME_WAIT', () => {
     const k = conversation();
     k.c(100, undefined, 'S'); k.s(900, 101, 'SA'); k.c(101, 901, 'A');

@@ -544,6 +544,17 @@ describe.skipIf(!tcpdump)('built frames equal tcpdump -nn -tt', () => {
     }
   });
 
+  it('PPPoE sessions carrying IPv4 and IPv6 (two-byte and compressed PPP protocol fields)', () => {
+    const session = (id: number, ppp: Buffer): Buffer => Buffer.concat([hex(MAC + '8864'), Buffer.from([0x11, 0]), u16(id), u16(ppp.length), ppp]);
+    const tcp4 = ip4Frame(6, tcpSegment(40000, 80, 0x02)).subarray(14);
+    const udp6 = ipv6Frame(17, udpHeader(40000, 7, Buffer.from('abcd'))).subarray(14);
+    const frames = [session(0x1234, Buffer.concat([hex('0021'), tcp4])), session(7, Buffer.concat([hex('21'), tcp4])), session(0xffff, Buffer.concat([hex('0057'), udp6]))];
+    const capture = classicPcap(frames);
+    const expected = tcpdumpOn(capture);
+    expect(expected.filter((l) => l.includes('PPPoE  [ses 0x')).length).toBe(3);
+    expect(oursOn(capture)).toEqual(expected);
+  });
+
   it('DNS: every question, TXT, SRV, MX, other classes, mDNS flags, a cut answer, a message shorter than its header', () => {
     const q = question('example.org', 16);
     const owner = hex('c00c');

@@ -11,6 +11,8 @@ export const EtherType = {
   IPv6: 0x86dd,
   MPLS: 0x8847, // RFC 3032 label stack, unicast
   MPLSMulticast: 0x8848,
+  PPPoEDiscovery: 0x8863, // RFC 2516
+  PPPoESession: 0x8864,
 } as const;
 
 /** IP protocol numbers (https://www.iana.org/assignments/protocol-numbers). */

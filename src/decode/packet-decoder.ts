@@ -38,6 +38,7 @@ export const DecodeError = {
   family: 'unsupported loopback address family',
   arpShort: 'truncated arp',
   mplsShort: 'truncated mpls label stack',
+  pppoeShort: 'truncated pppoe header',
 } as const;
 
 export class PacketDecoder {
@@ -67,6 +68,8 @@ export class PacketDecoder {
   hasArp = false;
   /** MPLS label-stack entries before the network header. */
   mplsLabels = 0;
+  /** Offset of the PPPoE session header (RFC 2516) before the PPP frame that carries the network header, or -1. */
+  pppoeOff = -1;
   /** 4, 6, or 0 when there is no (readable) IP header. */
   ipVersion = 0;
   /** IpProto of the decoded transport view: TCP, UDP, ICMP, ICMPv6, or -1. */
@@ -89,6 +92,7 @@ export class PacketDecoder {
     this.netType = -1;
     this.hasArp = false;
     this.mplsLabels = 0;
+    this.pppoeOff = -1;
     this.ipVersion = 0;
     this.l4 = -1;
     this.laterFragment = false;
@@ -179,6 +183,24 @@ export class PacketDecoder {
       const first = end > q ? buf[q]! : 0;
       if (label === 0 || label === 3 || (label !== 2 && first >= 0x45 && first <= 0x4f)) return this.network(buf, EtherType.IPv4, q, end);
       if (label === 2 || (first >= 0x60 && first <= 0x6f)) return this.network(buf, EtherType.IPv6, q, end);
+      return this.stop(DecodeStatus.unsupported, DecodeError.ether);
+    }
+    if (type === EtherType.PPPoESession) {
+      // RFC 2516: version/type, code, session id, length; then a PPP frame: its protocol field is
+      // one byte when its low bit is set (protocol-field compression), else two (RFC 1661 §2).
+      if (end - p < 7) return this.stop(DecodeStatus.truncated, DecodeError.pppoeShort);
+      this.pppoeOff = p;
+      let q = p + 6;
+      let proto = buf[q]!;
+      if ((proto & 1) === 0) {
+        if (end - q < 2) return this.stop(DecodeStatus.truncated, DecodeError.pppoeShort);
+        proto = u16be(buf, q);
+        q += 2;
+      } else {
+        q += 1;
+      }
+      if (proto === 0x0021) return this.network(buf, EtherType.IPv4, q, end);
+      if (proto === 0x0057) return this.network(buf, EtherType.IPv6, q, end);
       return this.stop(DecodeStatus.unsupported, DecodeError.ether);
     }
     if (type === EtherType.ARP || type === EtherType.RARP) {

@@ -48,7 +48,7 @@ function simpleOptions(b: Buffer, p: number, end: number): boolean {
 
 export function writeTcpLine(out: Output, f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, arp: ArpTable | null): boolean {
   if (opts.palette !== noColor || opts.linkHeader === true || opts.quick === true || (opts.verbose ?? 0) > 0 || d.error !== null || d.l4 !== IpProto.TCP || d.laterFragment
-    || (d.ipVersion === 6 && d.ip6.extMask !== 0) || d.mplsLabels !== 0) return false; // extension headers and MPLS: the string path prints them
+    || (d.ipVersion === 6 && d.ip6.extMask !== 0) || d.mplsLabels !== 0 || d.pppoeOff >= 0) return false; // extension headers, MPLS, PPPoE: the string path prints them
   const tcp = d.tcp;
   const printer = tcpPortPrinter(tcp.sport, tcp.dport);
   if (printer === 'domain' || printer === 'resp' || printer === 'bgp') return false; // DNS over TCP, RESP and BGP: the string path prints them

@@ -93,6 +93,10 @@ export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOpt
 
 /** `bare`: without the network layer's name (-e printed the link-level header instead). */
 function body(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, bare: boolean): string {
+  if (d.pppoeOff >= 0 && (d.netType === EtherType.IPv4 || d.netType === EtherType.IPv6)) {
+    // IP in a PPPoE session (print-pppoe.c, then ppp_print): the session first.
+    return `PPPoE  [ses 0x${u16be(f.buf, d.pppoeOff + 2).toString(16)}] ` + networkBody(f, d, t, opts, false);
+  }
   if (d.mplsLabels === 0 && d.netType !== EtherType.MPLS && d.netType !== EtherType.MPLSMulticast) return networkBody(f, d, t, opts, bare);
   // An MPLS label stack: the stack, then the IP packet it carries (or its bytes, or where it ended).
   const inStack = d.netType === EtherType.MPLS || d.netType === EtherType.MPLSMulticast;
