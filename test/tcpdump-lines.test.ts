@@ -516,7 +516,7 @@ describe.skipIf(!tcpdump)('built frames equal tcpdump -nn -tt', () => {
     expect(netlens(['read', '--no-annotate', '-tt', '-v', '-'], capture).stdout.split('\n').filter((l) => l !== '').slice(0, -1)).toEqual(verbose.slice(0, verbose.findIndex((l) => l.includes('.179: '))));
   });
 
-  it('UDP printers in tcpdump\'s port order; DHCPv6, RADIUS, SIP requests, responses and other text, with -v and -vv', () => {
+  it('UDP printers in tcpdump\'s port order; DHCPv6, RADIUS, SNMP, SIP requests, responses and other text, with -v and -vv', () => {
     const dhcp6 = (type: number): Buffer => Buffer.concat([Buffer.from([type]), hex('abcdef 0001000a00030001020000000001 00080002 0000')]);
     const sip = (text: string): Buffer => Buffer.from(text, 'latin1');
     const invite = 'INVITE sip:bob@example.org SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060\r\nCall-ID: 1@x\r\n\r\n';
@@ -530,6 +530,9 @@ describe.skipIf(!tcpdump)('built frames equal tcpdump -nn -tt', () => {
       // RADIUS (src/view/radius.ts; every attribute is in test/radius.test.ts): an Access-Request, and one on the accounting port.
       udp4Frame(40000, 1812, Buffer.concat([hex('01070026'), Buffer.alloc(16, 0xab), hex('0107616c696365'), hex('0406 0a000001'), hex('0506 00000007')])),
       udp4Frame(1813, 40000, Buffer.concat([hex('05080014'), Buffer.alloc(16, 0xcd)])),
+      // SNMP (src/view/snmp.ts; every PDU and value type is in test/snmp.test.ts): a v2c GetRequest for sysDescr.0, and SNMP winning over syslog.
+      udp4Frame(40000, 161, hex('302602010104067075626c6963a019020101020100020100300e300c06082b060102010101000500')),
+      udp4Frame(161, 514, hex('302602010104067075626c6963a219020101020100020100300e300c06082b060102010101000500')),
     ];
     const capture = classicPcap(frames);
     for (const opt of ['', '-v', '-vv']) {
@@ -539,6 +542,7 @@ describe.skipIf(!tcpdump)('built frames equal tcpdump -nn -tt', () => {
         expect(expected.filter((l) => / dhcp6 /.test(l)).length).toBe(12);
         expect(expected.filter((l) => / SIP/.test(l)).length).toBe(6);
         expect(expected.filter((l) => /RADIUS/.test(l)).length).toBe(2);
+        expect(expected.filter((l) => /GetRequest|GetResponse/.test(l)).length).toBe(2);
       }
       expect(ours2, `tcpdump ${opt}`).toEqual(expected);
     }

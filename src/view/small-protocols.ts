@@ -10,13 +10,14 @@ import { foldComplement, onesSum } from '../decode/checksum.js';
 import { ipv4At, ipv6At, macAt } from './addr.js';
 import { dhcp6Text } from './dhcp6.js';
 import { radiusText } from './radius.js';
+import { snmpText } from './snmp.js';
 import { Cut, printUntilCut } from './truncation.js';
 import { printChar, relativeTime } from './verbose.js';
 
 /**
  * Which of tcpdump's UDP printers takes a datagram between these ports: the
  * first match in print-udp.c's order (4.99), by tcpdump's names. netlens
- * prints domain, mdns, tftp, bootp, ntp, dhcp6, radius, sip, syslog, vxlan and geneve; a
+ * prints domain, mdns, tftp, bootp, snmp, ntp, dhcp6, radius, sip, syslog, vxlan and geneve; a
  * datagram another printer would take keeps "UDP, length N", never the text
  * of a printer further down the list.
  */
@@ -74,7 +75,7 @@ export function udpPortPrinter(sport: number, dport: number): string | null {
 
 /** The UDP printers of this module, by udpPortPrinter's name. */
 export const UDP_PRINTERS: Readonly<Record<string, (b: Buffer, off: number, capEnd: number, length: number, verbose: number) => string>> = {
-  bootp: bootpText, ntp: ntpText, syslog: syslogText, dhcp6: dhcp6Text, tftp: tftpText, radius: radiusText,
+  bootp: bootpText, ntp: ntpText, syslog: syslogText, dhcp6: dhcp6Text, tftp: tftpText, radius: radiusText, snmp: snmpText,
 };
 
 const NTP_MODES = ['unspecified', 'symmetric active', 'symmetric passive', 'Client', 'Server', 'Broadcast', 'Control Message', 'Reserved'];
