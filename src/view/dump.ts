@@ -64,6 +64,7 @@ function llcLength(b: Uint8Array, p: number, end: number): number {
 export function undecodedNetwork(d: PacketDecoder): boolean {
   if (d.error === DecodeError.family) return true;
   return d.error === DecodeError.ether && d.netType !== EtherType.MPLS && d.netType !== EtherType.MPLSMulticast && d.netType !== 0x88cc /* LLDP: line.ts */
+    && d.netType !== EtherType.PPPoEDiscovery && d.netType !== EtherType.PPPoESession // ppp.ts
     && (d.linkKind === LinkKind.ethernet || d.linkKind === LinkKind.sll || d.linkKind === LinkKind.sll2);
 }
 

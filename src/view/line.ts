@@ -26,6 +26,7 @@ import { TimeFormatter } from './time.js';
 import { appText, appTextVerbose, sipText, tcpPortPrinter } from './txtproto.js';
 import { respText } from './resp.js';
 import { mplsText } from './mpls.js';
+import { greV1Text, pppoeText } from './ppp.js';
 import { mptcpResult, mptcpText } from './mptcp.js';
 import { hexAsciiLines, llcText, lldpText } from './l2-protocols.js';
 import { espText, igmpText, ospfText, UDP_PRINTERS, udpPortPrinter, vrrpText } from './small-protocols.js';
@@ -93,9 +94,16 @@ export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOpt
 
 /** `bare`: without the network layer's name (-e printed the link-level header instead). */
 function body(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, bare: boolean): string {
-  if (d.pppoeOff >= 0 && (d.netType === EtherType.IPv4 || d.netType === EtherType.IPv6)) {
-    // IP in a PPPoE session (print-pppoe.c, then ppp_print): the session first.
-    return `PPPoE  [ses 0x${u16be(f.buf, d.pppoeOff + 2).toString(16)}] ` + networkBody(f, d, t, opts, false);
+  if (d.pppoeOff >= 0 || d.netType === EtherType.PPPoEDiscovery || d.netType === EtherType.PPPoESession) {
+    // PPPoE (print-pppoe.c, then ppp_print in ppp.ts): discovery, or a session's PPP frame, and the IP
+    // packet it carries, which the decoder has decoded (and the tracker followed) like any other.
+    const start = d.pppoeOff >= 0 ? d.pppoeOff : d.netOff;
+    const r = pppoeText(f.buf, start, d.end, f.len - (start - f.offset), opts.verbose ?? 0, d.netType !== EtherType.PPPoEDiscovery);
+    if (d.ipVersion === 0 || (r.innerType !== 0x0800 && r.innerType !== 0x86dd)) {
+      linkLayerPrinted = true; // PPP's own protocols (LCP, CHAP, …) are not errors
+      return r.text;
+    }
+    return r.text + networkBody(f, d, t, opts, false);
   }
   if (d.mplsLabels === 0 && d.netType !== EtherType.MPLS && d.netType !== EtherType.MPLSMulticast) return networkBody(f, d, t, opts, bare);
   // An MPLS label stack: the stack, then the IP packet it carries (or its bytes, or where it ended).
@@ -615,6 +623,12 @@ function greText(f: Frame, t: Tracker, b: Buffer, off: number, capEnd: number, l
   const verbose = opts.verbose ?? 0;
   if (off + 2 > capEnd || length < 2) return ' [|gre]';
   const flags = u16be(b, off);
+  if ((flags & 7) === 1) { // PPTP's enhanced GRE: PPP inside (ppp.ts), and what PPP carries
+    const r = greV1Text(b, off, capEnd, length, verbose);
+    if (r.innerType !== 0x0800 && r.innerType !== 0x86dd) return r.text;
+    const inner = r.innerBuf ?? b;
+    return r.text + (nestedText(f, t, inner, r.innerOff, r.innerBuf ? inner.length : capEnd, r.innerLen, LinkType.RAW, opts) ?? '');
+  }
   if ((flags & 7) !== 0) return null;
   let s = 'GREv0';
   if (verbose > 0) {
