@@ -9,7 +9,7 @@ import { SourceError } from '../source/frame.js';
 import { type LiveSession, listInterfaces, openLive } from '../source/live.js';
 import { CaptureWriter } from '../source/pcap-writer.js';
 import { UsageError, type Options } from './args.js';
-import { packetSink } from './commands.js';
+import { packetSink } from './read-command.js';
 import { Output } from './output.js';
 import { Pipeline, type PacketSink } from './pipeline.js';
 

@@ -6,13 +6,13 @@
 import { SourceError } from '../source/frame.js';
 import { loadPalette } from '../view/palette.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
-import { runConns, runRead } from './commands.js';
+import { runConns } from './commands.js';
 
 type Command = (opts: Options) => Promise<number>;
 
 /** Each command's module, loaded only when it runs (live capture loads the libpcap binding). */
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  read: async () => runRead,
+  read: async () => (await import('./read-command.js')).runRead,
   conns: async () => runConns,
   arp: async () => (await import('./arp-command.js')).runArp,
   follow: async () => (await import('./follow-command.js')).runFollow,

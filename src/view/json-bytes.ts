@@ -16,7 +16,7 @@ import { AnalysisNames, type Tracker } from '../track/tracker.js';
 import { ipv4At, ipv6At, macAt } from './addr.js';
 import { eventText } from './events.js';
 import { partialIp, partialPorts } from './json.js';
-import { tcpFlagLetters } from './line.js';
+import { tcpFlagLetters } from './tcp-flags.js';
 import { writeTsString } from './time.js';
 
 function mac(out: Output, b: Buffer, o: number): void {

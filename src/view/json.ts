@@ -12,7 +12,7 @@ import { type Connection, MptcpSubflow, statesOfPath } from '../track/connection
 import { AnalysisNames, type Tracker } from '../track/tracker.js';
 import { eventText } from './events.js';
 import { ipv4, ipv4At, ipv6At, ipv6Words, macAt } from './addr.js';
-import { tcpFlagLetters } from './line.js';
+import { tcpFlagLetters } from './tcp-flags.js';
 import { round9, tsString, writeSeconds, writeTsString } from './time.js';
 import { u16be } from '../decode/bytes.js';
 

@@ -14,7 +14,7 @@ import { Analysis, EventKind, type Tracker } from '../track/tracker.js';
 import { safeText } from './addr.js';
 import { formatDuration } from './events.js';
 import { connSummary } from './json.js';
-import { tcpFlagLetters } from './line.js';
+import { tcpFlagLetters } from './tcp-flags.js';
 
 export interface LadderSegment {
   /** Seconds since the connection's first frame. */

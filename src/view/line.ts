@@ -24,6 +24,7 @@ import { ETHERTYPE_NAMES, linkHeaderReplacesName, linkHeaderText, sll2Prefix } f
 import type { Palette } from './palette.js';
 import { TimeFormatter } from './time.js';
 import { appText, appTextVerbose, sipText, tcpPortPrinter } from './txtproto.js';
+import { tcpFlagLetters } from './tcp-flags.js';
 import { respText } from './resp.js';
 import { mplsText } from './mpls.js';
 import { greV1Text, pppoeText } from './ppp.js';
@@ -62,20 +63,6 @@ const dns = new DnsView();
 let linkLayerPrinted = false;
 const question = { name: '', type: 0, cls: 0 };
 
-export function tcpFlagLetters(flags: number): string {
-  // tcpdump's tcp_flag_values order: F S R P . U E W (print-tcp.c)
-  if ((flags & 0xff) === 0) return 'none';
-  let s = '';
-  if (flags & TcpFlag.FIN) s += 'F';
-  if (flags & TcpFlag.SYN) s += 'S';
-  if (flags & TcpFlag.RST) s += 'R';
-  if (flags & TcpFlag.PSH) s += 'P';
-  if (flags & TcpFlag.ACK) s += '.';
-  if (flags & TcpFlag.URG) s += 'U';
-  if (flags & TcpFlag.ECE) s += 'E';
-  if (flags & TcpFlag.CWR) s += 'W';
-  return s;
-}
 
 export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, arp: ArpTable | null = null): string {
   const p = opts.palette;
