@@ -10,8 +10,7 @@
  * the length checks) print ` [|dhcp6]` and return to the caller, which goes on
  * printing; so do these.
  */
-import { u16be, u32be } from '../decode/bytes.js';
-import { ipv6At } from './addr.js';
+import { NdReader } from './nd-reader.js';
 import { Cut } from './truncation.js';
 import { printChar } from './verbose.js';
 
@@ -63,42 +62,11 @@ const TYPE_EDNS0 = 0x40;
 const TYPE_LABEL = 0x00;
 const EDNS0_ELT_BITLABEL = 0x01;
 
-/** tcpdump's netdissect_options, as far as this printer uses them: the packet, where its capture ends (ndo_snapend), and the text so far. */
-interface Nd {
-  b: Buffer;
-  snapend: number;
-  /** ndo_vflag */
-  vflag: number;
-  s: string;
-}
-
-/** ND_TTEST_LEN: whether bytes [p, p + n) were captured. */
-function ttest(nd: Nd, p: number, n: number): boolean {
-  return n >= 0 && p >= 0 && p + n <= nd.snapend;
-}
-
-/** GET_U_1 */
-function getU1(nd: Nd, p: number): number {
-  if (!ttest(nd, p, 1)) throw new Cut();
-  return nd.b[p]!;
-}
-
-/** GET_BE_U_2 */
-function getBeU2(nd: Nd, p: number): number {
-  if (!ttest(nd, p, 2)) throw new Cut();
-  return u16be(nd.b, p);
-}
-
-/** GET_BE_U_4 */
-function getBeU4(nd: Nd, p: number): number {
-  if (!ttest(nd, p, 4)) throw new Cut();
-  return u32be(nd.b, p);
-}
-
-/** GET_IP6ADDR_STRING (with -n) */
-function getIp6addrString(nd: Nd, p: number): string {
-  if (!ttest(nd, p, 16)) throw new Cut();
-  return ipv6At(nd.b, p);
+/** tcpdump's netdissect_options, as far as this printer uses them: the reader (ndo_snapend is `end`) and ndo_vflag. */
+class Nd extends NdReader {
+  constructor(b: Buffer, end: number, readonly vflag: number) {
+    super(b, end);
+  }
 }
 
 /** nd_print_trunc */
@@ -128,7 +96,7 @@ function dhcp6stcode(code: number): string {
 function ndPrintn(nd: Nd, s: number, n: number, ep: number): boolean {
   while (n > 0 && s < ep) {
     n--;
-    nd.s += printChar(getU1(nd, s));
+    nd.s += printChar(nd.u1(s));
     s++;
   }
   return n !== 0;
@@ -137,7 +105,7 @@ function ndPrintn(nd: Nd, s: number, n: number, ep: number): boolean {
 /** nd_printjnp: at most n characters, stopping before a NUL; reading past the capture ends the printer. */
 function ndPrintjnp(nd: Nd, s: number, n: number): void {
   while (n > 0) {
-    const c = getU1(nd, s);
+    const c = nd.u1(s);
     if (c === 0) break;
     nd.s += printChar(c);
     n--;
@@ -147,8 +115,8 @@ function ndPrintjnp(nd: Nd, s: number, n: number): void {
 
 /** print-domain.c labellen: the length a label's first byte gives, or -1 (printing why, for a bad type). */
 function labellen(nd: Nd, cp: number): number {
-  if (!ttest(nd, cp, 1)) return -1;
-  const i = getU1(nd, cp);
+  if (!nd.ttest(cp, 1)) return -1;
+  const i = nd.u1(cp);
   switch (i & TYPE_MASK) {
     case TYPE_EDNS0: {
       const elt = i & ~TYPE_MASK;
@@ -156,8 +124,8 @@ function labellen(nd: Nd, cp: number): number {
         nd.s += `<ELT ${elt}>`;
         return -1;
       }
-      if (!ttest(nd, cp + 1, 1)) return -1;
-      const bitlen = getU1(nd, cp + 1) || 256;
+      if (!nd.ttest(cp + 1, 1)) return -1;
+      const bitlen = nd.u1(cp + 1) || 256;
       return Math.floor((bitlen + 7) / 8) + 1;
     }
     case TYPE_INDIR:
@@ -171,20 +139,20 @@ function labellen(nd: Nd, cp: number): number {
 
 /** print-domain.c blabel_print: an EDNS0 bit-string label as \[x…/bits]; null when its length byte was not captured. */
 function blabelPrint(nd: Nd, cp: number): number | null {
-  if (!ttest(nd, cp, 1)) return null;
-  const bitlen = getU1(nd, cp) || 256;
+  if (!nd.ttest(cp, 1)) return null;
+  const bitlen = nd.u1(cp) || 256;
   const slen = Math.floor((bitlen + 3) / 4);
   const lim = cp + 1 + slen;
   nd.s += '\\[x';
   let bitp = cp + 1;
   let b = bitlen;
-  for (; bitp < lim && b > 7; b -= 8, bitp++) nd.s += hex2(getU1(nd, bitp));
+  for (; bitp < lim && b > 7; b -= 8, bitp++) nd.s += hex2(nd.u1(bitp));
   if (b > 4) {
-    const tc = getU1(nd, bitp);
+    const tc = nd.u1(bitp);
     bitp++;
     nd.s += hex2(tc & (0xff << (8 - b)));
   } else if (b > 0) {
-    const tc = getU1(nd, bitp);
+    const tc = nd.u1(bitp);
     bitp++;
     nd.s += (((tc >> 4) & 0x0f) & (0x0f << (4 - b))).toString(16);
   }
@@ -205,24 +173,24 @@ function fqdnPrint(nd: Nd, cp: number, bp: number): number | null {
   let nameChars = 0;
   let l = labellen(nd, cp);
   if (l === -1) return null;
-  if (!ttest(nd, cp, 1)) return null;
+  if (!nd.ttest(cp, 1)) return null;
   let maxOffset = (cp - bp) >>> 0; // u_int, so a name before bp makes this huge
-  let i = getU1(nd, cp);
+  let i = nd.u1(cp);
   cp++;
   if ((i & TYPE_MASK) !== TYPE_INDIR) {
     compress = false;
     rp = cp + l;
   }
   if (i !== 0) {
-    while (i !== 0 && cp < nd.snapend) {
+    while (i !== 0 && cp < nd.end) {
       switch (i & TYPE_MASK) {
         case TYPE_INDIR: {
           if (!compress) {
             rp = cp + 1;
             compress = true;
           }
-          if (!ttest(nd, cp, 1)) return null;
-          const offset = ((i << 8) | getU1(nd, cp)) & 0x3fff;
+          if (!nd.ttest(cp, 1)) return null;
+          const offset = ((i << 8) | nd.u1(cp)) & 0x3fff;
           // Pointers must move backwards in the packet.
           if (offset >= maxOffset) {
             nd.s += '<BAD PTR>';
@@ -230,8 +198,8 @@ function fqdnPrint(nd: Nd, cp: number, bp: number): number | null {
           }
           maxOffset = offset;
           cp = bp + offset;
-          if (!ttest(nd, cp, 1)) return null;
-          i = getU1(nd, cp);
+          if (!nd.ttest(cp, 1)) return null;
+          i = nd.u1(cp);
           l = labellen(nd, cp);
           if (l === -1) return null;
           cp++;
@@ -252,9 +220,9 @@ function fqdnPrint(nd: Nd, cp: number, bp: number): number | null {
           return null;
         default: // TYPE_LABEL
           if (nameChars + l <= MAXCDNAME) {
-            if (ndPrintn(nd, cp, l, nd.snapend)) return null;
+            if (ndPrintn(nd, cp, l, nd.end)) return null;
           } else if (nameChars < MAXCDNAME) {
-            if (ndPrintn(nd, cp, MAXCDNAME - nameChars, nd.snapend)) return null;
+            if (ndPrintn(nd, cp, MAXCDNAME - nameChars, nd.end)) return null;
           }
           nameChars += l;
           break;
@@ -262,8 +230,8 @@ function fqdnPrint(nd: Nd, cp: number, bp: number): number | null {
       cp += l;
       if (nameChars <= MAXCDNAME) nd.s += '.';
       nameChars++;
-      if (!ttest(nd, cp, 1)) return null;
-      i = getU1(nd, cp);
+      if (!nd.ttest(cp, 1)) return null;
+      i = nd.u1(cp);
       l = labellen(nd, cp);
       if (l === -1) return null;
       cp++;
@@ -278,7 +246,7 @@ function fqdnPrint(nd: Nd, cp: number, bp: number): number | null {
 
 /** Appends bytes [from, to) as two hex digits each (the `%02x` loops). */
 function hexBytes(nd: Nd, from: number, to: number): void {
-  for (let p = from; p < to; p++) nd.s += hex2(getU1(nd, p));
+  for (let p = from; p < to; p++) nd.s += hex2(nd.u1(p));
 }
 
 /** dhcp6opt_print: the options in [cp, ep), each as ` (name …)`. */
@@ -286,12 +254,12 @@ function dhcp6optPrint(nd: Nd, cp: number, ep: number): void {
   if (cp === ep) return;
   while (cp < ep) {
     if (ep < cp + 4) return printTrunc(nd);
-    if (!ttest(nd, cp, 4)) return printTrunc(nd); // ND_TCHECK_SIZE(dh6o)
-    const optlen = getBeU2(nd, cp + 2);
+    if (!nd.ttest(cp, 4)) return printTrunc(nd); // ND_TCHECK_SIZE(dh6o)
+    const optlen = nd.u2(cp + 2);
     if (ep < cp + 4 + optlen) return printTrunc(nd);
-    const opttype = getBeU2(nd, cp);
+    const opttype = nd.u2(cp);
     nd.s += ` (${optName(opttype)}`;
-    if (!ttest(nd, cp + 4, optlen)) return printTrunc(nd);
+    if (!nd.ttest(cp + 4, optlen)) return printTrunc(nd);
     const tp = cp + 4;
     const optEnd = tp + optlen;
     if (!dhcp6optBody(nd, opttype, tp, optlen, optEnd)) return printTrunc(nd);
@@ -308,10 +276,10 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         nd.s += ' ?)';
         break;
       }
-      switch (getBeU2(nd, tp)) {
+      switch (nd.u2(tp)) {
         case 1:
           if (optlen >= 2 + 6) {
-            nd.s += ` hwaddr/time type ${getBeU2(nd, tp + 2)} time ${getBeU4(nd, tp + 4)} `;
+            nd.s += ` hwaddr/time type ${nd.u2(tp + 2)} time ${nd.u4(tp + 4)} `;
             hexBytes(nd, tp + 8, tp + optlen);
             nd.s += ')';
           } else {
@@ -329,7 +297,7 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
           break;
         case 3:
           if (optlen >= 2 + 2) {
-            nd.s += ` hwaddr type ${getBeU2(nd, tp + 2)} `;
+            nd.s += ` hwaddr type ${nd.u2(tp + 2)} `;
             hexBytes(nd, tp + 4, tp + optlen);
             nd.s += ')';
           } else {
@@ -337,7 +305,7 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
           }
           break;
         default:
-          nd.s += ` type ${getBeU2(nd, tp)})`;
+          nd.s += ` type ${nd.u2(tp)})`;
           break;
       }
       break;
@@ -346,8 +314,8 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         nd.s += ' ?)';
         break;
       }
-      nd.s += ` ${getIp6addrString(nd, tp)}`;
-      nd.s += ` pltime:${getBeU4(nd, tp + 16)} vltime:${getBeU4(nd, tp + 20)}`;
+      nd.s += ` ${nd.ip6(tp)}`;
+      nd.s += ` pltime:${nd.u4(tp + 16)} vltime:${nd.u4(tp + 20)}`;
       if (optlen > 24) dhcp6optPrint(nd, tp + 24, tp + optlen);
       nd.s += ')';
       break;
@@ -357,7 +325,7 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         nd.s += ' ?)';
         break;
       }
-      for (let i = 0; i < optlen; i += 2) nd.s += ` ${optName(getBeU2(nd, tp + i))}`;
+      for (let i = 0; i < optlen; i += 2) nd.s += ` ${optName(nd.u2(tp + i))}`;
       nd.s += ')';
       break;
     case 7: // DH6OPT_PREFERENCE
@@ -365,21 +333,21 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         nd.s += ' ?)';
         break;
       }
-      nd.s += ` ${getU1(nd, tp)})`;
+      nd.s += ` ${nd.u1(tp)})`;
       break;
     case 8: // DH6OPT_ELAPSED_TIME
       if (optlen !== 2) {
         nd.s += ' ?)';
         break;
       }
-      nd.s += ` ${getBeU2(nd, tp)})`;
+      nd.s += ` ${nd.u2(tp)})`;
       break;
     case 9: { // DH6OPT_RELAY_MSG: the nested message sees the capture end at the option's end
       nd.s += ' (';
-      const snapendSave = nd.snapend;
-      nd.snapend = Math.min(tp + optlen, nd.snapend);
+      const snapendSave = nd.end;
+      nd.end = Math.min(tp + optlen, nd.end);
       dhcp6Print(nd, tp, optlen);
-      nd.snapend = snapendSave;
+      nd.end = snapendSave;
       nd.s += ')';
       break;
     }
@@ -400,7 +368,7 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         nd.s += ' ?)';
         break;
       }
-      const reconfType = getU1(nd, tp);
+      const reconfType = nd.u1(tp);
       if (reconfType === DH6_RENEW) nd.s += ' for renew)';
       else if (reconfType === DH6_INFORM_REQ) nd.s += ' for inf-req)';
       else nd.s += ` for ???(${hex2(reconfType)}))`;
@@ -421,7 +389,7 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         nd.s += ' ?)';
         break;
       }
-      for (let i = 0; i < optlen; i += 16) nd.s += ` ${getIp6addrString(nd, tp + i)}`;
+      for (let i = 0; i < optlen; i += 16) nd.s += ` ${nd.ip6(tp + i)}`;
       nd.s += ')';
       break;
     case 21: // DH6OPT_SIP_SERVER_D
@@ -440,7 +408,7 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         nd.s += ' ?)';
         break;
       }
-      nd.s += ` ${dhcp6stcode(getBeU2(nd, tp))})`;
+      nd.s += ` ${dhcp6stcode(nd.u2(tp))})`;
       break;
     case 3: // DH6OPT_IA_NA
     case 25: // DH6OPT_IA_PD
@@ -448,7 +416,7 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         nd.s += ' ?)';
         break;
       }
-      nd.s += ` IAID:${getBeU4(nd, tp)} T1:${getBeU4(nd, tp + 4)} T2:${getBeU4(nd, tp + 8)}`;
+      nd.s += ` IAID:${nd.u4(tp)} T1:${nd.u4(tp + 4)} T2:${nd.u4(tp + 8)}`;
       if (optlen > 12) dhcp6optPrint(nd, tp + 12, tp + optlen);
       nd.s += ')';
       break;
@@ -457,7 +425,7 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         nd.s += ' ?)';
         break;
       }
-      nd.s += ` IAID:${getBeU4(nd, tp)}`;
+      nd.s += ` IAID:${nd.u4(tp)}`;
       if (optlen > 4) dhcp6optPrint(nd, tp + 4, tp + optlen);
       nd.s += ')';
       break;
@@ -466,8 +434,8 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         nd.s += ' ?)';
         break;
       }
-      nd.s += ` ${getIp6addrString(nd, tp + 9)}/${getU1(nd, tp + 8)}`;
-      nd.s += ` pltime:${getBeU4(nd, tp)} vltime:${getBeU4(nd, tp + 4)}`;
+      nd.s += ` ${nd.ip6(tp + 9)}/${nd.u1(tp + 8)}`;
+      nd.s += ` pltime:${nd.u4(tp)} vltime:${nd.u4(tp + 4)}`;
       if (optlen > 25) dhcp6optPrint(nd, tp + 25, tp + optlen);
       nd.s += ')';
       break;
@@ -477,14 +445,14 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         nd.s += ' ?)';
         break;
       }
-      nd.s += ` ${getBeU4(nd, tp)})`;
+      nd.s += ` ${nd.u4(tp)})`;
       break;
     case 37: // DH6OPT_REMOTE_ID
       if (optlen < 4) {
         nd.s += ' ?)';
         break;
       }
-      nd.s += ` ${getBeU4(nd, tp)} `;
+      nd.s += ` ${nd.u4(tp)} `;
       hexBytes(nd, tp + 4, tp + Math.min(optlen, 14));
       nd.s += '...)';
       break;
@@ -493,11 +461,11 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         nd.s += ' ?)';
         break;
       }
-      const queryType = getU1(nd, tp);
+      const queryType = nd.u1(tp);
       if (queryType === 1) nd.s += ' by-address';
       else if (queryType === 2) nd.s += ' by-clientID';
       else nd.s += ` type_${queryType}`;
-      nd.s += ` ${getIp6addrString(nd, tp + 1)}`;
+      nd.s += ` ${nd.ip6(tp + 1)}`;
       if (optlen > 17) dhcp6optPrint(nd, tp + 17, tp + optlen);
       nd.s += ')';
       break;
@@ -511,7 +479,7 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         nd.s += ' ?)';
         break;
       }
-      nd.s += ` ${getIp6addrString(nd, tp)} `;
+      nd.s += ` ${nd.ip6(tp)} `;
       hexBytes(nd, tp + 16, tp + Math.min(optlen, 26));
       nd.s += '...)';
       break;
@@ -555,19 +523,19 @@ function dhcp6Auth(nd: Nd, tp: number, optlen: number): void {
     nd.s += ' ?)';
     return;
   }
-  const authProto = getU1(nd, tp);
+  const authProto = nd.u1(tp);
   if (authProto === 2) nd.s += ' proto: delayed';
   else if (authProto === 3) nd.s += ' proto: reconfigure';
   else nd.s += ` proto: ${authProto}`;
   tp++;
-  const authAlg = getU1(nd, tp);
+  const authAlg = nd.u1(tp);
   nd.s += authAlg === 1 ? ', alg: HMAC-MD5' : `, alg: ${authAlg}`;
   tp++;
-  const authRdm = getU1(nd, tp);
+  const authRdm = nd.u1(tp);
   nd.s += authRdm === 0 ? ', RDM: mono' : `, RDM: ${authRdm}`;
   tp++;
   nd.s += ', RD:';
-  for (let i = 0; i < 4; i++, tp += 2) nd.s += ` ${getBeU2(nd, tp).toString(16).padStart(4, '0')}`;
+  for (let i = 0; i < 4; i++, tp += 2) nd.s += ` ${nd.u2(tp).toString(16).padStart(4, '0')}`;
 
   // protocol dependent part
   const authinfolen = optlen - 11;
@@ -580,11 +548,11 @@ function dhcp6Auth(nd: Nd, tp: number, optlen: number): void {
       }
       const authrealmlen = authinfolen - 20;
       if (authrealmlen > 0) nd.s += ', realm: ';
-      for (let i = 0; i < authrealmlen; i++, tp++) nd.s += hex2(getU1(nd, tp));
-      nd.s += `, key ID: ${hex8(getBeU4(nd, tp))}`;
+      for (let i = 0; i < authrealmlen; i++, tp++) nd.s += hex2(nd.u1(tp));
+      nd.s += `, key ID: ${hex8(nd.u4(tp))}`;
       tp += 4;
       nd.s += ', HMAC-MD5:';
-      for (let i = 0; i < 4; i++, tp += 4) nd.s += ` ${hex8(getBeU4(nd, tp))}`;
+      for (let i = 0; i < 4; i++, tp += 4) nd.s += ` ${hex8(nd.u4(tp))}`;
       break;
     }
     case 3: { // DH6OPT_AUTHPROTO_RECONFIG
@@ -592,13 +560,13 @@ function dhcp6Auth(nd: Nd, tp: number, optlen: number): void {
         nd.s += ' ??';
         break;
       }
-      const type = getU1(nd, tp);
+      const type = nd.u1(tp);
       if (type === 1) nd.s += ' reconfig-key';
       else if (type === 2) nd.s += ' type: HMAC-MD5';
       else nd.s += ' type: ??';
       tp++;
       nd.s += ' value:';
-      for (let i = 0; i < 4; i++, tp += 4) nd.s += ` ${hex8(getBeU4(nd, tp))}`;
+      for (let i = 0; i < 4; i++, tp += 4) nd.s += ` ${hex8(nd.u4(tp))}`;
       break;
     }
     default:
@@ -611,9 +579,9 @@ function dhcp6Auth(nd: Nd, tp: number, optlen: number): void {
 /** dhcp6opt_print, case DH6OPT_NTP_SERVER: the suboptions; false where tcpdump does `goto trunc`. */
 function dhcp6NtpServer(nd: Nd, tp: number, optEnd: number): boolean {
   while (tp < optEnd - 4) {
-    const subCode = getBeU2(nd, tp);
+    const subCode = nd.u2(tp);
     tp += 2;
-    const subLen = getBeU2(nd, tp);
+    const subLen = nd.u2(tp);
     tp += 2;
     if (tp + subLen > optEnd) return false;
     nd.s += ` subopt:${subCode}`;
@@ -624,7 +592,7 @@ function dhcp6NtpServer(nd: Nd, tp: number, optEnd: number): boolean {
           nd.s += ' ?';
           break;
         }
-        nd.s += ` ${getIp6addrString(nd, tp)}`;
+        nd.s += ` ${nd.ip6(tp)}`;
         break;
       case 3: // DH6OPT_NTP_SUBOPTION_SRV_FQDN
         nd.s += ' ';
@@ -643,14 +611,14 @@ function dhcp6NtpServer(nd: Nd, tp: number, optEnd: number): boolean {
 function dhcp6AftrName(nd: Nd, tp: number, optlen: number): void {
   let remainLen = optlen;
   nd.s += ' ';
-  while (remainLen && getU1(nd, tp)) {
-    const labelLen = getU1(nd, tp);
+  while (remainLen && nd.u1(tp)) {
+    const labelLen = nd.u1(tp);
     tp++;
     if (labelLen < remainLen - 1) {
       ndPrintjnp(nd, tp, labelLen);
       tp += labelLen;
       remainLen -= labelLen + 1;
-      if (getU1(nd, tp)) nd.s += '.';
+      if (nd.u1(tp)) nd.s += '.';
     } else {
       nd.s += ' ?';
       break;
@@ -661,10 +629,10 @@ function dhcp6AftrName(nd: Nd, tp: number, optlen: number): void {
 /** dhcp6_print: `dhcp6 <msgtype>`, and under -v the message's fields and options in parentheses. */
 function dhcp6Print(nd: Nd, cp: number, length: number): void {
   nd.s += 'dhcp6';
-  let ep = nd.snapend;
+  let ep = nd.end;
   if (cp + length < ep) ep = cp + length;
-  if (!ttest(nd, cp, 4)) return printTrunc(nd); // ND_TCHECK_4(xid)
-  const msgtype = getU1(nd, cp);
+  if (!nd.ttest(cp, 4)) return printTrunc(nd); // ND_TCHECK_4(xid)
+  const msgtype = nd.u1(cp);
   const name = MSGTYPES[msgtype] ?? `msgtype-${msgtype}`;
   if (!nd.vflag) {
     nd.s += ` ${name}`;
@@ -672,11 +640,11 @@ function dhcp6Print(nd: Nd, cp: number, length: number): void {
   }
   nd.s += ` ${name} (`;
   if (msgtype !== DH6_RELAY_FORW && msgtype !== DH6_RELAY_REPLY) {
-    nd.s += `xid=${((getBeU4(nd, cp) & DH6_XIDMASK) >>> 0).toString(16)}`;
+    nd.s += `xid=${((nd.u4(cp) & DH6_XIDMASK) >>> 0).toString(16)}`;
     dhcp6optPrint(nd, cp + 4, ep);
   } else {
-    nd.s += `linkaddr=${getIp6addrString(nd, cp + 2)}`;
-    nd.s += ` peeraddr=${getIp6addrString(nd, cp + 18)}`;
+    nd.s += `linkaddr=${nd.ip6(cp + 2)}`;
+    nd.s += ` peeraddr=${nd.ip6(cp + 18)}`;
     dhcp6optPrint(nd, cp + 34, ep);
   }
   nd.s += ')';
@@ -688,7 +656,7 @@ function dhcp6Print(nd: Nd, cp: number, length: number): void {
  * length is the payload's length by the UDP header; verbose counts -v.
  */
 export function dhcp6Text(b: Buffer, off: number, capEnd: number, length: number, verbose: number): string {
-  const nd: Nd = { b, snapend: Math.min(capEnd, b.length), vflag: verbose, s: '' };
+  const nd = new Nd(b, Math.min(capEnd, b.length), verbose);
   try {
     dhcp6Print(nd, off, length);
   } catch (e) {

@@ -14,7 +14,7 @@
  * A network-layer packet inside PPP (IPv4, IPv6, MPLS, IPX, OSI) is not
  * printed here: the result says where it starts and the caller prints it.
  */
-import { ipv4At, macAt } from './addr.js';
+import { NdReader } from './nd-reader.js';
 import { Cut } from './truncation.js';
 import { hexLines, printChar } from './verbose.js';
 
@@ -136,40 +136,9 @@ function bittok2str(table: [number, string][], none: string, v: number): string 
 // ---------------------------------------------------------------- the printing state
 
 /** A packet being printed: its bytes, where the capture ends in them, the text so far, ndo_protocol. */
-class Ctx {
-  s = '';
-  constructor(public b: Buffer, public end: number, public proto: string, public readonly verbose: number) {}
-
-  /** ND_TTEST_LEN */
-  ttest(p: number, n: number): boolean {
-    return p >= 0 && n >= 0 && p + n <= this.end;
-  }
-  /** GET_U_1 and friends: Cut (tcpdump's longjmp) where the capture ends. */
-  u1(p: number): number {
-    if (!this.ttest(p, 1)) throw new Cut();
-    return this.b[p]!;
-  }
-  u2(p: number): number {
-    if (!this.ttest(p, 2)) throw new Cut();
-    return (this.b[p]! << 8) | this.b[p + 1]!;
-  }
-  u3(p: number): number {
-    if (!this.ttest(p, 3)) throw new Cut();
-    return (this.b[p]! << 16) | (this.b[p + 1]! << 8) | this.b[p + 2]!;
-  }
-  u4(p: number): number {
-    if (!this.ttest(p, 4)) throw new Cut();
-    return ((this.b[p]! << 24) | (this.b[p + 1]! << 16) | (this.b[p + 2]! << 8) | this.b[p + 3]!) >>> 0;
-  }
-  /** GET_IPADDR_STRING (-n) */
-  ipaddr(p: number): string {
-    if (!this.ttest(p, 4)) throw new Cut();
-    return ipv4At(this.b, p);
-  }
-  /** GET_ETHERADDR_STRING (-n) */
-  etheraddr(p: number): string {
-    if (!this.ttest(p, 6)) throw new Cut();
-    return macAt(this.b, p);
+class Ctx extends NdReader {
+  constructor(b: Buffer, end: number, public proto: string, public readonly verbose: number) {
+    super(b, end);
   }
 
   /** print_unknown_data: hex_print of the captured part of `len` bytes at `cp`. */
@@ -617,11 +586,11 @@ const printLcpConfigOptions: OptPrinter = (c, p, length) => {
         case 1: c.s += ': Local'; break;
         case 2:
           if (len !== 7) { c.s += ' (length bogus, should be = 7)'; return 0; }
-          c.s += `: IPv4 ${c.ipaddr(p + 3)}`;
+          c.s += `: IPv4 ${c.ip4(p + 3)}`;
           break;
         case 3:
           if (len !== 9) { c.s += ' (length bogus, should be = 9)'; return 0; }
-          c.s += `: MAC ${c.etheraddr(p + 3)}`;
+          c.s += `: MAC ${c.mac(p + 3)}`;
           break;
         case 4: c.s += ': Magic-Num-Block'; break;
         case 5: c.s += ': PSNDN'; break;
@@ -652,7 +621,7 @@ const printIpcpConfigOptions: OptPrinter = (c, p, length) => {
   switch (opt) {
     case 1: { // IPCPOPT_2ADDR
       if (len !== 10) { c.s += ' (length bogus, should be = 10)'; return len; }
-      const src = c.ipaddr(p + 2), dst = c.ipaddr(p + 6);
+      const src = c.ip4(p + 2), dst = c.ip4(p + 6);
       c.s += `: src ${src}, dst ${dst}`;
       break;
     }
@@ -686,7 +655,7 @@ const printIpcpConfigOptions: OptPrinter = (c, p, length) => {
     }
     case 3: case 4: case 129: case 130: case 131: case 132:
       if (len !== 6) { c.s += ' (length bogus, should be = 6)'; return 0; }
-      c.s += `: ${c.ipaddr(p + 2)}`;
+      c.s += `: ${c.ip4(p + 2)}`;
       break;
     default:
       if (c.verbose < 2) c.unknownData(p + 2, '\n\t    ', len - 2);

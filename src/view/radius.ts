@@ -18,50 +18,15 @@
  * Event-Timestamp is printed with ctime(), i.e. in the local time zone of the
  * process, like tcpdump does (NTP times are UTC, as p_ntp_time prints them).
  */
-import { ipv4At, ipv6At } from './addr.js';
+import { ipv6At } from './addr.js';
+import { NdReader } from './nd-reader.js';
 import { Cut, printUntilCut } from './truncation.js';
 import { hexLines, printChar } from './verbose.js';
 
 const TRUNC = ' [|radius]';
 
 /** The captured bytes and the text so far: GET_* readers throw Cut past the capture (longjmp). */
-class Nd {
-  s = '';
-  constructor(readonly b: Buffer, readonly end: number) {}
-  /** ND_TTEST_LEN */
-  ttest(p: number, n: number): boolean {
-    return n >= 0 && p >= 0 && p + n <= this.end;
-  }
-  /** GET_U_1 */
-  u1(p: number): number {
-    if (!this.ttest(p, 1)) throw new Cut();
-    return this.b[p]!;
-  }
-  /** GET_BE_U_2 */
-  u2(p: number): number {
-    if (!this.ttest(p, 2)) throw new Cut();
-    return (this.b[p]! << 8) | this.b[p + 1]!;
-  }
-  /** GET_BE_U_3 */
-  u3(p: number): number {
-    if (!this.ttest(p, 3)) throw new Cut();
-    return (this.b[p]! << 16) | (this.b[p + 1]! << 8) | this.b[p + 2]!;
-  }
-  /** GET_BE_U_4 */
-  u4(p: number): number {
-    if (!this.ttest(p, 4)) throw new Cut();
-    return ((this.b[p]! << 24) | (this.b[p + 1]! << 16) | (this.b[p + 2]! << 8) | this.b[p + 3]!) >>> 0;
-  }
-  /** GET_IPADDR_STRING (numeric, as under -n) */
-  ip4(p: number): string {
-    if (!this.ttest(p, 4)) throw new Cut();
-    return ipv4At(this.b, p);
-  }
-  /** GET_IP6ADDR_STRING (numeric, as under -n; addrtostr6) */
-  ip6(p: number): string {
-    if (!this.ttest(p, 16)) throw new Cut();
-    return ipv6At(this.b, p);
-  }
+class Nd extends NdReader {
   /** nd_print_trunc, at a function's `trunc:` label */
   trunc(): void {
     this.s += TRUNC;
