@@ -10,12 +10,12 @@
  * text must equal tcpdump's (up to the nested packet's text, for frames that
  * carry one).
  */
-import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { greV1Text, pppoeText, pppText, type PppResult } from '../src/view/ppp.js';
 import { haveTool } from './helpers/netlens.js';
-import { classicPcap, type CutFrame } from './helpers/pcap.js';
+import type { CutFrame } from './helpers/pcap.js';
+import { tcpdumpTexts } from './helpers/tcpdump-texts.js';
 
 // ---------------------------------------------------------------- building packets
 
@@ -458,24 +458,6 @@ for (let n = 0; n < 6; n++) {
 
 // ---------------------------------------------------------------- tcpdump
 
-/** tcpdump's text for each frame: after the marker, or after the time stamp (continuation lines kept, joined with \n). */
-function tcpdumpTexts(frames: Built[], flags: string[]): string[] {
-  const r = spawnSync('tcpdump', ['-nn', '-tt', ...flags, '-r', '-'], { input: classicPcap(frames.map((f) => f.frame)), maxBuffer: 1 << 28, encoding: 'latin1' });
-  const packets: string[][] = [];
-  for (const line of r.stdout.split('\n')) {
-    if (/^\d+\.\d{6} /.test(line)) packets.push([line]);
-    else if (line !== '') packets[packets.length - 1]?.push(line);
-  }
-  expect(packets.length, r.stderr).toBe(frames.length);
-  return packets.map((lines, i) => {
-    const text = lines.join('\n');
-    const m = frames[i]!.marker;
-    if (m === null) return text.slice(18);
-    const at = text.indexOf(m);
-    expect(at, text).toBeGreaterThanOrEqual(0);
-    return text.slice(at + m.length);
-  });
-}
 
 const tcpdump = haveTool('tcpdump');
 if (!tcpdump) console.log('ppp.test.ts: tcpdump is not installed; the comparisons with tcpdump 4.99.3 are skipped');

@@ -6,12 +6,12 @@
  * length) go through the installed tcpdump in Ethernet/IPv4/UDP frames and
  * the text after the UDP ports must equal radiusText on the same bytes.
  */
-import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { radiusText } from '../src/view/radius.js';
 import { haveTool } from './helpers/netlens.js';
-import { classicPcap, type CutFrame } from './helpers/pcap.js';
+import type { CutFrame } from './helpers/pcap.js';
+import { labelled, tcpdumpTexts } from './helpers/tcpdump-texts.js';
 
 // ---------------------------------------------------------------- building packets
 
@@ -333,26 +333,7 @@ for (let k = 0; k < RANDOM_COUNT; k++) {
 
 const built = cases.map(build);
 
-/** tcpdump's text for each frame after "a.P > b.Q: " (continuation lines kept, joined with \n). */
-function tcpdumpTexts(frames: Built[], flags: string[], env: NodeJS.ProcessEnv = process.env): string[] {
-  const r = spawnSync('tcpdump', ['-nn', '-tt', ...flags, '-r', '-'], { input: classicPcap(frames.map((f) => f.frame)), env, maxBuffer: 1 << 28, encoding: 'utf8' });
-  const packets: string[][] = [];
-  for (const line of r.stdout.split('\n')) {
-    if (/^\d+\.\d{6} /.test(line)) packets.push([line]);
-    else if (line !== '') packets[packets.length - 1]?.push(line);
-  }
-  expect(packets.length, r.stderr).toBe(frames.length);
-  return packets.map((lines, i) => {
-    const text = lines.join('\n');
-    const at = text.indexOf(frames[i]!.marker);
-    expect(at, text).toBeGreaterThanOrEqual(0);
-    let t = text.slice(at + frames[i]!.marker.length);
-    if (flags.includes('-vv')) t = t.replace(/^\[no cksum\] /, ''); // print-udp.c's, before radius_print
-    return t;
-  });
-}
 
-const labelled = (frames: Built[], texts: string[]): string[] => texts.map((t, i) => `${frames[i]!.name}: ${t}`);
 
 const tcpdump = haveTool('tcpdump');
 
