@@ -12,8 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { snmpText } from '../src/view/snmp.js';
 import { haveTool } from './helpers/netlens.js';
-import type { CutFrame } from './helpers/pcap.js';
-import { labelled, tcpdumpTexts } from './helpers/tcpdump-texts.js';
+import { labelled, tcpdumpTexts, udpOracleFrame, type UdpOracleFrame } from './helpers/tcpdump-texts.js';
 
 // ---------------------------------------------------------------- a BER encoder
 
@@ -113,34 +112,13 @@ interface Case {
   dport?: number;
 }
 
-interface Built { name: string; frame: Buffer | CutFrame; buf: Buffer; off: number; capEnd: number; length: number; marker: string }
-
-const SRC = '10.0.0.1', DST = '10.0.0.2';
+type Built = UdpOracleFrame;
 
 function build(c: Case, i: number): Built {
   const port = i % 3 === 2 ? 162 : 161;
   const sport = c.sport ?? (i % 2 === 0 ? port : 40000);
   const dport = c.dport ?? (i % 2 === 0 ? 40000 : port);
-  const eth = hex('020000000002 020000000001 0800');
-  const iph = Buffer.alloc(20);
-  iph[0] = 0x45; iph.writeUInt16BE(28 + c.payload.length, 2); iph[8] = 64; iph[9] = 17;
-  hex('0a000001').copy(iph, 12); hex('0a000002').copy(iph, 16);
-  let s = 0;
-  for (let k = 0; k < 20; k += 2) s += iph.readUInt16BE(k);
-  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-  iph.writeUInt16BE(~s & 0xffff, 10);
-  const udp = Buffer.alloc(8);
-  udp.writeUInt16BE(sport, 0); udp.writeUInt16BE(dport, 2);
-  udp.writeUInt16BE(8 + (c.udpPayloadLen ?? c.payload.length), 4); // checksum 0: no checksum text
-  const full = Buffer.concat([eth, iph, udp, c.payload]);
-  const off = 42;
-  const capEnd = off + (c.cap ?? c.payload.length);
-  const frame = c.cap === undefined ? full : { data: full.subarray(0, capEnd), wireLen: full.length };
-  return {
-    name: c.name, frame, buf: full.subarray(0, capEnd), off, capEnd,
-    length: Math.min(c.udpPayloadLen ?? c.payload.length, c.payload.length),
-    marker: `${SRC}.${sport} > ${DST}.${dport}: `,
-  };
+  return udpOracleFrame(c.name, sport, dport, c.payload, { cap: c.cap, udpPayloadLen: c.udpPayloadLen });
 }
 
 // ---------------------------------------------------------------- the cases
