@@ -371,6 +371,22 @@ class Snmp {
     return 0;
   }
 
+  /**
+   * asn1_parse of the next element, which must be of `type`: its length, or -1
+   * when it does not parse or is of another type (then, as tcpdump does, `err`
+   * and the element are printed and the caller stops).
+   */
+  expectElem(np: number, length: number, elem: Be, type: number, err: string): number {
+    const count = this.asn1_parse(np, length, elem);
+    if (count < 0) return -1;
+    if (elem.type !== type) {
+      this.s += err;
+      this.asn1_print(elem);
+      return -1;
+    }
+    return count;
+  }
+
   /** varbind_print: the SEQUENCE OF varbinds, " name=value" each */
   varbind_print(pduid: number, np: number, length: number): void {
     const elem = newBe();
@@ -387,23 +403,13 @@ class Snmp {
     let status = 0;
     while (length) {
       this.s += ' ';
-      if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-      if (elem.type !== BE_SEQ) {
-        this.s += '[!varbind]';
-        this.asn1_print(elem);
-        return;
-      }
+      if ((count = this.expectElem(np, length, elem, BE_SEQ, '[!varbind]')) < 0) return;
       const vbend = np + count;
       const vblength = length - count;
       length = elem.asnlen;
       np = elem.raw;
       /* objName (OID) */
-      if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-      if (elem.type !== BE_OID) {
-        this.s += '[objName!=OID]';
-        this.asn1_print(elem);
-        return;
-      }
+      if ((count = this.expectElem(np, length, elem, BE_OID, '[objName!=OID]')) < 0) return;
       status = this.asn1_print(elem);
       if (status < 0) return;
       length -= count;
@@ -430,22 +436,12 @@ class Snmp {
     const elem = newBe();
     let count: number;
     /* reqId (Integer) */
-    if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-    if (elem.type !== BE_INT) {
-      this.s += '[reqId!=INT]';
-      this.asn1_print(elem);
-      return;
-    }
+    if ((count = this.expectElem(np, length, elem, BE_INT, '[reqId!=INT]')) < 0) return;
     if (this.vflag) this.s += `R=${elem.num} `;
     length -= count;
     np += count;
     /* errorStatus (Integer) */
-    if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-    if (elem.type !== BE_INT) {
-      this.s += '[errorStatus!=INT]';
-      this.asn1_print(elem);
-      return;
-    }
+    if ((count = this.expectElem(np, length, elem, BE_INT, '[errorStatus!=INT]')) < 0) return;
     const strict = pduid === GETREQ || pduid === GETNEXTREQ || pduid === SETREQ
       || pduid === INFORMREQ || pduid === V2TRAP || pduid === REPORT;
     let error_status = 0;
@@ -460,12 +456,7 @@ class Snmp {
     length -= count;
     np += count;
     /* errorIndex (Integer) */
-    if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-    if (elem.type !== BE_INT) {
-      this.s += '[errorIndex!=INT]';
-      this.asn1_print(elem);
-      return;
-    }
+    if ((count = this.expectElem(np, length, elem, BE_INT, '[errorIndex!=INT]')) < 0) return;
     if (strict && elem.num !== 0) {
       this.s += `[errorIndex(${elem.num})!=0]`;
     } else if (pduid === GETBULKREQ) {
@@ -487,44 +478,24 @@ class Snmp {
     let count: number;
     this.s += ' ';
     /* enterprise (oid) */
-    if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-    if (elem.type !== BE_OID) {
-      this.s += '[enterprise!=OID]';
-      this.asn1_print(elem);
-      return;
-    }
+    if ((count = this.expectElem(np, length, elem, BE_OID, '[enterprise!=OID]')) < 0) return;
     if (this.asn1_print(elem) < 0) return;
     length -= count;
     np += count;
     this.s += ' ';
     /* agent-addr (inetaddr) */
-    if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-    if (elem.type !== BE_INETADDR) {
-      this.s += '[agent-addr!=INETADDR]';
-      this.asn1_print(elem);
-      return;
-    }
+    if ((count = this.expectElem(np, length, elem, BE_INETADDR, '[agent-addr!=INETADDR]')) < 0) return;
     if (this.asn1_print(elem) < 0) return;
     length -= count;
     np += count;
     /* generic-trap (Integer) */
-    if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-    if (elem.type !== BE_INT) {
-      this.s += '[generic-trap!=INT]';
-      this.asn1_print(elem);
-      return;
-    }
+    if ((count = this.expectElem(np, length, elem, BE_INT, '[generic-trap!=INT]')) < 0) return;
     const generic = elem.num;
     this.s += ` ${decodeGenericTrap(generic)}`;
     length -= count;
     np += count;
     /* specific-trap (Integer) */
-    if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-    if (elem.type !== BE_INT) {
-      this.s += '[specific-trap!=INT]';
-      this.asn1_print(elem);
-      return;
-    }
+    if ((count = this.expectElem(np, length, elem, BE_INT, '[specific-trap!=INT]')) < 0) return;
     if (generic !== GT_ENTERPRISE) {
       if (elem.num !== 0) this.s += `[specific-trap(${elem.num})!=0]`;
     } else {
@@ -534,12 +505,7 @@ class Snmp {
     np += count;
     this.s += ' ';
     /* time-stamp (TimeTicks) */
-    if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-    if (elem.type !== BE_UNS) {
-      this.s += '[time-stamp!=TIMETICKS]';
-      this.asn1_print(elem);
-      return;
-    }
+    if ((count = this.expectElem(np, length, elem, BE_UNS, '[time-stamp!=TIMETICKS]')) < 0) return;
     if (this.asn1_print(elem) < 0) return;
     length -= count;
     np += count;
@@ -585,33 +551,18 @@ class Snmp {
   scopedpdu_print(np: number, length: number, version: number): void {
     const elem = newBe();
     let count: number;
-    if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-    if (elem.type !== BE_SEQ) {
-      this.s += '[!scoped PDU]';
-      this.asn1_print(elem);
-      return;
-    }
+    if ((count = this.expectElem(np, length, elem, BE_SEQ, '[!scoped PDU]')) < 0) return;
     length = elem.asnlen;
     np = elem.raw;
     /* contextEngineID (OCTET STRING) */
-    if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-    if (elem.type !== BE_STR) {
-      this.s += '[contextEngineID!=STR]';
-      this.asn1_print(elem);
-      return;
-    }
+    if ((count = this.expectElem(np, length, elem, BE_STR, '[contextEngineID!=STR]')) < 0) return;
     length -= count;
     np += count;
     this.s += 'E=';
     if (this.asn1_print_octets(elem) === -1) return;
     this.s += ' ';
     /* contextName (OCTET STRING) */
-    if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-    if (elem.type !== BE_STR) {
-      this.s += '[contextName!=STR]';
-      this.asn1_print(elem);
-      return;
-    }
+    if ((count = this.expectElem(np, length, elem, BE_STR, '[contextName!=STR]')) < 0) return;
     length -= count;
     np += count;
     this.s += 'C=';
@@ -646,12 +597,7 @@ class Snmp {
   usm_print(np: number, length: number): void {
     const elem = newBe();
     let count: number;
-    if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-    if (elem.type !== BE_SEQ) {
-      this.s += '[!usm]';
-      this.asn1_print(elem);
-      return;
-    }
+    if ((count = this.expectElem(np, length, elem, BE_SEQ, '[!usm]')) < 0) return;
     length = elem.asnlen;
     np = elem.raw;
     const step = (what: string, type: number): boolean => {
@@ -689,12 +635,7 @@ class Snmp {
     let count: number;
     const xnp = np;
     const xlength = length;
-    if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-    if (elem.type !== BE_SEQ) {
-      this.s += '[!message]';
-      this.asn1_print(elem);
-      return;
-    }
+    if ((count = this.expectElem(np, length, elem, BE_SEQ, '[!message]')) < 0) return;
     length = elem.asnlen;
     np = elem.raw;
     if (this.vflag) this.s += '{ ';
@@ -736,12 +677,7 @@ class Snmp {
     }
     length = xlength - (np - xnp);
     /* msgSecurityParameters (OCTET STRING) */
-    if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-    if (elem.type !== BE_STR) {
-      this.s += '[msgSecurityParameters!=STR]';
-      this.asn1_print(elem);
-      return;
-    }
+    if ((count = this.expectElem(np, length, elem, BE_STR, '[msgSecurityParameters!=STR]')) < 0) return;
     length -= count;
     np += count;
     this.usm_print(elem.raw, elem.asnlen);
@@ -756,22 +692,12 @@ class Snmp {
     const elem = newBe();
     let count: number;
     this.s += ' ';
-    if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-    if (elem.type !== BE_SEQ) {
-      this.s += '[!init SEQ]';
-      this.asn1_print(elem);
-      return;
-    }
+    if ((count = this.expectElem(np, length, elem, BE_SEQ, '[!init SEQ]')) < 0) return;
     if (count < length) this.s += `[${length - count} extra after iSEQ]`;
     length = elem.asnlen;
     np = elem.raw;
     /* Version (INTEGER) */
-    if ((count = this.asn1_parse(np, length, elem)) < 0) return;
-    if (elem.type !== BE_INT) {
-      this.s += '[version!=INT]';
-      this.asn1_print(elem);
-      return;
-    }
+    if ((count = this.expectElem(np, length, elem, BE_INT, '[version!=INT]')) < 0) return;
     const version = elem.num;
     if (version === SNMP_VERSION_1 || version === SNMP_VERSION_2 || version === SNMP_VERSION_3) {
       if (this.vflag) this.s += `{ ${SnmpVersion[version]} `;
