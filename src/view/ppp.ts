@@ -606,18 +606,30 @@ const printLcpConfigOptions: OptPrinter = (c, p, length) => {
   return len;
 };
 
-/** print_ipcp_config_options */
-const printIpcpConfigOptions: OptPrinter = (c, p, length) => {
+/**
+ * The start every config-option printer but LCP's shares (print-ppp.c): the
+ * option's type and length read, `[|tag]` when they are not captured, and
+ * `\n\t  Name Option (0xNN), length N`. The option's length, or 0 when the
+ * printer stops there.
+ */
+function optionHead(c: Ctx, p: number, length: number, tag: string, names: Record<number, string>, unknown: string): number {
   if (length < 2) return 0;
-  if (!c.ttest(p, 2)) { c.s += '[|ipcp]'; return 0; }
+  if (!c.ttest(p, 2)) { c.s += `[|${tag}]`; return 0; }
   const opt = c.u1(p), len = c.u1(p + 1);
   if (length < len) return 0;
-  const name = tok(IPCP_OPTS, opt, 'unknown');
+  c.s += `\n\t  ${tok(names, opt, unknown)} Option (0x${hx(opt, 2)}), length ${len}`;
   if (len < 2) {
-    c.s += `\n\t  ${name} Option (0x${hx(opt, 2)}), length ${len} (length bogus, should be >= 2)`;
+    c.s += ' (length bogus, should be >= 2)';
     return 0;
   }
-  c.s += `\n\t  ${name} Option (0x${hx(opt, 2)}), length ${len}`;
+  return len;
+}
+
+/** print_ipcp_config_options */
+const printIpcpConfigOptions: OptPrinter = (c, p, length) => {
+  const len = optionHead(c, p, length, 'ipcp', IPCP_OPTS, 'unknown');
+  if (len === 0) return 0;
+  const opt = c.u1(p);
   switch (opt) {
     case 1: { // IPCPOPT_2ADDR
       if (len !== 10) { c.s += ' (length bogus, should be = 10)'; return len; }
@@ -667,16 +679,9 @@ const printIpcpConfigOptions: OptPrinter = (c, p, length) => {
 
 /** print_ip6cp_config_options */
 const printIp6cpConfigOptions: OptPrinter = (c, p, length) => {
-  if (length < 2) return 0;
-  if (!c.ttest(p, 2)) { c.s += '[|ip6cp]'; return 0; }
-  const opt = c.u1(p), len = c.u1(p + 1);
-  if (length < len) return 0;
-  const name = tok(IP6CP_OPTS, opt, 'unknown');
-  if (len < 2) {
-    c.s += `\n\t  ${name} Option (0x${hx(opt, 2)}), length ${len} (length bogus, should be >= 2)`;
-    return 0;
-  }
-  c.s += `\n\t  ${name} Option (0x${hx(opt, 2)}), length ${len}`;
+  const len = optionHead(c, p, length, 'ip6cp', IP6CP_OPTS, 'unknown');
+  if (len === 0) return 0;
+  const opt = c.u1(p);
   if (opt === 1) {
     if (len !== 10) { c.s += ' (length bogus, should be = 10)'; return len; }
     if (!c.ttest(p + 2, 8)) { c.s += '[|ip6cp]'; return 0; }
@@ -690,16 +695,9 @@ const printIp6cpConfigOptions: OptPrinter = (c, p, length) => {
 
 /** print_ccp_config_options */
 const printCcpConfigOptions: OptPrinter = (c, p, length) => {
-  if (length < 2) return 0;
-  if (!c.ttest(p, 2)) { c.s += '[|ccp]'; return 0; }
-  const opt = c.u1(p), len = c.u1(p + 1);
-  if (length < len) return 0;
-  const name = tok(CCP_OPTS, opt, 'Unknown');
-  if (len < 2) {
-    c.s += `\n\t  ${name} Option (0x${hx(opt, 2)}), length ${len} (length bogus, should be >= 2)`;
-    return 0;
-  }
-  c.s += `\n\t  ${name} Option (0x${hx(opt, 2)}), length ${len}`;
+  const len = optionHead(c, p, length, 'ccp', CCP_OPTS, 'Unknown');
+  if (len === 0) return 0;
+  const opt = c.u1(p);
   switch (opt) {
     case 21: { // BSD-Comp
       if (len < 3) { c.s += ' (length bogus, should be >= 3)'; return len; }
@@ -729,16 +727,9 @@ const printCcpConfigOptions: OptPrinter = (c, p, length) => {
 
 /** print_bacp_config_options */
 const printBacpConfigOptions: OptPrinter = (c, p, length) => {
-  if (length < 2) return 0;
-  if (!c.ttest(p, 2)) { c.s += '[|bacp]'; return 0; }
-  const opt = c.u1(p), len = c.u1(p + 1);
-  if (length < len) return 0;
-  const name = tok(BACP_OPTS, opt, 'Unknown');
-  if (len < 2) {
-    c.s += `\n\t  ${name} Option (0x${hx(opt, 2)}), length ${len} (length bogus, should be >= 2)`;
-    return 0;
-  }
-  c.s += `\n\t  ${name} Option (0x${hx(opt, 2)}), length ${len}`;
+  const len = optionHead(c, p, length, 'bacp', BACP_OPTS, 'Unknown');
+  if (len === 0) return 0;
+  const opt = c.u1(p);
   if (opt === 1) {
     if (len !== 6) { c.s += ' (length bogus, should be = 6)'; return len; }
     c.s += `: Magic-Num 0x${hx(c.u4(p + 2), 8)}`;
