@@ -10,7 +10,8 @@ import { type LiveSession, listInterfaces, openLive } from '../source/live.js';
 import { CaptureWriter } from '../source/pcap-writer.js';
 import { UsageError, type Options } from './args.js';
 import { packetSink } from './read-command.js';
-import { Output } from './output.js';
+import { Output, OutputClosed } from './output.js';
+import { assertNoInspector, onStatsSignal, writeStderr } from './process-guard.js';
 import { Pipeline, type PacketSink } from './pipeline.js';
 
 /** Optional access for live views (`capture --top`) that redraw on their own clock. */
@@ -19,22 +20,35 @@ export interface LiveHooks {
   onStart?(session: LiveSession, pipe: Pipeline, stop: () => void): void;
 }
 
-/** Runs a live source through a pipeline until -c, -d, SIGINT or SIGTERM (or hooks' stop). */
+/** Every catchable signal that ends a capture the way Ctrl-C does (tcpdump: INT, TERM, HUP, PIPE; netlens adds QUIT). */
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGPIPE'];
+
+/**
+ * Runs a live source through a pipeline until -c, -d, a stop signal, a failed
+ * write, or the hooks' stop. However it ends, every packet the capture handed
+ * over is written and processed, files are flushed and closed, and tcpdump's
+ * counters are printed; the status is 0, or 1 when something failed (an
+ * interface gone, a write that failed), as tcpdump's.
+ */
 export async function runLive(opts: Options, iface: string, filter: string, sink: PacketSink, out: Output, end?: () => void, hooks?: LiveHooks): Promise<number> {
+  const inspectorOpen = assertNoInspector();
+  if (inspectorOpen !== null) throw new UsageError(inspectorOpen);
   const session: LiveSession = openLive({
     iface, snaplen: opts.snaplen, promisc: opts.promisc, immediate: opts.immediate, bufferKiB: opts.bufferKiB, ringKiB: opts.ringKiB,
     filter, nanosecond: true, backend: opts.backend,
   });
   let writer: CaptureWriter | null = null;
   try {
-    if (opts.write !== null) writer = CaptureWriter.open(opts.write, session.linkType, opts.snaplen, session.nanosecond);
+    // As tcpdump -Z: privileges are dropped once the capture handle is open, before any output file is opened,
+    // so no file is created with root's rights and no packet is parsed as root.
+    dropPrivileges(opts.user);
+    if (opts.write !== null) writer = openCaptureFile(opts.write, session, opts);
   } catch (e) {
     await session.stop();
-    throw e instanceof SourceError ? e : new SourceError(`${opts.write}: ${(e as Error).message}`);
+    throw e;
   }
-  dropPrivileges(opts.user);
   if (opts.backend === 'native') {
-    process.stderr.write(`netlens: listening on ${iface}, link-type ${session.linkType}, snapshot length ${opts.snaplen} bytes\n`);
+    writeStderr(`netlens: listening on ${iface}, link-type ${session.linkType}, snapshot length ${opts.snaplen} bytes\n`);
   }
   const pipe = new Pipeline(opts, sink);
   let stopping: Promise<void> | null = null;
@@ -45,45 +59,80 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
     if (stopping !== null) return;
     stopping = session.stop().then(resolveDone, resolveDone);
   };
+  let failed = false;
+  const failWith = (message: string): void => {
+    if (!failed) writeStderr(`netlens: ${message}\n`);
+    failed = true;
+    stop();
+  };
+  // stdout's reader went away (| head): stop capturing at once, quietly; any other write failure: one line, status 1.
+  out.onFailure = (e) => { if (e instanceof OutputClosed) stop(); else failWith(e.message); };
   // What a batch of frames printed is written once the batch is done (as tcpdump -l does per line),
   // so lines show up while the capture runs, on a terminal or through a pipe.
   let flushScheduled = false;
   const flushOutput = (): void => { flushScheduled = false; out.flush(); };
   const onFrame = (f: Frame): void => {
     if (pipe.done) return;
-    writer?.write(f);
+    if (writer !== null && !writer.failed) {
+      try {
+        writer.write(f);
+      } catch (e) {
+        failWith((e as Error).message);
+      }
+    }
     if (!pipe.onFrame(f)) stop();
     if (!flushScheduled) { flushScheduled = true; setImmediate(flushOutput); }
   };
-  let failed = false;
   session.start(onFrame, (e) => {
     // e.g. the interface went down or away: what was captured is reported, and the exit status says it failed (as tcpdump's).
-    process.stderr.write(`netlens: ${e.message}\n`);
-    failed = true;
-    stop();
+    failWith(e.message);
   });
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  for (const sig of STOP_SIGNALS) process.on(sig, stop);
+  onStatsSignal(() => printCounters(pipe, session));
   if (opts.duration > 0) timer = setTimeout(stop, opts.duration * 1000);
   hooks?.onStart?.(session, pipe, stop);
   await done;
   if (timer !== null) clearTimeout(timer);
-  process.removeListener('SIGINT', stop);
-  process.removeListener('SIGTERM', stop);
   pipe.finish();
-  writer?.close();
+  try {
+    writer?.close();
+  } catch (e) {
+    failWith((e as Error).message);
+  }
   end?.();
   out.flush();
-  const st = session.stats();
-  process.stderr.write(`${pipe.count} packet${pipe.count === 1 ? '' : 's'} captured\n`);
-  if (session.backend === 'native') {
-    process.stderr.write(`${st.received} packet${st.received === 1 ? '' : 's'} received by filter\n`);
-    process.stderr.write(`${st.dropped} packet${st.dropped === 1 ? '' : 's'} dropped by kernel\n`);
-    if (st.ringDropped > 0) process.stderr.write(`${st.ringDropped} packet${st.ringDropped === 1 ? '' : 's'} dropped by netlens (capture ring full; see --ring-buffer)\n`);
-  } else {
-    process.stderr.write('(the cap backend reports no kernel counters)\n');
-  }
+  printCounters(pipe, session);
+  onStatsSignal(null);
+  for (const sig of STOP_SIGNALS) process.removeListener(sig, stop);
   return failed ? 1 : 0;
+}
+
+/** -w FILE for a live capture; a refusal names the file and, after -Z, why the user may not write there. */
+function openCaptureFile(path: string, session: LiveSession, opts: Options): CaptureWriter {
+  try {
+    return CaptureWriter.open(path, session.linkType, opts.snaplen, session.nanosecond);
+  } catch (e) {
+    const dropped = typeof process.getuid === 'function' && process.getuid() !== 0 && (opts.user ?? 'nobody') !== 'root';
+    const msg = e instanceof Error ? e.message : String(e);
+    if (dropped && /EACCES|permission/i.test(msg)) {
+      throw new SourceError(`${msg} (the file is opened after dropping privileges to ${opts.user ?? 'nobody'}, as tcpdump -Z does: choose a directory that user can write, or -Z root)`);
+    }
+    throw e instanceof SourceError ? e : new SourceError(`${path}: ${msg}`);
+  }
+}
+
+/** tcpdump's counters, on stderr: at the end of a capture and on SIGUSR1. */
+function printCounters(pipe: Pipeline, session: LiveSession): void {
+  const st = session.stats();
+  let s = `${pipe.count} packet${pipe.count === 1 ? '' : 's'} captured\n`;
+  if (session.backend === 'native') {
+    s += `${st.received} packet${st.received === 1 ? '' : 's'} received by filter\n`;
+    s += `${st.dropped} packet${st.dropped === 1 ? '' : 's'} dropped by kernel\n`;
+    if (st.ringDropped > 0) s += `${st.ringDropped} packet${st.ringDropped === 1 ? '' : 's'} dropped by netlens (capture ring full; see --ring-buffer)\n`;
+  } else {
+    s += '(the cap backend reports no kernel counters)\n';
+  }
+  writeStderr(s);
 }
 
 /**

@@ -3,10 +3,12 @@
  * netlens command line: argv → source → pipeline → view. User errors end in
  * one line on stderr and a non-zero status, never a stack trace.
  */
+import { writeStderr } from './process-guard.js'; // first: installs the SIGUSR1 guard before anything else runs
 import { SourceError } from '../source/frame.js';
 import { loadPalette } from '../view/palette.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
 import { runConns } from './commands.js';
+import { Output, OutputClosed, OutputFailed } from './output.js';
 
 type Command = (opts: Options) => Promise<number>;
 
@@ -25,11 +27,15 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 async function main(argv: string[]): Promise<number> {
   const opts: Options = parseArgs(argv);
   if (opts.help || opts.command === '' || opts.command === 'help') {
-    process.stdout.write(USAGE + '\n');
+    const out = new Output();
+    out.line(USAGE);
+    out.flush();
     return opts.command === '' && !opts.help ? 2 : 0;
   }
   if (opts.command === 'version' || opts.command === '--version') {
-    process.stdout.write('netlens 0.1.0\n');
+    const out = new Output();
+    out.line('netlens 0.1.0');
+    out.flush();
     return 0;
   }
   const load = Object.hasOwn(COMMANDS, opts.command) ? COMMANDS[opts.command] : undefined;
@@ -43,14 +49,19 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {
-    if (e instanceof UsageError || e instanceof SourceError) {
-      process.stderr.write(`netlens: ${e.message}\n`);
+    if (e instanceof OutputClosed) {
+      // The reader of stdout went away (| head): stop at once, quietly, as tcpdump does on SIGPIPE.
+      process.exitCode = 0;
+      return;
+    }
+    if (e instanceof UsageError || e instanceof SourceError || e instanceof OutputFailed) {
+      writeStderr(`netlens: ${e.message}\n`);
       process.exitCode = e instanceof UsageError ? 2 : 1;
       return;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`netlens: internal error: ${msg.split('\n')[0]} (set NETLENS_DEBUG=1 for details)\n`);
-    if (process.env.NETLENS_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+    writeStderr(`netlens: internal error: ${msg.split('\n')[0]} (set NETLENS_DEBUG=1 for details)\n`);
+    if (process.env.NETLENS_DEBUG) writeStderr(`${(e as Error)?.stack ?? ''}\n`);
     process.exitCode = 70;
   },
 );

@@ -1,8 +1,19 @@
 /**
  * Buffered synchronous stdout: lines are encoded straight into one reused
- * 1 MiB buffer and written when it fills; quiet exit when the reader goes away (EPIPE).
+ * 1 MiB buffer and written when it fills.
+ *
+ * When a write fails the output closes (everything after it is dropped, and the
+ * buffer is never overrun) and `onFailure` is told, or, when no handler is set,
+ * the error is thrown so that an offline view unwinds to main.ts:
+ *  - the reader went away (EPIPE: `netlens read big.pcap | head -1`): OutputClosed,
+ *    a quiet end with status 0, as tcpdump ends on SIGPIPE;
+ *  - any other failure (ENOSPC on /dev/full or a full disk, EBADF on a read-only
+ *    or closed stdout, EIO): OutputFailed, one line naming the output and the cause.
  */
 import { writeSync } from 'node:fs';
+import { outputError, type OutputClosed, type OutputFailed } from '../errors.js';
+
+export { OutputClosed, OutputFailed, outputError } from '../errors.js';
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 const SIZE = 1 << 20;
@@ -34,7 +45,15 @@ function digitCount(n: number): number {
 export class Output {
   private buf: Buffer;
   private pos = 0;
+  /** True once a write failed: everything after is dropped. */
   closed = false;
+  /** Why it closed (null while open). */
+  failure: OutputClosed | OutputFailed | null = null;
+  /**
+   * Told once when a write fails. Live capture sets it (to stop capturing and
+   * report); without one the error is thrown to the caller of the write.
+   */
+  onFailure: ((e: OutputClosed | OutputFailed) => void) | null = null;
 
   /** `size`: the buffer (tests make it small, so that records straddle its end). */
   constructor(private readonly fd = 1, size = SIZE) {
@@ -161,9 +180,10 @@ export class Output {
   }
 
   flush(): void {
-    if (this.pos === 0 || this.closed) return;
-    this.writeAll(this.buf, this.pos);
+    const len = this.pos;
     this.pos = 0;
+    if (len === 0 || this.closed) return;
+    this.writeAll(this.buf, len);
   }
 
   private writeAll(b: Buffer, len: number): void {
@@ -174,9 +194,17 @@ export class Output {
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EAGAIN') { Atomics.wait(sleepCell, 0, 0, 1); continue; }
-        if (code === 'EPIPE') { this.closed = true; return; }
-        throw e;
+        this.fail(outputError(this.fd === 1 ? 'stdout' : `fd ${this.fd}`, e));
+        return;
       }
     }
+  }
+
+  private fail(e: OutputClosed | OutputFailed): void {
+    this.closed = true;
+    this.failure = e;
+    this.pos = 0;
+    if (this.onFailure !== null) this.onFailure(e);
+    else throw e;
   }
 }

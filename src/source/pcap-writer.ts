@@ -4,8 +4,13 @@
  * ends in ".pcapng" (SHB, one IDB per link type with if_tsresol 9 or 6, EPBs).
  * Output is buffered in 1 MiB chunks written with fs.writeSync; close()
  * flushes and closes. path '-' writes to stdout (fd 1, not closed).
+ *
+ * A failed write (full disk, /dev/full, a closed pipe) throws OutputFailed or
+ * OutputClosed once; a regular file is then cut back to the end of its last whole
+ * record, so what was written stays a valid capture file.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { outputError, type OutputClosed, type OutputFailed } from '../errors.js';
 import { SourceError, type Frame } from './frame.js';
 
 const CHUNK = 1024 * 1024;
@@ -22,9 +27,14 @@ function sleepSync(ms: number): void {
 }
 
 export class CaptureWriter {
-  private readonly buf = Buffer.allocUnsafe(CHUNK);
+  /** Holds whole records only: it is flushed before a record that does not fit, so it always starts at a record boundary. */
+  private buf = Buffer.allocUnsafe(CHUNK);
   private pos = 0;
   private closed = false;
+  /** The error of the write that failed; later writes are refused with it. */
+  private failure: OutputClosed | OutputFailed | null = null;
+  /** Bytes the file holds (written so far). */
+  private fileBytes = 0;
   /** pcapng: LINKTYPE -> interface id. */
   private readonly ifaces = new Map<number, number>();
 
@@ -63,18 +73,36 @@ export class CaptureWriter {
   }
 
   write(f: Frame): void {
+    if (this.failure !== null) throw this.failure;
     if (this.closed) throw new SourceError(`capture file ${this.path} is already closed`);
     const caplen = Math.min(f.caplen, this.snaplen);
+    const size = this.pcapng ? 32 + 28 + pad4(caplen) + 4 : 16 + caplen; // pcapng: room for a new IDB too
+    this.roomFor(size);
     if (this.pcapng) this.writeEpb(f, caplen);
     else this.writePcapRecord(f, caplen);
   }
 
-  /** Flushes buffered output and closes the file (stdout stays open). */
+  /** Flushes before a record that would not fit, so that a flush always ends on a record boundary. */
+  private roomFor(size: number): void {
+    if (this.pos + size <= this.buf.length) return;
+    this.flush();
+    if (size > this.buf.length) this.buf = Buffer.allocUnsafe(size);
+  }
+
+  /** True once a write failed (the file holds every whole record before it). */
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  /** Flushes buffered output and closes the file (stdout stays open); throws if that last write fails. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.flush();
-    if (this.ownsFd) closeSync(this.fd);
+    try {
+      if (this.failure === null) this.flush();
+    } finally {
+      if (this.ownsFd) closeSync(this.fd);
+    }
   }
 
   // ---------------------------------------------------------------- classic pcap
@@ -197,35 +225,28 @@ export class CaptureWriter {
 
   // ---------------------------------------------------------------- buffering
 
-  /** Makes room for n contiguous bytes (n <= CHUNK) at this.pos; returns the buffer. */
+  /** The buffer, with room for n more bytes at this.pos (write() made room for the whole record). */
   private reserve(n: number): Buffer {
-    if (this.pos + n > this.buf.length) this.flush();
+    if (this.pos + n > this.buf.length) this.roomFor(n);
     return this.buf;
   }
 
   private copy(src: Buffer, start: number, len: number): void {
-    if (len > this.buf.length - this.pos) {
-      this.flush();
-      if (len > this.buf.length) {
-        this.writeAll(src, start, len);
-        return;
-      }
-    }
     src.copy(this.buf, this.pos, start, start + len);
     this.pos += len;
   }
 
   private flush(): void {
-    if (this.pos > 0) this.writeAll(this.buf, 0, this.pos);
+    const len = this.pos;
     this.pos = 0;
-  }
-
-  private writeAll(b: Buffer, start: number, len: number): void {
-    let off = start;
-    const end = start + len;
-    while (off < end) {
+    if (len === 0) return;
+    const start = this.fileBytes;
+    let off = 0;
+    while (off < len) {
       try {
-        off += writeSync(this.fd, b, off, end - off);
+        const n = writeSync(this.fd, this.buf, off, len - off);
+        off += n;
+        this.fileBytes += n;
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         // stdout may be a non-blocking pipe: wait briefly and retry.
@@ -233,10 +254,38 @@ export class CaptureWriter {
           sleepSync(1);
           continue;
         }
-        if (err.code === 'EPIPE') throw new SourceError(`${this.path === '-' ? 'stdout' : this.path}: reader went away (EPIPE)`);
-        throw new SourceError(`cannot write ${this.path === '-' ? 'stdout' : this.path}: ${err.code ?? ''} ${err.message.split('\n')[0]}`.trim());
+        this.failure = outputError(this.path === '-' ? 'stdout' : this.path, e);
+        this.cutToLastRecord(start, off);
+        throw this.failure;
       }
     }
+  }
+
+  /**
+   * After a failed write of the buffer (which starts on a record boundary at file
+   * offset `start`, and of which `written` bytes reached the file): a regular file
+   * is cut back to the end of the last whole record, so it stays a valid capture.
+   */
+  private cutToLastRecord(start: number, written: number): void {
+    if (!this.ownsFd) return;
+    let i = 0;
+    for (;;) {
+      const size = this.recordSizeAt(i, start);
+      if (size <= 0 || i + size > written) break;
+      i += size;
+    }
+    if (start + i === this.fileBytes) return;
+    try {
+      ftruncateSync(this.fd, start + i);
+      this.fileBytes = start + i;
+    } catch { /* not a regular file (a device, a pipe): nothing to cut */ }
+  }
+
+  /** Size of the header, block or record at buffer offset i (0 when not even its length field is there). */
+  private recordSizeAt(i: number, start: number): number {
+    if (this.pcapng) return i + 8 <= this.buf.length ? this.buf.readUInt32LE(i + 4) : 0;
+    if (start === 0 && i === 0) return 24; // the pcap file header
+    return i + 16 <= this.buf.length ? 16 + this.buf.readUInt32LE(i + 8) : 0;
   }
 }
 
