@@ -3,7 +3,7 @@
  * line and JSON views are in read-command.ts, loaded only when they run.
  */
 import { endianness } from 'node:os';
-import { compileBpf } from '../source/bpf.js';
+import { PerLinkTypeFilter } from '../source/bpf.js';
 import { CaptureFileReader } from '../source/file-reader.js';
 import { SourceError } from '../source/frame.js';
 import { CaptureWriter } from '../source/pcap-writer.js';
@@ -13,23 +13,39 @@ import { connSummary, writeConnJson, type ConnSummary } from '../view/json.js';
 import { paletteFor } from '../view/palette.js';
 import { UsageError, type Options } from './args.js';
 import { Output } from './output.js';
-import { type FrameFilter, Pipeline, type PacketSink } from './pipeline.js';
+import { Pipeline, type PacketSink } from './pipeline.js';
 
 /**
  * Compiles a tcpdump filter for a file (libpcap's compiler, run by the JS BPF
- * interpreter; without the binding compileBpf says in one line what to install).
+ * interpreter; without the binding compileBpf says in one line what to install),
+ * once per link type the file's interfaces have (a pcapng may mix them).
  */
-function offlineFilter(expr: string, reader: CaptureFileReader): FrameFilter | null {
+function offlineFilter(expr: string, reader: CaptureFileReader): PerLinkTypeFilter | null {
   if (expr.trim() === '') return null;
-  const swapped = reader.littleEndian !== (endianness() === 'LE');
-  return compileBpf(reader.linkType, reader.snaplen || 262144, expr, { swapped });
+  return new PerLinkTypeFilter(expr, reader.linkType, reader.snaplen || 262144, swappedFile(reader));
+}
+
+function swappedFile(reader: CaptureFileReader): boolean {
+  return reader.littleEndian !== (endianness() === 'LE');
+}
+
+/** What runFile did: the pipeline (counts, tracker), and the damage that ended the file early, if any. */
+export interface FileRun {
+  pipe: Pipeline;
+  /** A damaged record (or a write that failed) after which nothing more was read; null when the file was read to its end or to -c. */
+  damage: SourceError | null;
 }
 
 /**
  * Runs a file through a pipeline; a live source (-i) is handled by live-commands.
  * With -w, the frames that pass the filter (and -c) are also written to a capture file.
+ * Damage in the middle of the file (a record no reader can trust, as libpcap
+ * would refuse it) ends the reading, not the run: every frame before it has
+ * been through the pipeline, the pipeline is finished and -w's file closed as
+ * at the end of a file, and the caller prints its view before reportDamage()
+ * says what stopped it — tcpdump prints every packet before the damage, then its error.
  */
-export async function runFile(opts: Options, file: string, filterExpr: string, sink: PacketSink): Promise<Pipeline> {
+export async function runFile(opts: Options, file: string, filterExpr: string, sink: PacketSink): Promise<FileRun> {
   const reader = new CaptureFileReader(file);
   let writer: CaptureWriter | null = null;
   try {
@@ -39,16 +55,30 @@ export async function runFile(opts: Options, file: string, filterExpr: string, s
       sink = writingSink(sink, writer);
     }
     const pipe = new Pipeline(opts, sink, filter);
-    for (let f = reader.next(); f !== null; f = reader.next()) {
-      if (!pipe.onFrame(f)) break;
+    let damage: SourceError | null = null;
+    try {
+      for (let f = reader.next(); f !== null; f = reader.next()) {
+        filter?.select(f.linkType, swappedFile(reader));
+        if (!pipe.onFrame(f)) break;
+      }
+    } catch (e) {
+      if (!(e instanceof SourceError)) throw e;
+      damage = e;
     }
     pipe.finish();
     if (reader.warning !== null) process.stderr.write(`netlens: warning: ${reader.warning}\n`);
-    return pipe;
+    return { pipe, damage };
   } finally {
     writer?.close();
     reader.close();
   }
+}
+
+/** After the view is printed: the damage's one line on stderr, and the exit status (1, as tcpdump's), or 0. */
+export function reportDamage(run: FileRun): number {
+  if (run.damage === null) return 0;
+  process.stderr.write(`netlens: ${run.damage.message}\n`);
+  return 1;
 }
 
 function openWriter(path: string, reader: CaptureFileReader): CaptureWriter {
@@ -110,10 +140,10 @@ export async function runSourceView(opts: Options, command: string, makeView: (o
   }
   const file = opts.positional[0];
   if (file === undefined) throw new UsageError(`${command} needs a capture file, - for stdin, or -i IFACE`);
-  await runFile(opts, file, opts.positional.slice(firstFilterArg).join(' '), view.sink);
+  const run = await runFile(opts, file, opts.positional.slice(firstFilterArg).join(' '), view.sink);
   view.end();
   out.flush();
-  return 0;
+  return reportDamage(run);
 }
 
 export async function runConns(opts: Options): Promise<number> {

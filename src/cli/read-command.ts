@@ -6,7 +6,7 @@ import { undecodedNetwork, writeDump } from '../view/dump.js';
 import { paletteFor } from '../view/palette.js';
 import { TimeFormatter } from '../view/time.js';
 import { UsageError, type Options } from './args.js';
-import { runFile } from './commands.js';
+import { reportDamage, runFile } from './commands.js';
 import { Output } from './output.js';
 import type { PacketSink } from './pipeline.js';
 
@@ -48,12 +48,13 @@ export async function runRead(opts: Options): Promise<number> {
   const out = new Output();
   if (opts.countOnly) { // tcpdump --count: "N packets", nothing else on stdout
     if (opts.json) throw new UsageError('--count prints a number of packets; --json prints packets');
-    const pipe = await runFile(opts, file, opts.positional.slice(1).join(' '), { recycle: true });
-    process.stdout.write(`${pipe.count} packet${pipe.count === 1 ? '' : 's'}\n`);
-    return 0;
+    const run = await runFile(opts, file, opts.positional.slice(1).join(' '), { recycle: true });
+    const status = reportDamage(run); // tcpdump: the error, then the count of the packets before it
+    process.stdout.write(`${run.pipe.count} packet${run.pipe.count === 1 ? '' : 's'}\n`);
+    return status;
   }
-  await runFile(opts, file, opts.positional.slice(1).join(' '), packetSink(opts, out));
+  const run = await runFile(opts, file, opts.positional.slice(1).join(' '), packetSink(opts, out));
   out.flush();
-  return 0;
+  return reportDamage(run);
 }
 

@@ -297,3 +297,46 @@ export function compileBpfInsns(linkType: number, snaplen: number, expr: string,
 export function compileBpf(linkType: number, snaplen: number, expr: string, opts: CompileOptions = {}): BpfProgram {
   return new BpfProgram(compileBpfInsns(linkType, snaplen, expr, opts));
 }
+
+/**
+ * One filter expression compiled for every link type a capture file carries:
+ * a pcapng's interfaces may differ (Ethernet, Linux cooked, raw IP…), and a
+ * program compiled for one link type reads the wrong bytes of another's
+ * frames. libpcap compiles for one pcap_t's link type; dumpcap compiles the
+ * capture filter per interface; here each link type (and byte order, which
+ * DLT_NULL's program depends on) gets its program, compiled the first time a
+ * frame of it is seen and cached. select() before each matches().
+ */
+export class PerLinkTypeFilter {
+  private readonly programs = new Map<number, BpfProgram>();
+  private current: BpfProgram | null = null;
+  private currentKey = -1;
+  private readonly firstLinkType: number;
+
+  constructor(private readonly expr: string, linkType: number, private readonly snaplen: number, swapped: boolean) {
+    this.firstLinkType = linkType;
+    this.select(linkType, swapped); // a syntax error shows before any packet
+  }
+
+  /** Chooses the program for the next frames' link type, compiling it on first use. */
+  select(linkType: number, swapped: boolean): void {
+    const key = linkType * 2 + (swapped ? 1 : 0);
+    if (key === this.currentKey) return;
+    let p = this.programs.get(key);
+    if (p === undefined) {
+      try {
+        p = compileBpf(linkType, this.snaplen, this.expr, { swapped });
+      } catch (e) {
+        if (linkType === this.firstLinkType || !(e instanceof SourceError)) throw e;
+        throw new SourceError(`${e.message} (for an interface of link type ${linkType})`);
+      }
+      this.programs.set(key, p);
+    }
+    this.current = p;
+    this.currentKey = key;
+  }
+
+  matches(buf: Buffer, offset: number, caplen: number, wirelen: number): boolean {
+    return this.current!.matches(buf, offset, caplen, wirelen);
+  }
+}

@@ -18,8 +18,29 @@ import { type Frame, newFrame, SourceError } from './frame.js';
 import { u16be, u16le, u32be, u32le } from '../decode/bytes.js';
 
 const CHUNK = 4 * 1024 * 1024;
-/** Largest record we accept; libpcap's MAXIMUM_SNAPLEN is 262144, pcapng blocks may carry a little more. */
-const MAX_RECORD = 16 * 1024 * 1024;
+/** libpcap's INITIAL_MAX_BLOCKSIZE (sf-pcapng.c): the largest pcapng block until an interface needs more. */
+const INITIAL_MAX_BLOCK = 16 * 1024 * 1024;
+/** The most fill() ever holds: a DBUS record (128 MiB, the largest max_snaplen_for_dlt) in its pcapng block. */
+const MAX_RECORD = 128 * 1024 * 1024 + 131072 + 64;
+
+/**
+ * libpcap's max_snaplen_for_dlt (pcap-common.c): the largest captured length
+ * it accepts for a link type; a record beyond it is damage (tcpdump stops there).
+ */
+export function maxSnaplenForLinkType(linkType: number): number {
+  switch (linkType) {
+    case 231: return 128 * 1024 * 1024; // DBUS
+    case 279: return 8 * 1024 * 1024; // EBHSCR
+    case 249: return 1024 * 1024; // USBPCAP
+    default: return 262144; // MAXIMUM_SNAPLEN
+  }
+}
+
+/** libpcap's pcap_adjust_snapshot: a snaplen of 0 (or beyond the maximum, or negative as an int) means the maximum. */
+export function adjustSnaplen(linkType: number, snaplen: number): number {
+  const max = maxSnaplenForLinkType(linkType);
+  return snaplen === 0 || snaplen > max ? max : snaplen;
+}
 
 const PCAP_MAGIC_US = 0xa1b2c3d4;
 const PCAP_MAGIC_NS = 0xa1b23c4d;
@@ -39,6 +60,8 @@ export type FileFormat = 'pcap' | 'pcapng';
 interface PcapngInterface {
   linkType: number;
   snaplen: number;
+  /** snaplen as libpcap adjusts it: the largest caplen a packet of this interface may have. */
+  snapshot: number;
   /** Time-stamp units per second (10^6 by default). */
   unitsPerSec: number;
   /** Nanoseconds per unit when unitsPerSec divides 1e9 evenly, else 0. */
@@ -73,6 +96,10 @@ export class CaptureFileReader {
   private le = true;
   private nsec = false;
   private interfaces: PcapngInterface[] = [];
+  /** Classic pcap: the file's snaplen as libpcap adjusts it; longer records are cut to it. */
+  private snapshot = 262144;
+  /** pcapng: the largest block accepted (libpcap's max_blocksize, raised by interfaces whose link type needs it). */
+  private maxBlock = INITIAL_MAX_BLOCK;
   private readonly frame: Frame = newFrame();
 
   constructor(path: string) {
@@ -200,6 +227,7 @@ export class CaptureFileReader {
       throw new SourceError(`${this.path}: pcap link-type field 0x${linkField.toString(16)} has reserved bits set`);
     }
     this.linkType = linkField & 0xffff;
+    this.snapshot = adjustSnaplen(this.linkType, this.snaplen);
     this.nanosecond = this.nsec;
     this.pos += 24;
     this.frame.linkType = this.linkType;
@@ -231,7 +259,7 @@ export class CaptureFileReader {
     if (total < min || total % 4 !== 0) {
       throw new SourceError(`${this.path}: pcapng block at offset ${start} has a bad length ${total}`);
     }
-    if (total > MAX_RECORD) throw new SourceError(`${this.path}: pcapng block at offset ${start} is too large (${total} bytes)`);
+    if (total > this.maxBlock) throw new SourceError(`${this.path}: pcapng block at offset ${start} is too large (${total} bytes, the most is ${this.maxBlock})`);
   }
 
   private checkTrailer(total: number, start: number): void {
@@ -269,8 +297,10 @@ export class CaptureFileReader {
     let p = this.pos;
     const caplen = this.u32(p + 8);
     const len = this.u32(p + 12);
-    if (caplen > MAX_RECORD) {
-      throw new SourceError(`${this.path}: record at offset ${this.offsetHere()} has caplen ${caplen}, larger than any snaplen`);
+    // libpcap (sf-pcap.c): beyond the link type's maximum is damage, and tcpdump stops there;
+    // beyond the file's snaplen but within the maximum, the record is cut to the snaplen.
+    if (caplen > maxSnaplenForLinkType(this.linkType)) {
+      throw new SourceError(`${this.path}: record at offset ${this.offsetHere()} has caplen ${caplen}, larger than the snaplen ${this.snapshot}`);
     }
     if (!this.fill(16 + caplen)) {
       this.warning = `${this.path}: file cut short inside the packet at offset ${this.offsetHere()} (${caplen} bytes announced, ${this.end - this.pos - 16} present); ${this.frames} packets read`;
@@ -281,7 +311,7 @@ export class CaptureFileReader {
     f.tsSec = this.u32(p);
     const sub = this.u32(p + 4);
     f.tsNsec = this.nsec ? sub : sub * 1000;
-    f.caplen = caplen;
+    f.caplen = caplen > this.snapshot ? this.snapshot : caplen;
     f.len = len;
     f.buf = this.buf;
     f.offset = p + 16;
@@ -345,6 +375,8 @@ export class CaptureFileReader {
     const iface = this.interfaces[ifIndex];
     if (iface === undefined) throw new SourceError(`${this.path}: packet block at offset ${start} names interface ${ifIndex}, which was not described`);
     if (caplen > room) throw new SourceError(`${this.path}: packet block at offset ${start}: captured length ${caplen} exceeds the block`);
+    // libpcap (sf-pcapng.c) refuses a packet longer than its interface's snaplen: tcpdump stops there.
+    if (caplen > iface.snapshot) throw new SourceError(`${this.path}: packet block at offset ${start} has caplen ${caplen}, larger than the snaplen ${iface.snapshot} of interface ${ifIndex}`);
     const f = this.frame;
     f.buf = this.buf;
     f.offset = data;
@@ -361,7 +393,10 @@ export class CaptureFileReader {
     if (total < 20) throw new SourceError(`${this.path}: interface description block at offset ${start} is too short`);
     const linkType = this.u16(p + 8);
     const snaplen = this.u32(p + 12);
-    const iface: PcapngInterface = { linkType, snaplen, unitsPerSec: 1e6, nsPerUnit: 1000, tsOffsetSec: 0 };
+    const iface: PcapngInterface = { linkType, snaplen, snapshot: adjustSnaplen(linkType, snaplen), unitsPerSec: 1e6, nsPerUnit: 1000, tsOffsetSec: 0 };
+    // MAX_BLOCKSIZE_FOR_SNAPLEN: an EPB of the largest packet and 128 KiB of options.
+    const blockForIface = 12 + 20 + maxSnaplenForLinkType(linkType) + 131072;
+    if (blockForIface > this.maxBlock) this.maxBlock = blockForIface;
     const end = p + total - 4;
     this.checkOptions(p + 16, end, start);
     let o = p + 16;
