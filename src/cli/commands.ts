@@ -22,7 +22,7 @@ import { Pipeline, type PacketSink } from './pipeline.js';
  */
 function offlineFilter(expr: string, reader: CaptureFileReader): PerLinkTypeFilter | null {
   if (expr.trim() === '') return null;
-  return new PerLinkTypeFilter(expr, reader.linkType, reader.snaplen || 262144, swappedFile(reader));
+  return new PerLinkTypeFilter(expr, reader.linkTypes, reader.snaplen || 262144, swappedFile(reader));
 }
 
 function swappedFile(reader: CaptureFileReader): boolean {

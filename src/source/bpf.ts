@@ -313,9 +313,16 @@ export class PerLinkTypeFilter {
   private currentKey = -1;
   private readonly firstLinkType: number;
 
-  constructor(private readonly expr: string, linkType: number, private readonly snaplen: number, swapped: boolean) {
-    this.firstLinkType = linkType;
-    this.select(linkType, swapped); // a syntax error shows before any packet
+  /**
+   * Compiles for every link type known at the start (a pcapng's interfaces
+   * read ahead), so a syntax error, or a filter one of them cannot express,
+   * shows before any packet; `linkTypes[0]` is the file's first.
+   */
+  constructor(private readonly expr: string, linkTypes: number[], private readonly snaplen: number, swapped: boolean) {
+    // No interface yet (a pcapng whose first packet comes before any): Ethernet's program checks the syntax.
+    const known = linkTypes.length > 0 ? linkTypes : [1];
+    this.firstLinkType = known[0]!;
+    for (let i = known.length - 1; i >= 0; i--) this.select(known[i]!, swapped);
   }
 
   /** Chooses the program for the next frames' link type, compiling it on first use. */

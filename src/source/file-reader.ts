@@ -123,6 +123,14 @@ export class CaptureFileReader {
     this.readHeader();
   }
 
+  /** The link types of the interfaces described so far (a classic pcap's one; for a pcapng, those read ahead at the start, then every one met). */
+  get linkTypes(): number[] {
+    if (this.format === 'pcap') return [this.linkType];
+    const out: number[] = [];
+    for (const i of this.interfaces) if (!out.includes(i.linkType)) out.push(i.linkType);
+    return out;
+  }
+
   close(): void {
     if (this.ownsFd) {
       try { closeSync(this.fd); } catch { /* already closed */ }
