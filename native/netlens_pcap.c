@@ -31,14 +31,22 @@
  *
  * Errors are thrown as JS Errors whose `code` says what happened
  * (PERM_DENIED, PROMISC_PERM_DENIED, NO_SUCH_DEVICE, IFACE_NOT_UP,
- * RFMON_NOTSUP, BAD_FILTER, PCAP_ERROR, EINVAL) and whose message is
- * libpcap's own text.
+ * RFMON_NOTSUP, BAD_FILTER, PCAP_ERROR, EINVAL, NO_LIBPCAP) and whose message
+ * is libpcap's own text.
+ *
+ * libpcap is not linked: it is dlopen()ed when the module loads (the .node has
+ * no DT_NEEDED on it, so one prebuilt binary serves every distribution's
+ * soname, and a machine without libpcap still loads the module). Then
+ * `libpcapError` is null and `libpcapName` the soname that was loaded; without
+ * libpcap `libpcapError` says why, and every function throws NO_LIBPCAP.
+ * libpcap's headers are still needed to compile this file (libpcap-dev).
  */
 #include <node_api.h>
 #include <uv.h>
 #include <pcap/pcap.h>
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -53,6 +61,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+
+/* A prebuilt binary must load on every glibc Node 20 runs on (2.28 and later):
+ * glibc 2.34 moved these functions from libdl and libpthread into libc under a
+ * new symbol version, which an older glibc does not have. Ask for the versions
+ * every glibc has (binding.gyp links libdl and libpthread, where they lived). */
+#if defined(__linux__) && defined(__GLIBC__) && (defined(__x86_64__) || defined(__aarch64__))
+#if defined(__x86_64__)
+#define GLIBC_BASE "GLIBC_2.2.5"
+#else
+#define GLIBC_BASE "GLIBC_2.17"
+#endif
+__asm__(".symver dlopen,dlopen@" GLIBC_BASE);
+__asm__(".symver dlsym,dlsym@" GLIBC_BASE);
+__asm__(".symver dlerror,dlerror@" GLIBC_BASE);
+__asm__(".symver dlclose,dlclose@" GLIBC_BASE);
+__asm__(".symver pthread_create,pthread_create@" GLIBC_BASE);
+__asm__(".symver pthread_join,pthread_join@" GLIBC_BASE);
+__asm__(".symver pthread_once,pthread_once@" GLIBC_BASE);
+#endif
 
 #define REC_HDR 16u
 #define MAX_BATCHES_PER_WAKEUP 64
@@ -73,6 +100,130 @@ static void throw_last(napi_env env) {
   napi_get_last_error_info(env, &info);
   napi_throw_error(env, "EINVAL",
                    info && info->error_message ? info->error_message : "N-API call failed");
+}
+
+/* ---------------------------------------------------------------- libpcap, loaded at run time */
+
+/* Every libpcap function this file calls. Each becomes a pointer in pcap_fn
+ * with the type pcap.h declares, and the #defines below turn the usual calls
+ * (pcap_dispatch(...)) into calls through it. */
+#define PCAP_FUNCTIONS(X) \
+  X(pcap_activate) \
+  X(pcap_close) \
+  X(pcap_compile) \
+  X(pcap_create) \
+  X(pcap_datalink) \
+  X(pcap_dispatch) \
+  X(pcap_findalldevs) \
+  X(pcap_fopen_offline) \
+  X(pcap_freealldevs) \
+  X(pcap_freecode) \
+  X(pcap_get_selectable_fd) \
+  X(pcap_get_tstamp_precision) \
+  X(pcap_geterr) \
+  X(pcap_inject) \
+  X(pcap_lib_version) \
+  X(pcap_lookupnet) \
+  X(pcap_open_dead) \
+  X(pcap_set_buffer_size) \
+  X(pcap_set_immediate_mode) \
+  X(pcap_set_promisc) \
+  X(pcap_set_snaplen) \
+  X(pcap_set_timeout) \
+  X(pcap_set_tstamp_precision) \
+  X(pcap_setfilter) \
+  X(pcap_setnonblock) \
+  X(pcap_snapshot) \
+  X(pcap_stats) \
+  X(pcap_statustostr)
+
+#define PCAP_FN_FIELD(name) __typeof__(name) *name;
+static struct {
+  void *lib;
+  PCAP_FUNCTIONS(PCAP_FN_FIELD)
+} pcap_fn;
+
+/* The sonames distributions install with the runtime package alone: Debian and
+ * Ubuntu's libpcap0.8 has libpcap.so.0.8, Fedora, Arch and Alpine's libpcap has
+ * libpcap.so.1; libpcap.so is the development symlink. */
+static const char *const PCAP_SONAMES[] = {
+#ifdef __APPLE__
+  "libpcap.A.dylib", "libpcap.dylib",
+#else
+  "libpcap.so.0.8", "libpcap.so.1", "libpcap.so",
+#endif
+};
+
+static char libpcap_error[512]; /* why libpcap could not be loaded ("" when it was) */
+static const char *libpcap_name; /* the soname that was loaded */
+
+/* dlopen()s the first soname present and resolves every function; on failure
+ * pcap_fn.lib stays NULL and libpcap_error says why. */
+static void load_libpcap(void) {
+  char first_err[256] = "";
+  size_t names = sizeof PCAP_SONAMES / sizeof PCAP_SONAMES[0];
+  for (size_t i = 0; i < names; i++) {
+    void *lib = dlopen(PCAP_SONAMES[i], RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+      const char *e = dlerror();
+      if (!first_err[0]) snprintf(first_err, sizeof first_err, "%s", e ? e : PCAP_SONAMES[i]);
+      continue;
+    }
+    const char *missing = NULL;
+#define PCAP_FN_LOAD(name) \
+    if (!missing && !(pcap_fn.name = (__typeof__(pcap_fn.name))dlsym(lib, #name))) missing = #name;
+    PCAP_FUNCTIONS(PCAP_FN_LOAD)
+#undef PCAP_FN_LOAD
+    if (missing) {
+      snprintf(libpcap_error, sizeof libpcap_error, "%s has no %s (libpcap 1.5 or later is needed)", PCAP_SONAMES[i], missing);
+      dlclose(lib);
+      memset(&pcap_fn, 0, sizeof pcap_fn);
+      return;
+    }
+    pcap_fn.lib = lib;
+    libpcap_name = PCAP_SONAMES[i];
+    libpcap_error[0] = 0;
+    return;
+  }
+  snprintf(libpcap_error, sizeof libpcap_error, "%s", first_err);
+}
+
+#define pcap_activate pcap_fn.pcap_activate
+#define pcap_close pcap_fn.pcap_close
+#define pcap_compile pcap_fn.pcap_compile
+#define pcap_create pcap_fn.pcap_create
+#define pcap_datalink pcap_fn.pcap_datalink
+#define pcap_dispatch pcap_fn.pcap_dispatch
+#define pcap_findalldevs pcap_fn.pcap_findalldevs
+#define pcap_fopen_offline pcap_fn.pcap_fopen_offline
+#define pcap_freealldevs pcap_fn.pcap_freealldevs
+#define pcap_freecode pcap_fn.pcap_freecode
+#define pcap_get_selectable_fd pcap_fn.pcap_get_selectable_fd
+#define pcap_get_tstamp_precision pcap_fn.pcap_get_tstamp_precision
+#define pcap_geterr pcap_fn.pcap_geterr
+#define pcap_inject pcap_fn.pcap_inject
+#define pcap_lib_version pcap_fn.pcap_lib_version
+#define pcap_lookupnet pcap_fn.pcap_lookupnet
+#define pcap_open_dead pcap_fn.pcap_open_dead
+#define pcap_set_buffer_size pcap_fn.pcap_set_buffer_size
+#define pcap_set_immediate_mode pcap_fn.pcap_set_immediate_mode
+#define pcap_set_promisc pcap_fn.pcap_set_promisc
+#define pcap_set_snaplen pcap_fn.pcap_set_snaplen
+#define pcap_set_timeout pcap_fn.pcap_set_timeout
+#define pcap_set_tstamp_precision pcap_fn.pcap_set_tstamp_precision
+#define pcap_setfilter pcap_fn.pcap_setfilter
+#define pcap_setnonblock pcap_fn.pcap_setnonblock
+#define pcap_snapshot pcap_fn.pcap_snapshot
+#define pcap_stats pcap_fn.pcap_stats
+#define pcap_statustostr pcap_fn.pcap_statustostr
+
+/* Throws NO_LIBPCAP and returns 1 when libpcap could not be loaded. */
+static int no_libpcap(napi_env env) {
+  if (pcap_fn.lib) return 0;
+  char msg[sizeof libpcap_error + 128];
+  snprintf(msg, sizeof msg, "libpcap could not be loaded (%s): install libpcap0.8 (Debian, Ubuntu) or libpcap (Fedora)", libpcap_error);
+  napi_throw_error(env, "NO_LIBPCAP", msg);
+  return 1;
 }
 
 /* ---------------------------------------------------------------- DLT <-> LINKTYPE */
@@ -691,6 +842,7 @@ static napi_value live_inject(napi_env env, napi_callback_info info) {
 
 /* openLive(options) */
 static napi_value open_live(napi_env env, napi_callback_info info) {
+  if (no_libpcap(env)) return NULL;
   size_t argc = 1;
   napi_value argv[1];
   NAPI_OK_OR(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
@@ -880,6 +1032,7 @@ static napi_value sockaddr_str(napi_env env, const struct sockaddr *sa) {
 }
 
 static napi_value find_all_devs(napi_env env, napi_callback_info info) {
+  if (no_libpcap(env)) return NULL;
   char errbuf[PCAP_ERRBUF_SIZE];
   pcap_if_t *all = NULL;
   if (pcap_findalldevs(&all, errbuf) != 0) {
@@ -968,6 +1121,7 @@ static pcap_t *open_offline_compiler(int linktype, int snaplen, int swapped) {
 
 /* compileFilter(linkType, snaplen, expr[, swapped]) */
 static napi_value compile_filter(napi_env env, napi_callback_info info) {
+  if (no_libpcap(env)) return NULL;
   size_t argc = 4;
   napi_value argv[4];
   NAPI_OK_OR(napi_get_cb_info(env, info, &argc, argv, NULL, NULL), NULL);
@@ -1029,6 +1183,7 @@ static napi_value compile_filter(napi_env env, napi_callback_info info) {
 /* ---------------------------------------------------------------- module */
 
 static napi_value lib_version(napi_env env, napi_callback_info info) {
+  if (no_libpcap(env)) return NULL;
   napi_value v;
   napi_create_string_utf8(env, pcap_lib_version(), NAPI_AUTO_LENGTH, &v);
   return v;
@@ -1045,6 +1200,11 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_value rh;
   napi_create_uint32(env, REC_HDR, &rh);
   napi_set_named_property(env, exports, "recordHeaderSize", rh);
+  /* Once per process (the module may be loaded by several threads' environments). */
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, load_libpcap);
+  set_str(env, exports, "libpcapError", pcap_fn.lib ? NULL : libpcap_error);
+  set_str(env, exports, "libpcapName", pcap_fn.lib ? libpcap_name : NULL);
   return exports;
 }
 

@@ -9,7 +9,7 @@
  * program's return value decides (non-zero = match).
  */
 import { SourceError } from './frame.js';
-import { nativeBinding } from './live.js';
+import { libpcapMissingMessage, nativeBinding } from './live.js';
 
 // Instruction classes and fields (include/pcap/bpf.h).
 const BPF_LD = 0x00, BPF_LDX = 0x01, BPF_ST = 0x02, BPF_STX = 0x03;
@@ -284,7 +284,7 @@ export interface CompileOptions {
  */
 export function compileBpfInsns(linkType: number, snaplen: number, expr: string, opts: CompileOptions = {}): Uint32Array {
   const nb = nativeBinding();
-  if (!nb) throw new SourceError('BPF filters need libpcap: apt-get install libpcap-dev && npm run build');
+  if (!nb) throw new SourceError(libpcapMissingMessage('BPF filters need'));
   try {
     return nb.compileFilter(linkType, snaplen, expr, opts.swapped === true);
   } catch (e) {

@@ -116,6 +116,10 @@ export interface NativeBinding {
   compileFilter(linkType: number, snaplen: number, expr: string, swapped?: boolean): Uint32Array;
   libVersion(): string;
   readonly recordHeaderSize: number;
+  /** Why libpcap could not be dlopen()ed (null: it was; every function above then works). */
+  readonly libpcapError: string | null;
+  /** The libpcap soname that was loaded (libpcap.so.0.8, libpcap.so.1…). */
+  readonly libpcapName: string | null;
 }
 
 const require = createRequire(import.meta.url);
@@ -131,29 +135,78 @@ function packageRoot(): string | null {
   }
 }
 
+/**
+ * Where the binding may be, in order: the one built here (npm run build:native),
+ * then the prebuilt one the package ships for this platform.
+ */
+export function nativeBindingPaths(): string[] {
+  const root = packageRoot();
+  if (!root) return [];
+  return [
+    join(root, 'native', 'build', 'Release', 'netlens_pcap.node'),
+    join(root, 'native', 'prebuilds', `${process.platform}-${process.arch}`, 'netlens_pcap.node'),
+  ];
+}
+
 let nativeCache: NativeBinding | null | undefined;
 let nativeLoadError = '';
+/** Why the binding is unusable: none for this platform, or it loaded but libpcap did not. */
+let nativeMissing: 'binding' | 'libpcap' | '' = '';
 
-/** The loaded binding, or null when it was not built (or NETLENS_NO_NATIVE=1). */
+/**
+ * The loaded binding, or null when there is none for this platform (not built,
+ * no prebuild, NETLENS_NO_NATIVE=1) or when libpcap itself is not installed
+ * (the binding loads without it and says so).
+ */
 export function nativeBinding(): NativeBinding | null {
   if (nativeCache !== undefined) return nativeCache;
   nativeCache = null;
+  nativeMissing = 'binding';
   if (process.env.NETLENS_NO_NATIVE === '1') {
     nativeLoadError = 'disabled by NETLENS_NO_NATIVE=1';
     return null;
   }
-  const root = packageRoot();
-  const path = root ? join(root, 'native', 'build', 'Release', 'netlens_pcap.node') : null;
-  if (!path || !existsSync(path)) {
-    nativeLoadError = 'native/build/Release/netlens_pcap.node not built';
+  const paths = nativeBindingPaths().filter((p) => existsSync(p));
+  if (paths.length === 0) {
+    nativeLoadError = `no binding for ${process.platform}-${process.arch} (native/build/Release/netlens_pcap.node not built, no prebuild)`;
     return null;
   }
-  try {
-    nativeCache = require(path) as NativeBinding;
-  } catch (e) {
-    nativeLoadError = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  const errors: string[] = [];
+  for (const path of paths) {
+    let b: NativeBinding;
+    try {
+      b = require(path) as NativeBinding;
+    } catch (e) {
+      // e.g. a prebuild for another C library (musl): the next candidate, or the reason.
+      errors.push(`${path}: ${firstLine(e instanceof Error ? e.message : String(e))}`);
+      continue;
+    }
+    if (b.libpcapError) {
+      nativeMissing = 'libpcap';
+      nativeLoadError = b.libpcapError;
+      return null;
+    }
+    nativeMissing = '';
+    nativeLoadError = '';
+    nativeCache = b;
+    return b;
   }
-  return nativeCache;
+  nativeLoadError = errors.join('; ');
+  return null;
+}
+
+/**
+ * The one line that says what to install, for a feature that needs libpcap
+ * (`what`: "live capture needs", "BPF filters need"…).
+ */
+export function libpcapMissingMessage(what: string): string {
+  nativeBinding();
+  if (nativeMissing === 'libpcap') return libpcapRuntimeMessage(what, nativeLoadError);
+  return `${what} libpcap: apt-get install libpcap-dev && npm run build:native (Fedora: libpcap-devel) (${nativeLoadError})`;
+}
+
+function libpcapRuntimeMessage(what: string, detail: string): string {
+  return `${what} libpcap, which could not be loaded (${detail}): apt-get install libpcap0.8 (Debian, Ubuntu) or dnf install libpcap (Fedora)`;
 }
 
 /** Why nativeBinding() returned null ('' when it loaded). */
@@ -186,12 +239,15 @@ interface CapDevice {
 }
 
 let capCache: CapModule | null | undefined;
+let capLoadError = '';
 function capModule(): CapModule | null {
   if (capCache !== undefined) return capCache;
   try {
     capCache = require('cap') as CapModule;
-  } catch {
+  } catch (e) {
     capCache = null;
+    // Not installed, or installed but its libpcap (it links it) is missing.
+    capLoadError = firstLine(e instanceof Error ? e.message : String(e));
   }
   return capCache;
 }
@@ -218,8 +274,6 @@ function capLinkType(name: string): number {
 }
 
 // ------------------------------------------------------------------ errors
-
-const MISSING = 'live capture needs libpcap: apt-get install libpcap-dev && npm run build (offline reading works without it)';
 
 function permissionMessage(iface: string): string {
   return `no permission to capture on ${iface}: run with sudo, or grant it: sudo setcap cap_net_raw,cap_net_admin=eip $(readlink -f $(which node))`;
@@ -465,7 +519,7 @@ export function openLive(opts: LiveOptions): LiveSession {
   if (!opts.iface) throw new SourceError('live capture needs an interface name (-i IFACE)');
   if (opts.backend === 'cap') return openCap(opts);
   const nb = nativeBinding();
-  if (!nb) throw new SourceError(MISSING);
+  if (!nb) throw new SourceError(libpcapMissingMessage('live capture needs'));
   let h: NativeHandle;
   try {
     h = nb.openLive({
@@ -490,7 +544,10 @@ export function openLive(opts: LiveOptions): LiveSession {
 
 function openCap(opts: LiveOptions): LiveSession {
   const cm = capModule();
-  if (!cm) throw new SourceError('live capture with --backend cap needs the optional npm package "cap" (npm install cap)');
+  if (!cm) {
+    if (capLoadError.includes('libpcap')) throw new SourceError(libpcapRuntimeMessage('live capture needs', capLoadError));
+    throw new SourceError('live capture with --backend cap needs the optional npm package "cap" (npm install cap)');
+  }
   // cap prints a stderr warning and a libpcap error for unknown devices; check first.
   let names: string[] = [];
   try {
@@ -553,5 +610,5 @@ export function listInterfaces(): DeviceInfo[] {
       throw toSourceError(e);
     }
   }
-  throw new SourceError(MISSING);
+  throw new SourceError(libpcapMissingMessage('listing interfaces needs'));
 }
