@@ -26,6 +26,11 @@ export function dnsTypeName(t: number): string {
 
 const MAX_POINTERS = 64;
 
+/** Whether buf[off, end) starts with a DNS header whose QR bit says response (no allocation). */
+export function dnsIsResponse(buf: Buffer, off: number, end: number): boolean {
+  return end - off >= 12 && (buf[off + 2]! & 0x80) !== 0;
+}
+
 export class DnsView {
   buf: Buffer = Buffer.alloc(0);
   off = 0;

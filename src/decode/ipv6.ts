@@ -25,6 +25,13 @@ export class Ipv6View {
   fragOffset = 0;
   fragMf = false;
   fragId = 0;
+  /**
+   * The addresses a connection is keyed by, as Zeek keys it (IPv6_Hdr_Chain::SrcAddr/DstAddr): the
+   * final destination of a routing header with segments left (type 0: its last address; type 2:
+   * the home address), and the home address of a Mobile IPv6 destination option; else the header's.
+   */
+  keySrcOff = 0;
+  keyDstOff = 0;
   error: string | null = null;
 
   reset(buf: Buffer, off: number, end: number): boolean {
@@ -35,6 +42,8 @@ export class Ipv6View {
     this.hasFragment = false;
     this.fragOffset = 0;
     this.fragMf = false;
+    this.keySrcOff = off + 8;
+    this.keyDstOff = off + 24;
     if (end - off < 1) { this.error = Ipv6Error.short; return false; }
     if (buf[off]! >>> 4 !== 6) { this.error = Ipv6Error.version; return false; }
     if (end - off < 40) { this.error = Ipv6Error.short; return false; }
@@ -51,6 +60,8 @@ export class Ipv6View {
         if (limit - p < 2) { this.proto = next; this.upperOff = p; this.error = Ipv6Error.ext; return true; }
         const len = next === IpProto.AH ? (buf[p + 1]! + 2) * 4 : (buf[p + 1]! + 1) * 8;
         if (limit - p < len) { this.proto = next; this.upperOff = p; this.error = Ipv6Error.ext; return true; }
+        if (next === IpProto.IPv6Route && (this.extMask & 2) === 0) this.routing(buf, p, len);
+        else if (next === IpProto.IPv6Opts) this.homeAddress(buf, p, len);
         this.extMask |= next === IpProto.HopByHop ? 1 : next === IpProto.IPv6Route ? 2 : next === IpProto.IPv6Opts ? 8 : 16;
         next = buf[p]!;
         p += len;
@@ -71,6 +82,28 @@ export class Ipv6View {
     this.proto = next;
     this.upperOff = p;
     return true;
+  }
+
+  /** A routing header (the first one only, as Zeek): where the packet is finally going. */
+  private routing(buf: Buffer, p: number, len: number): void {
+    const hdrLen = buf[p + 1]!, type = buf[p + 2]!, segLeft = buf[p + 3]!;
+    if (segLeft === 0) return;
+    // The last 16 bytes of the header hold the final address for both known types.
+    if ((type === 0 && hdrLen >= 2 && hdrLen % 2 === 0) || (type === 2 && hdrLen === 2)) this.keyDstOff = p + len - 16;
+  }
+
+  /** Destination options: a Mobile IPv6 Home Address option (type 201, 16 bytes) is the source Zeek uses. */
+  private homeAddress(buf: Buffer, p: number, len: number): void {
+    const end = p + len;
+    let q = p + 2;
+    while (q < end) {
+      const t = buf[q]!;
+      if (t === 0) { q++; continue; } // Pad1
+      if (q + 2 > end) return;
+      const l = buf[q + 1]!;
+      if (t === 201 && l === 16 && q + 18 <= end && this.keySrcOff === this.off + 8) this.keySrcOff = q + 2;
+      q += 2 + l;
+    }
   }
 
   get trafficClass(): number { return (u16be(this.buf, this.off) >>> 4) & 0xff; }

@@ -88,6 +88,27 @@ export class Endpoint {
   declare histLastRst: number;
   declare histRxmitCount: number;
   declare histWin0Count: number;
+  /**
+   * tshark's base_seq (packet-tcp.c): the first segment's seq (seq - 1 without SYN), or the peer's
+   * first ACK - 1. A pure SYN with another seq starts a new conversation (port reuse).
+   */
+  declare tsBase: number;
+  declare tsBaseSet: boolean;
+  /** Zeek's prev_state (TCP_Endpoint.h), for is_clean() in gap reporting. */
+  declare zeekPrev: number;
+  /** Zeek's did_close: this endpoint sent its FIN or RST; once both did, packets no longer extend the duration. */
+  declare didClose: boolean;
+  /**
+   * Zeek's content gaps (TCP_Reassembler): bytes the peer acknowledged that were never captured
+   * whole. seenNext is the next byte seen in order; seenHeld the ranges seen beyond it
+   * ([start, end) pairs of sequence numbers, made when first needed, at most MAX_SEEN_HELD).
+   */
+  declare seenNext: number;
+  declare seenSet: boolean;
+  declare seenHeld: number[] | null;
+  /** Bytes of this endpoint's stream reported missing (Zeek's missed_bytes share), and how many holes. */
+  declare gapBytes: number;
+  declare gapCount: number;
   /** A SYN / FIN from the peer seen on the wire but not yet known to have arrived here. */
   declare pendingSyn: boolean;
   declare pendingSynAck: boolean;
@@ -140,6 +161,15 @@ export class Endpoint {
     this.histLastRst = -1;
     this.histRxmitCount = 0;
     this.histWin0Count = 0;
+    this.tsBase = 0;
+    this.tsBaseSet = false;
+    this.zeekPrev = ZeekState.INACTIVE;
+    this.didClose = false;
+    this.seenNext = 0;
+    this.seenSet = false;
+    this.seenHeld = null;
+    this.gapBytes = 0;
+    this.gapCount = 0;
     this.pendingSyn = false;
     this.pendingSynAck = false;
     this.pendingFin = false;
@@ -193,6 +223,15 @@ export function newEndpoint(): Endpoint {
     histLastRst: -1,
     histRxmitCount: 0,
     histWin0Count: 0,
+    tsBase: 0,
+    tsBaseSet: false,
+    zeekPrev: 0, // ZeekState.INACTIVE
+    didClose: false,
+    seenNext: 0,
+    seenSet: false,
+    seenHeld: null,
+    gapBytes: 0,
+    gapCount: 0,
     pendingSyn: false,
     pendingSynAck: false,
     pendingFin: false,
@@ -226,6 +265,12 @@ export class Connection {
   declare firstNsec: number;
   declare lastSec: number;
   declare lastNsec: number;
+  /**
+   * Zeek's Conn last_time (TCPSessionAdapter::Process): the last packet seen before both ends had
+   * closed (FIN or RST each), so the final ACK is not in the duration. Every packet for UDP.
+   */
+  declare zeekLastSec: number;
+  declare zeekLastNsec: number;
   /** Hash-bucket chain and LRU list links, owned by FlowTable. */
   declare hash: number;
   declare nextInBucket: Connection | null;
@@ -286,6 +331,7 @@ export class Connection {
     this.ep[1].reset();
     this.clientSide = 0;
     this.firstSec = this.firstNsec = this.lastSec = this.lastNsec = 0;
+    this.zeekLastSec = this.zeekLastNsec = 0;
     this.addr.fill(0);
     this.port[0] = this.port[1] = 0;
     this.hash = 0;
@@ -364,9 +410,16 @@ export class Connection {
     return 'OTH';
   }
 
+  /**
+   * Zeek's duration (conn.log): from the first packet to the last one seen before both ends had
+   * closed, so a TCP teardown's final ACK is not counted (see zeekLastSec). lastTs stays the last packet.
+   */
   durationSec(): number {
-    return (this.lastSec - this.firstSec) + (this.lastNsec - this.firstNsec) / 1e9;
+    return (this.zeekLastSec - this.firstSec) + (this.zeekLastNsec - this.firstNsec) / 1e9;
   }
+
+  /** Zeek's missed_bytes: bytes of both streams acknowledged but never captured whole. */
+  get missedBytes(): number { return this.ep[0].gapBytes + this.ep[1].gapBytes; }
 }
 
 /** A new conversation (an object literal: see newEndpoint). */
@@ -387,6 +440,8 @@ export function newConnection(id: number, proto: number, v6: boolean): Connectio
     firstNsec: 0,
     lastSec: 0,
     lastNsec: 0,
+    zeekLastSec: 0,
+    zeekLastNsec: 0,
     hash: 0,
     nextInBucket: null,
     lruPrev: null,
@@ -414,7 +469,7 @@ export function newConnection(id: number, proto: number, v6: boolean): Connectio
     mptcpToken: -1,
     mptcpOf: -1,
     mptcpKeys: 0,
-  } satisfies LiteralOf<Connection, 'client' | 'server' | 'packets' | 'handshake' | 'teardown' | 'connState'> as unknown as Connection;
+  } satisfies LiteralOf<Connection, 'client' | 'server' | 'packets' | 'handshake' | 'teardown' | 'connState' | 'missedBytes'> as unknown as Connection;
 }
 
 // Field representations fixed before any code is optimized (see decode/shapes.ts).
@@ -423,6 +478,7 @@ export function newConnection(id: number, proto: number, v6: boolean): Connectio
   for (const e of c.ep) {
     settleFields(e, {
       state: TcpState.CLOSED, isn: DOUBLE, nextSeq: DOUBLE, finSeq: DOUBLE, lastAck: DOUBLE, maxToAck: DOUBLE,
+      tsBase: DOUBLE, seenNext: DOUBLE, seenHeld: [0],
       histLastSyn: DOUBLE, histLastFin: DOUBLE, histLastRst: DOUBLE,
     });
   }

@@ -13,7 +13,8 @@ import { TcpError } from '../decode/tcp.js';
 import { UdpError } from '../decode/udp.js';
 import { createHash } from 'node:crypto';
 import { type Connection, type Endpoint, Hist, MptcpSubflow, newConnection, ZeekState } from './connection.js';
-import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from './seq.js';
+import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
+import { dnsIsResponse } from '../decode/dns.js';
 import { DeliverEvent, SendEvent, type TcpState, TcpState as S, onDeliver, onSend } from './tcp-state.js';
 import { u32be } from '../decode/bytes.js';
 
@@ -150,8 +151,9 @@ export class Tracker {
       k[0] = 0; k[1] = 0; k[2] = 0xffff; k[3] = d.ip4.src;
       k[4] = 0; k[5] = 0; k[6] = 0xffff; k[7] = d.ip4.dst;
     } else {
-      const b = d.ip6.buf, s = d.ip6.srcOff;
-      for (let i = 0; i < 8; i++) k[i] = u32be(b, s + 4 * i);
+      // Zeek's key: the final destination of a routing header, the home address of a destination option.
+      const b = d.ip6.buf, s = d.ip6.keySrcOff, t = d.ip6.keyDstOff;
+      for (let i = 0; i < 4; i++) { k[i] = u32be(b, s + 4 * i); k[4 + i] = u32be(b, t + 4 * i); }
     }
     const h = (mix(k[0]!, k[1]!, k[2]!, k[3]!, sport) ^ mix(k[4]!, k[5]!, k[6]!, k[7]!, dport) ^ proto) | 0;
     let c: Connection | null = this.buckets[h & this.bucketMask]!;
@@ -161,15 +163,22 @@ export class Tracker {
       if (matches(c, k, 0, sport, dport, v6)) { side = 0; break; }
       if (matches(c, k, 4, sport, dport, v6)) { side = 1; break; }
     }
-    if (proto === IpProto.TCP && c !== null && c.finished && (d.tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN) {
-      // Port reuse: a fresh SYN on a tuple whose connection has closed starts a new conversation.
-      this.remove(c);
-      this.ended(c);
-      c = null;
+    if (proto === IpProto.TCP && c !== null && (d.tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN) {
+      // Port reuse: a SYN starts a new conversation on a tuple whose connection has closed (Zeek's
+      // IsReuse), or when its sequence number is not the base of its sender's direction (tshark's
+      // rule in dissect_tcp: a new ISN, whatever the state; a retransmitted SYN keeps its ISN).
+      const E = c.ep[side];
+      if (c.finished || (E.tsBaseSet && d.tcp.seq !== E.tsBase)) {
+        this.remove(c);
+        this.ended(c);
+        c = null;
+      }
     }
+    let fresh = false;
     if (c === null) {
       c = this.create(h, proto, v6, sport, dport, tsSec, tsNsec);
       side = 0;
+      fresh = true;
     } else {
       this.touch(c);
     }
@@ -179,10 +188,25 @@ export class Tracker {
     this.side = side;
     const ep = c.ep[side];
     ep.packets++;
+    // A first fragment's upper-layer length is unknown here: count only the payload it carries.
+    const fragment = v6 ? d.ip6.hasFragment && d.ip6.fragMf : d.ip4.mf;
     if (proto === IpProto.UDP) {
-      ep.bytes += d.udp.payloadLength;
+      c.zeekLastSec = tsSec;
+      c.zeekLastNsec = tsNsec;
+      if (fresh && sport === 53 && dnsIsResponse(d.udp.buf, d.udp.payloadOff, d.udp.payloadEnd) && !isMulticast(k, v6)) {
+        // Zeek's DNS analyzer (DNS_Interpreter::ParseMessage): a conversation whose first message is
+        // a response is flipped, its sender being the server (unless it was sent to a multicast group).
+        c.clientSide = 1;
+        c.flipped = true;
+      }
+      if (fragment) {
+        const n = d.udp.payloadEnd - d.udp.payloadOff;
+        ep.bytes += n > 0 ? n : 0;
+      } else {
+        ep.bytes += d.udp.payloadLength;
+      }
     } else {
-      this.segment(c, side, d);
+      this.segment(c, side, d, fragment);
     }
   }
 
@@ -210,14 +234,20 @@ export class Tracker {
 
   // ------------------------------------------------------------ TCP segment
 
-  private segment(c: Connection, s: number, d: PacketDecoder): void {
+  private segment(c: Connection, s: number, d: PacketDecoder, fragment: boolean): void {
     const t = d.tcp;
     const flags = t.flags;
-    const seq = t.seq, ack = t.ack, len = t.payloadLength;
+    const captured = t.payloadEnd - t.payloadOff;
+    const seq = t.seq, ack = t.ack, len = fragment ? (captured > 0 ? captured : 0) : t.payloadLength;
     const syn = (flags & TcpFlag.SYN) !== 0, fin = (flags & TcpFlag.FIN) !== 0;
     const rst = (flags & TcpFlag.RST) !== 0, hasAck = (flags & TcpFlag.ACK) !== 0;
     const E = c.ep[s], P = c.ep[s ^ 1];
     const first = E.packets + P.packets === 1;
+    // Zeek's last_time: packets after both ends closed do not extend the connection.
+    if (!E.didClose || !P.didClose) { c.zeekLastSec = this.nowSec; c.zeekLastNsec = this.nowNsec; }
+    // tshark's base_seq of each direction (tcp_analyze_sequence_number).
+    if (!E.tsBaseSet) { E.tsBase = syn ? seq : (seq - 1) >>> 0; E.tsBaseSet = true; }
+    if (!P.tsBaseSet && hasAck) { P.tsBase = (ack - 1) >>> 0; P.tsBaseSet = true; }
 
     if (first) this.firstSegment(c, s, syn, hasAck, t.sport, t.dport);
     if (t.mptcpOff >= 0) this.mptcpOption(c, s, d, syn, hasAck);
@@ -254,23 +284,35 @@ export class Tracker {
     }
 
     this.history(c, E, s, flags, seq, len, t.window);
+    const ez = E.zeek, pz = P.zeek;
     this.zeekState(E, P, syn, fin, rst, hasAck);
+    if (E.zeek !== ez) E.zeekPrev = ez;
+    if (P.zeek !== pz) P.zeekPrev = pz;
+    if (fin || rst) E.didClose = true;
+    // Zeek's content gaps: what this segment carries whole, then what its ACK says was sent.
+    if (syn && !E.seenSet) { E.seenNext = seqAdd(seq, 1); E.seenSet = true; }
+    if (len > 0 && !fragment && captured >= len) this.seen(E, syn ? seqAdd(seq, 1) : seq, len);
+    if (hasAck) this.acked(c, P, s ^ 1, ack);
     this.states(c, s, E, P, syn, fin, rst, hasAck, ack, len);
 
     // Sequence bookkeeping after analysis (tshark updates nextseq last).
     if (syn && !E.hasIsn) { E.isn = seq; E.hasIsn = true; }
     if (syn) { if (t.wscale >= 0) E.wscale = t.wscale; else E.wscale = -1; }
+    const zwp = (this.analysis & Analysis.ZERO_WINDOW_PROBE) !== 0;
     if (!rst) {
       const end = seqAdd(seq, len + (syn ? 1 : 0) + (fin ? 1 : 0));
-      if (!E.hasNext || seqGt(end, E.nextSeq)) {
+      // A zero-window probe does not advance nextseq (tshark).
+      if ((!E.hasNext || seqGt(end, E.nextSeq)) && !zwp) {
         E.nextSeq = end;
         E.hasNext = true;
         E.nextSeqSec = this.nowSec;
         E.nextSeqNsec = this.nowNsec;
-        // Only new, in-order data raises what the peer may acknowledge without a gap.
-        if ((this.analysis & (Analysis.RETRANSMISSION | Analysis.LOST_SEGMENT | Analysis.OUT_OF_ORDER)) === 0) E.maxToAck = end;
       }
     }
+    // tshark's maxseqtobeacked: "the highest continuous seq number seen so far". A segment that
+    // starts where it stands (or the first one) raises it to nextseq, so a retransmission that
+    // fills a hole covers the bytes seen beyond the hole too. 0 means unset, as in tshark.
+    if ((seq === E.maxToAck || E.maxToAck === 0) && !zwp && E.hasNext) E.maxToAck = E.nextSeq;
     if (fin && E.finSeq < 0) E.finSeq = seqAdd(seq, len);
     if (hasAck) {
       if (!E.hasAck || ack !== E.lastAck) E.dupAcks = 0;
@@ -300,6 +342,78 @@ export class Tracker {
     }
     c.flipped = c.clientSide !== s;
     if (c.flipped) c.history += '^';
+  }
+
+  // ------------------------------------------------------------ Zeek content gaps
+
+  /** Segment [start, start + len) of E's stream was captured whole (Zeek's reassembler gets only those). */
+  private seen(E: Endpoint, start: number, len: number): void {
+    const end = seqAdd(start, len);
+    if (!E.seenSet) { E.seenNext = start; E.seenSet = true; }
+    if (seqLe(end, E.seenNext)) return; // old data
+    if (seqLe(start, E.seenNext)) {
+      E.seenNext = end;
+      if (E.seenHeld !== null && E.seenHeld.length > 0) this.drainSeen(E);
+      return;
+    }
+    // Beyond a hole: keep the range (sorted, merged) until the hole fills or is acknowledged.
+    let h = E.seenHeld;
+    if (h === null) h = E.seenHeld = [];
+    let i = 0;
+    while (i < h.length && seqLt(h[i + 1]!, start)) i += 2;
+    if (i < h.length && seqLe(h[i]!, end)) {
+      // Overlaps or touches range i: widen it, then swallow the ranges it now reaches.
+      if (seqLt(start, h[i]!)) h[i] = start;
+      if (seqGt(end, h[i + 1]!)) h[i + 1] = end;
+      while (i + 2 < h.length && seqLe(h[i + 2]!, h[i + 1]!)) {
+        if (seqGt(h[i + 3]!, h[i + 1]!)) h[i + 1] = h[i + 3]!;
+        h.splice(i + 2, 2);
+      }
+      return;
+    }
+    if (h.length >= MAX_SEEN_HELD * 2) return; // bound: this range will count as missing if acknowledged
+    h.splice(i, 0, start, end);
+  }
+
+  /** Held ranges that now continue the in-order stream. */
+  private drainSeen(E: Endpoint): void {
+    const h = E.seenHeld!;
+    let n = 0;
+    while (n < h.length && seqLe(h[n]!, E.seenNext)) {
+      if (seqGt(h[n + 1]!, E.seenNext)) E.seenNext = h[n + 1]!;
+      n += 2;
+    }
+    if (n > 0) h.splice(0, n);
+  }
+
+  /**
+   * The peer of E acknowledged `ack` (TCP_Reassembler::AckReceived, Undelivered): bytes of E's
+   * stream before it that were never seen are a content gap, one per hole. Zeek stops at the FIN
+   * and reports gaps (history G/g, missed_bytes) only while both ends are established or closed
+   * from established (is_clean), after this packet's state change.
+   */
+  private acked(c: Connection, E: Endpoint, side: number, ack: number): void {
+    if (!E.seenSet) return;
+    let upTo = ack;
+    if (E.finSeq >= 0 && seqGt(upTo, E.finSeq)) upTo = E.finSeq;
+    if (!seqGt(upTo, E.seenNext)) return;
+    const d = seqDiff(upTo, E.seenNext);
+    if (d >= 1 << 30) return; // not a plausible acknowledgement of this stream
+    const P = c.ep[side ^ 1];
+    const report = isClean(E) && isClean(P);
+    const h = E.seenHeld;
+    while (seqLt(E.seenNext, upTo)) {
+      const next = h !== null && h.length > 0 && seqLt(h[0]!, upTo) ? h[0]! : upTo;
+      if (seqGt(next, E.seenNext)) {
+        if (report) {
+          E.gapBytes += seqDiff(next, E.seenNext);
+          E.gapCount++;
+          if (isThreshold(E.gapCount)) this.add(c, side === c.clientSide, 'G');
+        }
+        E.seenNext = next;
+      }
+      if (h !== null && h.length > 0) this.drainSeen(E);
+    }
   }
 
   // ------------------------------------------------------------ Multipath TCP
@@ -485,16 +599,22 @@ export class Tracker {
       }
       if (len === 0 && E.hasAck && hasAck && window !== 0 && window === E.window && seq === E.nextSeq && ack === E.lastAck && !ctl) {
         a |= Analysis.DUP_ACK;
-        E.dupAcks++;
+        // tshark: a count of -1 (an ACK-lost-segment was flagged) restarts at 1.
+        E.dupAcks = E.dupAcks === -1 ? 1 : E.dupAcks + 1;
         E.lastDupAckSec = this.nowSec;
         E.lastDupAckNsec = this.nowNsec;
       }
     }
-    // tshark's "ACKed segment that wasn't captured": beyond what the peer was seen to send as new
-    // data (maxseqtobeacked); flagged once per gap.
-    if (hasAck && P.hasNext && seqGt(ack, P.maxToAck) && (flags & TcpFlag.RST) === 0) {
-      a |= Analysis.ACK_LOST_SEGMENT;
-      P.maxToAck = ack;
+    // tshark 4.0's "ACKed segment that wasn't captured" (TCP_A_ACK_LOST_PACKET in
+    // tcp_analyze_sequence_number): the ACK goes beyond the peer's maxseqtobeacked (0: unset).
+    // The frame is flagged when the peer's dup-ACK count is 0 (or maxseqtobeacked had passed the
+    // peer's nextseq); the count becomes -1, so the same hole is not flagged again until the peer's
+    // ACK number moves, and maxseqtobeacked is brought to the peer's nextseq. (Checked against
+    // tshark 4.0.17 on built traces: test/analysis-diff.test.ts.)
+    if (hasAck && P.maxToAck !== 0 && seqGt(ack, P.maxToAck)) {
+      if (P.maxToAck > P.nextSeq || P.dupAcks === 0) a |= Analysis.ACK_LOST_SEGMENT;
+      P.dupAcks = -1;
+      P.maxToAck = P.nextSeq;
     }
     const carries = len > 0 || (flags & (TcpFlag.SYN | TcpFlag.FIN)) !== 0;
     if (carries && E.hasNext && (a & Analysis.KEEP_ALIVE) === 0 && seqLt(seq, E.nextSeq)) {
@@ -721,6 +841,19 @@ function mix(a: number, b: number, c: number, d: number, port: number): number {
 
 /** History letters of the responder (Zeek's lower case), without a toLowerCase() per letter. */
 const RESPONDER_LETTER: Readonly<Record<string, string>> = Object.fromEntries([...'SHADFRIQTWGC'].map((l) => [l, l.toLowerCase()]));
+
+/** Out-of-order ranges an endpoint keeps for Zeek's gap accounting. */
+const MAX_SEEN_HELD = 16;
+
+/** Zeek's is_clean (TCP_Reassembler.cc): established, or closed from established. */
+function isClean(E: Endpoint): boolean {
+  return E.zeek === ZeekState.ESTABLISHED || (E.zeek === ZeekState.CLOSED && E.zeekPrev === ZeekState.ESTABLISHED);
+}
+
+/** Whether the destination of key k (words 4-7) is a multicast address. */
+function isMulticast(k: Uint32Array, v6: boolean): boolean {
+  return v6 ? k[4]! >>> 24 === 0xff : k[7]! >>> 28 === 0xe;
+}
 
 /** Zeek logs repeated history letters at 1, 10, 100, … occurrences. */
 function isThreshold(n: number): boolean {

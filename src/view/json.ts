@@ -151,7 +151,7 @@ export interface ConnSummary {
   firstTs: string; lastTs: string; duration: number;
   packets: { client: number; server: number }; bytes: { client: number; server: number };
   handshake?: string; teardown?: string; rtt?: number | null;
-  states?: { client: string[]; server: string[] }; connState?: string; history?: string; retransmissions?: number;
+  states?: { client: string[]; server: string[] }; connState?: string; history?: string; retransmissions?: number; missedBytes?: number;
   mptcp?: MptcpSummary;
 }
 
@@ -185,6 +185,7 @@ export function connSummary(c: Connection): ConnSummary {
   base.connState = c.connState;
   base.history = c.history;
   base.retransmissions = c.ep[0].retransmissions + c.ep[1].retransmissions;
+  base.missedBytes = c.missedBytes;
   if (c.mptcp !== MptcpSubflow.NONE) base.mptcp = mptcpSummary(c);
   return base;
 }
@@ -204,7 +205,7 @@ export function connJson(c: Connection): string {
   if (c.proto !== IpProto.TCP) return s + '}';
   s += `,"handshake":"${c.handshake}","teardown":"${c.teardown}","rtt":${c.rtt >= 0 ? round9(c.rtt) : null}`
     + `,"states":{"client":${statesJson(C.path)},"server":${statesJson(S.path)}}`
-    + `,"connState":"${c.connState}","history":${JSON.stringify(c.history)},"retransmissions":${C.retransmissions + S.retransmissions}`;
+    + `,"connState":"${c.connState}","history":${JSON.stringify(c.history)},"retransmissions":${C.retransmissions + S.retransmissions},"missedBytes":${c.missedBytes}`;
   if (c.mptcp !== MptcpSubflow.NONE) s += `,"mptcp":${JSON.stringify(mptcpSummary(c))}`;
   return s + '}';
 }
@@ -261,6 +262,7 @@ export function writeConnJson(out: Output, c: Connection): void {
   out.ascii('},"connState":"'); out.ascii(c.connState);
   out.ascii('","history":"'); out.ascii(c.history);
   out.ascii('","retransmissions":'); out.dec(C.retransmissions + S.retransmissions);
+  out.ascii(',"missedBytes":'); out.dec(c.missedBytes);
   if (c.mptcp !== MptcpSubflow.NONE) { out.ascii(',"mptcp":'); out.ascii(JSON.stringify(mptcpSummary(c))); } // rare: a string is fine
   out.byte(125);
   out.endLine();
