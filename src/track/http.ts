@@ -12,6 +12,15 @@
  * 101 Switching Protocols and a 2xx answer to CONNECT end HTTP on the
  * connection (a tunnel follows). Bytes that are not HTTP are reported once per
  * stream (`error`) and the rest of that stream is ignored; never fatal.
+ *
+ * Bytes missing from the capture (reassembly gaps) are handled as Zeek's HTTP
+ * analyzer does (HTTP_Analyzer::Undelivered, HTTP_Entity::Undelivered): a gap
+ * that falls inside a body of known length (Content-Length, a chunk's data) or
+ * a body read to the end of the connection is skipped and parsing goes on.
+ * Where Zeek then stops parsing the connection, netlens ends the interrupted
+ * message (truncated) and resynchronises on the next line that is a request
+ * line (client) or status line (server). The missing bytes are counted on the
+ * transaction they touched (`gapBytes`).
  */
 
 const MAX_LINE = 64 * 1024;
@@ -20,7 +29,12 @@ const MAX_HEADERS = 1000;
 
 const enum St {
   Start, Headers, BodyLength, ChunkSize, ChunkData, ChunkEnd, Trailers, BodyClose, Dead, Tunnel,
+  /** After a gap that no body absorbed: bytes are skipped up to the next start line. */
+  Resync,
 }
+
+/** Transactions awaiting their response, per connection; beyond it the oldest is reported without one. */
+export const MAX_PENDING = 65536;
 
 export interface HttpHead {
   /** Request: method, uri; response: status, reason. */
@@ -84,6 +98,11 @@ export interface MessageHooks {
   /** The message is complete (`truncated`: the stream ended inside it). */
   done(truncated: boolean): void;
   error(msg: string): void;
+  /**
+   * Bytes of the current message (or, outside one, of the stream) missing from the capture;
+   * `interrupted`: parsing stops and resynchronises (else the bytes were inside a body).
+   */
+  gap(n: number, interrupted: boolean): void;
 }
 
 // The grammar (RFC 9112), matched by hand below without a match object per line:
@@ -143,6 +162,36 @@ export function parseStatusLine(l: string): HttpHead | null {
   return { method: '', uri: '', status: Number(l.slice(9, 12)), reason, version, fields: [] };
 }
 
+/**
+ * A status line at the end of line l, after a gap: a body without a line end may run straight
+ * into the next response ("…</html>HTTP/1.1 200 OK"), so the status line is looked for anywhere.
+ */
+function findStatusLine(l: string): HttpHead | null {
+  for (let i = l.indexOf('HTTP/'); i >= 0; i = l.indexOf('HTTP/', i + 1)) {
+    const h = parseStatusLine(i === 0 ? l : l.slice(i));
+    if (h !== null) return h;
+  }
+  return null;
+}
+
+/** Methods a request line is looked for by after a gap (RFC 9110 and WebDAV's common ones). */
+const RESYNC_METHODS = ['GET ', 'POST ', 'HEAD ', 'PUT ', 'DELETE ', 'OPTIONS ', 'PATCH ', 'CONNECT ', 'TRACE ', 'PROPFIND '];
+
+/** A request line at the end of line l, after a gap (see findStatusLine): the earliest known method that starts one. */
+function findRequestLine(l: string): HttpHead | null {
+  const direct = parseRequestLine(l);
+  if (direct !== null) return direct;
+  if (httpVersion(l, l.length - 8) === null) return null;
+  let best: HttpHead | null = null, at = l.length;
+  for (const m of RESYNC_METHODS) {
+    for (let i = l.indexOf(m); i >= 0 && i < at; i = l.indexOf(m, i + 1)) {
+      const h = parseRequestLine(l.slice(i));
+      if (h !== null) { best = h; at = i; break; }
+    }
+  }
+  return best;
+}
+
 /** One direction of one connection. */
 export class HttpMessageParser {
   private st: St = St.Start;
@@ -150,7 +199,12 @@ export class HttpMessageParser {
   private head: HttpHead | null = null;
   private remaining = 0;
   private inMessage = false;
+  /** In St.Resync: the current line grew past MAX_LINE (skipped to its end). */
+  private skipLine = false;
   failed: string | null = null;
+  /** Gaps that interrupted parsing (each followed by a resynchronisation), and bytes missing in all. */
+  resyncs = 0;
+  gapBytes = 0;
 
   constructor(readonly isRequest: boolean, private readonly hooks: MessageHooks) {}
 
@@ -163,7 +217,10 @@ export class HttpMessageParser {
     this.head = null;
     this.remaining = 0;
     this.inMessage = false;
+    this.skipLine = false;
     this.failed = null;
+    this.resyncs = 0;
+    this.gapBytes = 0;
   }
 
   /** Stops parsing (a tunnel follows, or the other direction failed). */
@@ -189,6 +246,28 @@ export class HttpMessageParser {
         case St.BodyClose:
           this.hooks.body(n - p);
           return;
+        case St.Resync: {
+          const lf = b.indexOf(0x0a, p);
+          const end = lf < 0 ? n : lf;
+          if (!this.skipLine) {
+            if (this.line.length + (end - p) > MAX_LINE) { this.skipLine = true; this.line = ''; }
+            else this.line += b.toString('latin1', p, end);
+          }
+          if (lf < 0) return;
+          p = lf + 1;
+          let l = this.line;
+          this.line = '';
+          if (this.skipLine) { this.skipLine = false; break; }
+          if (l.endsWith('\r')) l = l.slice(0, -1);
+          const head = this.isRequest ? findRequestLine(l) : findStatusLine(l);
+          if (head !== null) {
+            this.inMessage = true;
+            this.hooks.start(sec, nsec);
+            this.head = head;
+            this.st = St.Headers;
+          }
+          break;
+        }
         default: {
           if (this.st === St.Start && !this.inMessage) {
             // Empty lines before a message are tolerated (RFC 9112 §2.2).
@@ -217,28 +296,48 @@ export class HttpMessageParser {
     }
   }
 
-  /** Bytes never captured: counted into a body when they fall inside one, else the stream is lost. */
+  /**
+   * Bytes never captured. Inside a body of known length (and within it), or a body read to the
+   * end of the connection, they are skipped and counted into the body, as Zeek's
+   * HTTP_Entity::Undelivered does; otherwise the message is ended (truncated) and parsing
+   * resynchronises on the next start line.
+   */
   gap(size: number): void {
     if (this.st === St.Dead || this.st === St.Tunnel) return;
-    if (this.st === St.BodyClose) { this.hooks.body(size); return; }
-    if ((this.st === St.BodyLength || this.st === St.ChunkData) && size < this.remaining) {
+    this.gapBytes += size;
+    if (this.st === St.BodyClose) { this.hooks.gap(size, false); this.hooks.body(size); return; }
+    if ((this.st === St.BodyLength || this.st === St.ChunkData) && size <= this.remaining) {
+      this.hooks.gap(size, false);
       this.remaining -= size;
       this.hooks.body(size);
+      if (this.remaining === 0) {
+        if (this.st === St.BodyLength) this.finish(false);
+        else this.st = St.ChunkEnd;
+      }
       return;
     }
-    if (this.st === St.BodyLength && size === this.remaining) {
-      this.remaining = 0;
-      this.hooks.body(size);
-      this.finish(false);
-      return;
+    // A head cut short still tells what it was (status, method, URI).
+    if (this.st === St.Headers && this.head !== null) {
+      this.hooks.head(this.head, 'none', 0);
+      if (this.st !== St.Headers) { this.hooks.gap(size, false); return; } // a tunnel follows
     }
-    this.fail(`${size} bytes missing from the capture`);
+    this.hooks.gap(size, true);
+    if (this.st !== St.Resync) this.resyncs++;
+    if (this.inMessage) {
+      this.inMessage = false;
+      this.hooks.done(true);
+    }
+    this.st = St.Resync;
+    this.line = '';
+    this.skipLine = false;
+    this.head = null;
+    this.remaining = 0;
   }
 
   /** The stream ended (FIN, RST, end of capture). */
   end(): void {
     if (this.st === St.BodyClose) { this.finish(false); return; }
-    if (this.inMessage && this.st !== St.Dead && this.st !== St.Tunnel) {
+    if (this.inMessage && this.st !== St.Dead && this.st !== St.Tunnel && this.st !== St.Resync) {
       this.hooks.done(true);
       this.inMessage = false;
     }
@@ -361,15 +460,17 @@ export interface HttpTransaction {
   responseBodyBytes: number;
   requestDone: boolean;
   responseDone: boolean;
-  /** The stream ended inside the request or response. */
+  /** The stream ended inside the request or response (or a gap interrupted it). */
   truncated: boolean;
+  /** Bytes of the request and response missing from the capture (skipped in a body, or where parsing stopped). */
+  gapBytes: number;
 }
 
 function newTransaction(): HttpTransaction {
   return {
     method: null, uri: null, version: null, host: null, status: null, reason: null, interim: [],
     requestSec: -1, requestNsec: 0, responseSec: -1, responseNsec: 0,
-    requestBodyBytes: 0, responseBodyBytes: 0, requestDone: false, responseDone: false, truncated: false,
+    requestBodyBytes: 0, responseBodyBytes: 0, requestDone: false, responseDone: false, truncated: false, gapBytes: 0,
   };
 }
 
@@ -388,13 +489,29 @@ export function looksLikeHttpRequest(b: Buffer): boolean | null {
  * `client()` and the server's to `server()`; transactions come out through
  * `onTransaction` in request order, each once (at the latest at `finish()`).
  * Malformed streams come out through `onError`, once per direction.
+ *
+ * Time and memory: the transactions waiting for their response are a queue
+ * read from a moving head (no shift per response: linear in the number of
+ * requests), compacted as it drains, and at most MAX_PENDING long: past that
+ * the oldest is reported without its response (`onLimit`, once), and the
+ * response that answers it later is parsed and not reported.
  */
 export class HttpConversation {
-  /** Transactions not yet reported, in request order. */
-  private queue: HttpTransaction[] = [];
+  /** Transactions not yet reported, in request order, from `head` on. */
+  private queue: (HttpTransaction | undefined)[] = [];
+  private head = 0;
   /** Index in `queue` of the request the next response answers. */
   private answering = 0;
+  /** Responses still to come for requests reported early (the pending bound). */
+  private skipResponses = 0;
+  /** A response being parsed that answers a request reported early: not recorded. */
+  private skipping = false;
   private current: HttpTransaction | null = null;
+  /** A gap interrupted the client's / server's stream since the last response began. */
+  private reqGap = false;
+  private respGap = false;
+  /** Seen pipelining (see the response start hook): after a server gap, pairing stays in order. */
+  private pipelined = false;
   /** null: not decided yet; false: not HTTP (everything ignored). */
   isHttp: boolean | null = null;
   private probe: Buffer = EMPTY;
@@ -406,7 +523,11 @@ export class HttpConversation {
   readonly resp: HttpMessageParser;
   onTransaction: (t: HttpTransaction) => void = () => {};
   onError: (side: 'client' | 'server', msg: string) => void = () => {};
+  /** Called once when requests waiting for a response exceed MAX_PENDING. */
+  onLimit: (pending: number) => void = () => {};
   count = 0;
+  /** Requests reported before their response because of the pending bound. */
+  reportedEarly = 0;
 
   constructor() {
     this.req = new HttpMessageParser(true, {
@@ -414,6 +535,7 @@ export class HttpConversation {
         const t = newTransaction();
         t.requestSec = sec; t.requestNsec = nsec;
         this.current = t;
+        if (this.queue.length - this.head >= MAX_PENDING) this.reportOldest();
         this.queue.push(t);
       },
       head: (h, proposed) => {
@@ -421,7 +543,7 @@ export class HttpConversation {
         t.method = h.method; t.uri = h.uri; t.version = h.version; t.host = header(h, 'host');
         return proposed;
       },
-      body: (n) => { this.current!.requestBodyBytes += n; },
+      body: (n) => { if (this.current !== null) this.current.requestBodyBytes += n; },
       done: (truncated) => {
         const t = this.current!;
         t.requestDone = true;
@@ -430,15 +552,25 @@ export class HttpConversation {
         this.flush();
       },
       error: (msg) => { this.onError('client', msg); this.resp.tunnel(); },
+      gap: (n, interrupted) => {
+        if (this.current !== null) this.current.gapBytes += n;
+        if (interrupted) this.reqGap = true;
+      },
     });
     this.resp = new HttpMessageParser(false, {
       start: (sec, nsec) => {
+        if (this.skipResponses > 0) { this.skipResponses--; this.skipping = true; return; }
+        this.skipping = false;
+        // A response that begins, outside any gap, while two requests or more await theirs: pipelining.
+        if (!this.respGap && !this.reqGap && this.queue.length - this.answering >= 2) this.pipelined = true;
+        if (this.respGap || this.reqGap) this.realign(sec, nsec);
         // A response nobody asked for becomes a transaction only once its status line parses.
         const t = this.queue[this.answering];
         if (t === undefined) { this.orphanSec = sec; this.orphanNsec = nsec; return; }
         if (t.responseSec < 0) { t.responseSec = sec; t.responseNsec = nsec; }
       },
       head: (h, proposed) => {
+        if (this.skipping) return h.status === 204 || h.status === 304 || (h.status >= 100 && h.status < 200) ? 'none' : proposed;
         const t = this.answered();
         if (h.status >= 100 && h.status < 200 && h.status !== 101) {
           t.interim.push(h.status);
@@ -456,17 +588,68 @@ export class HttpConversation {
         if (t.method === 'HEAD' || h.status === 204 || h.status === 304) return 'none';
         return proposed;
       },
-      body: (n) => { this.answered().responseBodyBytes += n; },
+      body: (n) => { if (!this.skipping) this.answered().responseBodyBytes += n; },
       done: (truncated) => {
+        if (this.skipping) { this.skipping = false; return; }
         const t = this.answered();
-        if (t.status === null) return; // an interim response ended
+        if (t.status === null && !truncated) return; // an interim response ended
         t.responseDone = true;
         if (truncated) t.truncated = true;
         this.answering++;
         this.flush();
       },
       error: (msg) => { this.onError('server', msg); },
+      gap: (n, interrupted) => {
+        if (interrupted) this.respGap = true;
+        if (this.skipping) return;
+        const t = this.queue[this.answering];
+        if (t !== undefined) t.gapBytes += n;
+      },
     });
+  }
+
+  /**
+   * After a gap, before a response is paired in order: a response that begins before the
+   * request at `answering` was sent answers a request lost in the client's gap (an orphan is
+   * made for it); the request at `answering` whose successor was sent before this response
+   * began was answered in the server's gap (reported without a response). Pipelined requests
+   * make the second rule unsafe, so it applies only on a connection not seen pipelining.
+   */
+  private realign(sec: number, nsec: number): void {
+    const before = (t: HttpTransaction): boolean => t.requestSec < sec || (t.requestSec === sec && t.requestNsec <= nsec);
+    if (this.respGap && !this.pipelined) {
+      for (;;) {
+        const t = this.queue[this.answering], next = this.queue[this.answering + 1];
+        if (t === undefined || next === undefined || !t.requestDone || !before(next)) break;
+        t.responseDone = true;
+        t.truncated = true;
+        this.answering++;
+      }
+    }
+    const t = this.queue[this.answering];
+    if (this.reqGap && t !== undefined && !before(t)) {
+      const orphan = newTransaction();
+      orphan.requestDone = true;
+      orphan.truncated = true;
+      this.queue.splice(this.answering, 0, orphan);
+    }
+    this.reqGap = this.respGap = false;
+    this.flush();
+  }
+
+  /** The pending bound: the oldest request is reported now, without its response. */
+  private reportOldest(): void {
+    const t = this.queue[this.head]!;
+    if (this.reportedEarly === 0) this.onLimit(MAX_PENDING);
+    this.reportedEarly++;
+    this.queue[this.head] = undefined;
+    this.head++;
+    if (this.answering < this.head) { this.answering = this.head; this.skipResponses++; }
+    t.requestDone = true;
+    t.responseDone = true;
+    this.count++;
+    this.onTransaction(t);
+    this.compact();
   }
 
   /** The transaction the response being parsed belongs to (an orphan one if the server answers unasked). */
@@ -483,27 +666,44 @@ export class HttpConversation {
 
   /** Reports finished transactions from the head of the queue. */
   private flush(): void {
-    while (this.queue.length > 0 && this.answering > 0) {
-      const t = this.queue[0]!;
-      if (!t.responseDone || !t.requestDone) return;
-      this.queue.shift();
-      this.answering--;
+    while (this.head < this.answering) {
+      const t = this.queue[this.head]!;
+      if (!t.responseDone || !t.requestDone) break;
+      this.queue[this.head] = undefined;
+      this.head++;
       this.count++;
       this.onTransaction(t);
     }
+    this.compact();
+  }
+
+  /** Drops the reported slots before `head` once they are most of the array (amortised O(1) per transaction). */
+  private compact(): void {
+    const h = this.head;
+    if (h < 1024 || h * 2 < this.queue.length) return;
+    this.queue.copyWithin(0, h);
+    this.queue.length -= h;
+    this.answering -= h;
+    this.head = 0;
   }
 
   /** A new connection's state, keeping the callbacks (for reuse by another connection). */
   reset(): void {
     this.queue = [];
+    this.head = 0;
     this.answering = 0;
+    this.skipResponses = 0;
+    this.skipping = false;
     this.current = null;
+    this.reqGap = this.respGap = false;
+    this.pipelined = false;
     this.isHttp = null;
     this.probe = EMPTY;
     this.probeSec = this.probeNsec = 0;
     this.orphanSec = -1;
     this.orphanNsec = 0;
     this.count = 0;
+    this.reportedEarly = 0;
     this.req.reset();
     this.resp.reset();
   }
@@ -559,7 +759,7 @@ export class HttpConversation {
     this.req.end();
     this.resp.end();
     this.answering = this.queue.length;
-    for (const t of this.queue) { t.requestDone = true; t.responseDone = true; }
+    for (let i = this.head; i < this.queue.length; i++) { const t = this.queue[i]!; t.requestDone = true; t.responseDone = true; }
     this.flush();
   }
 }

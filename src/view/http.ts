@@ -31,6 +31,8 @@ export interface HttpRecord {
   latency: number | null;
   requestBodyBytes: number;
   responseBodyBytes: number;
+  /** Bytes of the transaction missing from the capture (docs/records-hardening.md); only when some are. */
+  gapBytes?: number;
 }
 
 
@@ -42,6 +44,7 @@ export function httpRecord(connId: number, t: HttpTransaction): HttpRecord {
     responseTs: hasResp ? tsString(t.responseSec, t.responseNsec) : null,
     latency: hasReq && hasResp ? round9((t.responseSec - t.requestSec) + (t.responseNsec - t.requestNsec) / 1e9) : null,
     requestBodyBytes: t.requestBodyBytes, responseBodyBytes: t.responseBodyBytes,
+    ...(t.gapBytes > 0 ? { gapBytes: t.gapBytes } : {}),
   };
 }
 
@@ -83,6 +86,7 @@ export function writeHttpJson(out: Output, connId: number, t: HttpTransaction): 
   else out.ascii('null');
   out.ascii(',"requestBodyBytes":'); out.dec(t.requestBodyBytes);
   out.ascii(',"responseBodyBytes":'); out.dec(t.responseBodyBytes);
+  if (t.gapBytes > 0) { out.ascii(',"gapBytes":'); out.dec(t.gapBytes); }
   out.byte(125);
   out.endLine();
 }
