@@ -65,7 +65,13 @@ export class StreamReassembler {
   endReason: EndReason | null = null;
   /** Stream offset of the FIN, or -1. */
   private finOff = -1;
-  private readonly held: Held[] = [];
+  /**
+   * Segments held out of order, sorted, from index `hh` on: the front is taken by moving hh
+   * (no shift per segment, which made draining many held segments quadratic), and the array
+   * is compacted once most of it is taken.
+   */
+  private readonly held: (Held | undefined)[] = [];
+  private hh = 0;
   heldBytes = 0;
   /** Counters. */
   delivered = 0;
@@ -155,7 +161,7 @@ export class StreamReassembler {
     if (rel === 0) {
       // Bytes already held out of order keep their first copy: deliver only up to the first held segment.
       let end = to;
-      const h = this.held[0];
+      const h = this.held[this.hh];
       if (h !== undefined && h.off < this.offset + (to - from)) {
         end = from + (h.off - this.offset);
         this.duplicateBytes += to - end;
@@ -178,15 +184,18 @@ export class StreamReassembler {
 
   /** Delivers held segments that are now in order. */
   private drain(): void {
-    while (this.held.length > 0) {
-      const h = this.held[0]!;
-      if (h.off > this.offset) return;
-      this.held.shift();
+    const held = this.held;
+    while (this.hh < held.length) {
+      const h = held[this.hh]!;
+      if (h.off > this.offset) break;
+      held[this.hh++] = undefined;
       this.heldBytes -= h.data.length;
       this.budget.held -= h.data.length;
       const skip = this.offset - h.off;
       if (skip < h.data.length) this.emit(h.data, skip, h.data.length);
     }
+    if (this.hh === held.length) { held.length = 0; this.hh = 0; }
+    else if (this.hh >= 1024 && this.hh * 2 >= held.length) { held.copyWithin(0, this.hh); held.length -= this.hh; this.hh = 0; }
   }
 
   /** Holds [off, off + to - from), keeping only the parts not already held (first copy wins). */
@@ -194,7 +203,15 @@ export class StreamReassembler {
     const end = off + (to - from);
     const held = this.held;
     let cur = off;
-    let i = 0;
+    // The first held segment that ends after `off` (binary search: segments are sorted and disjoint);
+    // a segment beyond all held ones, the usual case behind a hole, is appended at once.
+    let lo = this.hh, hi = held.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const m = held[mid]!;
+      if (m.off + m.data.length <= off) lo = mid + 1; else hi = mid;
+    }
+    let i = lo;
     while (cur < end) {
       const h = held[i];
       if (h !== undefined && h.off + h.data.length <= cur) { i++; continue; }
@@ -226,7 +243,7 @@ export class StreamReassembler {
   /** Declares everything before `target` that is missing a gap, delivering held bytes on the way. */
   private advanceTo(target: number): void {
     while (this.offset < target) {
-      const h = this.held[0];
+      const h = this.held[this.hh];
       if (h !== undefined && h.off <= this.offset) { this.drain(); continue; }
       const stop = h === undefined ? target : Math.min(target, h.off);
       this.gap(stop - this.offset);
@@ -245,8 +262,8 @@ export class StreamReassembler {
   }
 
   private flushHeld(): void {
-    while (this.held.length > 0) {
-      const h = this.held[0]!;
+    while (this.hh < this.held.length) {
+      const h = this.held[this.hh]!;
       if (h.off > this.offset) this.gap(h.off - this.offset);
       this.drain();
     }
@@ -257,6 +274,7 @@ export class StreamReassembler {
     this.budget.held -= this.heldBytes;
     this.heldBytes = 0;
     this.held.length = 0;
+    this.hh = 0;
   }
 
   /** A new stream's state, keeping the callbacks (for reuse by another connection). */
