@@ -10,7 +10,7 @@
 //   node scripts/build-native.mjs --strict   (prepack) any failure fails, so no
 //                                            package is packed without its binding
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,7 +41,11 @@ if (!headers.some((h) => existsSync(h))) {
 
 // node-gyp: npm's bundled copy (next to this node), else whatever npx finds.
 const gyp = join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-const args = ['rebuild'];
+// Configured already, with this binding.gyp: make rebuilds what changed (nothing, often), and the
+// binding stays in place meanwhile; otherwise configure and build from scratch.
+const makefile = join(nativeDir, 'build', 'Makefile');
+const configured = existsSync(makefile) && statSync(makefile).mtimeMs >= statSync(join(nativeDir, 'binding.gyp')).mtimeMs;
+const args = [configured ? 'build' : 'rebuild'];
 // Node's headers: npm passes its nodedir setting; run directly, use the headers installed with this
 // node (distribution packages and the official tarballs put them in <prefix>/include/node) rather
 // than downloading them.

@@ -390,4 +390,72 @@ describe.skipIf(!!skipReason)('live capture (native binding) on a veth pair', ()
     }
     console.log(`live-native (cap backend): ${cmp.frames} frames compared with tcpdump, bytes equal, ${cmp.interleavingDiffs} direction-interleaving differences`);
   }, 60_000);
+
+  it.skipIf(!!capReason)('the cap backend: inject() sends through the capture process; that process runs as nobody once the handle is open', async () => {
+    const watcher = openLive(baseOpts(veth.hostIf, { filter: 'ether proto 0x88b5' }));
+    const seen: Captured[] = [];
+    watcher.start((f) => seen.push(copyFrame(f)));
+    const injector = openLive(baseOpts(veth.hostIf, { backend: 'cap' }));
+    injector.start(() => {});
+    const workers = spawnSync('pgrep', ['-P', String(process.pid), '-f', 'cap-worker.cjs'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    expect(workers.length).toBeGreaterThan(0);
+    for (const pid of workers) {
+      const uid = /^Uid:\s+(\d+)\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))!;
+      expect([uid[1], uid[2]]).toEqual(['65534', '65534']);
+    }
+    const frame = Buffer.concat([
+      Buffer.from(veth.nsMac.replace(/:/g, ''), 'hex'),
+      Buffer.from(veth.hostMac.replace(/:/g, ''), 'hex'),
+      Buffer.from([0x88, 0xb5]),
+      Buffer.from('netlens cap inject ' + 'y'.repeat(50)),
+    ]);
+    expect(injector.inject(frame)).toBe(frame.length);
+    await sleep(300);
+    await injector.stop();
+    await watcher.stop();
+    expect(seen.map((x) => x.bytes.toString('hex'))).toEqual([frame.toString('hex')]);
+    expect(() => injector.inject(frame)).toThrow('live capture is closed');
+  }, 30_000);
+
+  it.skipIf(!!capReason)('the cap backend: the interface goes away mid-capture; the session reports it once (no abort), after the frames captured before', async () => {
+    const gone = createVethPair('10.79.0.2', '10.79.0.1');
+    try {
+      const s = openLive(baseOpts(gone.hostIf, { backend: 'cap', filter: 'icmp' }));
+      const got: Captured[] = [];
+      const errors: string[] = [];
+      s.start((f) => got.push(copyFrame(f)), (e) => errors.push(e.message));
+      await sleep(200);
+      await gone.nsExec('ping', ['-c', '2', '-i', '0.2', '-W', '1', gone.hostIp]);
+      await sleep(200);
+      gone.destroy();
+      for (let i = 0; i < 100 && errors.length === 0; i++) await sleep(50);
+      expect(errors).toEqual([`capture on ${gone.hostIf} failed: the interface disappeared`]);
+      expect(got.length).toBe(4); // 2 echo requests, 2 replies
+      await s.stop(); // resolves at once: the capture is over
+      expect(s.stats().received).toBe(4);
+    } finally {
+      gone.destroy();
+    }
+  }, 30_000);
+
+  it.skipIf(!!capReason)('netlens capture --backend cap: the interface goes away; one line saying so, status 1 (not cap\'s assertion, 134)', async () => {
+    const gone = createVethPair('10.79.1.2', '10.79.1.1');
+    try {
+      const p = spawn(process.execPath, [join(process.cwd(), 'dist', 'cli', 'main.js'), 'capture', gone.hostIf, '--backend', 'cap', '-Z', 'root'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      p.stderr!.on('data', (x) => { err += x; });
+      const exited = new Promise<number>((r) => p.on('exit', (code, signal) => r(code ?? (signal === 'SIGABRT' ? 134 : -1))));
+      await sleep(1500);
+      gone.destroy();
+      const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
+      expect(await exited, err).toBe(1);
+      clearTimeout(timer);
+      expect(err).not.toMatch(/Assertion|binding\.cc/);
+      expect(err).toMatch(/^netlens: capture on \S+ failed: the interface (went down|disappeared)$/m);
+      expect(err).toMatch(/^\d+ packets? captured$/m);
+      expect(err.trim().split('\n')).toHaveLength(3); // the line, the count, "(the cap backend reports no kernel counters)"
+    } finally {
+      gone.destroy();
+    }
+  }, 30_000);
 });

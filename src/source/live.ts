@@ -11,11 +11,15 @@
  *    for each. Kernel time stamps (nanosecond precision where libpcap supports
  *    it), stats (with packets the ring had no room for), drain on stop.
  *  - 'cap': the optional npm package `cap` (fallback when the native binding
- *    could not be built but `cap` could). One JS call per packet, no kernel
- *    time stamps, forced promiscuous mode and snaplen 65535, no stats.
+ *    could not be built but `cap` could), run in a child process
+ *    (native/cap-worker.cjs) because it aborts its process when the interface
+ *    goes away. One JS call per packet there, no kernel time stamps, forced
+ *    promiscuous mode and snaplen 65535, no stats.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newFrame, SourceError, type Frame } from './frame.js';
@@ -221,15 +225,9 @@ export function nativeAvailable(): boolean {
 
 // ------------------------------------------------------------------ cap (optional npm package)
 
-interface CapInstance {
-  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
-  on(ev: 'packet', cb: (nbytes: number, truncated: boolean) => void): unknown;
-  removeAllListeners(ev?: string): unknown;
-  close(): boolean;
-  send(buffer: Buffer, size?: number): void;
-}
+/** What netlens uses of cap in its own process (the capture itself runs in native/cap-worker.cjs). */
 interface CapModule {
-  Cap: { new (): CapInstance; deviceList(): CapDevice[] };
+  Cap: { deviceList(): CapDevice[] };
 }
 interface CapDevice {
   name: string;
@@ -428,72 +426,185 @@ class NativeLiveSession implements LiveSession {
 
 // ------------------------------------------------------------------ cap session
 
-const CAP_SNAPLEN = 65535;
-
 /**
- * cap 0.2.1 never uv_close()s the uv_poll_t embedded in its C++ object: close()
- * only stops it, and when the closed Cap is garbage collected its memory is
- * freed while the handle is still linked into libuv's handle queue, which
- * corrupts the heap later (seen as random crashes at exit). Keeping every
- * closed Cap reachable avoids that; the cost is a small object per session.
+ * cap runs in a child process (native/cap-worker.cjs): its poll callback
+ * asserts when the interface goes down or away, and the abort (exit status
+ * 134) would end netlens with it. Here the child's end is seen, what remains
+ * in its pipe is delivered, and the failure is one line, as with the native
+ * backend. The child is started, has opened the handle (or said why not) and
+ * has stepped down to nobody before openLive() returns.
  */
-const closedCaps: CapInstance[] = [];
+const CAP_SNAPLEN = 65535;
+const CAP_RECORD_HEADER = 16;
+const CAP_START_TIMEOUT_MS = 10_000;
+const CAP_STOP_TIMEOUT_MS = 5_000;
+
+/** Why a capture process ended on its own: what happened to the interface, else how it ended. */
+function capEndReason(iface: string, code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
+  const sys = `/sys/class/net/${iface}`;
+  if (process.platform === 'linux' && existsSync('/sys/class/net')) {
+    if (!existsSync(sys)) return 'the interface disappeared';
+    try {
+      // IFF_UP
+      if ((Number(readFileSync(join(sys, 'flags'), 'utf8').trim()) & 1) === 0) return 'the interface went down';
+    } catch {
+      /* gone meanwhile */
+      if (!existsSync(sys)) return 'the interface disappeared';
+    }
+  }
+  const how = signal ? `signal ${signal}` : `status ${code}`;
+  const said = firstLine(stderr);
+  return `the cap capture process ended (${how})${said ? `: ${said}` : ''}`;
+}
+
+/** Reads what the child wrote to an (unlinked) file given to it, from the start. */
+function readFd(fd: number): string {
+  const size = fstatSync(fd).size;
+  if (size === 0) return '';
+  const b = Buffer.alloc(Math.min(size, 64 * 1024));
+  const n = readSync(fd, b, 0, b.length, 0);
+  return b.toString('utf8', 0, n);
+}
 
 class CapLiveSession implements LiveSession {
   readonly backend = 'cap' as const;
   readonly linkType: number;
   readonly nanosecond: boolean;
   private received = 0;
-  private state: 'open' | 'started' | 'closed' = 'open';
+  private state: 'open' | 'started' | 'stopping' | 'closed' = 'open';
   private stopPromise: Promise<void> | null = null;
+  private exited = false;
+  private outputEnded = false;
+  private exitCode: number | null = null;
+  private exitSignal: NodeJS.Signals | null = null;
+  private onError: ((e: SourceError) => void) | undefined;
+  private afterEnd: (() => void) | null = null;
+  /** A record split across two pipe reads is put together here (header + at most CAP_SNAPLEN bytes). */
+  private readonly carry = Buffer.allocUnsafe(CAP_RECORD_HEADER + CAP_SNAPLEN);
+  private carryUsed = 0;
 
   constructor(
-    private readonly c: CapInstance,
-    private readonly buf: Buffer,
+    private readonly child: ChildProcess,
+    private readonly stderrFd: number,
     linkTypeName: string,
     private readonly opts: LiveOptions,
   ) {
     this.linkType = capLinkType(linkTypeName);
     this.nanosecond = opts.nanosecond;
+    child.on('exit', (code, signal) => {
+      this.exited = true;
+      this.exitCode = code;
+      this.exitSignal = signal;
+      this.ended();
+    });
+    child.stdout!.on('end', () => {
+      this.outputEnded = true;
+      this.ended();
+    });
+    child.stdin!.on('error', () => { /* the child is gone: its exit says why */ });
   }
 
-  start(onFrame: (f: Frame) => void): void {
+  /** Both the process and its output have ended: every packet it wrote has been delivered. */
+  private ended(): void {
+    if (!this.exited || !this.outputEnded) return;
+    try {
+      closeSync(this.stderrFd);
+    } catch {
+      /* closed */
+    }
+    const after = this.afterEnd;
+    this.afterEnd = null;
+    if (after) after();
+  }
+
+  start(onFrame: (f: Frame) => void, onError?: (e: SourceError) => void): void {
     if (this.state !== 'open') throw new SourceError('live capture already started or stopped');
+    this.onError = onError;
     const frame = newFrame();
-    frame.buf = this.buf;
     frame.linkType = this.linkType;
-    // LIMITATION: cap hands out only the packet bytes, not libpcap's pcap_pkthdr,
-    // so there are no kernel time stamps (and no wire length): frames are stamped
-    // with the wall clock when the JS 'packet' event runs (epoch anchored once,
-    // then advanced with the monotonic process.hrtime.bigint()). That includes
-    // the event-loop latency, so stamps can be late by milliseconds under load.
-    const epochAtStartNs = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
     const micro = !this.nanosecond;
-    this.c.on('packet', (nbytes: number, truncated: boolean) => {
-      const t = epochAtStartNs + process.hrtime.bigint();
-      const nsec = Number(t % 1_000_000_000n);
-      frame.tsSec = Number(t / 1_000_000_000n);
+    const deliver = (buf: Buffer, off: number): void => {
+      frame.buf = buf;
+      frame.tsSec = buf.readUInt32LE(off);
+      const nsec = buf.readUInt32LE(off + 4);
       frame.tsNsec = micro ? nsec - (nsec % 1000) : nsec;
-      frame.offset = 0;
-      frame.caplen = nbytes;
-      // Wire length is unknown to cap; a truncated packet was at least one byte longer.
-      frame.len = truncated ? nbytes + 1 : nbytes;
+      frame.caplen = buf.readUInt32LE(off + 8);
+      frame.len = buf.readUInt32LE(off + 12);
+      frame.offset = off + CAP_RECORD_HEADER;
       this.received++;
       onFrame(frame);
+    };
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      let off = 0;
+      if (this.carryUsed > 0) {
+        // Complete the record begun in the last read.
+        const needHeader = Math.max(0, CAP_RECORD_HEADER - this.carryUsed);
+        const h = Math.min(needHeader, chunk.length);
+        chunk.copy(this.carry, this.carryUsed, 0, h);
+        this.carryUsed += h;
+        off = h;
+        if (this.carryUsed < CAP_RECORD_HEADER) return;
+        const total = CAP_RECORD_HEADER + this.carry.readUInt32LE(8);
+        const b = Math.min(total - this.carryUsed, chunk.length - off);
+        chunk.copy(this.carry, this.carryUsed, off, off + b);
+        this.carryUsed += b;
+        off += b;
+        if (this.carryUsed < total) return;
+        this.carryUsed = 0;
+        deliver(this.carry, 0);
+      }
+      while (chunk.length - off >= CAP_RECORD_HEADER) {
+        const total = CAP_RECORD_HEADER + chunk.readUInt32LE(off + 8);
+        if (chunk.length - off < total) break;
+        deliver(chunk, off);
+        off += total;
+      }
+      if (off < chunk.length) {
+        chunk.copy(this.carry, 0, off);
+        this.carryUsed = chunk.length - off;
+      }
     });
+    // The child ends on its own only when something failed (the interface went down or away).
+    this.afterEnd = () => {
+      if (this.state !== 'started') return;
+      this.state = 'closed';
+      const e = new SourceError(`capture on ${this.opts.iface} failed: ${capEndReason(this.opts.iface, this.exitCode, this.exitSignal, this.stderrText())}`);
+      if (this.onError) this.onError(e);
+      else throw e;
+    };
     this.state = 'started';
+    if (this.exited && this.outputEnded) setImmediate(() => this.ended());
+  }
+
+  private stderrText(): string {
+    try {
+      return readFd(this.stderrFd);
+    } catch {
+      return '';
+    }
   }
 
   stop(): Promise<void> {
     if (this.stopPromise) return this.stopPromise;
-    this.stopPromise = (async () => {
-      // cap cannot drain on close: give already-readable packets one more turn of
-      // the event loop (its poll callback dispatches everything pending), then close.
-      await sleep(20);
-      this.c.close();
-      this.c.removeAllListeners('packet');
-      this.state = 'closed';
-    })();
+    const wasStarted = this.state === 'started';
+    this.state = this.state === 'closed' ? 'closed' : 'stopping';
+    this.stopPromise = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), CAP_STOP_TIMEOUT_MS);
+      const done = () => {
+        clearTimeout(timer);
+        this.state = 'closed';
+        resolve();
+      };
+      if (this.exited && this.outputEnded) {
+        done();
+        return;
+      }
+      this.afterEnd = done;
+      // Not started: nobody reads the output; let it flow so the child can end.
+      if (!wasStarted) this.child.stdout!.resume();
+      // End of input: the child drains cap, closes it, writes what is left and exits.
+      this.child.stdin!.end();
+    });
     return this.stopPromise;
   }
 
@@ -503,12 +614,11 @@ class CapLiveSession implements LiveSession {
   }
 
   inject(bytes: Buffer): number {
-    if (this.state === 'closed') throw new SourceError('live capture is closed');
-    try {
-      this.c.send(bytes, bytes.length);
-    } catch (e) {
-      throw new SourceError(`inject on ${this.opts.iface} failed: ${firstLine(e instanceof Error ? e.message : String(e))}`);
-    }
+    if (this.state === 'closed' || this.state === 'stopping' || this.exited) throw new SourceError('live capture is closed');
+    const len = Buffer.allocUnsafe(4);
+    len.writeUInt32LE(bytes.length, 0);
+    this.child.stdin!.write(len);
+    this.child.stdin!.write(Buffer.from(bytes));
     return bytes.length;
   }
 }
@@ -546,6 +656,9 @@ function openCap(opts: LiveOptions): LiveSession {
   const cm = capModule();
   if (!cm) {
     if (capLoadError.includes('libpcap')) throw new SourceError(libpcapRuntimeMessage('live capture needs', capLoadError));
+    if (/cap\.node/.test(capLoadError)) {
+      throw new SourceError('live capture with --backend cap: the npm package "cap" is installed but not built (its install script did not run): npm rebuild cap');
+    }
     throw new SourceError('live capture with --backend cap needs the optional npm package "cap" (npm install cap)');
   }
   // cap prints a stderr warning and a libpcap error for unknown devices; check first.
@@ -558,22 +671,61 @@ function openCap(opts: LiveOptions): LiveSession {
   if (names.length > 0 && !names.includes(opts.iface)) {
     throw new SourceError(`no such interface: ${opts.iface} (available: ${names.join(', ')})`);
   }
-  const c = new cm.Cap();
-  // Every Cap stays reachable for the life of the process (see closedCaps).
-  closedCaps.push(c);
-  // cap copies each packet into this buffer and then emits 'packet'.
-  const buf = Buffer.alloc(CAP_SNAPLEN);
-  let lt: string;
+  const root = packageRoot();
+  const worker = root ? join(root, 'native', 'cap-worker.cjs') : '';
+  if (!worker || !existsSync(worker)) throw new SourceError('live capture with --backend cap: native/cap-worker.cjs is missing from the netlens package');
+  // Two unlinked files the child inherits: its "ready" line (fd 3) and its stderr, both read
+  // synchronously here (and the stderr later, after -Z, through the descriptor kept open).
+  const dir = mkdtempSync(join(tmpdir(), 'netlens-cap-'));
+  let readyFd = -1;
+  let stderrFd = -1;
   try {
+    readyFd = openSync(join(dir, 'ready'), 'w+', 0o600);
+    stderrFd = openSync(join(dir, 'stderr'), 'w+', 0o600);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const args = JSON.stringify({
+    iface: opts.iface,
+    filter: opts.filter ?? '',
     // cap: promiscuous mode always on, snaplen fixed at 65535, immediate mode on.
-    lt = c.open(opts.iface, opts.filter ?? '', Math.max(64 * 1024, Math.floor(opts.bufferKiB * 1024)), buf);
-  } catch (e) {
-    throw mapOpenError(e, opts);
+    bufferBytes: Math.max(64 * 1024, Math.floor(opts.bufferKiB * 1024)),
+  });
+  const child = spawn(process.execPath, [worker, args], { stdio: ['pipe', 'pipe', stderrFd, readyFd] });
+  // openLive is synchronous: wait here until the child has opened the handle (or failed to).
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + CAP_START_TIMEOUT_MS;
+  let line = '';
+  for (;;) {
+    line = readFd(readyFd);
+    if (line.endsWith('\n')) break;
+    let dead = false;
+    try {
+      dead = /^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${child.pid}/stat`, 'utf8'));
+    } catch {
+      dead = process.platform === 'linux';
+    }
+    if (dead || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      const said = firstLine(readFd(stderrFd));
+      closeSync(readyFd);
+      closeSync(stderrFd);
+      throw new SourceError(`cannot capture on ${opts.iface}: the cap capture process ${dead ? 'ended' : 'did not start'}${said ? `: ${said}` : ''}`);
+    }
+    Atomics.wait(sleeper, 0, 0, 2);
+  }
+  closeSync(readyFd);
+  const msg = JSON.parse(line) as { linkType?: string; error?: string };
+  if (msg.error !== undefined || msg.linkType === undefined) {
+    child.kill('SIGKILL');
+    closeSync(stderrFd);
+    throw mapOpenError(new Error(msg.error ?? 'unknown error'), opts);
   }
   try {
-    return new CapLiveSession(c, buf, lt, opts);
+    return new CapLiveSession(child, stderrFd, msg.linkType, opts);
   } catch (e) {
-    c.close();
+    child.kill('SIGKILL');
+    closeSync(stderrFd);
     throw e;
   }
 }
