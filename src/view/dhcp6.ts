@@ -64,10 +64,19 @@ const EDNS0_ELT_BITLABEL = 0x01;
 
 /** tcpdump's netdissect_options, as far as this printer uses them: the reader (ndo_snapend is `end`) and ndo_vflag. */
 class Nd extends NdReader {
+  /** Relay messages being printed inside one another. */
+  depth = 0;
   constructor(b: Buffer, end: number, readonly vflag: number) {
     super(b, end);
   }
 }
+
+/**
+ * How many relay messages deep a message is printed (RFC 8415's HOP_COUNT_LIMIT
+ * is 8 relays; a relay message nests one per hop). tcpdump recurses as long as
+ * the bytes last; past this the printer stops at ` [|dhcp6]`.
+ */
+export const MAX_DHCP6_RELAY_DEPTH = 32;
 
 /** nd_print_trunc */
 function printTrunc(nd: Nd): void {
@@ -344,9 +353,12 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
       break;
     case 9: { // DH6OPT_RELAY_MSG: the nested message sees the capture end at the option's end
       nd.s += ' (';
+      if (nd.depth >= MAX_DHCP6_RELAY_DEPTH) throw new Cut();
       const snapendSave = nd.end;
       nd.end = Math.min(tp + optlen, nd.end);
+      nd.depth++;
       dhcp6Print(nd, tp, optlen);
+      nd.depth--;
       nd.end = snapendSave;
       nd.s += ')';
       break;

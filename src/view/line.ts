@@ -496,12 +496,19 @@ function transportLine(name: string, src: string, dst: string, f: Frame, d: Pack
 
 /** A fresh tracker, never fed: the quoted packet's TCP numbers stay absolute. */
 const NO_TRACKER = new Tracker();
-const quotedDecoder = new PacketDecoder();
-const quotedFrame = newFrame();
 
-/** Decoders and frames for packets inside packets (VXLAN, GRE), one per level of nesting. */
-const nestedDecoders = [new PacketDecoder(), new PacketDecoder(), new PacketDecoder()];
-const nestedFrames = [newFrame(), newFrame(), newFrame()];
+/**
+ * How many packets deep the line printers go: an ICMP error's quoted datagram
+ * (which may be an ICMP error quoting another…), VXLAN, Geneve and GRE, in any
+ * mix. tcpdump recurses until the bytes run out (C's stack holds it); here a
+ * level deeper than this ends in ` [|proto]`, as tcpdump marks what it does
+ * not print. Real traffic nests one or two levels.
+ */
+export const MAX_NESTING = 8;
+/** Decoders and frames for packets inside packets, one per level of nesting. */
+const nestedDecoders: PacketDecoder[] = [];
+const nestedFrames: Frame[] = [];
+for (let i = 0; i < MAX_NESTING; i++) { nestedDecoders.push(new PacketDecoder()); nestedFrames.push(newFrame()); }
 /**
  * The conversations of encapsulated packets, kept apart from the outer ones (one
  * table per outer tracker, so per run): their TCP numbers are relative per inner
@@ -518,10 +525,10 @@ let nestDepth = 0;
 /**
  * A packet carried inside another, printed as tcpdump prints any packet of its
  * link type (an Ethernet frame for VXLAN, an IP packet or Ethernet frame for
- * GRE): the same printers, no annotations. null past three levels.
+ * GRE): the same printers, no annotations. ` [|tag]` past MAX_NESTING levels.
  */
-function nestedText(f: Frame, t: Tracker, buf: Buffer, off: number, capEnd: number, wireLen: number, linkType: number, opts: LineOptions): string | null {
-  if (nestDepth >= nestedDecoders.length) return null;
+function nestedText(f: Frame, t: Tracker, buf: Buffer, off: number, capEnd: number, wireLen: number, linkType: number, opts: LineOptions, tag: string): string {
+  if (nestDepth >= MAX_NESTING) return ` [|${tag}]`;
   const nf = nestedFrames[nestDepth]!, nd = nestedDecoders[nestDepth]!;
   nf.buf = buf; nf.offset = off; nf.caplen = Math.max(0, capEnd - off); nf.len = Math.max(wireLen, nf.caplen);
   nf.linkType = linkType; nf.tsSec = f.tsSec; nf.tsNsec = f.tsNsec; nf.ifIndex = f.ifIndex;
@@ -549,7 +556,7 @@ function vxlanText(f: Frame, t: Tracker, b: Buffer, off: number, capEnd: number,
   if (off + 7 > capEnd) return s + ' [|vxlan]';
   s += `vni ${(b[off + 4]! << 16) | (b[off + 5]! << 8) | b[off + 6]!}\n`;
   if (off + 8 > capEnd) return s + ' [|vxlan]';
-  return s + (nestedText(f, t, b, off + 8, capEnd, length - 8, LinkType.ETHERNET, opts) ?? '');
+  return s + nestedText(f, t, b, off + 8, capEnd, length - 8, LinkType.ETHERNET, opts, 'vxlan');
 }
 
 /**
@@ -596,8 +603,8 @@ function geneveText(f: Frame, t: Tracker, b: Buffer, off: number, capEnd: number
   }
   p += optsLen; len -= optsLen;
   s += verbose < 1 ? ': ' : '\n\t';
-  if (proto === 0x0800 || proto === 0x86dd) return s + (nestedText(f, t, b, p, capEnd, len, LinkType.RAW, opts) ?? '');
-  if (proto === 0x6558) return s + (nestedText(f, t, b, p, capEnd, len, LinkType.ETHERNET, opts) ?? '');
+  if (proto === 0x0800 || proto === 0x86dd) return s + nestedText(f, t, b, p, capEnd, len, LinkType.RAW, opts, 'geneve');
+  if (proto === 0x6558) return s + nestedText(f, t, b, p, capEnd, len, LinkType.ETHERNET, opts, 'geneve');
   return s + `geneve-proto-0x${proto.toString(16)}`;
 }
 
@@ -614,7 +621,7 @@ function greText(f: Frame, t: Tracker, b: Buffer, off: number, capEnd: number, l
     const r = greV1Text(b, off, capEnd, length, verbose);
     if (r.innerType !== 0x0800 && r.innerType !== 0x86dd) return r.text;
     const inner = r.innerBuf ?? b;
-    return r.text + (nestedText(f, t, inner, r.innerOff, r.innerBuf ? inner.length : capEnd, r.innerLen, LinkType.RAW, opts) ?? '');
+    return r.text + nestedText(f, t, inner, r.innerOff, r.innerBuf ? inner.length : capEnd, r.innerLen, LinkType.RAW, opts, 'gre');
   }
   if ((flags & 7) !== 0) return null;
   let s = 'GREv0';
@@ -646,8 +653,8 @@ function greText(f: Frame, t: Tracker, b: Buffer, off: number, capEnd: number, l
   if (flags & 0x4000) return null; // source route entries: not printed by netlens
   if (opts.linkHeader === true) s += `, proto ${ETHERTYPE_NAMES.get(proto) ?? 'unknown'} (0x${proto.toString(16).padStart(4, '0')})`;
   s += `, length ${length}` + (verbose < 1 ? ': ' : '\n\t');
-  if (proto === 0x0800 || proto === 0x86dd) return s + (nestedText(f, t, b, p, capEnd, len, LinkType.RAW, opts) ?? '');
-  if (proto === 0x6558) return s + (nestedText(f, t, b, p, capEnd, len, LinkType.ETHERNET, opts) ?? '');
+  if (proto === 0x0800 || proto === 0x86dd) return s + nestedText(f, t, b, p, capEnd, len, LinkType.RAW, opts, 'gre');
+  if (proto === 0x6558) return s + nestedText(f, t, b, p, capEnd, len, LinkType.ETHERNET, opts, 'gre');
   return s + `gre-proto-0x${proto.toString(16)}`;
 }
 
@@ -663,17 +670,27 @@ function icmpQuotedText(f: Frame, d: PacketDecoder, opts: LineOptions): string {
   const start = i.off + 8;
   if (d.end - start < 20 || i.buf[start]! >>> 4 !== 4) return '';
   const total = u16be(i.buf, start + 2);
-  quotedFrame.buf = i.buf;
-  quotedFrame.offset = start;
-  quotedFrame.caplen = Math.min(d.end, start + total) - start;
-  quotedFrame.len = total;
-  quotedFrame.linkType = LinkType.RAW;
-  quotedFrame.tsSec = f.tsSec;
-  quotedFrame.tsNsec = f.tsNsec;
-  if (quotedFrame.caplen <= 0) return '';
-  quotedDecoder.decode(quotedFrame);
-  // Under -e tcpdump's ip_print leaves out the "IP " here too.
-  return '\n\t' + body(quotedFrame, quotedDecoder, NO_TRACKER, { ...opts, annotate: false }, opts.linkHeader === true);
+  const caplen = Math.min(d.end, start + total) - start;
+  if (caplen <= 0) return '';
+  if (nestDepth >= MAX_NESTING) return ' [|icmp]';
+  // Each level its own frame and decoder: the quoted datagram may be an ICMP error quoting another.
+  const qf = nestedFrames[nestDepth]!, qd = nestedDecoders[nestDepth]!;
+  qf.buf = i.buf;
+  qf.offset = start;
+  qf.caplen = caplen;
+  qf.len = total;
+  qf.linkType = LinkType.RAW;
+  qf.tsSec = f.tsSec;
+  qf.tsNsec = f.tsNsec;
+  qf.ifIndex = f.ifIndex;
+  nestDepth++;
+  try {
+    qd.decode(qf);
+    // Under -e tcpdump's ip_print leaves out the "IP " here too.
+    return '\n\t' + body(qf, qd, NO_TRACKER, { ...opts, annotate: false }, opts.linkHeader === true);
+  } finally {
+    nestDepth--;
+  }
 }
 
 function tcpText(d: PacketDecoder, t: Tracker, opts: LineOptions, l4len: number): string {

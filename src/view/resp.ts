@@ -30,8 +30,16 @@ export function respText(b: Uint8Array, off: number, capEnd: number, length: num
   return ': RESP' + r.s;
 }
 
+/**
+ * How many arrays deep items are printed. print-resp.c recurses as long as
+ * the segment lasts (an item of `*1\r\n` is 4 bytes); past this, ` [|resp]`.
+ */
+export const MAX_RESP_DEPTH = 32;
+
 class RespPrinter {
   s = '';
+  /** Arrays being printed inside one another. */
+  private depth = 0;
   constructor(private readonly b: Uint8Array, private readonly capEnd: number) {}
 
   /** GET_U_1: the byte at p, or the end of the capture. */
@@ -106,11 +114,14 @@ class RespPrinter {
     left -= this.lengthEnd - q;
     q = this.lengthEnd;
     if (n > 0) {
+      if (this.depth >= MAX_RESP_DEPTH) throw new Trunc();
+      this.depth++;
       for (let i = 0; i < n; i++) {
         const used = this.parse(q, left);
         q += used;
         left -= used;
       }
+      this.depth--;
     } else if (n === 0) {
       this.s += ' empty';
     } else {
