@@ -39,11 +39,13 @@ const USAGE = `usage: node scripts/fuzz-captures.mjs [options]   (npm run fuzz -
   --spawn-every N      every N cases, one view also runs as the real command line on stdin (default 25; 0: never)
   --summary-json FILE  the summary as JSON (for test/fuzz.test.ts)
   --keep N             inputs kept per failure class (default 3)
+  --heavy-rate R       share of cases that are big inputs: 150,000 or 200,000 distinct conversations
+                       or ARP bindings, run through the table views only (default 0.002; 0: none)
   --check FILE         no mutation: run every view on FILE as it is and check it (repeatable)
   --quiet              no progress lines`;
 
 function parseCli(argv) {
-  const o = { seed: null, iterations: null, budget: null, first: 0, only: null, out: '/tmp/netlens-fuzz-failures', jobs: 1, timeout: 20, corpus: true, sources: [], views: 'all', spawnEvery: 25, summaryJson: null, keep: 3, quiet: false, check: [] };
+  const o = { seed: null, iterations: null, budget: null, first: 0, only: null, out: '/tmp/netlens-fuzz-failures', jobs: 1, timeout: 20, corpus: true, sources: [], views: 'all', spawnEvery: 25, summaryJson: null, keep: 3, quiet: false, check: [], heavyRate: 0.002 };
   const num = (name, v) => {
     if (v === undefined || !/^\d+(\.\d+)?$/.test(v)) { process.stderr.write(`fuzz: ${name} needs a number\n${USAGE}\n`); process.exit(2); }
     return Number(v);
@@ -69,6 +71,7 @@ function parseCli(argv) {
       case '--keep': o.keep = num(name, val()); break;
       case '--quiet': o.quiet = true; break;
       case '--check': o.check.push(val()); break;
+      case '--heavy-rate': o.heavyRate = num(name, val()); break;
       case '-h': case '--help': process.stdout.write(`${USAGE}\n`); process.exit(0); break;
       default: process.stderr.write(`fuzz: unknown option ${a}\n${USAGE}\n`); process.exit(2);
     }
@@ -122,6 +125,11 @@ export function viewsFor(file, svg, mode, filter) {
 /** A module of dist/ that does not load: someone is rebuilding it, the input has nothing to do with it. */
 const BROKEN_BUILD = /does not provide an export named|Cannot find module|ERR_MODULE_NOT_FOUND/;
 
+/** For the big inputs: the views that keep a table (and read, which streams, once). */
+function heavyViews(file) {
+  return [['conns', file], ['conns', '--json', file], ['http', file], ['http', '--json', file], ['arp', file], ['arp', '--json', file], ['follow', file, '0'], ['ladder', file, '@tcp'], ['read', '--json', file]];
+}
+
 const viewName = (argv, file) => argv.filter((a) => a !== file).map((a) => (a.endsWith('.svg') ? 'OUT.svg' : a)).join(' ');
 
 function extOf(bytes) {
@@ -137,14 +145,14 @@ async function haveBpf() {
 }
 
 /** Builds case i of a seed: its source, its mutated bytes and what was done. */
-export function buildCase(seed, i, files, cache) {
+export function buildCase(seed, i, files, cache, heavyRate = 0) {
   const rng = makeRng(seed, i);
   // pcapng sources are few: weight them so that their reader gets its share.
   const ng = files.filter((f) => f.endsWith('.pcapng'));
   const src = ng.length > 0 && rng.chance(0.15) ? rng.pick(ng) : rng.pick(files);
   const other = rng.pick(files);
   const read = (f) => { if (!cache.has(f)) cache.set(f, readFileSync(f)); return cache.get(f); };
-  const { bytes, ops } = mutate(read(src), rng, { other: read(other), otherName: basename(other) });
+  const { bytes, ops } = mutate(read(src), rng, { other: read(other), otherName: basename(other), heavy: heavyRate > 0, heavyRate });
   return { src, bytes, ops, rng };
 }
 
@@ -192,7 +200,7 @@ export async function runFuzz(o) {
         const saved = join(o.out, name);
         writeFileSync(saved, c.bytes);
         const cmd = argv.map((a) => (a === file && !extra.stdin ? saved : a.endsWith('.svg') ? join(o.out, `seed${o.seed}-case${i}.svg`) : a));
-        const repro = `${p.kind === 'timeout' ? `timeout ${o.timeout} ` : ''}${extra.stdin ? `node ${shellLine([CLI, ...cmd])} < ${shellLine([saved])}` : `node ${shellLine([CLI, ...cmd])}`}`;
+        const repro = `${p.kind === 'timeout' ? `timeout ${extra.timeout ?? o.timeout} ` : ''}${extra.stdin ? `node ${shellLine([CLI, ...cmd])} < ${shellLine([saved])}` : `node ${shellLine([CLI, ...cmd])}`}`;
         cls.examples.push({ case: i, file: saved, repro });
         writeFileSync(join(o.out, `seed${o.seed}-case${i}.txt`), [
           `${p.kind}: ${p.detail}`,
@@ -209,19 +217,22 @@ export async function runFuzz(o) {
   };
 
   /** Confirms a worker's failure with the real command line; returns the problems it shows. */
-  const confirm = (argv, file, realFile) => {
+  const confirm = (argv, file, realFile, timeout) => {
     const real = argv.map((a) => (a === file ? realFile : a));
-    const r = spawnView(real, o.timeout);
+    const r = spawnView(real, timeout);
     spawns++;
     return checkRun(r, xmlValidate).map((p) => ({ ...p }));
   };
 
   const workers = Array.from({ length: o.jobs }, (_, w) => new Worker(join(work, `w${w}`), o.timeout));
   const runOne = async (i, worker, file, svg) => {
-    const c = o.check.length > 0 ? { src: o.check[i], bytes: readFileSync(o.check[i]), ops: ['none (--check)'], rng: makeRng(o.seed, i) } : buildCase(o.seed, i, files, cache);
+    const c = o.check.length > 0 ? { src: o.check[i], bytes: readFileSync(o.check[i]), ops: ['none (--check)'], rng: makeRng(o.seed, i) } : buildCase(o.seed, i, files, cache, o.heavyRate);
     writeFileSync(file, c.bytes);
+    // Big inputs (the floods) get more time: 10 s more per MB.
+    const timeout = o.timeout + Math.ceil((10 * c.bytes.length) / 1e6);
+    worker.timeoutSec = timeout;
     const filter = bpf ? FILTERS[c.rng.int(FILTERS.length)] : null;
-    const views = viewsFor(file, svg, o.views, filter);
+    const views = c.ops.some((d) => d.startsWith('flood')) ? heavyViews(file) : viewsFor(file, svg, o.views, filter);
     const results = await worker.runCase(views, svg);
     cases++;
     runs += results.length;
@@ -234,8 +245,8 @@ export async function runFuzz(o) {
       if (r.ms > 2000) slow.push({ case: i, view: viewName(r.argv, file), ms: Math.round(r.ms), size: c.bytes.length });
       if (r.problems.length === 0) continue;
       // The command line decides: a failure it does not show is reported apart.
-      const confirmed = confirm(r.argv, file, file);
-      if (confirmed.length > 0) record(i, c, r.argv, file, confirmed, { frame: r.frame, stack: r.stack });
+      const confirmed = confirm(r.argv, file, file, timeout);
+      if (confirmed.length > 0) record(i, c, r.argv, file, confirmed, { frame: r.frame, stack: r.stack, timeout });
       else {
         const sig = signature(r.problems[0].kind, r.problems[0].detail, r.frame);
         const n = notReproduced.get(sig) ?? { sig, count: 0, example: `--seed ${o.seed} --case ${i} (${viewName(r.argv, file)})` };
@@ -246,11 +257,11 @@ export async function runFuzz(o) {
     if (o.spawnEvery > 0 && i % o.spawnEvery === 0) {
       // The real command line on stdin: main.js's own error handling and the pipe reader.
       const v = views[c.rng.int(views.length)].map((a) => (a === file ? '-' : a === '@tcp' ? '0' : a));
-      const r = spawnView(v, o.timeout, file);
+      const r = spawnView(v, timeout, file);
       spawns++;
       runs++;
       const problems = checkRun(r, xmlValidate);
-      if (problems.length > 0) record(i, c, v, '-', problems, { frame: '', stack: '', stdin: true });
+      if (problems.length > 0) record(i, c, v, '-', problems, { frame: '', stack: '', stdin: true, timeout });
     }
   };
   const loop = async (w) => {

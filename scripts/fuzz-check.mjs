@@ -170,7 +170,10 @@ export function netlensFrame(stack) {
     // A recursion: where the overflow hits is chance; the functions that repeat are the loop.
     const n = new Map();
     for (const f of frames) { const k = f.replace(/:\d+/, ''); n.set(k, (n.get(k) ?? 0) + 1); }
-    const max = Math.max(...n.values());
+    let max = 0;
+    for (const c of n.values()) if (c > max) max = c;
+    // No frame repeating: not a recursion but one call that overflowed (a spread or apply over a big array).
+    if (max < 3) return `stack overflow without recursion (a spread or apply over a big array?) at ${frames[0]}`;
     const loop = [...n].filter(([, c]) => c * 2 >= max).map(([k]) => k).sort();
     const byFile = new Map();
     for (const k of loop) { const [file, fn = '?'] = k.split(' '); byFile.set(file, [...(byFile.get(file) ?? []), fn]); }

@@ -525,7 +525,7 @@ function setField(data, fld, rng, rest) {
 /** Consistent mutations: the container stays well formed, the packets change. */
 const MODEL_OPS = {
   pktField: 30, pktBitflip: 10, pktTruncate: 8, pktExtend: 4, pktRepeat: 4, pktDeleteChunk: 3, pktSplice: 3,
-  recDup: 6, recDelete: 3, recSwap: 5, recReverse: 2, recTime: 4, icmpNest: 1,
+  recDup: 6, recDelete: 3, recSwap: 5, recReverse: 2, recTime: 4, icmpNest: 1, tunnelNest: 2, appNest: 2,
   ngBlock: 6, ngIface: 5,
 };
 /** Container damage: lengths, trailers, cuts, flipped bits anywhere. */
@@ -552,6 +552,12 @@ export function mutate(input, rng, opts = {}) {
       model = toPcapng(model);
       ops.push('as pcapng');
     }
+  }
+  const heavyDraw = rng.float(); // drawn always, so that --heavy-rate does not shift the other cases
+  if (model !== null && opts.heavy && heavyDraw < (opts.heavyRate ?? 0.002)) {
+    // A big input: many distinct conversations or ARP bindings (the views' tables and sorts).
+    const d = flood(model, rng);
+    if (d !== null) return { bytes: serialize(model).buf, ops: [...ops, d] };
   }
   const profile = model === null ? 'bytes' : rng.weighted({ model: 45, bytes: 25, mixed: 30 });
   if (profile !== 'bytes') {
@@ -641,6 +647,42 @@ function mergePcapng(a, b, rng) {
     else blocks.push(epbOf(b.records[j++], 1, ib.nsec, le));
   }
   return { format: 'pcapng', blocks, tail: Buffer.alloc(0) };
+}
+
+/**
+ * Replaces a model's packets with N copies of one of them, each from another
+ * address and port (N distinct conversations) or, for ARP, another sender
+ * (N distinct bindings). Returns a description, or null when the model has
+ * no TCP, UDP or ARP packet.
+ */
+function flood(model, rng) {
+  const pk = packetsOf(model);
+  const kind = rng.pick(['conns', 'arp']);
+  const cands = [];
+  for (const p of pk) {
+    const L = locateFields(p.rec.data, p.linkType);
+    const ip = L.layers.find((l) => l.name === 'ip' || l.name === 'ip6');
+    const l4 = L.layers.find((l) => l.name === 'tcp' || l.name === 'udp');
+    const arp = L.layers.find((l) => l.name === 'arp');
+    if (kind === 'conns' && ip && l4 && l4.off + 4 <= p.rec.data.length) cands.push({ p, at: ip.name === 'ip' ? ip.off + 12 : ip.off + 20, port: l4.off });
+    if (kind === 'arp' && arp && p.rec.data[arp.off + 4] === 6 && p.rec.data[arp.off + 5] === 4 && arp.off + 28 <= p.rec.data.length) cands.push({ p, at: arp.off + 14, mac: arp.off + 8 });
+  }
+  if (cands.length === 0) return null;
+  const { p, at, port, mac } = rng.pick(cands);
+  const n = rng.pick([150000, 200000]);
+  const copies = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const rec = model.format === 'pcap' ? { ...p.rec, data: Buffer.from(p.rec.data) } : cloneBlock(p.rec);
+    rec.data.writeUInt32BE((0x0a000000 + i + 1) >>> 0, at);
+    if (port !== undefined) rec.data.writeUInt16BE(1024 + (i % 60000), port);
+    if (mac !== undefined) rec.data.writeUInt32BE(0x02000000 + i, mac + 2);
+    if (model.format === 'pcap') { rec.tsSec = p.rec.tsSec + Math.floor(i / 1000); rec.tsSub = (i % 1000) * 1000; }
+    else { const t = p.rec.tsl + i * 1000; rec.tsl = t >>> 0; rec.tsh = (p.rec.tsh + Math.floor(t / 4294967296)) >>> 0; }
+    copies[i] = rec;
+  }
+  if (model.format === 'pcap') model.records = copies;
+  else model.blocks = [...model.blocks.filter((b) => b.type !== EPB && b.type !== SPB && b.type !== OPB), ...copies];
+  return `flood: ${n} copies of packet #${pk.indexOf(p)}, each a distinct ${kind === 'arp' ? 'ARP sender' : 'source address and port'}`;
 }
 
 function recordsOf(model) {
@@ -767,6 +809,36 @@ function modelOp(op, model, rng) {
       if (model.format === 'pcap') { if (rng.chance(0.5)) r.tsSub = v; else r.tsSec = v; } else if (rng.chance(0.5)) r.tsh = v; else r.tsl = v;
       return `packet #${pk.indexOf(p)}: time stamp field = ${v}`;
     }
+    case 'tunnelNest': {
+      const cands = pk.filter((p) => l3Of(p.rec.data, p.linkType) !== null);
+      if (cands.length === 0) return null;
+      const p = rng.pick(cands);
+      const kind = rng.pick(['ipip', 'ip6ip6', 'gre', 'vxlan', 'geneve', 'icmp', 'icmp6', 'vlan', 'mpls', 'ip6ext']);
+      const depth = rng.pick([2, 5, 20, 100, 1000, 10000]);
+      const r = nestPacket(p.rec.data, p.linkType, kind, depth, rng);
+      if (r === null) return null;
+      p.rec.data = r.data;
+      setOrig(p.rec, r.data.length);
+      return `packet #${pk.indexOf(p)}: ${r.levels} levels of ${kind} nesting`;
+    }
+    case 'appNest': {
+      const cands = pk.filter((p) => locateFields(p.rec.data, p.linkType).layers.some((l) => l.name === 'udp'));
+      if (cands.length === 0) return null;
+      const p = rng.pick(cands);
+      const L = locateFields(p.rec.data, p.linkType);
+      const udp = L.layers.find((l) => l.name === 'udp').off;
+      const kind = rng.pick(['snmp', 'snmp-pdu', 'dhcp6-relay', 'dns-chain', 'dns-loop']);
+      const depth = rng.pick([2, 10, 100, 1000, 8000]);
+      const { port, payload } = appPayloadNest(kind, depth, rng);
+      const d = Buffer.concat([p.rec.data.subarray(0, udp + 8), payload]);
+      d.writeUInt16BE(port, udp + 2);
+      d.writeUInt16BE(Math.min(0xffff, 8 + payload.length), udp + 4);
+      d.writeUInt16BE(0, udp + 6); // no checksum (IPv4); IPv6 then says it is wrong, which is fine
+      fixIpLengths(d, L);
+      p.rec.data = d;
+      setOrig(p.rec, d.length);
+      return `packet #${pk.indexOf(p)}: UDP payload: ${kind} nested ${depth} deep`;
+    }
     case 'icmpNest': {
       const cands = pk.filter((p) => { const L = locateFields(p.rec.data, p.linkType); return L.layers.some((l) => l.name === 'ip'); });
       if (cands.length === 0) return null;
@@ -848,6 +920,155 @@ function randomOptions(rng, le) {
 function origOf(rec) { return rec.len ?? rec.origlen ?? rec.data.length; }
 function setOrig(rec, v) { if ('origlen' in rec) rec.origlen = v >>> 0; else rec.len = v >>> 0; }
 function cloneRecord(model, r) { return model.format === 'pcap' ? { ...r, data: Buffer.from(r.data) } : cloneBlock(r); }
+
+/** Where the network layer starts in a packet of a link type we can rewrite: {off, kind: 'eth'|'sll'|'null'|'raw'} or null. */
+function l3Of(data, linkType) {
+  const L = locateFields(data, linkType);
+  const ip = L.layers.find((l) => l.name === 'ip' || l.name === 'ip6');
+  if (ip === undefined) return null;
+  const kind = linkType === 1 ? 'eth' : linkType === 113 ? 'sll' : linkType === 0 || linkType === 108 ? 'null' : [12, 14, 101, 228, 229].includes(linkType) ? 'raw' : null;
+  if (kind === null) return null;
+  // Only the first network header, straight after the link layer (and its tags).
+  if (kind === 'eth' && L.layers.some((l) => l.off < ip.off && !['eth', 'vlan'].includes(l.name))) return null;
+  return { off: ip.off, kind, v6: ip.name === 'ip6' };
+}
+
+function ip4Header(proto, payloadLen, rng) {
+  const h = Buffer.alloc(20);
+  h[0] = 0x45; h.writeUInt16BE(Math.min(0xffff, 20 + payloadLen), 2); h.writeUInt16BE(rng.int(65536), 4);
+  h[8] = 64; h[9] = proto;
+  h.writeUInt32BE(0x0a000001, 12); h.writeUInt32BE(0x0a000002, 16);
+  let sum = 0;
+  for (let i = 0; i < 20; i += 2) sum += h.readUInt16BE(i);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  h.writeUInt16BE(~sum & 0xffff, 10);
+  return h;
+}
+
+function ip6Header(nh, payloadLen) {
+  const h = Buffer.alloc(40);
+  h[0] = 0x60; h.writeUInt16BE(Math.min(0xffff, payloadLen), 4); h[6] = nh; h[7] = 64;
+  h[8] = 0xfd; h[23] = 1; h[24] = 0xfd; h[39] = 2;
+  return h;
+}
+
+const ethHeader = (type) => { const e = Buffer.alloc(14); e.writeUIntBE(0x020000000001, 0, 6); e.writeUIntBE(0x020000000002, 6, 6); e.writeUInt16BE(type, 12); return e; };
+
+/**
+ * Wraps a packet's network layer `depth` times in one kind of encapsulation
+ * (IP in IP, GRE, VXLAN, Geneve, ICMP errors; VLAN tags, MPLS labels, IPv6
+ * destination-option headers), fixing the link layer's type to match.
+ */
+function nestPacket(data, linkType, kind, depth, rng) {
+  const l3 = l3Of(data, linkType);
+  if (l3 === null) return null;
+  const link = Buffer.from(data.subarray(0, l3.off));
+  let x = Buffer.from(data.subarray(l3.off));
+  let v6 = l3.v6;
+  let levels = 0;
+  const LIMIT = 60000;
+  if (kind === 'vlan' || kind === 'mpls') {
+    if (l3.kind !== 'eth') return null;
+    const n = Math.min(depth, Math.floor((LIMIT - x.length) / 4));
+    const tags = Buffer.alloc(4 * n);
+    for (let i = 0; i < n; i++) {
+      if (kind === 'vlan') { tags.writeUInt16BE(0x8100, 4 * i); tags.writeUInt16BE(i & 0xfff, 4 * i + 2); }
+      else tags.writeUInt32BE(((16 + i) << 12) | (i === n - 1 ? 0x100 : 0) | 64, 4 * i);
+    }
+    // VLAN: the tags go after the MAC addresses, each its own TPID; MPLS: the label stack after the type.
+    if (kind === 'vlan') return { data: Buffer.concat([link.subarray(0, 12), tags, link.subarray(12)]), levels: n };
+    link.writeUInt16BE(0x8847, link.length - 2);
+    return { data: Buffer.concat([link, tags, x]), levels: n };
+  }
+  if (kind === 'ip6ext') {
+    if (!v6 || x.length < 40) return null;
+    const n = Math.min(depth, Math.floor((LIMIT - x.length) / 8));
+    const exts = Buffer.alloc(8 * n);
+    for (let i = 0; i < n; i++) { exts[8 * i] = i === n - 1 ? x[6] : 60; exts[8 * i + 2] = 1; exts[8 * i + 3] = 4; }
+    const h = Buffer.from(x.subarray(0, 40));
+    h[6] = 60; h.writeUInt16BE(Math.min(0xffff, x.length - 40 + exts.length), 4);
+    return { data: Buffer.concat([link, h, exts, x.subarray(40)]), levels: n };
+  }
+  while (levels < depth) {
+    let w;
+    const et = v6 ? 0x86dd : 0x0800;
+    if (kind === 'ipip') { w = Buffer.concat([ip4Header(v6 ? 41 : 4, x.length, rng), x]); v6 = false; }
+    else if (kind === 'ip6ip6') { w = Buffer.concat([ip6Header(v6 ? 41 : 4, x.length), x]); v6 = true; }
+    else if (kind === 'gre') { const g = Buffer.alloc(4); g.writeUInt16BE(et, 2); w = Buffer.concat([ip4Header(47, 4 + x.length, rng), g, x]); v6 = false; }
+    else if (kind === 'vxlan' || kind === 'geneve') {
+      const inner = Buffer.concat([ethHeader(et), x]);
+      const t = Buffer.alloc(8);
+      if (kind === 'vxlan') { t[0] = 0x08; t.writeUIntBE(42, 4, 3); } else { t.writeUInt16BE(0x6558, 2); t.writeUIntBE(42, 4, 3); }
+      const u = Buffer.alloc(8);
+      u.writeUInt16BE(40000 + (levels & 0xfff), 0); u.writeUInt16BE(kind === 'vxlan' ? 4789 : 6081, 2); u.writeUInt16BE(Math.min(0xffff, 16 + inner.length), 4);
+      w = Buffer.concat([ip4Header(17, 16 + inner.length, rng), u, t, inner]); v6 = false;
+    } else if (kind === 'icmp') {
+      const q = x.subarray(0, Math.min(x.length, 576));
+      const ic = Buffer.alloc(8); ic[0] = 3; ic[1] = 1;
+      w = Buffer.concat([ip4Header(1, 8 + q.length, rng), ic, q]); v6 = false;
+    } else if (kind === 'icmp6') {
+      const q = x.subarray(0, Math.min(x.length, 1232));
+      const ic = Buffer.alloc(8); ic[0] = 1; ic[1] = 4;
+      w = Buffer.concat([ip6Header(58, 8 + q.length), ic, q]); v6 = true;
+    } else return null;
+    if (w.length + link.length > LIMIT) break;
+    x = w;
+    levels++;
+  }
+  if (levels === 0) return null;
+  if (l3.kind === 'eth' || l3.kind === 'sll') link.writeUInt16BE(v6 ? 0x86dd : 0x0800, link.length - 2);
+  else if (l3.kind === 'null') { if (linkType === 0) link.writeUInt32LE(v6 ? 24 : 2, 0); else link.writeUInt32BE(v6 ? 24 : 2, 0); }
+  return { data: Buffer.concat([link, x]), levels };
+}
+
+/** BER length octets. */
+function berLen(n) {
+  if (n < 0x80) return Buffer.from([n]);
+  if (n < 0x100) return Buffer.from([0x81, n]);
+  if (n < 0x10000) return Buffer.from([0x82, n >> 8, n & 255]);
+  return Buffer.from([0x83, n >> 16, (n >> 8) & 255, n & 255]);
+}
+const ber = (tag, content) => Buffer.concat([Buffer.from([tag]), berLen(content.length), content]);
+
+/** A UDP payload nested `depth` deep for one application printer: {port, payload}. */
+function appPayloadNest(kind, depth, rng) {
+  const LIMIT = 60000;
+  if (kind === 'snmp' || kind === 'snmp-pdu') {
+    let v = Buffer.from([0x05, 0x00]);
+    for (let i = 0; i < depth && v.length < LIMIT - 64; i++) v = ber(rng.chance(0.9) ? 0x30 : 0xa0 + rng.int(9), v);
+    if (kind === 'snmp') return { port: 161, payload: v };
+    // A real message header with the nesting as a variable's value.
+    const varbind = ber(0x30, Buffer.concat([ber(0x06, Buffer.from([0x2b, 6, 1, 2, 1, 1, 1, 0])), v]));
+    const pdu = ber(0xa0, Buffer.concat([ber(0x02, Buffer.from([1])), ber(0x02, Buffer.from([0])), ber(0x02, Buffer.from([0])), ber(0x30, varbind)]));
+    return { port: 161, payload: ber(0x30, Buffer.concat([ber(0x02, Buffer.from([1])), ber(0x04, Buffer.from('public')), pdu])) };
+  }
+  if (kind === 'dhcp6-relay') {
+    let m = Buffer.from([1, 0x12, 0x34, 0x56]); // SOLICIT
+    for (let i = 0; i < depth && m.length < LIMIT - 40; i++) {
+      const h = Buffer.alloc(34); h[0] = 12; h[1] = i & 255; h[2] = 0xfe; h[3] = 0x80; h[18] = 0xfe; h[19] = 0x80;
+      const opt = Buffer.alloc(4); opt.writeUInt16BE(9, 0); opt.writeUInt16BE(Math.min(0xffff, m.length), 2);
+      m = Buffer.concat([h, opt, m]);
+    }
+    return { port: 547, payload: m };
+  }
+  // DNS: a chain of compression pointers, each to the one before (dns-chain), or a name that points at itself (dns-loop).
+  const head = Buffer.from([0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0, 1, 0x61, 0, 0, 1, 0, 1]);
+  const n = kind === 'dns-loop' ? 1 : Math.min(depth, 8000);
+  const chainAt = head.length + 12;
+  const chain = Buffer.alloc(2 * n);
+  for (let i = 0; i < n; i++) chain.writeUInt16BE(0xc000 | (kind === 'dns-loop' ? chainAt : i === 0 ? 12 : chainAt + 2 * (i - 1)), 2 * i);
+  const rr1 = Buffer.alloc(12); rr1.writeUInt16BE(0xc00c, 0); rr1.writeUInt16BE(10, 2); rr1.writeUInt16BE(1, 4); rr1.writeUInt16BE(chain.length, 10);
+  const rr2 = Buffer.alloc(16); rr2.writeUInt16BE(0xc000 | (chainAt + 2 * (n - 1)), 0); rr2.writeUInt16BE(1, 2); rr2.writeUInt16BE(1, 4); rr2.writeUInt16BE(4, 10); rr2.writeUInt32BE(0x01020304, 12);
+  return { port: 53, payload: Buffer.concat([head, rr1, chain, rr2]) };
+}
+
+/** After a payload changed size: the IPv4 total length and IPv6 payload length of the located headers. */
+function fixIpLengths(d, L) {
+  for (const l of L.layers) {
+    if (l.name === 'ip' && l.off + 4 <= d.length) d.writeUInt16BE(Math.min(0xffff, d.length - l.off), l.off + 2);
+    if (l.name === 'ip6' && l.off + 6 <= d.length) d.writeUInt16BE(Math.min(0xffff, d.length - l.off - 40), l.off + 4);
+  }
+}
 
 /** An IPv4 packet's header wrapped in `depth` ICMP destination-unreachable errors, each quoting the next. */
 function nestIcmp(data, ipOff, depth) {
