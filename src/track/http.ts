@@ -223,6 +223,9 @@ export class HttpMessageParser {
     this.gapBytes = 0;
   }
 
+  /** Skips to the next start line (the stream began with bytes missing). */
+  resync(): void { if (this.st === St.Start && !this.inMessage) this.st = St.Resync; }
+
   /** Stops parsing (a tunnel follows, or the other direction failed). */
   tunnel(): void { if (this.st !== St.Dead) this.st = St.Tunnel; }
 
@@ -514,6 +517,8 @@ export class HttpConversation {
   private pipelined = false;
   /** null: not decided yet; false: not HTTP (everything ignored). */
   isHttp: boolean | null = null;
+  /** Client bytes missing before anything decided isHttp (the first request lost). */
+  private lostClient = 0;
   private probe: Buffer = EMPTY;
   private probeSec = 0;
   private probeNsec = 0;
@@ -698,6 +703,7 @@ export class HttpConversation {
     this.reqGap = this.respGap = false;
     this.pipelined = false;
     this.isHttp = null;
+    this.lostClient = 0;
     this.probe = EMPTY;
     this.probeSec = this.probeNsec = 0;
     this.orphanSec = -1;
@@ -710,6 +716,13 @@ export class HttpConversation {
 
   client(b: Buffer, sec: number, nsec: number): void {
     if (this.isHttp === false) return;
+    if (this.isHttp === null && this.lostClient > 0) {
+      // The stream began inside a lost piece: both sides resynchronise on start lines, which
+      // non-HTTP bytes never make, so nothing is reported for them.
+      this.startLost();
+      this.req.feed(b, sec, nsec);
+      return;
+    }
     if (this.isHttp === null) {
       if (this.probe.length === 0) {
         // The usual case: the first piece decides.
@@ -737,11 +750,21 @@ export class HttpConversation {
 
   server(b: Buffer, sec: number, nsec: number): void {
     if (this.isHttp === false) return;
+    if (this.isHttp === null && this.lostClient > 0) this.startLost(); // its request was lost
     if (this.isHttp === null) { this.isHttp = false; return; } // the server spoke first: not HTTP
     this.resp.feed(b, sec, nsec);
   }
 
+  /** The first client bytes were lost (tshark still finds the response): parse both sides from their next start line. */
+  private startLost(): void {
+    this.isHttp = true;
+    this.req.gap(this.lostClient);
+    this.lostClient = 0;
+    this.resp.resync();
+  }
+
   clientGap(size: number): void {
+    if (this.isHttp === null && this.probe.length === 0) { this.lostClient += size; return; }
     if (this.isHttp === null) this.isHttp = false;
     if (this.isHttp) this.req.gap(size);
   }

@@ -225,7 +225,7 @@ export class StreamReassembler {
         }
         const data = Buffer.allocUnsafe(n);
         buf.copy(data, 0, from + (cur - off), from + (pieceEnd - off));
-        held.splice(i, 0, { off: cur, data });
+        if (i === held.length) held.push({ off: cur, data }); else held.splice(i, 0, { off: cur, data });
         this.heldBytes += n;
         this.budget.held += n;
         i++;
