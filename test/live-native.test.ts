@@ -445,7 +445,23 @@ describe.skipIf(!!skipReason)('live capture (native binding) on a veth pair', ()
       let err = '';
       p.stderr!.on('data', (x) => { err += x; });
       const exited = new Promise<number>((r) => p.on('exit', (code, signal) => r(code ?? (signal === 'SIGABRT' ? 134 : -1))));
-      await sleep(1500);
+      // Capturing once its capture process has opened the handle and stepped down to nobody
+      // (on a busy machine starting two Node processes can take more than a second).
+      const deadline = Date.now() + 15_000;
+      let capturing = false;
+      while (!capturing && Date.now() < deadline && p.exitCode === null) {
+        await sleep(100);
+        const pids = spawnSync('pgrep', ['-P', String(p.pid), '-f', 'cap-worker.cjs'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+        capturing = pids.some((pid) => {
+          try {
+            return /^Uid:\s+65534\b/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+          } catch {
+            return false;
+          }
+        });
+      }
+      expect(capturing, err).toBe(true);
+      await sleep(300);
       gone.destroy();
       const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
       expect(await exited, err).toBe(1);

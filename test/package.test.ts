@@ -1,6 +1,6 @@
 /**
- * The package as a user gets it: `npm pack` (its prepack builds dist/ and the
- * binding), then the tarball installed into an empty project with npm's
+ * The package as a user gets it: `npm pack` of the working tree's files (its
+ * prepack builds dist/ and the binding, as in a clean clone), then the tarball installed into an empty project with npm's
  * default script policy and no TypeScript, and netlens run from there:
  * reading a fixture it ships, a BPF filter on it (the prebuilt binding and the
  * libpcap runtime), and, as root, listing interfaces. Skips with the reason
@@ -8,9 +8,9 @@
  * reached neither from npm's cache nor over the network.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, netlens } from './helpers/netlens.js';
 
@@ -46,7 +46,18 @@ describe.skipIf(npmMissing)('npm pack, installed into an empty project', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'nlE-package-'));
-    const pack = run('npm', ['pack', '--pack-destination', dir], ROOT);
+    // Packed from a copy of the working tree (its files, without build outputs: as a clean clone),
+    // so that prepack's builds do not rewrite the dist/ and native/build/ other tests are running.
+    const tree = join(dir, 'tree');
+    const ls = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
+    expect(ls.status, ls.stderr).toBe(0);
+    for (const f of ls.stdout.split('\0')) {
+      if (f === '' || !existsSync(join(ROOT, f))) continue;
+      mkdirSync(dirname(join(tree, f)), { recursive: true });
+      copyFileSync(join(ROOT, f), join(tree, f));
+    }
+    symlinkSync(join(ROOT, 'node_modules'), join(tree, 'node_modules'));
+    const pack = run('npm', ['pack', '--pack-destination', dir], tree);
     expect(pack.status, `npm pack failed:\n${pack.stderr}`).toBe(0);
     const tgz = readdirSync(dir).filter((f) => /^netlens-.*\.tgz$/.test(f));
     expect(tgz).toHaveLength(1);
