@@ -20,9 +20,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkRun, signature } from './fuzz-check.mjs';
+import { signature, writtenFile } from './fuzz-check.mjs';
 import { makeRng, mutate } from './fuzz-mutate.mjs';
-import { CLI, DIST, ROOT, Worker, shellLine, spawnView } from './fuzz-runner.mjs';
+import { CLI, DIST, ROOT, Worker, shellLine, spawnChecked } from './fuzz-runner.mjs';
 
 const USAGE = `usage: node scripts/fuzz-captures.mjs [options]   (npm run fuzz -- [options])
   --seed N             the run's seed (default: a random one, printed)
@@ -116,6 +116,8 @@ export function viewsFor(file, svg, mode, filter) {
       ['read', '-xx', '-vvv', '-ttt', '--no-annotate', file],
       ['follow', file, '@tcp'],
       ['ladder', file, '@tcp', '--full', '--ascii'],
+      ['read', '--count', '-w', svg.replace(/\.svg$/, '-w.pcap'), file],
+      ['read', '--count', '-w', svg.replace(/\.svg$/, '-w.pcapng'), file],
     );
     if (filter !== null) v.push(['read', '-v', file, filter]);
   }
@@ -130,7 +132,7 @@ function heavyViews(file) {
   return [['conns', file], ['conns', '--json', file], ['http', file], ['http', '--json', file], ['arp', file], ['arp', '--json', file], ['follow', file, '0'], ['ladder', file, '@tcp'], ['read', '--json', file]];
 }
 
-const viewName = (argv, file) => argv.filter((a) => a !== file).map((a) => (a.endsWith('.svg') ? 'OUT.svg' : a)).join(' ');
+const viewName = (argv, file) => argv.filter((a) => a !== file).map((a) => (a.endsWith('.svg') ? 'OUT.svg' : a.endsWith('-w.pcap') ? 'OUT.pcap' : a.endsWith('-w.pcapng') ? 'OUT.pcapng' : a)).join(' ');
 
 function extOf(bytes) {
   return bytes.length >= 4 && bytes.readUInt32LE(0) === 0x0a0d0d0a ? 'pcapng' : 'pcap';
@@ -199,8 +201,10 @@ export async function runFuzz(o) {
         const name = `seed${o.seed}-case${i}.${extOf(c.bytes)}`;
         const saved = join(o.out, name);
         writeFileSync(saved, c.bytes);
-        const cmd = argv.map((a) => (a === file && !extra.stdin ? saved : a.endsWith('.svg') ? join(o.out, `seed${o.seed}-case${i}.svg`) : a));
-        const repro = `${p.kind === 'timeout' ? `timeout ${extra.timeout ?? o.timeout} ` : ''}${extra.stdin ? `node ${shellLine([CLI, ...cmd])} < ${shellLine([saved])}` : `node ${shellLine([CLI, ...cmd])}`}`;
+        const outFile = (a) => join(o.out, `seed${o.seed}-case${i}-out${a.slice(a.lastIndexOf('.'))}`);
+        const cmd = argv.map((a) => (a === file && !extra.stdin ? saved : /(\.svg|-w\.pcap|-w\.pcapng)$/.test(a) ? outFile(a) : a));
+        let repro = `${p.kind === 'timeout' ? `timeout ${extra.timeout ?? o.timeout} ` : ''}${extra.stdin ? `node ${shellLine([CLI, ...cmd])} < ${shellLine([saved])}` : `node ${shellLine([CLI, ...cmd])}`}`;
+        if (p.kind === 'write-roundtrip') repro += ` && node ${shellLine([CLI, 'read', '--count', writtenFile(cmd)])}`;
         cls.examples.push({ case: i, file: saved, repro });
         writeFileSync(join(o.out, `seed${o.seed}-case${i}.txt`), [
           `${p.kind}: ${p.detail}`,
@@ -219,9 +223,9 @@ export async function runFuzz(o) {
   /** Confirms a worker's failure with the real command line; returns the problems it shows. */
   const confirm = (argv, file, realFile, timeout) => {
     const real = argv.map((a) => (a === file ? realFile : a));
-    const r = spawnView(real, timeout);
     spawns++;
-    return checkRun(r, xmlValidate).map((p) => ({ ...p }));
+    const problems = spawnChecked(real, timeout, xmlValidate);
+    return problems;
   };
 
   const workers = Array.from({ length: o.jobs }, (_, w) => new Worker(join(work, `w${w}`), o.timeout));
@@ -257,10 +261,9 @@ export async function runFuzz(o) {
     if (o.spawnEvery > 0 && i % o.spawnEvery === 0) {
       // The real command line on stdin: main.js's own error handling and the pipe reader.
       const v = views[c.rng.int(views.length)].map((a) => (a === file ? '-' : a === '@tcp' ? '0' : a));
-      const r = spawnView(v, timeout, file);
       spawns++;
       runs++;
-      const problems = checkRun(r, xmlValidate);
+      const problems = spawnChecked(v, timeout, xmlValidate, file);
       if (problems.length > 0) record(i, c, v, '-', problems, { frame: '', stack: '', stdin: true, timeout });
     }
   };

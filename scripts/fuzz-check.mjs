@@ -127,6 +127,23 @@ function checkJson(buf, add) {
   }
 }
 
+/**
+ * read --count -w FILE must write a file that reads back: \`read --count FILE\`
+ * exits 0 and counts what the writing run counted. first, back: the two runs
+ * (status, stdout, stderr). Returns a problem or null.
+ */
+export function roundtripProblem(first, back) {
+  const said = first.stdout.toString('utf8').trim(), reread = back.stdout.toString('utf8').trim();
+  if (back.status === 0 && reread === said) return null;
+  return { kind: 'write-roundtrip', detail: `read -w wrote a file that reads back as ${JSON.stringify(reread)}, exit ${back.status} (written: ${JSON.stringify(said)}): ${back.stderr.toString('utf8').split('\n')[0].slice(0, 160)}` };
+}
+
+/** The file a \`read --count -w FILE\` view writes, or null for any other view. */
+export function writtenFile(argv) {
+  const w = argv.indexOf('-w');
+  return w >= 0 && argv.includes('--count') ? argv[w + 1] : null;
+}
+
 /** A packet or byte count that is negative, fractional or beyond 2^53 (a wrapped or NaN count), or null. */
 function badCount(v, path) {
   if (Array.isArray(v)) {

@@ -12,9 +12,8 @@
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkRun } from './fuzz-check.mjs';
 import { cloneModel, parseCapture, serialize } from './fuzz-mutate.mjs';
-import { Worker, spawnView } from './fuzz-runner.mjs';
+import { Worker, spawnChecked } from './fuzz-runner.mjs';
 
 function usage(msg) {
   process.stderr.write(`fuzz-minimize: ${msg}\nusage: node scripts/fuzz-minimize.mjs FILE --view "read -v" [--kind KIND] [--match REGEX] [--out FILE] [--timeout S] [--spawn]\n`);
@@ -49,7 +48,7 @@ let runs = 0;
 async function problemsOf(bytes) {
   writeFileSync(cand, bytes);
   runs++;
-  if (worker === null) return checkRun(spawnView(argv, o.timeout));
+  if (worker === null) return spawnChecked(argv, o.timeout);
   const [r] = await worker.runCase([argv], svg);
   return r.problems;
 }
@@ -118,7 +117,7 @@ if (model !== null) {
 }
 worker?.stop();
 writeFileSync(o.out, best);
-const finalProblems = checkRun(spawnView(argv.map((a) => (a === cand ? o.out : a)), o.timeout));
+const finalProblems = spawnChecked(argv.map((a) => (a === cand ? o.out : a)), o.timeout);
 rmSync(dir, { recursive: true, force: true });
 const still = finalProblems.find((p) => p.kind === o.kind);
 console.log(`${input.length} → ${best.length} bytes in ${runs} runs: ${o.out}`);

@@ -6,6 +6,7 @@
 import { fork, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { checkRun, roundtripProblem, writtenFile } from './fuzz-check.mjs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -155,6 +156,22 @@ export function spawnView(argv, timeoutSec, stdinFile = null) {
     svg: svgPath && existsSync(svgPath) ? readFileSync(svgPath) : null,
     ms: performance.now() - t0,
   };
+}
+
+/**
+ * Runs one view as the real command line and checks it (checkRun), and for a
+ * \`read --count -w FILE\` view also reads FILE back. Returns the problems.
+ */
+export function spawnChecked(argv, timeoutSec, xmlValidate = null, stdinFile = null) {
+  const r = spawnView(argv, timeoutSec, stdinFile);
+  const problems = checkRun(r, xmlValidate);
+  const written = writtenFile(argv);
+  if (written !== null && r.status === 0 && problems.length === 0) {
+    const back = spawnView(['read', '--count', written], timeoutSec);
+    const p = roundtripProblem(r, back);
+    problems.push(...(p !== null ? [p] : checkRun(back, xmlValidate)));
+  }
+  return problems;
 }
 
 /** A command line for a shell: arguments quoted where they need it. */

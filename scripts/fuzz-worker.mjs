@@ -9,7 +9,7 @@
 import { ftruncateSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { checkRun, netlensFrame } from './fuzz-check.mjs';
+import { checkRun, netlensFrame, roundtripProblem, writtenFile } from './fuzz-check.mjs';
 
 Error.stackTraceLimit = 200; // room to see which frame repeats in a stack overflow
 const dist = process.env.NETLENS_FUZZ_DIST;
@@ -92,6 +92,14 @@ process.on('message', async (msg) => {
     const svg = svgIdx >= 0 && existsSync(argv[svgIdx + 1]) ? readFileSync(argv[svgIdx + 1]) : null;
     const problems = checkRun({ argv, status: r.status, signal: null, timedOut: false, stdout: r.stdout, stderr: r.stderr, svg }, xmlValidate);
     if (argv[0] === 'conns' && argv.includes('--json') && r.status === 0) tcp = firstTcp(r.stdout) ?? '0';
+    const written = writtenFile(argv);
+    if (written !== null && r.status === 0 && problems.length === 0) {
+      // What read -w wrote must read back: the same number of packets, exit 0.
+      const back = await runInProcess(['read', '--count', written]);
+      const p = roundtripProblem(r, back);
+      if (p !== null) problems.push(p);
+      if (back.error) r.error = back.error;
+    }
     process.send({
       type: 'view', id: msg.id, k, argv, ms, status: r.status, bytes: r.stdout.length, tcp,
       stderr: r.stderr.toString('utf8').slice(0, 2000), problems,

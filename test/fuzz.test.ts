@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript modules of scripts/, without type declarations
-import { checkRun, netlensFrame, signature } from '../scripts/fuzz-check.mjs';
+import { checkRun, netlensFrame, roundtripProblem, signature } from '../scripts/fuzz-check.mjs';
 // @ts-expect-error: see above
 import { makeRng, mutate, parseCapture, serialize } from '../scripts/fuzz-mutate.mjs';
 // @ts-expect-error: see above
@@ -64,6 +64,12 @@ describe('the fuzzer\'s checks', () => {
     expect(kinds(run(['read', '--json', 'f'], { stdout: Buffer.from('{"n":1}\n{"n"') }))).toContain('json');
     expect(kinds(run(['arp', '--json', 'f'], { stdout: Buffer.from('[1]\n') }))).toEqual(['json']);
     expect(kinds(run(['conns', '--json', 'f'], { stdout: Buffer.from('{"bytes":{"client":-40}}\n') }))).toEqual(['json-value']);
+  });
+  it('catch a file read -w wrote that does not read back the same', () => {
+    const said = { status: 0, stdout: Buffer.from('58 packets\n'), stderr: Buffer.alloc(0) };
+    expect(roundtripProblem(said, { status: 0, stdout: Buffer.from('58 packets\n'), stderr: Buffer.alloc(0) })).toBeNull();
+    expect(roundtripProblem(said, { status: 0, stdout: Buffer.from('57 packets\n'), stderr: Buffer.alloc(0) })?.kind).toBe('write-roundtrip');
+    expect(roundtripProblem(said, { status: 1, stdout: Buffer.alloc(0), stderr: Buffer.from('netlens: x: empty file\n') })?.kind).toBe('write-roundtrip');
   });
   it('group failures by kind, message and the netlens frame (a recursion by its loop)', () => {
     expect(signature('internal-error', 'netlens: /tmp/f.pcap: offset 123 of 0x1f', 'view/line.js:3 f')).toBe(signature('internal-error', 'netlens: /tmp/g.pcap: offset 9 of 0x2a', 'view/line.js:3 f'));
@@ -123,7 +129,9 @@ describe('a bounded fuzz slice', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   it(`seed ${SLICE_SEED}, ${SLICE_CASES} cases, every view: no failure`, () => {
     const summaryFile = join(dir, 'summary.json');
-    const out = join(dir, 'failures');
+    // Kept after the test: the repro lines of a failure point into it.
+    const out = join(tmpdir(), 'netlens-fuzz-failures-ci');
+    rmSync(out, { recursive: true, force: true });
     const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'fuzz-captures.mjs'), '--seed', String(SLICE_SEED), '--iterations', String(SLICE_CASES),
       '--heavy-rate', '0', '--time-budget', '150', '--out', out, '--summary-json', summaryFile, '--quiet'], { cwd: ROOT, encoding: 'utf8', timeout: 200_000 });
     if (r.status !== 0 && r.status !== 1) throw new Error(`the fuzzer did not finish (status ${r.status}, signal ${r.signal}): ${r.stderr}`);
