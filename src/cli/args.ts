@@ -1,5 +1,5 @@
 /** argv → options. No protocol logic here. */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { DEFAULT_MAX_HELD, DEFAULT_MAX_HELD_TOTAL } from '../track/reassembly.js';
 import type { DumpMode } from '../view/dump.js';
 import type { TimeMode } from '../view/time.js';
@@ -87,12 +87,14 @@ export function parseArgs(argv: string[]): Options {
     switch (name) {
       case '--json': o.json = true; break;
       case '-c': o.count = positiveInt(name, value!); break;
-      case '-d': o.duration = positiveNumber(name, value!); break;
+      case '-d': o.duration = atMost(name, positiveNumber(name, value!), MAX_DURATION_SEC, 'seconds (24 days: a longer timer would fire at once)'); break;
       case '-i': o.iface = value!; break;
       case '-w': o.write = value!; break;
-      case '-s': o.snaplen = positiveInt(name, value!); if (o.snaplen === 0) o.snaplen = 262144; break;
-      case '-B': o.bufferKiB = positiveInt(name, value!); break;
-      case '--ring-buffer': o.ringKiB = positiveInt(name, value!) * 1024; break;
+      // tcpdump: -s 0 is the largest snaplen, and more than 262144 is refused.
+      case '-s': o.snaplen = atMost(name, positiveInt(name, value!), MAXIMUM_SNAPLEN, 'bytes (libpcap\'s MAXIMUM_SNAPLEN)'); if (o.snaplen === 0) o.snaplen = MAXIMUM_SNAPLEN; break;
+      // libpcap takes the buffer size in bytes as an int.
+      case '-B': o.bufferKiB = atMost(name, atLeast1(name, positiveInt(name, value!)), MAX_BUFFER_KIB, 'KiB (libpcap takes the size in bytes as an int)'); break;
+      case '--ring-buffer': o.ringKiB = atMost(name, atLeast1(name, positiveInt(name, value!)), MAX_RING_MIB, 'MiB') * 1024; break;
       case '--backend':
         if (value !== 'native' && value !== 'cap') throw new UsageError(`--backend must be native or cap, not ${value}`);
         o.backend = value; break;
@@ -161,18 +163,71 @@ export function parseArgs(argv: string[]): Options {
   return o;
 }
 
-/** -F: a filter expression kept in a file (its lines joined with spaces). */
+/** libpcap's MAXIMUM_SNAPLEN: tcpdump -s refuses more. */
+const MAXIMUM_SNAPLEN = 262144;
+/** -B: libpcap's pcap_set_buffer_size takes an int of bytes. */
+const MAX_BUFFER_KIB = Math.floor(0x7fffffff / 1024);
+/** --ring-buffer: the native capture thread's ring is allocated whole. */
+export const MAX_RING_MIB = 4096;
+/** -d: Node's timers hold at most 2^31-1 ms (a longer one fires after 1 ms). */
+const MAX_DURATION_SEC = Math.floor(0x7fffffff / 1000);
+/** -F: the most of a filter file read (a filter is a line or two; /dev/zero never ends). */
+export const MAX_FILTER_FILE = 1024 * 1024;
+
+/** -F: a filter expression kept in a file (its lines joined with spaces), at most MAX_FILTER_FILE bytes. */
 function readFilterFile(path: string): string {
+  let fd: number;
   try {
-    return readFileSync(path, 'utf8').split('\n').join(' ').trim();
+    fd = openSync(path, 'r');
   } catch (e) {
-    throw new UsageError(`-F ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new UsageError(`-F ${path}: ${fsReason(e)}`);
   }
+  try {
+    const buf = Buffer.allocUnsafe(MAX_FILTER_FILE + 1);
+    let got = 0;
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, buf, got, buf.length - got, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+        throw new UsageError(`-F ${path}: ${fsReason(e)}`);
+      }
+      if (n === 0) break;
+      got += n;
+      if (got > MAX_FILTER_FILE) throw new UsageError(`-F ${path}: a filter file of more than ${MAX_FILTER_FILE} bytes (1 MiB); is it a filter?`);
+    }
+    const text = buf.toString('utf8', 0, got);
+    if (text.includes('\0')) throw new UsageError(`-F ${path}: a filter file with NUL bytes; is it a filter?`);
+    return text.split('\n').join(' ').trim();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return (e as Error).message.split('\n')[0]!;
 }
 
 function positiveInt(name: string, v: string): number {
   if (!/^\d+$/.test(v)) throw new UsageError(`option ${name} needs a whole number, not ${JSON.stringify(v)}`);
-  return Number(v);
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`option ${name}: ${v} is too large`);
+  return n;
+}
+
+function atLeast1(name: string, n: number): number {
+  if (n < 1) throw new UsageError(`option ${name} needs a size of at least 1, not ${n}`);
+  return n;
+}
+
+function atMost(name: string, n: number, max: number, unit: string): number {
+  if (n > max) throw new UsageError(`option ${name}: ${n} is too large; the most is ${max} ${unit}`);
+  return n;
 }
 
 /** A byte count: a whole number, optionally with K, M or G (KiB, MiB, GiB). */

@@ -8,8 +8,8 @@ import { CaptureFileReader } from '../source/file-reader.js';
 import { SourceError } from '../source/frame.js';
 import { CaptureWriter } from '../source/pcap-writer.js';
 import type { Connection } from '../track/connection.js';
-import { connsTable } from '../view/conns-table.js';
-import { connSummary, writeConnJson, type ConnSummary } from '../view/json.js';
+import { ConnsTableWriter } from '../view/conns-table.js';
+import { writeConnJson } from '../view/json.js';
 import { paletteFor } from '../view/palette.js';
 import { UsageError, type Options } from './args.js';
 import { Output } from './output.js';
@@ -108,12 +108,12 @@ export function connsSink(opts: Options, out: Output): { sink: PacketSink; end()
   if (opts.json) {
     return { sink: { conn: (c: Connection) => writeConnJson(out, c), recycle: true }, end: () => out.flush() };
   }
-  const rows: ConnSummary[] = [];
+  // Printed as conversations end, in id order (held or spilled only while a lower id is still open).
+  const table = new ConnsTableWriter(paletteFor(process.stdout), (block) => out.line(block));
   return {
-    sink: { conn: (c: Connection) => { rows.push(connSummary(c)); }, recycle: true },
+    sink: { conn: (c: Connection) => table.add(c), recycle: true },
     end: () => {
-      rows.sort((a, b) => a.id - b.id);
-      for (const l of connsTable(rows, paletteFor(process.stdout))) out.line(l);
+      table.end();
       out.flush();
     },
   };
