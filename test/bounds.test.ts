@@ -1,0 +1,166 @@
+/**
+ * Bounded memory in the views (docs/bounds.md): the spills (src/view/spill.ts)
+ * give back exactly what they were given, in order or sorted, whether they
+ * stayed in memory or went to their temporary file; the temporary files are
+ * private and leave nothing behind; and the views that use them print the
+ * same bytes whichever way they went. The memory figures themselves are
+ * measured in the benchmark (node bench/bounds.mjs), not here.
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PacketDecoder } from '../src/decode/packet-decoder.js';
+import type { Connection } from '../src/track/connection.js';
+import { Tracker } from '../src/track/tracker.js';
+import { connsTable, ConnsTableWriter } from '../src/view/conns-table.js';
+import { connSummary } from '../src/view/json.js';
+import { noColor } from '../src/view/palette.js';
+import { ByteSpill, LineSpill, SortedSpill, TempFile } from '../src/view/spill.js';
+import { conversation } from './helpers/frames.js';
+
+/** A deterministic pseudo-random sequence. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32; };
+}
+
+let dir = '';
+let savedTmp: string | undefined;
+beforeEach(() => {
+  // Each test's temporary files in a directory of its own, to see what is left in it.
+  dir = mkdtempSync(join(tmpdir(), 'netlens-bounds-test-'));
+  savedTmp = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+});
+afterEach(() => {
+  if (savedTmp === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = savedTmp;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('temporary files', () => {
+  it('nothing is left in TMPDIR, not even while the file is open; what is written reads back', () => {
+    const f = new TempFile();
+    expect(readdirSync(dir)).toEqual([]);
+    f.append(Buffer.from('hello, world'));
+    const b = Buffer.alloc(5);
+    expect(f.read(7, b, 0, 5)).toBe(5);
+    expect(b.toString()).toBe('world');
+    f.close();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('the directory is private while it exists (mkdtemp, 0700) and an unwritable TMPDIR is one clear error', () => {
+    expect(statSync(dir).mode & 0o077).toBe(0);
+    process.env.TMPDIR = join(dir, 'does-not-exist');
+    expect(() => new TempFile()).toThrow(/temporary file in .*does-not-exist: ENOENT/);
+  });
+});
+
+describe('ByteSpill and LineSpill', () => {
+  for (const memLimit of [256 << 10, 64 << 20]) {
+    it(`give back every byte and line in order (memory bound ${memLimit >> 10} KiB: ${memLimit === 256 << 10 ? 'spilled' : 'in memory'})`, () => {
+      const r = rng(7);
+      const bytes = new ByteSpill(memLimit);
+      const lines = new LineSpill(memLimit);
+      const wantBytes: Buffer[] = [];
+      const wantLines: string[] = [];
+      let total = 0;
+      while (total < 3 << 20) {
+        const n = Math.floor(r() * 70000);
+        const b = Buffer.alloc(n);
+        for (let i = 0; i < n; i++) b[i] = (r() * 256) | 0;
+        bytes.append(b);
+        wantBytes.push(b);
+        total += n;
+        // Lines of any length, with multi-byte characters that may straddle the spill's chunks.
+        const l = 'é→'.repeat(Math.floor(r() * 10000)) + String(total);
+        lines.push(l);
+        wantLines.push(l);
+      }
+      expect(bytes.spilled).toBe(memLimit === 256 << 10);
+      expect(lines.spilled).toBe(memLimit === 256 << 10);
+      const got: Buffer[] = [];
+      bytes.replay((p) => got.push(Buffer.from(p)));
+      expect(Buffer.concat(got).equals(Buffer.concat(wantBytes))).toBe(true);
+      expect(bytes.length).toBe(total);
+      const gotLines: string[] = [];
+      lines.forEach((l) => gotLines.push(l));
+      expect(gotLines).toEqual(wantLines);
+      bytes.clear();
+      expect(bytes.length).toBe(0);
+      bytes.append(Buffer.from('again'));
+      const again: Buffer[] = [];
+      bytes.replay((p) => again.push(Buffer.from(p)));
+      expect(Buffer.concat(again).toString()).toBe('again');
+    });
+  }
+});
+
+describe('SortedSpill', () => {
+  for (const memLimit of [4096, 1 << 20, 64 << 20]) {
+    it(`gives every record back in key order (memory bound ${memLimit} bytes)`, () => {
+      const r = rng(memLimit);
+      const s = new SortedSpill(memLimit);
+      const want: { k: [number, number, number]; t: string }[] = [];
+      for (let i = 0; i < 20000; i++) {
+        const k: [number, number, number] = [Math.floor(r() * 50), Math.floor(r() * 1e9), i];
+        const t = `record ${i} ` + 'x→'.repeat(Math.floor(r() * 40));
+        s.push(t, ...k);
+        want.push({ k, t });
+      }
+      // A record larger than the memory bound still goes through.
+      const big = 'B'.repeat(memLimit * 2 + 5);
+      s.push(big, 25, 0, -1);
+      want.push({ k: [25, 0, -1], t: big });
+      expect(s.spilled).toBe(memLimit < 64 << 20);
+      want.sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2]);
+      const got: string[] = [];
+      s.drain((t) => got.push(t));
+      expect(got.length).toBe(want.length);
+      expect(got).toEqual(want.map((w) => w.t));
+      expect(readdirSync(dir)).toEqual([]);
+    });
+  }
+});
+
+describe('conns table', () => {
+  /** Conversations that end out of id order: #0 stays open to the end, the others end (evicted) as they come. */
+  function conversations(n: number): Connection[] {
+    const frames = [];
+    const long = conversation('10.9.9.9', '10.0.0.2', 50000, 80);
+    long.c(1, undefined, 'S');
+    long.s(100, 2, 'SA');
+    frames.push(...long.frames);
+    for (let i = 0; i < n; i++) {
+      const cv = conversation(`10.1.${i >> 8}.${i & 255}`, '10.0.0.2', 1024 + i, 80);
+      cv.c(1, undefined, 'S');
+      cv.s(100, 2, 'SA');
+      cv.c(2, 101, 'A');
+      cv.c(2, 101, 'FA');
+      cv.s(101, 3, 'FA');
+      frames.push(...cv.frames);
+      if (i % 10 === 0) { long.c(2, 101, 'A'); frames.push(long.frames[long.frames.length - 1]!); } // keeps #0 from eviction
+    }
+    const summaries: Connection[] = [];
+    const d = new PacketDecoder();
+    const t = new Tracker({ maxConns: 50, onEnd: (c) => summaries.push(c) });
+    for (const f of frames) { d.decode(f); t.observe(d, f.tsSec, f.tsNsec); }
+    t.finish();
+    return summaries;
+  }
+
+  it('prints the same table in id order whether blocks are written at once, held, or merged from the sorted spill', () => {
+    const conns = conversations(3000);
+    expect(conns[0]!.id).not.toBe(0); // the tracker ends them out of order
+    const want = connsTable(conns.map(connSummary).sort((a, b) => a.id - b.id), noColor).join('\n');
+    for (const memLimit of [1024, 100_000, 64 << 20]) {
+      const out: string[] = [];
+      const w = new ConnsTableWriter(noColor, (b) => out.push(b), memLimit);
+      for (const c of conns) w.add(c);
+      expect(w.spilled).toBe(memLimit <= 100_000);
+      w.end();
+      expect(out.join('\n')).toBe(want);
+    }
+  });
+});
