@@ -116,6 +116,10 @@ export function viewsFor(file, svg, mode, filter) {
       ['read', '-xx', '-vvv', '-ttt', '--no-annotate', file],
       ['follow', file, '@tcp'],
       ['ladder', file, '@tcp', '--full', '--ascii'],
+      // Tiny bounds, so that evictions and reassembly limits are reached on small files.
+      ['conns', '--json', '--max-conns', '2', '--tcp-idle', '0.001', '--udp-idle', '0.001', file],
+      ['http', '--max-held', '64', '--max-held-total', '256', file],
+      ['follow', file, '@tcp', '--max-held', '64', '--max-held-total', '128'],
       ['read', '--count', '-w', svg.replace(/\.svg$/, '-w.pcap'), file],
       ['read', '--count', '-w', svg.replace(/\.svg$/, '-w.pcapng'), file],
     );
