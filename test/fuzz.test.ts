@@ -20,7 +20,7 @@ import { buildCase, sourceFiles } from '../scripts/fuzz-captures.mjs';
 
 const FIXTURES = join(ROOT as string, 'fixtures');
 
-/** The CI slice: a fixed seed and number of cases (about a minute on two busy cores). */
+/** The CI slice: a fixed seed and number of cases (about 100 s on two busy cores; docs/fuzzing.md). */
 const SLICE_SEED = 14;
 const SLICE_CASES = 500;
 
