@@ -83,6 +83,16 @@ function parseCli(argv) {
   return o;
 }
 
+/** The options besides --seed and --case that decide a case's bytes and views, for a regenerate line. */
+function caseFlags(o) {
+  let f = '';
+  if (!o.corpus) f += ' --no-corpus';
+  for (const src of o.sources) f += ` --source ${shellLine([src])}`;
+  if (o.heavyRate !== 0.002) f += ` --heavy-rate ${o.heavyRate}`;
+  if (o.views !== 'all') f += ` --views ${o.views}`;
+  return f;
+}
+
 /** The capture files the cases start from, in a fixed order. */
 export function sourceFiles(withCorpus, only = []) {
   const dirs = [join(ROOT, 'fixtures')];
@@ -214,7 +224,7 @@ export async function runFuzz(o) {
           `${p.kind}: ${p.detail}`,
           `view: ${viewName(argv, file)}`,
           `repro: ${repro}`,
-          `regenerate: node scripts/fuzz-captures.mjs --seed ${o.seed} --case ${i}`,
+          `regenerate: node scripts/fuzz-captures.mjs --seed ${o.seed} --case ${i}${caseFlags(o)}`,
           `source: ${c.src}`,
           `mutations: ${c.ops.join('; ')}`,
           extra.stack ? `stack (in the fuzz worker):\n${extra.stack}` : '',
@@ -319,7 +329,7 @@ function printSummary(s, o) {
     for (const c of s.classes) {
       const views = c.views.length > 3 ? `${c.views.slice(0, 3).join(', ')} (+${c.views.length - 3} more)` : c.views.join(', ');
       lines.push(`- [${c.kind}] ${c.detail}${c.frame ? `  @ ${c.frame}` : ''}`);
-      lines.push(`    ${c.cases} case${c.cases === 1 ? '' : 's'} (first: --case ${c.firstCase}); views: ${views}`);
+      lines.push(`    ${c.cases} case${c.cases === 1 ? '' : 's'} (first: --seed ${s.seed} --case ${c.firstCase}${caseFlags(o)}); views: ${views}`);
       if (c.examples[0]) lines.push(`    repro: ${c.examples[0].repro}`);
     }
   }
