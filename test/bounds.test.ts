@@ -14,6 +14,7 @@ import { PacketDecoder } from '../src/decode/packet-decoder.js';
 import type { Connection } from '../src/track/connection.js';
 import { Tracker } from '../src/track/tracker.js';
 import { connsTable, ConnsTableWriter } from '../src/view/conns-table.js';
+import { BlockPrinter, escapeLines, FollowCollector, hexLines } from '../src/view/follow.js';
 import { connSummary } from '../src/view/json.js';
 import { noColor } from '../src/view/palette.js';
 import { ByteSpill, LineSpill, SortedSpill, TempFile } from '../src/view/spill.js';
@@ -162,5 +163,64 @@ describe('conns table', () => {
       w.end();
       expect(out.join('\n')).toBe(want);
     }
+  });
+});
+
+describe('follow: a block escaped or dumped chunk by chunk', () => {
+  const green = (s: string): string => (s === '' ? '' : `\x1b[32m${s}\x1b[39m`);
+  for (const [name, paint] of [['plain', (s: string) => s], ['coloured', green]] as const) {
+    it(`prints the bytes of escapeLines / hexLines, painted line by line (${name}), however the block is cut`, () => {
+      const r = rng(name.length);
+      for (let round = 0; round < 200; round++) {
+        // Bytes rich in CR, LF and control bytes, including CR LF across a cut and an empty block.
+        const n = round === 0 ? 0 : Math.floor(r() * 3000);
+        const b = Buffer.alloc(n);
+        for (let i = 0; i < n; i++) { const x = r(); b[i] = x < 0.1 ? 0x0d : x < 0.2 ? 0x0a : x < 0.25 ? 0x1b : (r() * 256) | 0; }
+        const offset = Math.floor(r() * 2 ** 34);
+        for (const hex of [false, true]) {
+          const want = (hex ? hexLines(b, offset) : escapeLines(b)).map((l) => paint(l) + '\n').join('');
+          const got: Buffer[] = [];
+          const pr = new BlockPrinter((x) => got.push(Buffer.from(x)));
+          pr.start(hex, offset, paint);
+          for (let p = 0; p < n;) { const k = 1 + Math.floor(r() * 40); pr.write(b.subarray(p, p + k)); p += k; }
+          pr.end();
+          expect(Buffer.concat(got).toString('latin1')).toBe(want);
+        }
+      }
+    });
+  }
+});
+
+describe('follow: a block larger than its memory bound', () => {
+  it('goes through the temporary file and prints the same bytes', () => {
+    const k = conversation('10.0.0.1', '10.0.0.2', 40000, 80);
+    k.c(100, undefined, 'S'); k.s(900, 101, 'SA'); k.c(101, 901, 'A');
+    k.c(101, 901, 'PA', Buffer.from('GET / HTTP/1.1\r\n\r\n'));
+    const r = rng(3);
+    let seq = 901;
+    for (let i = 0; i < 300; i++) {
+      const b = Buffer.alloc(1400);
+      for (let j = 0; j < b.length; j++) b[j] = r() < 0.05 ? 0x0a : 0x20 + ((r() * 95) | 0);
+      k.s(seq, 119, 'PA', b);
+      seq += b.length;
+    }
+    k.c(119, seq, 'FA'); k.s(seq, 120, 'FA');
+    const outputs = [16 << 10, 64 << 20].map((blockMemory) => [false, true].map((hex) => {
+      {
+        const chunks: Buffer[] = [];
+        const col = new FollowCollector({ id: 0 }, hex ? { kind: 'hex' } : { kind: 'text' },
+          { line: (s) => chunks.push(Buffer.from(s + '\n')), bytes: (b) => chunks.push(Buffer.from(b)) }, noColor, undefined, blockMemory);
+        const d = new PacketDecoder();
+        const t = new Tracker({ recycle: true, onEnd: (c) => col.connEnded(c) });
+        let n = 0;
+        for (const f of k.frames) { d.decode(f); t.observe(d, f.tsSec, f.tsNsec); col.packet(++n, f, d, t); }
+        t.finish();
+        expect(col.end()).toBe(true);
+        return Buffer.concat(chunks).toString('latin1');
+      }
+    }));
+    expect(outputs[0]![0]).toContain('<<< server 10.0.0.2:80 (420000 bytes)');
+    expect(outputs[0]![1]).toContain('\n00066890  ');
+    expect(outputs[0]).toEqual(outputs[1]);
   });
 });

@@ -20,25 +20,24 @@ export async function runFollow(opts: Options): Promise<number> {
     collector = new FollowCollector(selector, mode, {
       line: (s) => out.line(s),
       bytes: (b) => {
-        // Binary-safe: straight into the output buffer, no string on the way.
-        out.reserve(Math.min(b.length, 1 << 16));
+        // Binary-safe: straight into the output buffer, no string on the way, 64 KiB at a time.
         for (let p = 0; p < b.length; p += 1 << 16) {
           const end = Math.min(b.length, p + (1 << 16));
           out.reserve(end - p);
-          for (let i = p; i < end; i++) out.byte(b[i]!);
+          out.bytes(b.subarray(p, end));
         }
       },
     }, mode.kind === 'raw' ? noColor : paletteFor(process.stdout), { maxHeld: opts.maxHeld, maxHeldTotal: opts.maxHeldTotal });
     const col = collector;
     return {
-      sink: { packet: (n, f, d, t) => col.packet(n, f, d, t) },
+      sink: { packet: (n, f, d, t) => col.packet(n, f, d, t), conn: (c) => col.connEnded(c), recycle: true },
       end: () => { found = col.end(); },
     };
   }, 2);
   if (!found) throw new SourceError(`no conversation ${connArg} in this capture (netlens conns lists them)`);
   const col = collector as FollowCollector | null;
   if (col !== null && mode.kind === 'raw') {
-    const side = col.conn!.clientSide ^ (mode.side === 'client' ? 0 : 1);
+    const side = col.clientSide ^ (mode.side === 'client' ? 0 : 1);
     if (col.gapBytes[side]! > 0) process.stderr.write(`netlens: warning: ${col.gapBytes[side]} bytes of the ${mode.side}'s stream were not captured (left out)\n`);
   }
   if (col !== null && col.limited) {

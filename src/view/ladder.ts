@@ -54,9 +54,19 @@ export function parseConnSelector(s: string): { id: number } | { a: string; b: s
   return m ? { a: m[1]!, b: m[2]! } : null;
 }
 
+const selectorPorts = new WeakMap<object, [number, number]>();
+
 /** Whether a conversation is the one `<conn>` names (by id, or by its two endpoints in either order). */
 export function selectorMatches(selector: { id: number } | { a: string; b: string }, c: Connection): boolean {
   if ('id' in selector) return c.id === selector.id;
+  // The ports first: most conversations differ there, and no text is made for them.
+  let ports = selectorPorts.get(selector);
+  if (ports === undefined) {
+    ports = [Number(selector.a.slice(selector.a.lastIndexOf(':') + 1)), Number(selector.b.slice(selector.b.lastIndexOf(':') + 1))];
+    selectorPorts.set(selector, ports);
+  }
+  const p0 = c.port[0], p1 = c.port[1];
+  if (!((p0 === ports[0] && p1 === ports[1]) || (p0 === ports[1] && p1 === ports[0]))) return false;
   const s = connSummary(c);
   const x = endpointText(s.client.ip, s.client.port), y = endpointText(s.server.ip, s.server.port);
   return (selector.a === x && selector.b === y) || (selector.a === y && selector.b === x);
