@@ -47,6 +47,8 @@ export interface FileRun {
  */
 export async function runFile(opts: Options, file: string, filterExpr: string, sink: PacketSink): Promise<FileRun> {
   const reader = new CaptureFileReader(file);
+  // tcpdump's lines see records as libpcap cuts them; --json (tshark's fields) and the analyses see every byte.
+  reader.cutToSnaplen = opts.command === 'read' && !opts.json;
   let writer: CaptureWriter | null = null;
   try {
     const filter = offlineFilter(filterExpr, reader);

@@ -96,7 +96,13 @@ export class CaptureFileReader {
   private le = true;
   private nsec = false;
   private interfaces: PcapngInterface[] = [];
-  /** Classic pcap: the file's snaplen as libpcap adjusts it; longer records are cut to it. */
+  /**
+   * Classic pcap, a record longer than the file's snaplen (within the link type's maximum):
+   * true cuts it to the snaplen as libpcap does (tcpdump's lines), false keeps every byte as
+   * Wireshark's reader does (tshark's fields, the analysis).
+   */
+  cutToSnaplen = false;
+  /** Classic pcap: the file's snaplen as libpcap adjusts it; longer records are cut to it when cutToSnaplen. */
   private snapshot = 262144;
   /** pcapng: the largest block accepted (libpcap's max_blocksize, raised by interfaces whose link type needs it). */
   private maxBlock = INITIAL_MAX_BLOCK;
@@ -319,7 +325,7 @@ export class CaptureFileReader {
     f.tsSec = this.u32(p);
     const sub = this.u32(p + 4);
     f.tsNsec = this.nsec ? sub : sub * 1000;
-    f.caplen = caplen > this.snapshot ? this.snapshot : caplen;
+    f.caplen = caplen > this.snapshot && this.cutToSnaplen ? this.snapshot : caplen;
     f.len = len;
     f.buf = this.buf;
     f.offset = p + 16;
