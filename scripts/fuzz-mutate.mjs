@@ -297,7 +297,7 @@ function ethernet(data, at, L, f) {
     f('vlan.type', p + 4, 2, 'ethertype');
     p += 4;
   }
-  return p + 2;
+  return p + 2 <= data.length ? p + 2 : -1;
 }
 
 function network(data, et, off, L, f, depth) {
