@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, FIXTURES, haveTool, netlens } from './helpers/netlens.js';
 import { classicPcap, tcpSegment } from './helpers/pcap.js';
+import { ngSection } from './helpers/pcapng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'netlens-io-'));
 const big = join(dir, 'big.pcap');
@@ -90,6 +91,16 @@ describe('writes that fail', () => {
     const r = spawnSync(process.execPath, [CLI, 'read', join(FIXTURES, 'mixed.pcap')], { stdio: ['ignore', openFd('/dev/null', 'r'), 'pipe'], encoding: 'utf8' });
     expect(oneCleanLine(r.stderr)).toBe('netlens: cannot write stdout: not open for writing (EBADF)');
     expect(r.status).toBe(1);
+  });
+
+  it('-w from a pcapng section with no interface block: one line (nothing to write a link type for), status 1, no file', () => {
+    const input = join(dir, 'no-idb.pcapng');
+    writeFileSync(input, ngSection());
+    const out = join(dir, 'no-idb-out.pcap');
+    const r = netlens(['read', '-w', out, input]);
+    expect(oneCleanLine(r.stderr)).toMatch(/no interface description block before the first packet: nothing to write/);
+    expect(r.status).toBe(1);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('-w /dev/full: one line naming the file, status 1', () => {

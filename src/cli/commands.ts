@@ -84,6 +84,8 @@ export function reportDamage(run: FileRun): number {
 }
 
 function openWriter(path: string, reader: CaptureFileReader): CaptureWriter {
+  // A pcapng whose section has no interface yet has no link type to write (tcpdump refuses such a file too).
+  if (reader.linkType < 0) throw new SourceError(`${reader.path}: no interface description block before the first packet: nothing to write to ${path}`);
   try {
     return CaptureWriter.open(path, reader.linkType, reader.snaplen || 262144, reader.nanosecond);
   } catch (e) {
