@@ -11,10 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PacketDecoder } from '../src/decode/packet-decoder.js';
+import type { Frame } from '../src/source/frame.js';
 import type { Connection } from '../src/track/connection.js';
 import { Tracker } from '../src/track/tracker.js';
 import { connsTable, ConnsTableWriter } from '../src/view/conns-table.js';
 import { BlockPrinter, escapeLines, FollowCollector, hexLines } from '../src/view/follow.js';
+import type { HttpTransaction } from '../src/track/http.js';
+import { HttpCollector, httpRecord, httpTable, HttpTableWriter } from '../src/view/http.js';
 import { connSummary } from '../src/view/json.js';
 import { noColor } from '../src/view/palette.js';
 import { ByteSpill, LineSpill, SortedSpill, TempFile } from '../src/view/spill.js';
@@ -222,5 +225,99 @@ describe('follow: a block larger than its memory bound', () => {
     expect(outputs[0]![0]).toContain('<<< server 10.0.0.2:80 (420000 bytes)');
     expect(outputs[0]![1]).toContain('\n00066890  ');
     expect(outputs[0]).toEqual(outputs[1]);
+  });
+});
+
+describe('http: idle connections parked', () => {
+  /** Keep-alive connections, interleaved, with lost and repeated segments, stray ACKs and some FINs. */
+  function scenario(seed: number): Frame[] {
+    const r = rng(seed);
+    type Conv = ReturnType<typeof conversation> & { cs: number; ss: number; left: number; sent: Frame[] };
+    const convs: Conv[] = [];
+    for (let i = 0; i < 4; i++) {
+      const k = conversation('10.0.0.1', '10.0.0.2', 41000 + i, 80) as Conv;
+      k.c(100, undefined, 'S'); k.s(900, 101, 'SA'); k.c(101, 901, 'A');
+      k.cs = 101; k.ss = 901; k.left = 3 + Math.floor(r() * 6); k.sent = [];
+      convs.push(k);
+    }
+    const frames: Frame[] = convs.flatMap((k) => k.frames.splice(0));
+    const emit = (k: Conv): void => {
+      for (const f of k.frames.splice(0)) {
+        const x = r();
+        if (x < 0.08) continue; // lost
+        frames.push(f);
+        k.sent.push(f);
+        if (x > 0.93 && k.sent.length > 2) frames.push(k.sent[Math.floor(r() * k.sent.length)]!); // an old segment again
+      }
+    };
+    for (let live = convs.length; live > 0;) {
+      const k = convs[Math.floor(r() * convs.length)]!;
+      if (k.left === 0) continue;
+      const q = Buffer.from(`GET /${k.left} HTTP/1.1\r\nHost: h${seed}\r\n\r\n`);
+      const body = 'x'.repeat(Math.floor(r() * 3000));
+      const a = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      k.c(k.cs, k.ss, 'PA', q); k.cs += q.length;
+      for (let o = 0; o < a.length; o += 1000) { k.s(k.ss, k.cs, 'PA', a.subarray(o, o + 1000)); k.ss += Math.min(1000, a.length - o); }
+      if (r() < 0.5) k.c(k.cs, k.ss, 'A'); // a pure ACK while idle
+      if (--k.left === 0) {
+        live--;
+        if (r() < 0.7) { k.c(k.cs, k.ss, 'FA'); k.s(k.ss, k.cs + 1, 'FA'); k.c(k.cs + 1, k.ss + 1, 'A'); }
+      }
+      emit(k);
+    }
+    return frames;
+  }
+
+  function run(frames: Frame[], park: boolean): { records: string[]; errors: string[]; parkedAtSomePoint: boolean } {
+    const records: string[] = [], errors: string[] = [];
+    let parkedAtSomePoint = false;
+    const col = new HttpCollector((id, t) => records.push(JSON.stringify(httpRecord(id, t))), (id, side, msg) => errors.push(`${id} ${side} ${msg}`),
+      undefined, undefined, park);
+    const d = new PacketDecoder();
+    const t = new Tracker({ onEnd: (c) => col.conn(c), recycle: true });
+    frames.forEach((f, i) => { d.decode(f); t.observe(d, f.tsSec, f.tsNsec); col.packet(i + 1, f, d, t); if (col.parked > 0) parkedAtSomePoint = true; });
+    t.finish();
+    col.end();
+    return { records, errors, parkedAtSomePoint };
+  }
+
+  it('the same records and warnings as when every connection keeps its state, through losses, repeats, stray ACKs and FINs', () => {
+    let parked = 0, records = 0, gaps = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const frames = scenario(seed);
+      const a = run(frames, true), b = run(frames, false);
+      expect(a.records).toEqual(b.records);
+      expect(a.errors).toEqual(b.errors);
+      if (a.parkedAtSomePoint) parked++;
+      records += a.records.length;
+      gaps += a.records.filter((x) => x.includes("gapBytes") || x.includes("\"status\":null")).length;
+    }
+    expect(parked).toBeGreaterThan(50);
+    expect(records).toBeGreaterThan(500);
+    expect(gaps).toBeGreaterThan(50); // losses reached the parser: gaps in bodies, responses missing
+  });
+});
+
+describe('http table', () => {
+  it('the same table from the spill (rows on the temporary file) as from httpTable', () => {
+    const r = rng(11);
+    const txs: [number, HttpTransaction][] = [];
+    for (let i = 0; i < 5000; i++) {
+      const done = r() < 0.9;
+      txs.push([i % 97, {
+        method: r() < 0.95 ? 'GET' : null, uri: `/p${'q'.repeat(Math.floor(r() * 60))}\x1b[2J`, version: '1.1', host: r() < 0.5 ? `h${i}` : null,
+        status: done ? [200, 404, 500][i % 3]! : null, reason: null, interim: [], requestSec: 100, requestNsec: i, responseSec: done ? 101 : -1, responseNsec: 5,
+        requestBodyBytes: i, responseBodyBytes: i * 7, requestDone: true, responseDone: done, truncated: false, gapBytes: 0,
+      } as HttpTransaction]);
+    }
+    const want = httpTable(txs.map(([id, t]) => httpRecord(id, t)), noColor);
+    for (const memLimit of [8192, 64 << 20]) {
+      const w = new HttpTableWriter(noColor, memLimit);
+      for (const [id, t] of txs) w.add(id, t);
+      expect(w.spilled).toBe(memLimit === 8192);
+      const got: string[] = [];
+      w.write((l) => got.push(l));
+      expect(got).toEqual(want);
+    }
   });
 });

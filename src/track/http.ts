@@ -692,6 +692,19 @@ export class HttpConversation {
     this.head = 0;
   }
 
+  /**
+   * Between messages with nothing to remember but isHttp: every transaction
+   * reported, both directions idle, no gap or pipelining or pending bound in
+   * play. A view may then drop this state and continue later on a reset()
+   * conversation with isHttp = true: the same records come out (the HTTP
+   * view does, so an idle keep-alive connection costs it a few bytes).
+   */
+  get idle(): boolean {
+    return this.isHttp === true && this.head === this.queue.length && this.current === null && this.skipResponses === 0
+      && !this.skipping && !this.reqGap && !this.respGap && !this.pipelined && this.reportedEarly === 0
+      && this.probe.length === 0 && this.req.idle && this.resp.idle && this.req.failed === null && this.resp.failed === null;
+  }
+
   /** A new connection's state, keeping the callbacks (for reuse by another connection). */
   reset(): void {
     this.queue = [];

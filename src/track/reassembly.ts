@@ -94,6 +94,18 @@ export class StreamReassembler {
   onLimit(cb: (heldBytes: number) => void): this { this.limitCb = cb; return this; }
 
   /**
+   * Started, not ended, nothing held out of order, no FIN waiting, never over
+   * the bounds: every byte up to `next` was delivered. A view may then let this
+   * stream go and later continue on a reset() one with resumeAt(next) (the HTTP
+   * view does for idle connections); offsets then count from 0 again.
+   */
+  get settled(): boolean { return this.started && !this.ended && this.heldBytes === 0 && this.finOff < 0 && !this.limited; }
+  /** The next sequence number expected (valid once started). */
+  get next(): number { return this.nextSeq; }
+  /** A reset stream continues a settled one that expected `next`. */
+  resumeAt(next: number): void { this.started = true; this.nextSeq = next >>> 0; }
+
+  /**
    * One segment of this direction: its sequence number, flags, and payload
    * `buf[from, to)` (not kept: copied if it has to be held).
    */

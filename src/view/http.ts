@@ -5,16 +5,18 @@
  * a connection is followed only while its client's first bytes look like an
  * HTTP request (any port). Records come out in request order per connection.
  */
-import { IpProto } from '../decode/constants.js';
+import { IpProto, TcpFlag } from '../decode/constants.js';
 import type { PacketDecoder } from '../decode/packet-decoder.js';
 import type { Frame } from '../source/frame.js';
 import type { Connection } from '../track/connection.js';
 import { HttpConversation, type HttpTransaction } from '../track/http.js';
 import { DEFAULT_MAX_HELD, DEFAULT_MAX_HELD_TOTAL, ReassemblyBudget, type ReassemblyBounds, TcpStreams } from '../track/reassembly.js';
+import { seqDiff } from '../track/seq.js';
 import type { Tracker } from '../track/tracker.js';
 import { safeText } from './addr.js';
 import { formatDuration } from './events.js';
 import type { Palette } from './palette.js';
+import { DEFAULT_SPILL_MEMORY, LineSpill } from './spill.js';
 import { round9, tsString, writeSeconds, writeTsString } from './time.js';
 import type { Output } from '../cli/output.js';
 
@@ -96,10 +98,14 @@ export class HttpCollector {
   private readonly open: Entry[] = [];
   /** Finished entries, for reuse: bounded by the most connections in progress at once. */
   private readonly pool: Entry[] = [];
+  /** Parked records for reuse. */
+  private readonly parkedPool: Parked[] = [];
   private readonly budget: ReassemblyBudget;
   /** Time stamp of the frame being processed (what the streams deliver now arrived then). */
   sec = 0;
   nsec = 0;
+  /** Connections parked now (idle HTTP keep-alive connections holding no Entry). */
+  parked = 0;
 
   /**
    * onTransaction gets each transaction once, in request order per connection (httpRecord() or
@@ -108,44 +114,66 @@ export class HttpCollector {
    */
   constructor(readonly onTransaction: (connId: number, t: HttpTransaction) => void, readonly onError: (connId: number, side: string, msg: string) => void,
     readonly bounds: ReassemblyBounds = { maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL },
-    readonly onLimit: (connId: number, side: string, heldBytes: number) => void = () => {}) {
+    readonly onLimit: (connId: number, side: string, heldBytes: number) => void = () => {},
+    /** Park idle connections (false: every connection keeps its full state while it lasts; the tests compare the two). */
+    private readonly park = true) {
     this.budget = new ReassemblyBudget(bounds.maxHeldTotal);
   }
 
   packet(_n: number, f: Frame, d: PacketDecoder, t: Tracker): void {
     const c = t.conn;
     if (c === null || c.proto !== IpProto.TCP) return;
-    let e = c.viewState as Entry | null;
-    if (e === null) {
-      e = this.pool.pop() ?? new Entry(this, this.budget);
-      e.open(c.id, c.clientSide);
-      e.slot = this.open.length;
-      this.open.push(e);
+    const tcp = d.tcp;
+    const v = c.viewState;
+    let e: Entry;
+    if (v === null) {
+      e = this.take(c.id, c.clientSide);
       c.viewState = e;
+    } else if (v instanceof Parked) {
+      // An idle connection speaks again, or acknowledges bytes never seen: back to a full entry.
+      const wakes = tcp.payloadEnd > tcp.payloadOff || (tcp.flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) !== 0
+        || ((tcp.flags & TcpFlag.ACK) !== 0 && seqDiff(tcp.ack, t.side === 0 ? v.next1 : v.next0) > 0);
+      if (!wakes) return;
+      e = this.take(v.id, v.clientSide);
+      e.http.isHttp = true;
+      e.streams.dir[0].resumeAt(v.next0);
+      e.streams.dir[1].resumeAt(v.next1);
+      this.parkedPool.push(v);
+      this.parked--;
+      c.viewState = e;
+    } else {
+      e = v as Entry;
     }
     if (!e.following) return;
     this.sec = f.tsSec;
     this.nsec = f.tsNsec;
-    const tcp = d.tcp;
     const s = e.streams;
     s.segment(t.side, tcp.seq, tcp.ack, tcp.flags, tcp.buf, tcp.payloadOff, tcp.payloadEnd);
-    if (e.http.isHttp === false) {
-      // Not HTTP: stop reassembling this connection.
-      s.finish();
-      e.following = false;
-    } else if (s.dir[0].ended && s.dir[1].ended) {
-      // Both streams are over (FIN or RST): nothing more can arrive, so report now and reuse
-      // the entry, rather than hold it until the tracker lets the conversation go.
+    if (e.http.isHttp === false || (s.dir[0].ended && s.dir[1].ended)) {
+      // Not HTTP (reassembly stops), or both streams are over (FIN or RST): nothing more can come
+      // of it, so report now and reuse the entry, rather than hold it until the tracker lets the
+      // conversation go.
       this.close(e);
       c.viewState = FINISHED;
+    } else if (this.park && e.http.idle && s.dir[0].settled && s.dir[1].settled) {
+      // Idle between transactions with every byte delivered: park it (a few numbers instead of
+      // the streams and parsers), so connections held open cost little however many there are.
+      const pk = this.parkedPool.pop() ?? new Parked();
+      pk.id = e.id; pk.clientSide = e.clientSide;
+      pk.next0 = s.dir[0].next; pk.next1 = s.dir[1].next;
+      this.release(e);
+      this.pool.push(e);
+      this.parked++;
+      c.viewState = pk;
     }
   }
 
   /** The tracker ended this conversation (evicted, or the end of the trace). */
   conn(c: Connection): void {
-    const e = c.viewState as Entry | null;
+    const v = c.viewState;
     c.viewState = null;
-    if (e !== null && e !== FINISHED) this.close(e);
+    if (v instanceof Parked) { this.parkedPool.push(v); this.parked--; return; } // idle: nothing left to report
+    if (v !== null && v !== FINISHED) this.close(v as Entry);
   }
 
   /** Anything the tracker did not end (it ends every conversation at the end of the trace). */
@@ -153,21 +181,37 @@ export class HttpCollector {
     while (this.open.length > 0) this.close(this.open[this.open.length - 1]!);
   }
 
-  private close(e: Entry): void {
-    // Out of the list of open entries: the last one takes its place.
+  /** An entry for a connection (from the pool when one is free), in the list of open ones. */
+  private take(id: number, clientSide: number): Entry {
+    const e = this.pool.pop() ?? new Entry(this, this.budget);
+    e.open(id, clientSide);
+    e.slot = this.open.length;
+    this.open.push(e);
+    return e;
+  }
+
+  /** Out of the list of open entries: the last one takes its place. */
+  private release(e: Entry): void {
     const last = this.open.pop()!;
     if (last !== e) { this.open[e.slot] = last; last.slot = e.slot; }
+  }
+
+  private close(e: Entry): void {
+    this.release(e);
     if (e.following) e.streams.finish();
     e.http.finish();
     this.pool.push(e);
   }
 }
 
-/**
- * One connection's streams and HTTP state. Its callbacks are made once and
- * read the entry's fields, so a finished entry is reused for a later
- * connection (open()) instead of being rebuilt: no closures per connection.
- */
+/** What an idle (parked) connection keeps: its id, client side and the next sequence number each way (tracker sides). */
+class Parked {
+  id = 0;
+  clientSide = 0;
+  next0 = 0;
+  next1 = 0;
+}
+
 class Entry {
   id = 0;
   /** Index in HttpCollector.open while the connection is in progress. */
@@ -201,6 +245,23 @@ class Entry {
   }
 }
 
+const HEAD = ['conn', 'method', 'host', 'uri', 'status', 'req body', 'resp body', 'latency'];
+const RIGHT = [false, false, false, false, true, true, true, true];
+
+function tableLine(c: string[], w: number[]): string {
+  let s = '';
+  for (let i = 0; i < c.length; i++) {
+    if (i > 0) s += '  ';
+    s += RIGHT[i] ? c[i]!.padStart(w[i]!) : c[i]!.padEnd(w[i]!);
+  }
+  return s.trimEnd();
+}
+
+function paintRow(c: string[], line: string, p: Palette): string {
+  const st = Number(c[4]);
+  return st >= 400 ? p.error(line) : c[4] === '-' ? p.warn(line) : line;
+}
+
 /** The human table: one row per request. Everything from the wire is escaped. */
 export function httpTable(rows: HttpRecord[], p: Palette): string[] {
   const cells = rows.map((r) => [
@@ -208,17 +269,60 @@ export function httpTable(rows: HttpRecord[], p: Palette): string[] {
     r.status === null ? '-' : String(r.status), String(r.requestBodyBytes), String(r.responseBodyBytes),
     r.latency === null ? '-' : formatDuration(r.latency),
   ]);
-  const head = ['conn', 'method', 'host', 'uri', 'status', 'req body', 'resp body', 'latency'];
-  const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const right = new Set([4, 5, 6, 7]);
-  const fmt = (c: string[]): string => c.map((x, i) => (right.has(i) ? x.padStart(w[i]!) : x.padEnd(w[i]!))).join('  ').trimEnd();
-  const out = [p.bold(fmt(head))];
-  for (const c of cells) {
-    const st = Number(c[4]);
-    const line = fmt(c);
-    out.push(st >= 400 ? p.error(line) : c[4] === '-' ? p.warn(line) : line);
-  }
+  const w = HEAD.map((h) => h.length);
+  for (const c of cells) for (let i = 0; i < w.length; i++) if (c[i]!.length > w[i]!) w[i] = c[i]!.length;
+  const out = [p.bold(tableLine(HEAD, w))];
+  for (const c of cells) out.push(paintRow(c, tableLine(c, w), p));
   return out;
+}
+
+/**
+ * The human table written at the end (its columns are as wide as their widest
+ * cell), with bounded memory: each transaction's cells go to a LineSpill (in
+ * memory up to 16 MiB, then a temporary file) as they come, the widths are
+ * kept as they grow, and the rows are read back and laid out at the end.
+ * No record object per transaction.
+ */
+export class HttpTableWriter {
+  private readonly rows: LineSpill;
+  private readonly widths = HEAD.map((h) => h.length);
+  private readonly cells: string[] = new Array<string>(8).fill('');
+
+  constructor(private readonly p: Palette, memLimit = DEFAULT_SPILL_MEMORY) {
+    this.rows = new LineSpill(memLimit);
+  }
+
+  get count(): number { return this.rows.count; }
+  get spilled(): boolean { return this.rows.spilled; }
+
+  /** The cells httpTable makes of httpRecord(connId, t). */
+  add(connId: number, t: HttpTransaction): void {
+    const hasReq = t.requestSec >= 0, hasResp = t.responseSec >= 0;
+    const c = this.cells;
+    c[0] = `#${connId}`;
+    c[1] = t.method === null ? '-' : safeText(t.method);
+    c[2] = t.host === null ? '-' : safeText(t.host);
+    c[3] = t.uri === null ? '-' : safeText(t.uri);
+    c[4] = t.status === null ? '-' : String(t.status);
+    c[5] = String(t.requestBodyBytes);
+    c[6] = String(t.responseBodyBytes);
+    c[7] = hasReq && hasResp ? formatDuration(round9((t.responseSec - t.requestSec) + (t.responseNsec - t.requestNsec) / 1e9)) : '-';
+    const w = this.widths;
+    for (let i = 0; i < 8; i++) if (c[i]!.length > w[i]!) w[i] = c[i]!.length;
+    // safeText leaves no control byte in a cell, so NUL separates them.
+    this.rows.push(c.join('\0'));
+  }
+
+  /** The table, line by line; empties it. */
+  write(line: (s: string) => void): void {
+    const w = this.widths, p = this.p;
+    line(p.bold(tableLine(HEAD, w)));
+    this.rows.forEach((r) => {
+      const c = r.split('\0');
+      line(paintRow(c, tableLine(c, w), p));
+    });
+    this.rows.clear();
+  }
 }
 
 /** Marks a connection whose entry was already reported and reused (its late segments are ignored). */
