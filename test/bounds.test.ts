@@ -19,6 +19,7 @@ import { BlockPrinter, escapeLines, FollowCollector, hexLines } from '../src/vie
 import type { HttpTransaction } from '../src/track/http.js';
 import { HttpCollector, httpRecord, httpTable, HttpTableWriter } from '../src/view/http.js';
 import { connSummary } from '../src/view/json.js';
+import { LadderCollector, type LadderRow, type LadderSegment } from '../src/view/ladder.js';
 import { noColor } from '../src/view/palette.js';
 import { ByteSpill, LineSpill, SortedSpill, TempFile } from '../src/view/spill.js';
 import { conversation } from './helpers/frames.js';
@@ -319,5 +320,56 @@ describe('http table', () => {
       w.write((l) => got.push(l));
       expect(got).toEqual(want);
     }
+  });
+});
+
+describe('ladder: rows as segments come', () => {
+  /** The folding as it was when all segments were kept (the runs of foldable segments, found after the fact). */
+  function foldAfter(segs: LadderSegment[], foldable: (s: LadderSegment) => boolean): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < segs.length;) {
+      if (foldable(segs[i]!)) {
+        let j = i;
+        while (j < segs.length && foldable(segs[j]!)) j++;
+        if (j - i >= 6) {
+          out.push(`arrow ${segs[i]!.seq}`);
+          const run = segs.slice(i + 1, j);
+          out.push(`collapsed ${run.length} ${run.filter((s) => s.fromClient).length} ${run.reduce((n, s) => n + s.len, 0)} ${run[0]!.t} ${run[run.length - 1]!.t}`);
+          i = j;
+          continue;
+        }
+      }
+      out.push(`arrow ${segs[i]!.seq}`);
+      i++;
+    }
+    return out;
+  }
+
+  it('folds runs of plain segments exactly as folding after the fact did, runs of every length', () => {
+    const k = conversation('10.0.0.1', '10.0.0.2', 40000, 80);
+    k.c(100, undefined, 'S'); k.s(900, 101, 'SA'); k.c(101, 901, 'A');
+    let cs = 101;
+    for (let run = 1; run <= 9; run++) {
+      for (let i = 0; i < run; i++) { k.c(cs, 901, 'A', 10); cs += 10; }
+      k.s(901, cs, 'A', 0, { win: 0 }); // a zero window: not foldable, ends the run
+    }
+    k.c(cs, 901, 'FA'); k.s(901, cs + 1, 'FA'); k.c(cs + 1, 902, 'A');
+    const rowsOf = (full: boolean): LadderRow[] => {
+      const rows: LadderRow[] = [];
+      const col = new LadderCollector({ id: 0 }, full, (r) => rows.push(r));
+      const d = new PacketDecoder();
+      const t = new Tracker({ recycle: true, onEnd: (c) => col.connEnded(c) });
+      k.frames.forEach((f, i) => { d.decode(f); t.observe(d, f.tsSec, f.tsNsec); col.packet(i + 1, f, d, t); });
+      t.finish();
+      expect(col.finish()!.summary[1]).toMatch(/^\d+ segments/);
+      return rows;
+    };
+    const all = rowsOf(true);
+    const segs = all.flatMap((r) => (r.kind === 'arrow' ? [r.seg] : []));
+    const plain = (s: LadderSegment): boolean => s.events.length === 0 && s.http === null && s.win !== 0 && (s.flags & 0x07) === 0 && s.analysis === 0;
+    const folded = rowsOf(false).flatMap((r) => r.kind === 'arrow' ? [`arrow ${r.seg.seq}`]
+      : r.kind === 'collapsed' ? [`collapsed ${r.segments} ${r.toServer} ${r.bytesToServer + r.bytesToClient} ${r.t} ${r.t2}`] : []);
+    expect(folded.filter((x) => x.startsWith('collapsed')).length).toBe(4); // the runs of 6 to 9
+    expect(folded).toEqual(foldAfter(segs, plain));
   });
 });

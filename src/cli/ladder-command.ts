@@ -1,12 +1,34 @@
 /** `netlens ladder <source> <conn>`: one TCP connection as a ladder diagram (text, or --svg FILE). */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { SourceError } from '../source/frame.js';
-import { buildLadder, initialStates, LadderCollector, parseConnSelector } from '../view/ladder.js';
-import { renderLadderSvg } from '../view/ladder-svg.js';
-import { renderLadderText, terminalSupportsUnicode } from '../view/ladder-text.js';
+import { LadderCollector, parseConnSelector } from '../view/ladder.js';
+import { LadderSvgRenderer } from '../view/ladder-svg.js';
+import { LadderTextRenderer, terminalSupportsUnicode } from '../view/ladder-text.js';
 import { paletteFor } from '../view/palette.js';
+import { LineSpill } from '../view/spill.js';
 import { UsageError, type Options } from './args.js';
 import { runSourceView } from './commands.js';
+
+/** Writes a file in pieces (a diagram of a million rows is never one string); the cause in one line if it fails. */
+function writeFileInPieces(path: string, fill: (write: (s: string) => void) => void): void {
+  let fd = -1;
+  try {
+    fd = openSync(path, 'w');
+    let buf = '';
+    const flush = (): void => {
+      const b = Buffer.from(buf, 'utf8');
+      for (let o = 0; o < b.length;) o += writeSync(fd, b, o, b.length - o);
+      buf = '';
+    };
+    fill((s) => { buf += s; if (buf.length >= 1 << 16) flush(); });
+    flush();
+  } catch (e) {
+    if (e instanceof SourceError) throw e;
+    throw new SourceError(`${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
 
 export async function runLadder(opts: Options): Promise<number> {
   // ladder FILE CONN, or ladder -i IFACE CONN
@@ -14,25 +36,35 @@ export async function runLadder(opts: Options): Promise<number> {
   if (connArg === undefined) throw new UsageError('ladder needs a connection: an id from `netlens conns`, or ip:port-ip:port');
   const selector = parseConnSelector(connArg);
   if (selector === null) throw new UsageError(`not a connection id or ip:port-ip:port: ${JSON.stringify(connArg)}`);
-  const collector = new LadderCollector(selector);
   let found = true;
-  const status = await runSourceView(opts, 'ladder', (out) => ({
-    sink: { packet: (n, f, d, t) => collector.packet(n, f, d, t) },
-    end: () => {
-      const model = buildLadder(collector, opts.full);
-      if (model === null) { found = false; return; }
-      const start = initialStates(collector.conn!);
-      if (opts.svg !== null) {
-        try {
-          writeFileSync(opts.svg, renderLadderSvg(model, start));
-        } catch (e) {
-          throw new SourceError(`${opts.svg}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  const status = await runSourceView(opts, 'ladder', (out) => {
+    // Rows are drawn as they come and kept (in memory up to a bound, then a temporary file): the
+    // diagram's head needs the whole connection, and the SVG's its height.
+    const ascii = opts.ascii || !terminalSupportsUnicode();
+    const text = new LadderTextRenderer(paletteFor(process.stdout), ascii);
+    const textRows = new LineSpill();
+    const svg = opts.svg !== null ? new LadderSvgRenderer() : null;
+    const svgRows = svg !== null ? new LineSpill() : null;
+    const collector = new LadderCollector(selector, opts.full, (r) => {
+      textRows.push(text.row(r));
+      if (svg !== null) for (const el of svg.row(r)) svgRows!.push(el);
+    });
+    return {
+      sink: { packet: (n, f, d, t) => collector.packet(n, f, d, t), conn: (c) => collector.connEnded(c), recycle: true },
+      end: () => {
+        const head = collector.finish();
+        if (head === null) { found = false; return; }
+        if (svg !== null) {
+          writeFileInPieces(opts.svg!, (write) => svg.document(head, head.start, (each) => svgRows!.forEach(each), write));
+          svgRows!.clear();
         }
-      }
-      const ascii = opts.ascii || !terminalSupportsUnicode();
-      for (const line of renderLadderText(model, start, paletteFor(process.stdout), ascii)) out.line(line);
-    },
-  }), 2);
+        for (const l of text.head(head.client, head.server, head.start)) out.line(l);
+        textRows.forEach((l) => out.line(l));
+        textRows.clear();
+        for (const l of text.summary(head.summary)) out.line(l);
+      },
+    };
+  }, 2);
   if (!found) throw new SourceError(`no TCP connection ${connArg} in this capture (netlens conns lists them)`);
   return status;
 }

@@ -3,7 +3,7 @@
  * the client lifeline, the arrows, the server lifeline, the server's states.
  * Unicode box drawing, or plain ASCII (--ascii, or a terminal without UTF-8).
  */
-import type { LadderModel } from './ladder.js';
+import type { LadderModel, LadderRow } from './ladder.js';
 import { kB } from './ladder.js';
 import type { Palette } from './palette.js';
 
@@ -31,25 +31,48 @@ function center(s: string, w: number): string {
   return ' '.repeat(Math.max(0, left)) + s + ' '.repeat(Math.max(0, w - s.length - left));
 }
 
-export function renderLadderText(m: LadderModel, start: { client: string; server: string }, p: Palette, ascii: boolean): string[] {
-  const g = ascii ? ASCII : UNICODE;
-  const out: string[] = [];
-  const blankTime = ' '.repeat(TIME_W);
-  const life = (s: string): string => p.dim(s);
-  const row = (time: string, left: string, mid: string, right: string): string =>
-    `${time.padStart(TIME_W)} ${left}${life(g.life)}${mid}${life(g.life)} ${right}`;
-  const leftCell = (s: string): string => p.client(s.padStart(SIDE_W));
-  const rightCell = (s: string): string => p.server(s);
+/**
+ * The text diagram a row at a time: head() and summary() around the rows'
+ * lines (row()), so a command can write the rows as they come and the head,
+ * which needs the whole connection, at the end.
+ */
+export class LadderTextRenderer {
+  private readonly g: Glyphs;
+  private readonly blankTime = ' '.repeat(TIME_W);
 
-  // Header: who is on which side.
-  const head = `client ${m.client}`;
-  const tail = `${m.server} server`;
-  const gap = LADDER_WIDTH - head.length - tail.length;
-  if (gap >= 1) out.push(p.client(head) + ' '.repeat(gap) + p.server(tail));
-  else { out.push(p.client(head)); out.push(' '.repeat(Math.max(0, LADDER_WIDTH - tail.length)) + p.server(tail)); }
-  out.push(row(blankTime, leftCell(start.client || '(unseen)'), ' '.repeat(AREA), rightCell(start.server || '(never seen)')));
+  constructor(private readonly p: Palette, private readonly ascii: boolean) {
+    this.g = ascii ? ASCII : UNICODE;
+  }
 
-  for (const r of m.rows) {
+  /** ASCII mode promises ASCII: the one non-ASCII letter netlens writes is µ. */
+  private done(l: string): string {
+    return (this.ascii ? l.replace(/µ/g, 'u') : l).replace(/ +$/, '');
+  }
+
+  private rowText(time: string, left: string, mid: string, right: string): string {
+    const life = this.p.dim(this.g.life);
+    return this.done(`${time.padStart(TIME_W)} ${left}${life}${mid}${life} ${right}`);
+  }
+
+  private leftCell(s: string): string { return this.p.client(s.padStart(SIDE_W)); }
+  private rightCell(s: string): string { return this.p.server(s); }
+
+  /** Who is on which side, and each side's first state. */
+  head(client: string, server: string, start: { client: string; server: string }): string[] {
+    const p = this.p, out: string[] = [];
+    const head = `client ${client}`;
+    const tail = `${server} server`;
+    const gap = LADDER_WIDTH - head.length - tail.length;
+    if (gap >= 1) out.push(p.client(head) + ' '.repeat(gap) + p.server(tail));
+    else { out.push(p.client(head)); out.push(' '.repeat(Math.max(0, LADDER_WIDTH - tail.length)) + p.server(tail)); }
+    for (let i = 0; i < out.length; i++) out[i] = this.done(out[i]!);
+    out.push(this.rowText(this.blankTime, this.leftCell(start.client || '(unseen)'), ' '.repeat(AREA), this.rightCell(start.server || '(never seen)')));
+    return out;
+  }
+
+  /** The line of one row. */
+  row(r: LadderRow): string {
+    const p = this.p, g = this.g;
     switch (r.kind) {
       case 'arrow': {
         const s = r.seg;
@@ -62,22 +85,18 @@ export function renderLadderText(m: LadderModel, start: { client: string; server
         const mid = s.fromClient
           ? g.line.repeat(a) + colour(label) + g.line.repeat(b) + g.right
           : g.left + g.line.repeat(b) + colour(label) + g.line.repeat(a);
-        out.push(row(s.t.toFixed(6), ' '.repeat(SIDE_W), s.fromClient ? p.client(mid) : p.server(mid), ''));
-        break;
+        return this.rowText(s.t.toFixed(6), ' '.repeat(SIDE_W), s.fromClient ? p.client(mid) : p.server(mid), '');
       }
       case 'state':
-        out.push(r.side === 'client'
-          ? row(blankTime, leftCell(r.text), ' '.repeat(AREA), '')
-          : row(blankTime, ' '.repeat(SIDE_W), ' '.repeat(AREA), rightCell(r.text)));
-        break;
+        return r.side === 'client'
+          ? this.rowText(this.blankTime, this.leftCell(r.text), ' '.repeat(AREA), '')
+          : this.rowText(this.blankTime, ' '.repeat(SIDE_W), ' '.repeat(AREA), this.rightCell(r.text));
       case 'note':
-        out.push(row(blankTime, ' '.repeat(SIDE_W), p.event(center(fit(`(${r.text})`, AREA - 2, g), AREA)), ''));
-        break;
+        return this.rowText(this.blankTime, ' '.repeat(SIDE_W), p.event(center(fit(`(${r.text})`, AREA - 2, g), AREA)), '');
       case 'http': {
         const text = fit(r.text, AREA - 4, g);
         const cell = r.fromClient ? `  ${text}`.padEnd(AREA) : `${text}  `.padStart(AREA);
-        out.push(row(blankTime, ' '.repeat(SIDE_W), p.bold(cell), ''));
-        break;
+        return this.rowText(this.blankTime, ' '.repeat(SIDE_W), p.bold(cell), '');
       }
       case 'collapsed': {
         let summary = `${g.ellipsis} ${r.segments} segments`;
@@ -86,12 +105,22 @@ export function renderLadderText(m: LadderModel, start: { client: string; server
         if (r.dupAcks) summary += `, ${r.dupAcks} dup-ack`;
         const text = fit(summary, AREA - 2, g);
         const dots = center(` ${text} `, AREA).replace(/^ +| +$/g, (sp) => g.dots.repeat(sp.length));
-        out.push(row(r.t.toFixed(6), ' '.repeat(SIDE_W), r.dupAcks ? p.analysis(dots) : p.dim(dots), ''));
-        break;
+        return this.rowText(r.t.toFixed(6), ' '.repeat(SIDE_W), r.dupAcks ? p.analysis(dots) : p.dim(dots), '');
       }
     }
   }
-  for (const l of m.summary) out.push(p.dim(fit(l, LADDER_WIDTH, g)));
-  // ASCII mode promises ASCII: the one non-ASCII letter netlens writes is µ.
-  return out.map((l) => (ascii ? l.replace(/µ/g, 'u') : l).replace(/ +$/, ''));
+
+  /** The two summary lines under the diagram. */
+  summary(lines: readonly string[]): string[] {
+    return lines.map((l) => this.done(this.p.dim(fit(l, LADDER_WIDTH, this.g))));
+  }
+}
+
+/** A whole diagram as lines. */
+export function renderLadderText(m: LadderModel, start: { client: string; server: string }, p: Palette, ascii: boolean): string[] {
+  const r = new LadderTextRenderer(p, ascii);
+  const out = r.head(m.client, m.server, start);
+  for (const row of m.rows) out.push(r.row(row));
+  for (const l of r.summary(m.summary)) out.push(l);
+  return out;
 }

@@ -1,10 +1,13 @@
 /**
  * The ladder diagram of one TCP connection: the model shared by the text and
- * SVG renderers. A LadderCollector is a packet sink that copies what the
+ * SVG renderers. A LadderCollector is a packet sink that takes what the
  * diagram needs from each frame of the chosen connection (numbers and short
- * strings; the frame's bytes are not kept), then `rows()` turns the segments
- * into rows: arrows, state changes on each side, HTTP lines, and collapsed
- * runs of bulk data.
+ * strings; the frame's bytes are not kept) and turns the segments into rows as
+ * they come: arrows, state changes on each side, HTTP lines, and collapsed
+ * runs of bulk data (folded as they grow: at most MIN_RUN segments wait to
+ * learn whether their run is long enough). Rows go to a callback, so nothing
+ * grows with the connection's length; the head of the diagram (endpoints,
+ * initial states, summary) is known at the end, in `finish()`.
  */
 import { IpProto, TcpFlag } from '../decode/constants.js';
 import type { PacketDecoder } from '../decode/packet-decoder.js';
@@ -38,6 +41,7 @@ export type LadderRow =
   | { kind: 'http'; fromClient: boolean; text: string }
   | { kind: 'collapsed'; t: number; t2: number; segments: number; toServer: number; toClient: number; bytesToServer: number; bytesToClient: number; dupAcks: number };
 
+/** A whole diagram (the renderers' renderLadderText / renderLadderSvg take one; the commands stream rows instead). */
 export interface LadderModel {
   client: string;
   server: string;
@@ -78,34 +82,64 @@ export function endpointText(ip: string, port: number): string {
 
 const HTTP_START = /^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH|TRACE|CONNECT) \S+ HTTP\/1\.[01]$|^HTTP\/1\.[01] \d{3}( .*)?$/;
 
+/** What the diagram shows around its rows: known once the connection ended (finish()). */
+export interface LadderHead {
+  client: string;
+  server: string;
+  id: number;
+  /** Two short lines: the patterns, then the counts. */
+  summary: [string, string];
+  /** Each side's first state (drawn at the top of its lifeline). */
+  start: { client: string; server: string };
+}
+
+/** Connection.viewState of a conversation the ladder has looked at: the one asked for, or not. */
+const WANTED = Object.freeze({ ladder: true });
+const UNWANTED = Object.freeze({ ladder: false });
+
 export class LadderCollector {
-  readonly segments: LadderSegment[] = [];
+  /** The connection drawn, while the tracker holds it (null before it is seen and once it ended). */
   conn: Connection | null = null;
-  private readonly verdicts = new Map<number, boolean>();
+  found = false;
+  /** Segments of the connection seen. */
+  segmentCount = 0;
+  private client = '';
+  private server = '';
+  private id = -1;
+  private head: LadderHead | null = null;
   private firstSec = 0;
   private firstNsec = 0;
   /** Sequence base of each side (ISN, or the first sequence number seen mid-stream); -1 until seen. */
   private clientBase = -1;
   private serverBase = -1;
+  /** Foldable segments waiting to learn whether their run reaches MIN_RUN (fewer than MIN_RUN). */
+  private pending: LadderSegment[] = [];
+  /** The collapsed row of the run in progress (its first segment already drawn), or null. */
+  private run: Extract<LadderRow, { kind: 'collapsed' }> | null = null;
 
-  constructor(private readonly selector: { id: number } | { a: string; b: string }) {}
+  /** `full`: every segment its own arrow (no folding); `onRow` gets each row once, in order. */
+  constructor(private readonly selector: { id: number } | { a: string; b: string }, private readonly full = false,
+    private readonly onRow: (r: LadderRow) => void = () => {}) {}
 
   private wanted(c: Connection): boolean {
-    let v = this.verdicts.get(c.id);
-    if (v === undefined) {
-      v = selectorMatches(this.selector, c) && ('id' in this.selector || c.proto === IpProto.TCP);
-      // A tuple names the first conversation on it (port reuse starts new ids).
-      if (v && this.conn !== null && this.conn !== c) v = false;
-      this.verdicts.set(c.id, v);
-    }
+    if (c.viewState === WANTED) return true;
+    if (c.viewState === UNWANTED) return false;
+    // A tuple names the first conversation on it (port reuse starts new ids).
+    const v = !this.found && selectorMatches(this.selector, c) && ('id' in this.selector || c.proto === IpProto.TCP);
+    c.viewState = v ? WANTED : UNWANTED;
     return v;
   }
 
   packet(_n: number, f: Frame, d: PacketDecoder, t: Tracker): void {
     const c = t.conn;
-    if (c === null || c.proto !== IpProto.TCP || !this.wanted(c)) return;
-    if (this.conn === null) {
+    if (c === null || c.proto !== IpProto.TCP || this.head !== null || !this.wanted(c)) return;
+    if (!this.found) {
+      this.found = true;
       this.conn = c;
+      this.id = c.id;
+      const sum = connSummary(c);
+      this.client = endpointText(sum.client.ip, sum.client.port);
+      this.server = endpointText(sum.server.ip, sum.server.port);
       this.firstSec = f.tsSec;
       this.firstNsec = f.tsNsec;
     }
@@ -137,13 +171,77 @@ export class LadderCollector {
     if (!fromClient && this.serverBase < 0) this.serverBase = tcp.seq;
     const own = fromClient ? this.clientBase : this.serverBase;
     const peer = fromClient ? this.serverBase : this.clientBase;
-    this.segments.push({
+    this.segment({
       t: (f.tsSec - this.firstSec) + (f.tsNsec - this.firstNsec) / 1e9,
       fromClient, flags: tcp.flags, seq: (tcp.seq - own) >>> 0,
       ack: peer < 0 ? tcp.ack : (tcp.ack - peer) >>> 0, len: tcp.payloadLength, win: tcp.window,
       analysis: t.analysis, events, http,
     });
   }
+
+  /**
+   * The tracker ended a conversation (PacketSink.conn): when it is the one
+   * drawn, the head is taken now (its Connection may be reused once this returns).
+   */
+  connEnded(c: Connection): void {
+    if (c === this.conn) this.finishWith(c);
+  }
+
+  /** The end of the source: the last rows, and the head (null when the connection was not found). */
+  finish(): LadderHead | null {
+    if (this.head === null && this.conn !== null) this.finishWith(this.conn);
+    return this.head;
+  }
+
+  private finishWith(c: Connection): void {
+    this.flushRun();
+    const sum = connSummary(c);
+    const rtt = sum.rtt !== null && sum.rtt !== undefined ? `, rtt ${formatDuration(sum.rtt)}` : '';
+    this.head = {
+      client: this.client, server: this.server, id: this.id,
+      summary: [`#${this.id}: ${sum.handshake} / ${sum.teardown}, ${sum.connState} ${sum.history}`, `${this.segmentCount} segments${rtt}, ${sum.retransmissions} retransmitted`],
+      start: initialStates(c),
+    };
+    this.conn = null;
+  }
+
+  /** One segment: its rows now, or held while the run of foldable segments it belongs to may still be folded. */
+  private segment(s: LadderSegment): void {
+    this.segmentCount++;
+    if (!this.full && foldable(s)) {
+      const r = this.run;
+      if (r !== null) { addToRun(r, s); return; }
+      this.pending.push(s);
+      if (this.pending.length === MIN_RUN) {
+        // Long enough: its first segment is an arrow, the rest fold into one row.
+        const [first, ...rest] = this.pending;
+        this.pending = [];
+        pushSegment(this.onRow, first!);
+        const run: Extract<LadderRow, { kind: 'collapsed' }> = {
+          kind: 'collapsed', t: rest[0]!.t, t2: rest[0]!.t, segments: 0, toServer: 0, toClient: 0, bytesToServer: 0, bytesToClient: 0, dupAcks: 0,
+        };
+        for (const x of rest) addToRun(run, x);
+        this.run = run;
+      }
+      return;
+    }
+    this.flushRun();
+    pushSegment(this.onRow, s);
+  }
+
+  /** The run in progress ends: its collapsed row, or the segments that were too few to fold. */
+  private flushRun(): void {
+    if (this.run !== null) { this.onRow(this.run); this.run = null; }
+    for (const s of this.pending) pushSegment(this.onRow, s);
+    this.pending = [];
+  }
+}
+
+function addToRun(r: Extract<LadderRow, { kind: 'collapsed' }>, s: LadderSegment): void {
+  r.t2 = s.t;
+  r.segments++;
+  if (s.fromClient) { r.toServer++; r.bytesToServer += s.len; } else { r.toClient++; r.bytesToClient += s.len; }
+  if (s.analysis & Analysis.DUP_ACK) r.dupAcks++;
 }
 
 const NOTE_NAMES: [number, string][] = [
@@ -186,51 +284,12 @@ function foldable(s: LadderSegment): boolean {
 
 const MIN_RUN = 6;
 
-export function buildLadder(col: LadderCollector, full: boolean): LadderModel | null {
-  const c = col.conn;
-  if (c === null) return null;
-  const sum = connSummary(c);
-  const rows: LadderRow[] = [];
-  const segs = col.segments;
-  let i = 0;
-  while (i < segs.length) {
-    if (!full && foldable(segs[i]!)) {
-      let j = i;
-      while (j < segs.length && foldable(segs[j]!)) j++;
-      if (j - i >= MIN_RUN) {
-        // Keep the run's first segment as an arrow, fold the rest.
-        pushSegment(rows, segs[i]!);
-        const run = segs.slice(i + 1, j);
-        rows.push({
-          kind: 'collapsed', t: run[0]!.t, t2: run[run.length - 1]!.t, segments: run.length,
-          toServer: run.filter((s) => s.fromClient).length, toClient: run.filter((s) => !s.fromClient).length,
-          bytesToServer: run.reduce((n, s) => n + (s.fromClient ? s.len : 0), 0),
-          bytesToClient: run.reduce((n, s) => n + (s.fromClient ? 0 : s.len), 0),
-          dupAcks: run.filter((s) => s.analysis & Analysis.DUP_ACK).length,
-        });
-        i = j;
-        continue;
-      }
-    }
-    pushSegment(rows, segs[i]!);
-    i++;
-  }
-  const rtt = sum.rtt !== null && sum.rtt !== undefined ? `, rtt ${formatDuration(sum.rtt)}` : '';
-  return {
-    client: endpointText(sum.client.ip, sum.client.port),
-    server: endpointText(sum.server.ip, sum.server.port),
-    id: c.id,
-    rows,
-    summary: [`#${c.id}: ${sum.handshake} / ${sum.teardown}, ${sum.connState} ${sum.history}`, `${segs.length} segments${rtt}, ${sum.retransmissions} retransmitted`],
-  };
-}
-
-function pushSegment(rows: LadderRow[], s: LadderSegment): void {
-  rows.push({ kind: 'arrow', seg: s, label: arrowLabel(s), notes: notesOf(s.analysis) });
-  if (s.http !== null) rows.push({ kind: 'http', fromClient: s.fromClient, text: s.http });
+function pushSegment(row: (r: LadderRow) => void, s: LadderSegment): void {
+  row({ kind: 'arrow', seg: s, label: arrowLabel(s), notes: notesOf(s.analysis) });
+  if (s.http !== null) row({ kind: 'http', fromClient: s.fromClient, text: s.http });
   for (const e of s.events) {
-    if (e.side === 'both') rows.push({ kind: 'note', t: s.t, text: e.text });
-    else rows.push({ kind: 'state', side: e.side, t: s.t, text: e.text });
+    if (e.side === 'both') row({ kind: 'note', t: s.t, text: e.text });
+    else row({ kind: 'state', side: e.side, t: s.t, text: e.text });
   }
 }
 
