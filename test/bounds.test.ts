@@ -14,6 +14,8 @@ import { PacketDecoder } from '../src/decode/packet-decoder.js';
 import type { Frame } from '../src/source/frame.js';
 import type { Connection } from '../src/track/connection.js';
 import { Tracker } from '../src/track/tracker.js';
+import { ArpTable } from '../src/track/arp-table.js';
+import { ArpReport } from '../src/view/arp.js';
 import { connsTable, ConnsTableWriter } from '../src/view/conns-table.js';
 import { BlockPrinter, escapeLines, FollowCollector, hexLines } from '../src/view/follow.js';
 import type { HttpTransaction } from '../src/track/http.js';
@@ -22,6 +24,8 @@ import { connSummary } from '../src/view/json.js';
 import { LadderCollector, type LadderRow, type LadderSegment } from '../src/view/ladder.js';
 import { noColor } from '../src/view/palette.js';
 import { ByteSpill, LineSpill, SortedSpill, TempFile } from '../src/view/spill.js';
+import { TimeFormatter } from '../src/view/time.js';
+import { arpFrame } from '../scripts/arp-frames.mjs';
 import { conversation } from './helpers/frames.js';
 
 /** A deterministic pseudo-random sequence. */
@@ -371,5 +375,81 @@ describe('ladder: rows as segments come', () => {
       : r.kind === 'collapsed' ? [`collapsed ${r.segments} ${r.toServer} ${r.bytesToServer + r.bytesToClient} ${r.t} ${r.t2}`] : []);
     expect(folded.filter((x) => x.startsWith('collapsed')).length).toBe(4); // the runs of 6 to 9
     expect(folded).toEqual(foldAfter(segs, plain));
+  });
+});
+
+describe('ARP table: bounded, evictions reported', () => {
+  const mac = (n: number): string => `02:${[24, 16, 8, 0].map((s) => ((n >>> s) & 255).toString(16).padStart(2, '0')).join(':')}:01`;
+  const ip = (n: number): string => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+
+  /** Frames for `n` addresses never seen again once the next ones come: requests answered, gratuitous, unanswered, unsolicited, a conflict. */
+  function distinct(n: number): Buffer[] {
+    const out: Buffer[] = [];
+    for (let k = 1; k <= n; k++) {
+      switch (k % 4) {
+        case 0:
+          out.push(arpFrame({ op: 1, src: '02:ff:00:00:00:01', spa: '10.255.0.1', tpa: ip(k) }));
+          out.push(arpFrame({ op: 2, src: mac(k), dst: '02:ff:00:00:00:01', spa: ip(k), tha: '02:ff:00:00:00:01', tpa: '10.255.0.1' }));
+          break;
+        case 1: out.push(arpFrame({ op: 1, src: mac(k), spa: ip(k), tpa: ip(k) })); break;
+        case 2: out.push(arpFrame({ op: 1, src: mac(k), spa: ip(k), tpa: `11.0.${k >> 8 & 255}.${k & 255}` })); break;
+        default: out.push(arpFrame({ op: 2, src: mac(k), dst: '02:ff:00:00:00:01', spa: ip(k), tha: '02:ff:00:00:00:01', tpa: '10.255.0.1' }));
+      }
+      if (k % 10 === 9) out.push(arpFrame({ op: 2, src: mac(k + 0x100000), dst: '02:ff:00:00:00:01', spa: ip(k), tha: '02:ff:00:00:00:01', tpa: '10.255.0.1' }));
+    }
+    return out;
+  }
+
+  function report(frames: Buffer[], json: boolean, opts: { maxAddresses?: number; maxRecords?: number }, memLimit?: number): { lines: string[]; table: ArpTable } {
+    const table = new ArpTable(opts);
+    const rep = new ArpReport(json, noColor, new TimeFormatter('tt', false), memLimit);
+    rep.watch(table);
+    const d = new PacketDecoder();
+    frames.forEach((bytes, i) => {
+      d.decode({ buf: bytes, offset: 0, caplen: bytes.length, len: bytes.length, tsSec: 1_700_000_000 + i, tsNsec: 0, linkType: 1, ifIndex: 0 });
+      table.observe(d, 1_700_000_000 + i, 0);
+    });
+    const lines: string[] = [];
+    rep.finish(table, (l) => lines.push(l));
+    return { lines, table };
+  }
+
+  for (const json of [true, false]) {
+    it(`${json ? 'NDJSON' : 'text'}: the evicted addresses' records are all there, in order, and the evictions are counted`, () => {
+      const frames = distinct(3000);
+      const all = report(frames, json, {});
+      expect(all.table.evicted).toBe(0);
+      const bounded = report(frames, json, { maxAddresses: 16 }, 4096);
+      expect(bounded.table.size).toBe(16);
+      expect(bounded.table.evicted).toBeGreaterThan(3000);
+      const last = bounded.lines[bounded.lines.length - 1]!;
+      if (json) expect(JSON.parse(last)).toEqual({ type: 'arp-evicted', addresses: bounded.table.evicted, maxAddresses: 16 });
+      else expect(last).toMatch(new RegExp(`^${bounded.table.evicted} addresses evicted to keep the table to 16 `));
+      expect(bounded.lines.slice(0, json ? -1 : -2)).toEqual(all.lines);
+    });
+  }
+
+  it('an address claimed by thousands of MACs keeps 1024 of each kind; the older ones are retired, reported, and counted; time stays linear', () => {
+    const frames: Buffer[] = [];
+    for (let k = 0; k < 3000; k++) frames.push(arpFrame({ op: 2, src: mac(k), dst: '02:ff:00:00:00:01', spa: '10.0.0.1', tha: '02:ff:00:00:00:01', tpa: '10.255.0.1' }));
+    const { lines, table } = report(frames, true, {});
+    const e = table.v4.get(0x0a000001)!;
+    expect(e.bindings.length).toBe(1024);
+    expect(e.conflicts!.length).toBe(1024);
+    expect(table.retired).toBeGreaterThan(3000);
+    const recs = lines.map((l) => JSON.parse(l));
+    expect(recs.filter((r) => r.type === 'arp-binding')).toHaveLength(3000);
+    expect(recs.filter((r) => r.type === 'arp-conflict')).toHaveLength(2999);
+  });
+
+  it('past maxRecords in all, the least recently seen addresses go', () => {
+    const frames: Buffer[] = [];
+    for (let a = 0; a < 40; a++) for (let k = 0; k < 200; k++) frames.push(arpFrame({ op: 2, src: mac(a * 1000 + k), dst: '02:ff:00:00:00:01', spa: ip(a + 1), tha: '02:ff:00:00:00:01', tpa: '10.255.0.1' }));
+    const { lines, table } = report(frames, true, { maxRecords: 4096 });
+    expect(table.evicted).toBeGreaterThan(0);
+    let held = 0;
+    for (const e of table.addresses()) held += e.bindings.length + (e.conflicts?.length ?? 0) + (e.sightings?.length ?? 0);
+    expect(held).toBeLessThanOrEqual(4096);
+    expect(lines.map((l) => JSON.parse(l)).filter((r) => r.type === 'arp-binding')).toHaveLength(40 * 200);
   });
 });

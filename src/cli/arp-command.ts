@@ -1,6 +1,6 @@
 /** `netlens arp <file | -i iface>`: the ARP / neighbour-discovery table and findings. */
 import type { ArpTable } from '../track/arp-table.js';
-import { arpJsonLines, arpReport } from '../view/arp.js';
+import { ArpReport } from '../view/arp.js';
 import { paletteFor } from '../view/palette.js';
 import { TimeFormatter } from '../view/time.js';
 import type { Options } from './args.js';
@@ -9,17 +9,17 @@ import type { Output } from './output.js';
 
 export function arpView(opts: Options, out: Output): SourceView {
   let table: ArpTable | null = null;
+  const report = new ArpReport(opts.json, paletteFor(process.stdout), new TimeFormatter(opts.time, opts.nano));
   return {
-    // The pipeline keeps the table; the view only needs to know which one.
-    sink: { packet: (_n, _f, _d, _t, arp) => { table = arp; }, recycle: true },
-    end: () => {
-      if (table === null) {
-        if (!opts.json) out.line('Bindings (0)');
-        return;
-      }
-      const lines = opts.json ? arpJsonLines(table) : arpReport(table, paletteFor(process.stdout), new TimeFormatter(opts.time, opts.nano));
-      for (const l of lines) out.line(l);
+    // The pipeline keeps the table; the view learns which one at its first frame, and from then on takes
+    // the records of each address it evicts (the table holds a bounded number).
+    sink: {
+      packet: (_n, _f, _d, _t, arp) => {
+        if (table === null) { table = arp; report.watch(arp); }
+      },
+      recycle: true,
     },
+    end: () => report.finish(table, (l) => out.line(l)),
   };
 }
 

@@ -4,6 +4,7 @@
  * one line on stderr and a non-zero status, never a stack trace.
  */
 import { writeStderr } from './process-guard.js'; // first: installs the SIGUSR1 guard before anything else runs
+import './heap-policy.js'; // the garbage collector's growth (docs/bounds.md)
 import { SourceError } from '../source/frame.js';
 import { loadPalette } from '../view/palette.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';

@@ -10,6 +10,17 @@
  * addresses are hashed to a number (entries chained on collision), MACs are
  * 48-bit numbers. Objects are created only when a new address, binding or
  * finding is. Strings are left to the views (src/view/arp.ts).
+ *
+ * Bounded like the conversation table: at most `maxAddresses` addresses
+ * (100,000 by default); a new one beyond that evicts the least recently seen
+ * (`onEvict` gets it first, so a view can report what it knew; `evicted`
+ * counts them). An address seen again after its eviction starts over. Each
+ * address keeps at most MAX_PER_ADDRESS bindings, conflicts and sightings:
+ * past that the oldest is retired (`onRetire`, counted in `retired`); and all
+ * addresses together at most `maxRecords` of them (400,000 by default): past
+ * that the least recently seen addresses are evicted. The
+ * findings are kept on their address only; conflicts(), gratuitous() and
+ * the other lists are gathered from the addresses when asked for.
  */
 import { ArpOp, IpProto } from '../decode/constants.js';
 import { Icmp6Type } from '../decode/icmp.js';
@@ -33,6 +44,9 @@ export class ArpAddress {
   readonly v6: Uint8Array | null;
   /** Next entry with the same IPv6 hash. */
   next: ArpAddress | null = null;
+  /** Least-recently-seen list (the table's eviction order). */
+  lruPrev: ArpAddress | null = null;
+  lruNext: ArpAddress | null = null;
   /** Every MAC seen claiming this address, in order of first sighting. */
   readonly bindings: ArpBinding[] = [];
   /** The MAC that claimed it last. */
@@ -50,6 +64,8 @@ export class ArpAddress {
   /** This address's conflicts and sightings (lists created on first use). */
   conflicts: ArpConflict[] | null = null;
   sightings: ArpSighting[] | null = null;
+  /** Bindings, conflicts and sightings it holds. */
+  records = 0;
 
   constructor(seq: number, readonly proto: ArpProto, v4: number, v6: Uint8Array | null) {
     this.seq = seq;
@@ -87,6 +103,9 @@ export class ArpConflict {
   ) {}
 }
 
+/** The lists a sighting is on. */
+export const SightingList = { gratuitous: 0, probes: 1, unsolicited: 2 } as const;
+
 /** Gratuitous messages, probes/announcements and unsolicited replies: one record per (address, MAC, kind), with a count. */
 export class ArpSighting {
   count = 1;
@@ -100,15 +119,30 @@ export class ArpSighting {
     readonly firstNsec: number,
     public lastSec: number,
     public lastNsec: number,
-    /** The table list it is on (gratuitous, probes or unsolicited). */
-    readonly list: ArpSighting[],
+    /** Which list it belongs to (SightingList: gratuitous, probes or unsolicited). */
+    readonly list: number,
   ) {}
 }
 
 export interface ArpTableOptions {
-  /** Addresses kept; beyond that new addresses are ignored and counted in `overflow`. */
+  /** Addresses kept; beyond that a new one evicts the least recently seen (default 100,000; at least 16). */
   maxAddresses?: number;
+  /** Bindings, conflicts and sightings kept in all; beyond that the least recently seen addresses are evicted (default 400,000). */
+  maxRecords?: number;
 }
+
+/** Default bound on the addresses held (as the conversation table's --max-conns). */
+export const DEFAULT_MAX_ADDRESSES = 100_000;
+/** Bindings, conflicts and sightings kept per address (each list is searched per message); past that the oldest is retired. */
+export const MAX_PER_ADDRESS = 1024;
+/** Bindings, conflicts and sightings kept in all: past that the least recently seen addresses are evicted. */
+export const DEFAULT_MAX_RECORDS = 400_000;
+
+/** What a retired record was. */
+export type ArpRecord =
+  | { kind: 'binding'; binding: ArpBinding }
+  | { kind: 'conflict'; conflict: ArpConflict }
+  | { kind: 'sighting'; sighting: ArpSighting };
 
 const scratch6 = new Uint8Array(16);
 const MAX_ASKERS = 32;
@@ -136,14 +170,16 @@ function zero16(b: Buffer, o: number): boolean {
 export class ArpTable {
   readonly v4 = new Map<number, ArpAddress>();
   readonly v6 = new Map<number, ArpAddress>();
-  readonly conflicts: ArpConflict[] = [];
-  readonly gratuitous: ArpSighting[] = [];
-  readonly probes: ArpSighting[] = [];
-  readonly unsolicited: ArpSighting[] = [];
   /** ARP and ND messages seen. */
   messages = 0;
-  /** Addresses not kept because the table was full. */
-  overflow = 0;
+  /** Addresses evicted (least recently seen first) to keep the bound. */
+  evicted = 0;
+  /** Records retired because their address held MAX_PER_ADDRESS of their kind. */
+  retired = 0;
+  /** Called with an address about to be evicted (its records still attached). */
+  onEvict: ((e: ArpAddress) => void) | null = null;
+  /** Called with a record about to be retired from its address. */
+  onRetire: ((r: ArpRecord) => void) | null = null;
 
   /** Per frame: the conflict this frame caused (null when none). */
   conflict: ArpConflict | null = null;
@@ -153,13 +189,42 @@ export class ArpTable {
   private seq = 0;
   private nowSec = 0;
   private nowNsec = 0;
-  private readonly maxAddresses: number;
+  readonly maxAddresses: number;
+  readonly maxRecords: number;
+  /** Bindings, conflicts and sightings held in all. */
+  private records = 0;
+  private lruHead: ArpAddress | null = null;
+  private lruTail: ArpAddress | null = null;
+  private count = 0;
 
   constructor(opts: ArpTableOptions = {}) {
-    this.maxAddresses = opts.maxAddresses ?? 1_000_000;
+    this.maxAddresses = Math.max(16, opts.maxAddresses ?? DEFAULT_MAX_ADDRESSES);
+    this.maxRecords = Math.max(4 * MAX_PER_ADDRESS, opts.maxRecords ?? DEFAULT_MAX_RECORDS);
   }
 
-  get size(): number { return this.v4.size + this.v6.size; }
+  get size(): number { return this.count; }
+
+  /** Every address held, least recently seen first. */
+  *addresses(): IterableIterator<ArpAddress> {
+    for (let e = this.lruHead; e !== null; e = e.lruNext) yield e;
+  }
+
+  /** Conflicts of the addresses held, in order of first sighting. */
+  get conflicts(): ArpConflict[] {
+    const out: ArpConflict[] = [];
+    for (let e = this.lruHead; e !== null; e = e.lruNext) if (e.conflicts !== null) for (const c of e.conflicts) out.push(c);
+    return out.sort((a, b) => a.seq - b.seq);
+  }
+
+  get gratuitous(): ArpSighting[] { return this.sightingsOf(SightingList.gratuitous); }
+  get probes(): ArpSighting[] { return this.sightingsOf(SightingList.probes); }
+  get unsolicited(): ArpSighting[] { return this.sightingsOf(SightingList.unsolicited); }
+
+  private sightingsOf(list: number): ArpSighting[] {
+    const out: ArpSighting[] = [];
+    for (let e = this.lruHead; e !== null; e = e.lruNext) if (e.sightings !== null) for (const x of e.sightings) if (x.list === list) out.push(x);
+    return out.sort((a, b) => a.seq - b.seq);
+  }
 
   observe(d: PacketDecoder, tsSec: number, tsNsec: number): void {
     this.conflict = null;
@@ -186,7 +251,7 @@ export class ArpTable {
       if (spa === 0) {
         // RFC 5227 §2.1.1 probe: "who has tpa?" asked with no address of our own. Not a pending request.
         const t = this.addr4(tpa);
-        if (t !== null) this.sight(this.probes, t, sha, ProbeKind.probe);
+        if (t !== null) this.sight(SightingList.probes, t, sha, ProbeKind.probe);
         return;
       }
       const s = this.addr4(spa);
@@ -194,8 +259,8 @@ export class ArpTable {
       if (spa === tpa) {
         // Gratuitous request = RFC 5227 §2.3 announcement: both records.
         if (s !== null) {
-          this.sight(this.gratuitous, s, sha, ArpMsg.request);
-          this.sight(this.probes, s, sha, ProbeKind.announcement);
+          this.sight(SightingList.gratuitous, s, sha, ArpMsg.request);
+          this.sight(SightingList.probes, s, sha, ProbeKind.announcement);
         }
         return;
       }
@@ -208,7 +273,7 @@ export class ArpTable {
     if (s === null) return;
     this.claim(s, sha);
     if (spa === tpa) {
-      this.sight(this.gratuitous, s, sha, ArpMsg.reply);
+      this.sight(SightingList.gratuitous, s, sha, ArpMsg.reply);
       return;
     }
     this.reply(s, sha);
@@ -217,9 +282,12 @@ export class ArpTable {
   private addr4(ip: number): ArpAddress | null {
     let e = this.v4.get(ip);
     if (e === undefined) {
-      if (this.size >= this.maxAddresses) { this.overflow++; return null; }
+      if (this.count >= this.maxAddresses) this.evictOne();
       e = new ArpAddress(this.seq++, ArpProto.arp, ip, null);
       this.v4.set(ip, e);
+      this.link(e);
+    } else {
+      this.touch(e);
     }
     return e;
   }
@@ -246,7 +314,7 @@ export class ArpTable {
       if (zero16(ip.buf, ip.srcOff)) {
         // RFC 4862 §5.4.2 duplicate address detection: a solicitation from ::.
         const t = this.addr6(b, targetOff);
-        if (t !== null && mac >= 0) this.sight(this.probes, t, mac, ProbeKind.probe);
+        if (t !== null && mac >= 0) this.sight(SightingList.probes, t, mac, ProbeKind.probe);
         return;
       }
       const s = this.addr6(ip.buf, ip.srcOff);
@@ -265,7 +333,7 @@ export class ArpTable {
     const solicited = (b[i.off + 4]! & 0x40) !== 0;
     if (!solicited) {
       // RFC 4861 §7.2.6 unsolicited advertisement: ND's gratuitous reply.
-      this.sight(this.gratuitous, t, mac, ArpMsg.reply);
+      this.sight(SightingList.gratuitous, t, mac, ArpMsg.reply);
       if (t.pending > 0) this.reply(t, mac);
       return;
     }
@@ -275,14 +343,76 @@ export class ArpTable {
   private addr6(b: Buffer, o: number): ArpAddress | null {
     const h = hash16(b, o);
     const head = this.v6.get(h);
-    for (let e: ArpAddress | null = head ?? null; e !== null; e = e.next) if (equal16(e.v6!, b, o)) return e;
-    if (this.size >= this.maxAddresses) { this.overflow++; return null; }
+    for (let e: ArpAddress | null = head ?? null; e !== null; e = e.next) if (equal16(e.v6!, b, o)) { this.touch(e); return e; }
+    if (this.count >= this.maxAddresses) this.evictOne();
     const bytes = new Uint8Array(16);
     for (let k = 0; k < 16; k++) bytes[k] = b[o + k]!;
     const e = new ArpAddress(this.seq++, ArpProto.ndp, 0, bytes);
-    e.next = head ?? null;
+    e.next = this.v6.get(h) ?? null; // (the eviction may have changed the chain)
     this.v6.set(h, e);
+    this.link(e);
     return e;
+  }
+
+  // ------------------------------------------------------------------ bound
+
+  /** A new address at the tail of the least-recently-seen list. */
+  private link(e: ArpAddress): void {
+    e.lruPrev = this.lruTail;
+    e.lruNext = null;
+    if (this.lruTail !== null) this.lruTail.lruNext = e; else this.lruHead = e;
+    this.lruTail = e;
+    this.count++;
+  }
+
+  private touch(e: ArpAddress): void {
+    if (this.lruTail === e) return;
+    if (e.lruPrev !== null) e.lruPrev.lruNext = e.lruNext; else this.lruHead = e.lruNext;
+    e.lruNext!.lruPrev = e.lruPrev;
+    e.lruPrev = this.lruTail;
+    e.lruNext = null;
+    this.lruTail!.lruNext = e;
+    this.lruTail = e;
+  }
+
+  /** Lets the least recently seen address go (reported to onEvict first). */
+  private evictOne(): void {
+    const e = this.lruHead;
+    if (e === null) return;
+    this.onEvict?.(e);
+    this.lruHead = e.lruNext;
+    if (this.lruHead !== null) this.lruHead.lruPrev = null; else this.lruTail = null;
+    e.lruNext = e.lruPrev = null;
+    this.count--;
+    this.evicted++;
+    this.records -= e.records;
+    if (e.v6 === null) { this.v4.delete(e.v4); return; }
+    const h = hash16(e.v6, 0);
+    let x = this.v6.get(h) ?? null;
+    if (x === e) {
+      if (e.next === null) this.v6.delete(h); else this.v6.set(h, e.next);
+      return;
+    }
+    for (; x !== null; x = x.next) if (x.next === e) { x.next = e.next; return; }
+  }
+
+  /** Keeps a per-address list within MAX_PER_ADDRESS: the oldest record (but `keep`) is retired. */
+  private retireFrom<T>(e: ArpAddress, list: T[], keep: T | null, record: (x: T) => ArpRecord): void {
+    if (list.length < MAX_PER_ADDRESS) return;
+    const i = list[0] === keep && list.length > 1 ? 1 : 0;
+    const x = list[i]!;
+    this.onRetire?.(record(x));
+    list.splice(i, 1);
+    this.retired++;
+    e.records--;
+    this.records--;
+  }
+
+  /** A record was added to `e`: past the bound in all, the least recently seen addresses go (never `e` itself). */
+  private added(e: ArpAddress): void {
+    e.records++;
+    this.records++;
+    while (this.records > this.maxRecords && this.lruHead !== null && this.lruHead !== e) this.evictOne();
   }
 
   // ------------------------------------------------------------------ shared
@@ -297,8 +427,10 @@ export class ArpTable {
     let bnd: ArpBinding | null = null;
     for (let k = 0; k < e.bindings.length; k++) if (e.bindings[k]!.mac === mac) { bnd = e.bindings[k]!; break; }
     if (bnd === null) {
+      this.retireFrom(e, e.bindings, cur, (binding) => ({ kind: 'binding', binding }));
       bnd = new ArpBinding(this.seq++, e, mac, this.nowSec, this.nowNsec, this.nowSec, this.nowNsec);
       e.bindings.push(bnd);
+      this.added(e);
     } else {
       bnd.lastSec = this.nowSec; bnd.lastNsec = this.nowNsec;
     }
@@ -315,9 +447,10 @@ export class ArpTable {
       if ((x.first === was && x.second === now) || (x.first === now && x.second === was)) { c = x; break; }
     }
     if (c === null) {
+      this.retireFrom(e, mine, null, (conflict) => ({ kind: 'conflict', conflict }));
       c = new ArpConflict(this.seq++, e, was, now, this.nowSec, this.nowNsec);
       mine.push(c);
-      this.conflicts.push(c);
+      this.added(e);
     } else {
       c.count++;
     }
@@ -355,10 +488,10 @@ export class ArpTable {
       s.pending = 0;
       return;
     }
-    this.sight(this.unsolicited, s, mac, ArpMsg.reply);
+    this.sight(SightingList.unsolicited, s, mac, ArpMsg.reply);
   }
 
-  private sight(list: ArpSighting[], e: ArpAddress, mac: number, kind: number): void {
+  private sight(list: number, e: ArpAddress, mac: number, kind: number): void {
     const mine = e.sightings ??= [];
     for (let k = 0; k < mine.length; k++) {
       const x = mine[k]!;
@@ -368,24 +501,23 @@ export class ArpTable {
         return;
       }
     }
+    this.retireFrom(e, mine, null, (sighting) => ({ kind: 'sighting', sighting }));
     const x = new ArpSighting(this.seq++, e, mac, kind, this.nowSec, this.nowNsec, this.nowSec, this.nowNsec, list);
     mine.push(x);
-    list.push(x);
+    this.added(e);
   }
 
-  /** Every address with requests still unanswered, in order of first sighting. */
+  /** Every address held with requests still unanswered, in order of first request (then of first sighting). */
   unanswered(): ArpAddress[] {
     const out: ArpAddress[] = [];
-    for (const e of this.v4.values()) if (e.pending > 0) out.push(e);
-    for (const head of this.v6.values()) for (let e: ArpAddress | null = head; e !== null; e = e.next) if (e.pending > 0) out.push(e);
+    for (let e = this.lruHead; e !== null; e = e.lruNext) if (e.pending > 0) out.push(e);
     return out.sort((a, b) => a.pendingFirstSec - b.pendingFirstSec || a.pendingFirstNsec - b.pendingFirstNsec || a.seq - b.seq);
   }
 
-  /** Every binding, in order of first sighting. */
+  /** Every binding of the addresses held, in order of first sighting. */
   bindings(): ArpBinding[] {
     const out: ArpBinding[] = [];
-    for (const e of this.v4.values()) for (const b of e.bindings) out.push(b);
-    for (const head of this.v6.values()) for (let e: ArpAddress | null = head; e !== null; e = e.next) for (const b of e.bindings) out.push(b);
+    for (let e = this.lruHead; e !== null; e = e.lruNext) for (const b of e.bindings) out.push(b);
     return out.sort((a, b) => a.seq - b.seq);
   }
 }

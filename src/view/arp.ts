@@ -4,14 +4,22 @@
  * below) or as a human report, conflicts first. Also the per-frame conflict
  * words for the line and packet-JSON views. Addresses are formatted from
  * bytes and numbers only, so nothing from a packet reaches the terminal raw.
+ *
+ * Bounded: the table holds at most its maxAddresses (src/track/arp-table.ts);
+ * an ArpReport takes the records of each address the table evicts (and each
+ * record it retires) when that happens, formatted, into one SortedSpill per
+ * section (in memory up to a bound, then a temporary file), and the addresses
+ * still held at the end; each section then comes out in its order. The
+ * report says how many addresses were evicted.
  */
 import {
-  ArpMsg, ArpProto, ProbeKind,
-  type ArpAddress, type ArpBinding, type ArpConflict, type ArpSighting, type ArpTable,
+  ArpMsg, ArpProto, ProbeKind, SightingList,
+  type ArpAddress, type ArpBinding, type ArpConflict, type ArpRecord, type ArpSighting, type ArpTable,
 } from '../track/arp-table.js';
 import { ipv4, ipv6At } from './addr.js';
 import { formatDuration } from './events.js';
-import type { Palette } from './palette.js';
+import { noColor as noColorPalette, type Palette } from './palette.js';
+import { DEFAULT_SPILL_MEMORY, SortedSpill } from './spill.js';
 import { type TimeFormatter, tsString } from './time.js';
 
 const HEX2: string[] = [];
@@ -68,21 +76,12 @@ function unansweredJson(e: ArpAddress): string {
   return s + '}';
 }
 
-function sightingJson(type: string, x: ArpSighting, extra: string): string {
+function sightingJson(x: ArpSighting): string {
+  const type = x.list === SightingList.unsolicited ? 'arp-unsolicited-reply' : x.list === SightingList.gratuitous ? 'arp-gratuitous' : 'arp-probe';
+  const extra = x.list === SightingList.gratuitous ? `,"op":"${x.kind === ArpMsg.request ? 'request' : 'reply'}"`
+    : x.list === SightingList.probes ? `,"kind":"${x.kind === ProbeKind.probe ? 'probe' : 'announcement'}"` : '';
   return `{"type":"${type}","proto":"${protoName(x.addr)}","ip":"${addrText(x.addr)}","mac":"${macNum(x.mac)}"${extra},`
     + `"ts":"${tsString(x.firstSec, x.firstNsec)}","lastTs":"${tsString(x.lastSec, x.lastNsec)}","count":${x.count}}`;
-}
-
-/** Every record, one NDJSON line each: conflicts, bindings, unanswered requests, unsolicited replies, gratuitous, probes. */
-export function arpJsonLines(t: ArpTable): string[] {
-  const out: string[] = [];
-  for (const c of t.conflicts) out.push(conflictJson(c));
-  for (const b of t.bindings()) out.push(bindingJson(b));
-  for (const e of t.unanswered()) out.push(unansweredJson(e));
-  for (const x of t.unsolicited) out.push(sightingJson('arp-unsolicited-reply', x, ''));
-  for (const x of t.gratuitous) out.push(sightingJson('arp-gratuitous', x, `,"op":"${x.kind === ArpMsg.request ? 'request' : 'reply'}"`));
-  for (const x of t.probes) out.push(sightingJson('arp-probe', x, `,"kind":"${x.kind === ProbeKind.probe ? 'probe' : 'announcement'}"`));
-  return out;
 }
 
 // ------------------------------------------------------------------ human report
@@ -95,62 +94,154 @@ function times(n: number): string {
   return n > 1 ? ` (×${n})` : '';
 }
 
+const BINDING_HEAD = ['address', 'mac', 'proto', 'first seen', 'last seen', 'replies'];
+
+// ------------------------------------------------------------------ the report, bounded
+
+/** Sections in the order they are written; S.unsolicited and after follow SightingList's order. */
+const S = { conflicts: 0, bindings: 1, unanswered: 2, unsolicited: 3, gratuitous: 4, probes: 5 } as const;
+const SIGHTING_SECTION = [S.gratuitous, S.probes, S.unsolicited];
+
+/**
+ * The arp view's records, gathered as addresses leave the table (onEvict,
+ * onRetire) and at the end (the addresses still held), written out section
+ * by section in their order. Text or NDJSON, as `json` says.
+ */
+export class ArpReport {
+  private readonly sections: SortedSpill[] = [];
+  /** The bindings table's column widths (text), as they grow. */
+  private readonly widths = BINDING_HEAD.map((h) => h.length);
+  private evicted = 0;
+  private max = 0;
+
+  /** `memLimit`: each of the six sections' memory before it spills (a quarter of a spill's default). */
+  constructor(private readonly json: boolean, private readonly p: Palette, private readonly time: TimeFormatter | null,
+    memLimit = DEFAULT_SPILL_MEMORY >> 2) {
+    for (let i = 0; i < 6; i++) this.sections.push(new SortedSpill(memLimit));
+  }
+
+  /** Takes what `t` evicts and retires from now on. */
+  watch(t: ArpTable): void {
+    t.onEvict = (e) => this.address(e);
+    t.onRetire = (r) => this.record(r);
+  }
+
+  private ts(sec: number, nsec: number): string {
+    return this.time!.format(sec, nsec).trim();
+  }
+
+  /** Every record of one address. */
+  address(e: ArpAddress): void {
+    for (const b of e.bindings) this.binding(b);
+    if (e.conflicts !== null) for (const c of e.conflicts) this.conflict(c);
+    if (e.sightings !== null) for (const x of e.sightings) this.sighting(x);
+    if (e.pending > 0) this.unanswered(e);
+  }
+
+  record(r: ArpRecord): void {
+    if (r.kind === 'binding') this.binding(r.binding);
+    else if (r.kind === 'conflict') this.conflict(r.conflict);
+    else this.sighting(r.sighting);
+  }
+
+  private conflict(c: ArpConflict): void {
+    const text = this.json ? conflictJson(c)
+      : '  ' + this.p.warn(`${addrText(c.addr)} claimed by ${macNum(c.first.mac)} (since ${this.ts(c.first.firstSec, c.first.firstNsec)})`
+        + ` and ${macNum(c.second.mac)} (from ${this.ts(c.conflictSec, c.conflictNsec)})`) + ` ${protoName(c.addr)}${times(c.count)}`;
+    this.sections[S.conflicts]!.push(text, c.seq);
+  }
+
+  private binding(b: ArpBinding): void {
+    if (this.json) { this.sections[S.bindings]!.push(bindingJson(b), b.seq); return; }
+    // The cells, laid out at the end (the columns are as wide as their widest cell); first a flag: the address had a conflict.
+    const cells = [
+      addrText(b.addr), macNum(b.mac), protoName(b.addr), this.ts(b.firstSec, b.firstNsec), this.ts(b.lastSec, b.lastNsec),
+      b.answered > 0 ? `${b.answered} answered${b.rtt >= 0 ? `, ${formatDuration(b.rtt)}` : ''}` : '',
+    ];
+    const w = this.widths;
+    for (let i = 0; i < cells.length; i++) if (cells[i]!.length > w[i]!) w[i] = cells[i]!.length;
+    this.sections[S.bindings]!.push((b.addr.conflicts !== null ? '1' : '0') + '\0' + cells.join('\0'), b.seq);
+  }
+
+  private unanswered(e: ArpAddress): void {
+    let text: string;
+    if (this.json) text = unansweredJson(e);
+    else {
+      const askers = (e.askedBy ?? []).map(askerText).join(', ') + (e.askedByMore > 0 ? ` and ${e.askedByMore} more` : '');
+      text = '  ' + this.p.analysis(`${addrText(e)} ${e.pending} request${e.pending === 1 ? '' : 's'}`)
+        + ` ${protoName(e)}, ${this.ts(e.pendingFirstSec, e.pendingFirstNsec)} … ${this.ts(e.pendingLastSec, e.pendingLastNsec)}, asked by ${askers}`;
+    }
+    this.sections[S.unanswered]!.push(text, e.pendingFirstSec, e.pendingFirstNsec, e.seq);
+  }
+
+  private sighting(x: ArpSighting): void {
+    let text: string;
+    if (this.json) text = sightingJson(x);
+    else if (x.list === SightingList.unsolicited) text = `  ${addrText(x.addr)} is-at ${macNum(x.mac)} ${protoName(x.addr)}, ${this.ts(x.firstSec, x.firstNsec)}${times(x.count)}`;
+    else if (x.list === SightingList.gratuitous) text = `  ${x.kind === ArpMsg.request ? 'request' : 'reply  '} ${addrText(x.addr)} is-at ${macNum(x.mac)} ${protoName(x.addr)}, ${this.ts(x.firstSec, x.firstNsec)}${times(x.count)}`;
+    else text = `  ${x.kind === ProbeKind.probe ? 'probe       ' : 'announcement'} ${addrText(x.addr)} from ${macNum(x.mac)} ${protoName(x.addr)}, ${this.ts(x.firstSec, x.firstNsec)}${times(x.count)}`;
+    this.sections[SIGHTING_SECTION[x.list]!]!.push(text, x.seq);
+  }
+
+  /** The end: the addresses `t` still holds join the evicted ones, and every section is written. */
+  finish(t: ArpTable | null, line: (s: string) => void): void {
+    if (t !== null) {
+      for (const e of t.addresses()) this.address(e);
+      this.evicted = t.evicted;
+      this.max = t.maxAddresses;
+    }
+    const [conflicts, bindings, unanswered, unsolicited, gratuitous, probes] = this.sections as [SortedSpill, SortedSpill, SortedSpill, SortedSpill, SortedSpill, SortedSpill];
+    if (this.json) {
+      for (const sec of this.sections) sec.drain(line);
+      if (this.evicted > 0) line(`{"type":"arp-evicted","addresses":${this.evicted},"maxAddresses":${this.max}}`);
+      return;
+    }
+    const p = this.p;
+    if (conflicts.count > 0) {
+      line(p.warn(`Conflicts (${conflicts.count})`));
+      conflicts.drain(line);
+      line('');
+    }
+    line(p.bold(`Bindings (${bindings.count})`));
+    if (bindings.count > 0) {
+      const w = this.widths;
+      line('  ' + p.dim(BINDING_HEAD.map((h, i) => pad(h, w[i]!)).join('  ').trimEnd()));
+      bindings.drain((rec) => {
+        const r = rec.split('\0');
+        const conflicted = r[0] === '1';
+        const ip = conflicted ? p.warn(pad(r[1]!, w[0]!)) : p.addr(pad(r[1]!, w[0]!));
+        let s = '  ' + ip;
+        for (let i = 2; i < r.length; i++) s += '  ' + pad(r[i]!, w[i - 1]!);
+        line(s.trimEnd());
+      });
+    }
+    const section = (title: string, sec: SortedSpill): void => {
+      if (sec.count === 0) return;
+      line('');
+      line(p.bold(`${title} (${sec.count})`));
+      sec.drain(line);
+    };
+    section('Unanswered requests', unanswered);
+    section('Unsolicited replies', unsolicited);
+    section('Gratuitous', gratuitous);
+    section('Probes and announcements', probes);
+    if (this.evicted > 0) {
+      line('');
+      line(p.warn(`${this.evicted} addresses evicted to keep the table to ${this.max} (the least recently seen first): their records are in the lists above, and an address seen again after its eviction starts over`));
+    }
+  }
+}
+
+/** Every record, one NDJSON line each: conflicts, bindings, unanswered requests, unsolicited replies, gratuitous, probes. */
+export function arpJsonLines(t: ArpTable): string[] {
+  const out: string[] = [];
+  new ArpReport(true, noColorPalette, null).finish(t, (l) => out.push(l));
+  return out;
+}
+
 /** The human report: conflicts (in the warning colour), the table, then the other findings. */
 export function arpReport(t: ArpTable, p: Palette, time: TimeFormatter): string[] {
   const out: string[] = [];
-  const ts = (sec: number, nsec: number): string => time.format(sec, nsec).trim();
-  if (t.conflicts.length > 0) {
-    out.push(p.warn(`Conflicts (${t.conflicts.length})`));
-    for (const c of t.conflicts) {
-      out.push('  ' + p.warn(`${addrText(c.addr)} claimed by ${macNum(c.first.mac)} (since ${ts(c.first.firstSec, c.first.firstNsec)})`
-        + ` and ${macNum(c.second.mac)} (from ${ts(c.conflictSec, c.conflictNsec)})`) + ` ${protoName(c.addr)}${times(c.count)}`);
-    }
-    out.push('');
-  }
-
-  const bindings = t.bindings();
-  out.push(p.bold(`Bindings (${bindings.length})`));
-  if (bindings.length > 0) {
-    const rows = bindings.map((b) => [
-      addrText(b.addr), macNum(b.mac), protoName(b.addr), ts(b.firstSec, b.firstNsec), ts(b.lastSec, b.lastNsec),
-      b.answered > 0 ? `${b.answered} answered${b.rtt >= 0 ? `, ${formatDuration(b.rtt)}` : ''}` : '',
-    ]);
-    const head = ['address', 'mac', 'proto', 'first seen', 'last seen', 'replies'];
-    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    out.push('  ' + p.dim(head.map((h, i) => pad(h, w[i]!)).join('  ').trimEnd()));
-    for (let k = 0; k < rows.length; k++) {
-      const r = rows[k]!;
-      const conflicted = bindings[k]!.addr.conflicts !== null;
-      const ip = conflicted ? p.warn(pad(r[0]!, w[0]!)) : p.addr(pad(r[0]!, w[0]!));
-      out.push(('  ' + ip + '  ' + r.slice(1).map((c, i) => pad(c, w[i + 1]!)).join('  ')).trimEnd());
-    }
-  }
-
-  const unanswered = t.unanswered();
-  if (unanswered.length > 0) {
-    out.push('', p.bold(`Unanswered requests (${unanswered.length})`));
-    for (const e of unanswered) {
-      const askers = (e.askedBy ?? []).map(askerText).join(', ') + (e.askedByMore > 0 ? ` and ${e.askedByMore} more` : '');
-      out.push('  ' + p.analysis(`${addrText(e)} ${e.pending} request${e.pending === 1 ? '' : 's'}`)
-        + ` ${protoName(e)}, ${ts(e.pendingFirstSec, e.pendingFirstNsec)} … ${ts(e.pendingLastSec, e.pendingLastNsec)}, asked by ${askers}`);
-    }
-  }
-  if (t.unsolicited.length > 0) {
-    out.push('', p.bold(`Unsolicited replies (${t.unsolicited.length})`));
-    for (const x of t.unsolicited) out.push(`  ${addrText(x.addr)} is-at ${macNum(x.mac)} ${protoName(x.addr)}, ${ts(x.firstSec, x.firstNsec)}${times(x.count)}`);
-  }
-  if (t.gratuitous.length > 0) {
-    out.push('', p.bold(`Gratuitous (${t.gratuitous.length})`));
-    for (const x of t.gratuitous) {
-      out.push(`  ${x.kind === ArpMsg.request ? 'request' : 'reply  '} ${addrText(x.addr)} is-at ${macNum(x.mac)} ${protoName(x.addr)}, ${ts(x.firstSec, x.firstNsec)}${times(x.count)}`);
-    }
-  }
-  if (t.probes.length > 0) {
-    out.push('', p.bold(`Probes and announcements (${t.probes.length})`));
-    for (const x of t.probes) {
-      out.push(`  ${x.kind === ProbeKind.probe ? 'probe       ' : 'announcement'} ${addrText(x.addr)} from ${macNum(x.mac)} ${protoName(x.addr)}, ${ts(x.firstSec, x.firstNsec)}${times(x.count)}`);
-    }
-  }
-  if (t.overflow > 0) out.push('', p.warn(`${t.overflow} messages about new addresses ignored: table full`));
+  new ArpReport(false, p, time).finish(t, (l) => out.push(l));
   return out;
 }

@@ -14,7 +14,7 @@
  * counted and reported by the caller, nothing written).
  *
  * Memory: a block's header gives its byte count, so a block is held until the
- * other side speaks (or a gap, or the end): in memory up to 16 MiB, past that
+ * other side speaks (or a gap, or the end): in memory up to 8 MiB, past that
  * in a temporary file (ByteSpill, src/view/spill.ts). It is then escaped or
  * dumped chunk by chunk straight into the output, so no string or line is ever
  * larger than a 64 KiB buffer, whatever the block's size. Raw mode holds

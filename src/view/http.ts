@@ -279,7 +279,7 @@ export function httpTable(rows: HttpRecord[], p: Palette): string[] {
 /**
  * The human table written at the end (its columns are as wide as their widest
  * cell), with bounded memory: each transaction's cells go to a LineSpill (in
- * memory up to 16 MiB, then a temporary file) as they come, the widths are
+ * memory up to 8 MiB, then a temporary file) as they come, the widths are
  * kept as they grow, and the rows are read back and laid out at the end.
  * No record object per transaction.
  */

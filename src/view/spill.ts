@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { SourceError } from '../source/frame.js';
 
 /** What a spill keeps in memory before it writes to its file (each spill's own bound). */
-export const DEFAULT_SPILL_MEMORY = 16 << 20;
+export const DEFAULT_SPILL_MEMORY = 8 << 20;
 
 function tempError(e: unknown): SourceError {
   const err = e as NodeJS.ErrnoException;
@@ -247,7 +247,7 @@ const REC_HEAD = 28; // three f64 keys, u32 byte length
 
 /** One sorted run on the file, read back record by record. */
 class RunReader {
-  private buf: Buffer = Buffer.allocUnsafe(256 * 1024);
+  private buf: Buffer = Buffer.allocUnsafe(64 * 1024);
   private start = 0;
   private end = 0;
   head: Rec | null = null;
