@@ -89,7 +89,7 @@ export function connRow(c: Connection, nowSec: number, rate: number, pktRate: nu
 
 /** Most active first: payload bytes/s, then packets/s, then the most recently seen; ended rows last. */
 export function sortByActivity(rows: readonly TopRow[]): TopRow[] {
-  return [...rows].sort((a, b) =>
+  return rows.slice().sort((a, b) =>
     Number(a.ended) - Number(b.ended)
     || b.rate - a.rate
     || b.pktRate - a.pktRate
@@ -161,8 +161,13 @@ function cut(s: string, w: number): string {
 
 /** Chooses the columns and their widths for the terminal width. */
 function layout(rows: readonly TopRow[], width: number): { cols: Column[]; widths: number[] } {
-  let cols = [...COLUMNS];
-  let widths = cols.map((c) => Math.min(c.max, Math.max(c.title.length, ...rows.map((r) => c.cell(r).length))));
+  let cols = COLUMNS.slice();
+  // A loop, not Math.max(...cells): a spread puts every row on the stack (hundreds of thousands throw).
+  let widths = cols.map((c) => {
+    let w = c.title.length;
+    for (const r of rows) { const n = c.cell(r).length; if (n > w) w = n; }
+    return Math.min(c.max, w);
+  });
   const total = (): number => widths.reduce((a, b) => a + b, 0) + GAP * (widths.length - 1);
   // Drop the least important columns while the line is too wide.
   while (total() > width) {
