@@ -8,12 +8,20 @@
 //   BENCH_ROUNDS=N    rounds (default 5)
 //   BENCH_RATE_REPEATS=N  runs of each live-capture rate (default 3)
 //   BENCH_BIG_GB=N    gigabytes streamed through stdin for the flat-memory check (default 2)
+//   BENCH_BOUNDS=0    skip the bounds table (bench/bounds.mjs, written into docs/bounds.md), run last
+//   --bounds          run only the bounds table
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
+
+// --bounds: only the bounds table (bench/bounds.mjs: every view on generated worst cases, peak RSS beside the goal).
+if (process.argv.includes('--bounds')) {
+  const r = spawnSync(process.execPath, [join(root, 'bench', 'bounds.mjs')], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 const cli = join(root, 'dist', 'cli', 'main.js');
 const pcap = process.env.BENCH_PCAP ?? join(root, 'bench', 'out', 'traffic.pcap');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -72,7 +80,7 @@ for (const group of ['read', 'conns', 'http', 'reader', 'flood']) {
   const baseSec = base ? median(results.get(base.name).map((r) => r.sec)) : NaN;
   for (const c of cases.filter((x) => x.group === group)) {
     const sec = median(results.get(c.name).map((r) => r.sec));
-    const mb = Math.max(...results.get(c.name).map((r) => r.kib)) / 1024;
+    const mb = results.get(c.name).reduce((m, r) => Math.max(m, r.kib), 0) / 1024;
     rows.push({ group, name: c.name, sec, mb, ratio: base ? sec / baseSec : NaN, base: base?.name });
   }
 }
@@ -141,4 +149,10 @@ if (existsSync(readme)) {
     writeFileSync(readme, text.slice(0, a + start.length) + '\n' + lines.join('\n') + '\n' + text.slice(b));
     console.log('\nREADME.md updated');
   }
+}
+
+// The bounds table: every view on generated worst cases (docs/bounds.md).
+if (process.env.BENCH_BOUNDS !== '0') {
+  const r = spawnSync(process.execPath, [join(root, 'bench', 'bounds.mjs')], { stdio: 'inherit' });
+  if (r.status !== 0) process.exitCode = 1;
 }

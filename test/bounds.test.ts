@@ -6,6 +6,7 @@
  * same bytes whichever way they went. The memory figures themselves are
  * measured in the benchmark (node bench/bounds.mjs), not here.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ import { ByteSpill, LineSpill, SortedSpill, TempFile } from '../src/view/spill.j
 import { TimeFormatter } from '../src/view/time.js';
 import { arpFrame } from '../scripts/arp-frames.mjs';
 import { conversation } from './helpers/frames.js';
+import { ndjson, netlens, ROOT } from './helpers/netlens.js';
 
 /** A deterministic pseudo-random sequence. */
 function rng(seed: number): () => number {
@@ -423,7 +425,7 @@ describe('ARP table: bounded, evictions reported', () => {
       expect(bounded.table.size).toBe(16);
       expect(bounded.table.evicted).toBeGreaterThan(3000);
       const last = bounded.lines[bounded.lines.length - 1]!;
-      if (json) expect(JSON.parse(last)).toEqual({ type: 'arp-evicted', addresses: bounded.table.evicted, maxAddresses: 16 });
+      if (json) expect(JSON.parse(last)).toEqual({ type: 'arp-evicted', addresses: bounded.table.evicted, maxAddresses: 16, retired: 0, maxPerAddress: 1024 });
       else expect(last).toMatch(new RegExp(`^${bounded.table.evicted} addresses evicted to keep the table to 16 `));
       expect(bounded.lines.slice(0, json ? -1 : -2)).toEqual(all.lines);
     });
@@ -440,6 +442,7 @@ describe('ARP table: bounded, evictions reported', () => {
     const recs = lines.map((l) => JSON.parse(l));
     expect(recs.filter((r) => r.type === 'arp-binding')).toHaveLength(3000);
     expect(recs.filter((r) => r.type === 'arp-conflict')).toHaveLength(2999);
+    expect(recs[recs.length - 1]).toEqual({ type: 'arp-evicted', addresses: 0, maxAddresses: 100_000, retired: table.retired, maxPerAddress: 1024 });
   });
 
   it('past maxRecords in all, the least recently seen addresses go', () => {
@@ -451,5 +454,21 @@ describe('ARP table: bounded, evictions reported', () => {
     for (const e of table.addresses()) held += e.bindings.length + (e.conflicts?.length ?? 0) + (e.sightings?.length ?? 0);
     expect(held).toBeLessThanOrEqual(4096);
     expect(lines.map((l) => JSON.parse(l)).filter((r) => r.type === 'arp-binding')).toHaveLength(40 * 200);
+  });
+});
+
+describe('http: the pending-request bound', () => {
+  it('70,000 pipelined requests before any response: every request reported once, the bound said once on stderr', () => {
+    const file = join(dir, 'pipelined.pcap');
+    const g = spawnSync(process.execPath, [join(ROOT, 'bench', 'gen-bounds.mjs'), 'pipelined', file, '70000']);
+    expect(g.status).toBe(0);
+    const r = netlens(['http', '--json', file]);
+    expect(r.status).toBe(0);
+    const recs = ndjson(r.stdout);
+    expect(recs).toHaveLength(70000);
+    expect(recs.filter((x) => x.status === 200)).toHaveLength(65536);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'netlens: warning: conn 0: more than 65536 requests waiting for their responses: the oldest are reported without one, and the responses that answer them later are not reported',
+    ]);
   });
 });

@@ -13,7 +13,7 @@
  * report says how many addresses were evicted.
  */
 import {
-  ArpMsg, ArpProto, ProbeKind, SightingList,
+  ArpMsg, ArpProto, MAX_PER_ADDRESS, ProbeKind, SightingList,
   type ArpAddress, type ArpBinding, type ArpConflict, type ArpRecord, type ArpSighting, type ArpTable,
 } from '../track/arp-table.js';
 import { ipv4, ipv6At } from './addr.js';
@@ -112,6 +112,7 @@ export class ArpReport {
   /** The bindings table's column widths (text), as they grow. */
   private readonly widths = BINDING_HEAD.map((h) => h.length);
   private evicted = 0;
+  private retired = 0;
   private max = 0;
 
   /** `memLimit`: each of the six sections' memory before it spills (a quarter of a spill's default). */
@@ -188,12 +189,15 @@ export class ArpReport {
     if (t !== null) {
       for (const e of t.addresses()) this.address(e);
       this.evicted = t.evicted;
+      this.retired = t.retired;
       this.max = t.maxAddresses;
     }
     const [conflicts, bindings, unanswered, unsolicited, gratuitous, probes] = this.sections as [SortedSpill, SortedSpill, SortedSpill, SortedSpill, SortedSpill, SortedSpill];
     if (this.json) {
       for (const sec of this.sections) sec.drain(line);
-      if (this.evicted > 0) line(`{"type":"arp-evicted","addresses":${this.evicted},"maxAddresses":${this.max}}`);
+      if (this.evicted > 0 || this.retired > 0) {
+        line(`{"type":"arp-evicted","addresses":${this.evicted},"maxAddresses":${this.max},"retired":${this.retired},"maxPerAddress":${MAX_PER_ADDRESS}}`);
+      }
       return;
     }
     const p = this.p;
@@ -228,6 +232,10 @@ export class ArpReport {
     if (this.evicted > 0) {
       line('');
       line(p.warn(`${this.evicted} addresses evicted to keep the table to ${this.max} (the least recently seen first): their records are in the lists above, and an address seen again after its eviction starts over`));
+    }
+    if (this.retired > 0) {
+      line('');
+      line(p.warn(`${this.retired} records retired from addresses that had ${MAX_PER_ADDRESS} bindings, conflicts or sightings (the oldest first): in the lists above, but no longer updated`));
     }
   }
 }

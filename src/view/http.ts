@@ -116,7 +116,9 @@ export class HttpCollector {
     readonly bounds: ReassemblyBounds = { maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL },
     readonly onLimit: (connId: number, side: string, heldBytes: number) => void = () => {},
     /** Park idle connections (false: every connection keeps its full state while it lasts; the tests compare the two). */
-    private readonly park = true) {
+    private readonly park = true,
+    /** Once per connection: more than `pending` requests waited for their responses, so the oldest were reported without. */
+    readonly onPending: (connId: number, pending: number) => void = () => {}) {
     this.budget = new ReassemblyBudget(bounds.maxHeldTotal);
   }
 
@@ -227,6 +229,7 @@ class Entry {
     const http = this.http;
     http.onTransaction = (tx) => col.onTransaction(this.id, tx);
     http.onError = (side, msg) => col.onError(this.id, side, msg);
+    http.onLimit = (pending) => col.onPending(this.id, pending);
     for (const i of [0, 1]) {
       this.streams.dir[i]!
         .onData((b) => { if (i === this.clientSide) http.client(b, col.sec, col.nsec); else http.server(b, col.sec, col.nsec); })
