@@ -174,7 +174,7 @@ export function signature(kind, detail, frame) {
   return `${kind}: ${msg}${frame ? ` @ ${frame}` : ''}`;
 }
 
-/** The innermost stack frame inside dist/ of an error's stack ("view/line.js:523 formatIcmp"), or ''. */
+/** The innermost stack frame inside dist/ of an error's stack ("print/line.js:523 formatIcmp"), or ''. */
 export function netlensFrame(stack) {
   if (!stack) return '';
   const frames = [];

@@ -18,18 +18,11 @@ const errPath = process.env.NETLENS_FUZZ_STDERR;
 const mod = (p) => import(pathToFileURL(join(dist, p)).href);
 
 const { parseArgs, UsageError } = await mod('cli/args.js');
-const { SourceError } = await mod('source/frame.js');
-const { loadPalette } = await mod('view/palette.js');
+const { SourceError } = await mod('frame.js');
+const { loadPalette } = await mod('encode/palette.js');
 
-// As dist/cli/main.js's COMMANDS (each module loaded when first used).
-const COMMANDS = {
-  read: async () => (await mod('cli/read-command.js')).runRead,
-  conns: async () => (await mod('cli/commands.js')).runConns,
-  arp: async () => (await mod('cli/arp-command.js')).runArp,
-  follow: async () => (await mod('cli/follow-command.js')).runFollow,
-  http: async () => (await mod('cli/http-command.js')).runHttp,
-  ladder: async () => (await mod('cli/ladder-command.js')).runLadder,
-};
+// dist/cli/commands.js's table, as dist/cli/main.js dispatches (capture and interfaces are not fuzzed: they need an interface).
+const { COMMANDS } = await mod('cli/commands.js');
 
 let xmlValidate = null;
 try { xmlValidate = (await import('fast-xml-parser')).XMLValidator.validate; } catch { /* optional: the SVG is then only checked for control bytes */ }
@@ -46,10 +39,10 @@ async function runInProcess(argv) {
   let message = null;
   try {
     const opts = parseArgs(argv);
-    const load = COMMANDS[opts.command];
+    const load = ['capture', 'interfaces'].includes(opts.command) ? undefined : COMMANDS[opts.command];
     if (load === undefined) throw new UsageError(`the fuzz worker has no command ${opts.command}`);
     await loadPalette(process.stdout);
-    status = await (await load())(opts);
+    status = await (await load(opts))(opts);
   } catch (e) {
     if (e instanceof UsageError || e instanceof SourceError) {
       message = `netlens: ${e.message}\n`;

@@ -1,8 +1,8 @@
 /** argv → options. No protocol logic here. */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { DEFAULT_MAX_HELD, DEFAULT_MAX_HELD_TOTAL } from '../track/reassembly.js';
-import type { DumpMode } from '../view/dump.js';
-import type { TimeMode } from '../view/time.js';
+import type { DumpMode } from '../print/hex-dump.js';
+import type { TimeMode } from '../encode/time.js';
 
 export interface Options {
   command: string;

@@ -1,11 +1,11 @@
 /** `netlens arp <file | -i iface>`: the ARP / neighbour-discovery table and findings. */
 import type { ArpTable } from '../track/arp-table.js';
-import { ArpReport } from '../view/arp.js';
-import { paletteFor } from '../view/palette.js';
-import { TimeFormatter } from '../view/time.js';
+import { ArpReport } from '../report/arp.js';
+import { paletteFor } from '../encode/palette.js';
+import { TimeFormatter } from '../encode/time.js';
 import type { Options } from './args.js';
-import { runSourceView, type SourceView } from './commands.js';
-import type { Output } from './output.js';
+import { runSourceView, type SourceView } from './run-file.js';
+import type { Output } from '../encode/sink.js';
 
 export function arpView(opts: Options, out: Output): SourceView {
   let table: ArpTable | null = null;

@@ -1,10 +1,10 @@
 /** `netlens follow <source> <conn>`: a conversation's reassembled byte streams (text, --hex, or --raw client|server). */
-import { SourceError } from '../source/frame.js';
-import { FollowCollector, type FollowMode } from '../view/follow.js';
-import { parseConnSelector } from '../view/ladder.js';
-import { noColor, paletteFor } from '../view/palette.js';
+import { SourceError } from '../frame.js';
+import { FollowCollector, type FollowMode } from '../report/follow.js';
+import { parseConnSelector } from '../report/ladder/model.js';
+import { noColor, paletteFor } from '../encode/palette.js';
 import { UsageError, type Options } from './args.js';
-import { runSourceView } from './commands.js';
+import { runSourceView } from './run-file.js';
 
 export async function runFollow(opts: Options): Promise<number> {
   // follow FILE CONN, or follow -i IFACE CONN

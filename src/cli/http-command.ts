@@ -1,9 +1,9 @@
 /** `netlens http <source>`: every HTTP/1.x request and response (table, or --json one record per request). */
-import { HttpCollector, HttpTableWriter, writeHttpJson } from '../view/http.js';
-import { paletteFor } from '../view/palette.js';
-import { LineSpill } from '../view/spill.js';
+import { HttpCollector, HttpTableWriter, writeHttpJson } from '../report/http.js';
+import { paletteFor } from '../encode/palette.js';
+import { LineSpill } from '../report/spill.js';
 import type { Options } from './args.js';
-import { runSourceView } from './commands.js';
+import { runSourceView } from './run-file.js';
 
 export async function runHttp(opts: Options): Promise<number> {
   // The table's warnings come after it: kept like its rows (in memory up to a bound, then a temporary file).

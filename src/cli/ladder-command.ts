@@ -1,13 +1,13 @@
 /** `netlens ladder <source> <conn>`: one TCP connection as a ladder diagram (text, or --svg FILE). */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { SourceError } from '../source/frame.js';
-import { LadderCollector, parseConnSelector } from '../view/ladder.js';
-import { LadderSvgRenderer } from '../view/ladder-svg.js';
-import { LadderTextRenderer, terminalSupportsUnicode } from '../view/ladder-text.js';
-import { paletteFor } from '../view/palette.js';
-import { LineSpill } from '../view/spill.js';
+import { SourceError } from '../frame.js';
+import { LadderCollector, parseConnSelector } from '../report/ladder/model.js';
+import { LadderSvgRenderer } from '../report/ladder/svg.js';
+import { LadderTextRenderer, terminalSupportsUnicode } from '../report/ladder/text.js';
+import { paletteFor } from '../encode/palette.js';
+import { LineSpill } from '../report/spill.js';
 import { UsageError, type Options } from './args.js';
-import { runSourceView } from './commands.js';
+import { runSourceView } from './run-file.js';
 
 /** Writes a file in pieces (a diagram of a million rows is never one string); the cause in one line if it fails. */
 function writeFileInPieces(path: string, fill: (write: (s: string) => void) => void): void {

@@ -5,25 +5,11 @@
  */
 import { writeStderr } from './process-guard.js'; // first: installs the SIGUSR1 guard before anything else runs
 import './heap-policy.js'; // the garbage collector's growth (docs/bounds.md)
-import { SourceError } from '../source/frame.js';
-import { loadPalette } from '../view/palette.js';
+import { SourceError } from '../frame.js';
+import { loadPalette } from '../encode/palette.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
-import { runConns } from './commands.js';
-import { Output, OutputClosed, OutputFailed } from './output.js';
-
-type Command = (opts: Options) => Promise<number>;
-
-/** Each command's module, loaded only when it runs (live capture loads the libpcap binding). */
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  read: async () => (await import('./read-command.js')).runRead,
-  conns: async () => runConns,
-  arp: async () => (await import('./arp-command.js')).runArp,
-  follow: async () => (await import('./follow-command.js')).runFollow,
-  http: async () => (await import('./http-command.js')).runHttp,
-  ladder: async () => (await import('./ladder-command.js')).runLadder,
-  capture: async () => (await import('./live-commands.js')).runCapture,
-  interfaces: async () => (await import('./live-commands.js')).runInterfaces,
-};
+import { COMMANDS } from './commands.js';
+import { Output, OutputClosed, OutputFailed } from '../encode/sink.js';
 
 async function main(argv: string[]): Promise<number> {
   const opts: Options = parseArgs(argv);
@@ -44,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command ${JSON.stringify(opts.command)} (try: ${Object.keys(COMMANDS).join(', ')})`);
   }
   await loadPalette(process.stdout);
-  return (await load())(opts);
+  return (await load(opts))(opts);
 }
 
 main(process.argv.slice(2)).then(

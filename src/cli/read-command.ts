@@ -1,46 +1,9 @@
 /** `netlens read`: one line (or JSON record) per packet, and the sink live capture shares. */
-import { writePacketJson } from '../view/json-bytes.js';
-import { formatLine } from '../view/line.js';
-import { writeTcpLine } from '../view/line-bytes.js';
-import { undecodedNetwork, writeDump } from '../view/dump.js';
-import { paletteFor } from '../view/palette.js';
-import { TimeFormatter } from '../view/time.js';
 import { UsageError, type Options } from './args.js';
-import { reportDamage, runFile } from './commands.js';
-import { Output } from './output.js';
-import type { PacketSink } from './pipeline.js';
+import { reportDamage, runFile } from './run-file.js';
+import { Output } from '../encode/sink.js';
 
-export function packetSink(opts: Options, out: Output): PacketSink {
-  // -w - : the capture file goes to stdout, so nothing else may (as with tcpdump -w -).
-  if (opts.write === '-') return { recycle: true };
-  if (opts.json) {
-    return { packet: (n, f, d, t, arp) => writePacketJson(out, n, f, d, t, arp), recycle: true };
-  }
-  const lineOpts = { time: new TimeFormatter(opts.time, opts.nano), palette: paletteFor(process.stdout), annotate: opts.annotate, linkHeader: opts.linkHeader, quick: opts.quick, absolute: opts.absolute, verbose: opts.verbose, oneLine: opts.oneLine, noChecksums: opts.noChecksums,
-    defaultDump: !opts.quick && opts.dump !== 'hex' && opts.dump !== 'hex-ascii' };
-  const dump = { mode: opts.dump, withLinkHeader: opts.dumpLink };
-  return {
-    packet: (n, f, d, t, arp) => {
-      if (opts.number) writePacketNumber(out, n);
-      // TCP lines are written byte by byte; everything else goes through the string view.
-      if (!writeTcpLine(out, f, d, t, lineOpts, arp)) out.line(formatLine(f, d, t, lineOpts, arp));
-      if (undecodedNetwork(d) && !opts.quick && dump.mode !== 'hex' && dump.mode !== 'hex-ascii') writeDump(out, f, d, DEFAULT_DUMP);
-      if (dump.mode !== 'none') writeDump(out, f, d, dump);
-    },
-    recycle: true,
-  };
-}
-
-/** What tcpdump prints of a protocol it does not decode (ndo_default_print); -q, -x and -X turn it off. */
-const DEFAULT_DUMP = { mode: 'hex-ascii', withLinkHeader: false } as const;
-
-/** tcpdump -#: the packet's number, right-aligned in five columns, and two spaces ("%5u  "). */
-function writePacketNumber(out: Output, n: number): void {
-  out.reserve(24);
-  for (let w = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : 5; w < 5; w++) out.byte(32);
-  out.dec(n);
-  out.ascii('  ');
-}
+import { packetSink } from './packet-sink.js';
 
 export async function runRead(opts: Options): Promise<number> {
   const file = opts.positional[0];

@@ -2,7 +2,7 @@
  * `netlens capture IFACE --top`: the live connection table.
  *
  * On a terminal: alternate screen, redrawn in place twice a second from the
- * tracker's conversations (src/view/top.ts renders it); `q` or Ctrl-C ends
+ * tracker's conversations (src/report/top.ts renders it); `q` or Ctrl-C ends
  * the capture like SIGINT does; the terminal is restored on every way out,
  * then a one-line summary per conversation goes to stdout and tcpdump's
  * counters to stderr. When stdout is not a terminal: one line per state
@@ -10,14 +10,14 @@
  */
 import { writeSync } from 'node:fs';
 import type { LiveSession } from '../source/live.js';
-import type { Connection } from '../track/connection.js';
-import { paletteFor } from '../view/palette.js';
-import { TimeFormatter } from '../view/time.js';
-import { connRow, renderTop, stateChangeLines, summaryLine, type TopRow } from '../view/top.js';
+import type { Connection } from '../track/tcp/connection.js';
+import { paletteFor } from '../encode/palette.js';
+import { TimeFormatter } from '../encode/time.js';
+import { connRow, renderTop, stateChangeLines, summaryLine, type TopRow } from '../report/top.js';
 import { UsageError, type Options } from './args.js';
-import { runLive } from './live-commands.js';
-import { Output } from './output.js';
-import type { PacketSink, Pipeline } from './pipeline.js';
+import { runLive } from './run-live.js';
+import { Output } from '../encode/sink.js';
+import type { PacketSink, Pipeline } from '../pipeline.js';
 
 /** How often the table is redrawn, and how long a closed conversation stays (dimmed). */
 const REFRESH_MS = 500;
@@ -28,7 +28,16 @@ const SUMMARY_MAX = 200;
 const ENTER = '\x1b[?1049h\x1b[?25l\x1b[H\x1b[2J';
 const LEAVE = '\x1b[?25h\x1b[?1049l';
 
-export async function runTop(opts: Options, iface: string, filter: string): Promise<number> {
+/** `capture --top`: the interface and filter as `capture` takes them. */
+export async function runTopCapture(opts: Options): Promise<number> {
+  const iface = opts.iface ?? opts.positional[0];
+  if (iface === undefined) throw new UsageError('capture needs an interface (netlens interfaces lists them)');
+  const filter = (opts.iface !== null ? opts.positional : opts.positional.slice(1)).join(' ');
+  if (opts.write === '-') throw new UsageError('--top draws on stdout: -w - (the capture to stdout) does not go with it');
+  return runTop(opts, iface, filter);
+}
+
+async function runTop(opts: Options, iface: string, filter: string): Promise<number> {
   if (opts.json) throw new UsageError('--top has no JSON form (capture --json gives one record per packet)');
   if (!process.stdout.isTTY) return runStateLines(opts, iface, filter);
   return runScreen(opts, iface, filter);

@@ -1,5 +1,5 @@
 /** ARP (RFC 826). Ethernet/IPv4 ARP is decoded in full; other hardware or protocol types keep their op. */
-import { u16be, u32be } from './bytes.js';
+import { u16be, u32be } from '../bytes.js';
 export class ArpView {
   buf: Buffer = Buffer.alloc(0);
   off = 0;

@@ -4,7 +4,7 @@
  * times, so a pointer loop ends instead of spinning (the dns-zlip corpus case).
  * Reading names builds strings, so only views call readName/answers.
  */
-import { u16be } from './bytes.js';
+import { u16be } from '../bytes.js';
 export const DnsType = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, OPT: 41, SVCB: 64, HTTPS: 65, ANY: 255 } as const;
 
 /** tcpdump's ns_type2str (print-domain.c, current sources): the names its lines use. */

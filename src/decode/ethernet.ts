@@ -1,6 +1,6 @@
 /** Ethernet II (IEEE 802.3 with EtherType) and 802.1Q / 802.1ad tag stacks. */
 import { EtherType } from './constants.js';
-import { u16be } from './bytes.js';
+import { u16be } from '../bytes.js';
 
 export const MAX_VLAN_TAGS = 8;
 

@@ -1,5 +1,5 @@
 /** ICMP (RFC 792) and ICMPv6 (RFC 4443, neighbour discovery RFC 4861). */
-import { u16be } from './bytes.js';
+import { u16be } from '../bytes.js';
 export const IcmpError = { short: 'truncated icmp header' } as const;
 
 export const IcmpType = {

@@ -1,5 +1,5 @@
 /** IPv4 (RFC 791): header, options, fragments, header checksum. */
-import { u16be, u32be } from './bytes.js';
+import { u16be, u32be } from '../bytes.js';
 export const Ipv4Error = {
   none: null,
   short: 'truncated ip header',

@@ -1,6 +1,6 @@
 /** IPv6 (RFC 8200) with its extension headers: hop-by-hop, routing, fragment, destination options, AH. */
 import { IpProto } from './constants.js';
-import { u16be, u32be } from './bytes.js';
+import { u16be, u32be } from '../bytes.js';
 
 export const Ipv6Error = {
   short: 'truncated ipv6 header',

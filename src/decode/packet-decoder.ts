@@ -6,8 +6,8 @@
  * and nothing throws: a frame that ends early or lies about a length decodes
  * as far as it can, with `status` and a constant `error` string saying why it stopped.
  */
-import type { Frame } from '../source/frame.js';
-import { LinkType } from '../source/frame.js';
+import type { Frame } from '../frame.js';
+import { LinkType } from '../frame.js';
 import { ArpView } from './arp.js';
 import { DecodeStatus, EtherType, IpProto } from './constants.js';
 import { EthernetView } from './ethernet.js';
@@ -16,7 +16,7 @@ import { Ipv4Error, Ipv4View } from './ipv4.js';
 import { Ipv6Error, Ipv6View } from './ipv6.js';
 import { TcpError, TcpView } from './tcp.js';
 import { UdpError, UdpView } from './udp.js';
-import { u16be, u32be, u32le } from './bytes.js';
+import { u16be, u32be, u32le } from '../bytes.js';
 
 export const LinkKind = {
   none: 0,

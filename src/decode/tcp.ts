@@ -1,5 +1,5 @@
 /** TCP header and options (RFC 9293; MSS RFC 9293 §3.7.1, window scale and timestamps RFC 7323, SACK RFC 2018). */
-import { u16be, u32be } from './bytes.js';
+import { u16be, u32be } from '../bytes.js';
 export const TcpError = {
   short: 'truncated tcp header',
   offset: 'bad tcp header length',

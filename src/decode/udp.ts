@@ -1,5 +1,5 @@
 /** UDP (RFC 768). */
-import { u16be } from './bytes.js';
+import { u16be } from '../bytes.js';
 export const UdpError = {
   short: 'truncated udp header',
   length: 'bad udp length',

@@ -8,7 +8,7 @@
  * division or modulo by zero rejects, shifts by >= 32 give 0, and the
  * program's return value decides (non-zero = match).
  */
-import { SourceError } from './frame.js';
+import { SourceError } from '../frame.js';
 import { libpcapMissingMessage, nativeBinding } from './live.js';
 
 // Instruction classes and fields (include/pcap/bpf.h).

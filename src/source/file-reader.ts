@@ -14,8 +14,8 @@
  * per chunk.
  */
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
-import { type Frame, newFrame, SourceError } from './frame.js';
-import { u16be, u16le, u32be, u32le } from '../decode/bytes.js';
+import { type Frame, newFrame, SourceError } from '../frame.js';
+import { u16be, u16le, u32be, u32le } from '../bytes.js';
 
 const CHUNK = 4 * 1024 * 1024;
 /** libpcap's INITIAL_MAX_BLOCKSIZE (sf-pcapng.c): the largest pcapng block until an interface needs more. */

@@ -22,7 +22,7 @@ import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { newFrame, SourceError, type Frame } from './frame.js';
+import { newFrame, SourceError, type Frame } from '../frame.js';
 
 export interface LiveOptions {
   iface: string;

@@ -11,7 +11,7 @@
  */
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { outputError, type OutputClosed, type OutputFailed } from '../errors.js';
-import { SourceError, type Frame } from './frame.js';
+import { SourceError, type Frame } from '../frame.js';
 
 const CHUNK = 1024 * 1024;
 const PCAP_MAGIC_US = 0xa1b2c3d4;

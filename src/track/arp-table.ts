@@ -9,7 +9,7 @@
  * Allocation-free per frame: IPv4 addresses are Map keys as numbers, IPv6
  * addresses are hashed to a number (entries chained on collision), MACs are
  * 48-bit numbers. Objects are created only when a new address, binding or
- * finding is. Strings are left to the views (src/view/arp.ts).
+ * finding is. Strings are left to the views (src/report/arp.ts).
  *
  * Bounded like the conversation table: at most `maxAddresses` addresses
  * (100,000 by default); a new one beyond that evicts the least recently seen
@@ -25,7 +25,7 @@
 import { ArpOp, IpProto } from '../decode/constants.js';
 import { Icmp6Type } from '../decode/icmp.js';
 import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
-import { u16be, u32be } from '../decode/bytes.js';
+import { u16be, u32be } from '../bytes.js';
 
 export const ArpProto = { arp: 0, ndp: 1 } as const;
 export type ArpProto = (typeof ArpProto)[keyof typeof ArpProto];

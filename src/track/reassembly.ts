@@ -26,7 +26,7 @@
  *   does not grow; when the hole is not filled later it becomes a gap.
  */
 import { TcpFlag } from '../decode/constants.js';
-import { seqAdd, seqDiff } from './seq.js';
+import { seqAdd, seqDiff } from './tcp/seq.js';
 
 /** Default bounds on bytes held out of order: per stream, and in all streams of a run (--max-held, --max-held-total). */
 export const DEFAULT_MAX_HELD = 4 * 1024 * 1024;

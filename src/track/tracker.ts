@@ -12,11 +12,11 @@ import type { PacketDecoder } from '../decode/packet-decoder.js';
 import { TcpError } from '../decode/tcp.js';
 import { UdpError } from '../decode/udp.js';
 import { createHash } from 'node:crypto';
-import { type Connection, type Endpoint, Hist, MptcpSubflow, newConnection, ZeekState } from './connection.js';
-import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
+import { type Connection, type Endpoint, Hist, MptcpSubflow, newConnection, ZeekState } from './tcp/connection.js';
+import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './tcp/seq.js';
 import { dnsIsResponse } from '../decode/dns.js';
-import { DeliverEvent, SendEvent, type TcpState, TcpState as S, onDeliver, onSend } from './tcp-state.js';
-import { u32be } from '../decode/bytes.js';
+import { DeliverEvent, SendEvent, type TcpState, TcpState as S, onDeliver, onSend } from './tcp/state.js';
+import { u32be } from '../bytes.js';
 
 /** tshark's tcp.analysis.* flags, as bits; names in AnalysisNames order. */
 export const Analysis = {

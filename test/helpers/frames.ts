@@ -1,5 +1,5 @@
 /** A small frame builder for tests: Ethernet + IPv4 + TCP/UDP segments as Frames. */
-import type { Frame } from '../../src/source/frame.js';
+import type { Frame } from '../../src/frame.js';
 
 export interface SegmentSpec {
   src: string; dst: string; sport: number; dport: number;

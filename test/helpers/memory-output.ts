@@ -1,5 +1,5 @@
-/** An Output (src/cli/output.ts) whose bytes are kept in memory instead of written to a file descriptor. */
-import { Output } from '../../src/cli/output.js';
+/** An Output (src/encode/sink.ts) whose bytes are kept in memory instead of written to a file descriptor. */
+import { Output } from '../../src/encode/sink.js';
 
 export class MemoryOutput extends Output {
   private chunks: Buffer[] = [];

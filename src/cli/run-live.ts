@@ -1,0 +1,157 @@
+/**
+ * Running a view over a live interface: `capture <iface>` and `-i IFACE` as
+ * the source of other views (`conns -i`). Ctrl-C, SIGTERM, -c and -d all end the same way:
+ * every buffered packet processed, files flushed and closed, then tcpdump's
+ * three counter lines on stderr.
+ */
+import type { Frame } from '../frame.js';
+import { SourceError } from '../frame.js';
+import { type LiveSession, openLive } from '../source/live.js';
+import { CaptureWriter } from '../source/pcap-writer.js';
+import { UsageError, type Options } from './args.js';
+import { Output, OutputClosed } from '../encode/sink.js';
+import { assertNoInspector, onStatsSignal, writeStderr } from './process-guard.js';
+import { Pipeline, type PacketSink } from '../pipeline.js';
+
+/** Optional access for live views (`capture --top`) that redraw on their own clock. */
+export interface LiveHooks {
+  /** Called once capture has started: the session (for stats), the pipeline (tracker, count) and the function that ends the run. */
+  onStart?(session: LiveSession, pipe: Pipeline, stop: () => void): void;
+}
+
+/** Every catchable signal that ends a capture the way Ctrl-C does (tcpdump: INT, TERM, HUP, PIPE; netlens adds QUIT). */
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGPIPE'];
+
+/**
+ * Runs a live source through a pipeline until -c, -d, a stop signal, a failed
+ * write, or the hooks' stop. However it ends, every packet the capture handed
+ * over is written and processed, files are flushed and closed, and tcpdump's
+ * counters are printed; the status is 0, or 1 when something failed (an
+ * interface gone, a write that failed), as tcpdump's.
+ */
+export async function runLive(opts: Options, iface: string, filter: string, sink: PacketSink, out: Output, end?: () => void, hooks?: LiveHooks): Promise<number> {
+  const inspectorOpen = assertNoInspector();
+  if (inspectorOpen !== null) throw new UsageError(inspectorOpen);
+  const session: LiveSession = openLive({
+    iface, snaplen: opts.snaplen, promisc: opts.promisc, immediate: opts.immediate, bufferKiB: opts.bufferKiB, ringKiB: opts.ringKiB,
+    filter, nanosecond: true, backend: opts.backend,
+  });
+  let writer: CaptureWriter | null = null;
+  try {
+    // As tcpdump -Z: privileges are dropped once the capture handle is open, before any output file is opened,
+    // so no file is created with root's rights and no packet is parsed as root.
+    dropPrivileges(opts.user);
+    if (opts.write !== null) writer = openCaptureFile(opts.write, session, opts);
+  } catch (e) {
+    await session.stop();
+    throw e;
+  }
+  if (opts.backend === 'native') {
+    writeStderr(`netlens: listening on ${iface}, link-type ${session.linkType}, snapshot length ${opts.snaplen} bytes\n`);
+  }
+  const pipe = new Pipeline(opts, sink);
+  let stopping: Promise<void> | null = null;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => { resolveDone = r; });
+  let timer: NodeJS.Timeout | null = null;
+  const stop = (): void => {
+    if (stopping !== null) return;
+    stopping = session.stop().then(resolveDone, resolveDone);
+  };
+  let failed = false;
+  const failWith = (message: string): void => {
+    if (!failed) writeStderr(`netlens: ${message}\n`);
+    failed = true;
+    stop();
+  };
+  // stdout's reader went away (| head): stop capturing at once, quietly; any other write failure: one line, status 1.
+  out.onFailure = (e) => { if (e instanceof OutputClosed) stop(); else failWith(e.message); };
+  // What a batch of frames printed is written once the batch is done (as tcpdump -l does per line),
+  // so lines show up while the capture runs, on a terminal or through a pipe.
+  let flushScheduled = false;
+  const flushOutput = (): void => { flushScheduled = false; out.flush(); };
+  const onFrame = (f: Frame): void => {
+    if (pipe.done) return;
+    if (writer !== null && !writer.failed) {
+      try {
+        writer.write(f);
+      } catch (e) {
+        failWith((e as Error).message);
+      }
+    }
+    if (!pipe.onFrame(f)) stop();
+    if (!flushScheduled) { flushScheduled = true; setImmediate(flushOutput); }
+  };
+  session.start(onFrame, (e) => {
+    // e.g. the interface went down or away: what was captured is reported, and the exit status says it failed (as tcpdump's).
+    failWith(e.message);
+  });
+  for (const sig of STOP_SIGNALS) process.on(sig, stop);
+  onStatsSignal(() => printCounters(pipe, session));
+  if (opts.duration > 0) timer = setTimeout(stop, opts.duration * 1000);
+  hooks?.onStart?.(session, pipe, stop);
+  await done;
+  if (timer !== null) clearTimeout(timer);
+  pipe.finish();
+  try {
+    writer?.close();
+  } catch (e) {
+    failWith((e as Error).message);
+  }
+  end?.();
+  out.flush();
+  printCounters(pipe, session);
+  onStatsSignal(null);
+  for (const sig of STOP_SIGNALS) process.removeListener(sig, stop);
+  return failed ? 1 : 0;
+}
+
+/** -w FILE for a live capture; a refusal names the file and, after -Z, why the user may not write there. */
+function openCaptureFile(path: string, session: LiveSession, opts: Options): CaptureWriter {
+  try {
+    return CaptureWriter.open(path, session.linkType, opts.snaplen, session.nanosecond);
+  } catch (e) {
+    const dropped = typeof process.getuid === 'function' && process.getuid() !== 0 && (opts.user ?? 'nobody') !== 'root';
+    const msg = e instanceof Error ? e.message : String(e);
+    if (dropped && /EACCES|permission/i.test(msg)) {
+      throw new SourceError(`${msg} (the file is opened after dropping privileges to ${opts.user ?? 'nobody'}, as tcpdump -Z does: choose a directory that user can write, or -Z root)`);
+    }
+    throw e instanceof SourceError ? e : new SourceError(`${path}: ${msg}`);
+  }
+}
+
+/** tcpdump's counters, on stderr: at the end of a capture and on SIGUSR1. */
+function printCounters(pipe: Pipeline, session: LiveSession): void {
+  const st = session.stats();
+  let s = `${pipe.count} packet${pipe.count === 1 ? '' : 's'} captured\n`;
+  if (session.backend === 'native') {
+    s += `${st.received} packet${st.received === 1 ? '' : 's'} received by filter\n`;
+    s += `${st.dropped} packet${st.dropped === 1 ? '' : 's'} dropped by kernel\n`;
+    if (st.ringDropped > 0) s += `${st.ringDropped} packet${st.ringDropped === 1 ? '' : 's'} dropped by netlens (capture ring full; see --ring-buffer)\n`;
+  } else {
+    s += '(the cap backend reports no kernel counters)\n';
+  }
+  writeStderr(s);
+}
+
+/**
+ * tcpdump -Z: once the capture handle is open, run as an unprivileged user
+ * (default nobody) so no packet is parsed with root rights. -Z root keeps root.
+ */
+function dropPrivileges(user: string | null): void {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  const name = user ?? 'nobody';
+  if (name === 'root') return;
+  try {
+    (process as unknown as { initgroups?: (u: string, g: string) => void }).initgroups?.(name, name === "nobody" ? "nogroup" : name);
+  } catch { /* group may not exist under that name */ }
+  try {
+    process.setgid?.(name === 'nobody' ? 'nogroup' : name);
+  } catch { /* fall back to the user's own group below */ }
+  try {
+    process.setuid?.(name);
+  } catch (e) {
+    throw new SourceError(`cannot drop privileges to user ${name}: ${(e as Error).message}`);
+  }
+}
+

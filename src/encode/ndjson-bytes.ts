@@ -1,0 +1,154 @@
+/**
+ * `read --json` packet records written byte by byte into the output buffer:
+ * the same fields in the same order as packetJson() (json.ts), which stays
+ * the reference — a test compares the two on every fixture and corpus
+ * capture. A record per packet built as a string costs more in string
+ * concatenation and garbage than everything else `read --json` does.
+ */
+import type { Output } from './sink.js';
+import { IpProto } from '../decode/constants.js';
+import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
+import { TcpError } from '../decode/tcp.js';
+import { UdpError } from '../decode/udp.js';
+import type { Frame } from '../frame.js';
+import type { ArpTable } from '../track/arp-table.js';
+import { AnalysisNames, type Tracker } from '../track/tracker.js';
+import { ipv4At, ipv6At, macAt } from './addr.js';
+import { eventText } from './events.js';
+import { partialIp, partialPorts } from './ndjson.js';
+import { tcpFlagLetters } from './tcp-flags.js';
+import { writeTsString } from './time.js';
+
+function mac(out: Output, b: Buffer, o: number): void {
+  for (let i = 0; i < 6; i++) {
+    if (i > 0) out.byte(58);
+    out.hex2(b[o + i]!);
+  }
+}
+
+function bool(out: Output, v: boolean): void {
+  out.ascii(v ? 'true' : 'false');
+}
+
+export function writePacketJson(out: Output, n: number, f: Frame, d: PacketDecoder, t: Tracker, arp: ArpTable | null): void {
+  out.reserve(2048 + 64 * t.eventCount);
+  out.ascii('{"type":"packet","n":'); out.dec(n);
+  out.ascii(',"ts":"');
+  writeTsString(out, f.tsSec, f.tsNsec);
+  out.ascii('","len":'); out.dec(f.len);
+  out.ascii(',"caplen":'); out.dec(f.caplen);
+  if (d.linkKind === LinkKind.ethernet && d.error !== 'truncated ethernet header') {
+    const e = d.eth;
+    out.ascii(',"eth":{"src":"'); mac(out, e.buf, e.srcOff);
+    out.ascii('","dst":"'); mac(out, e.buf, e.dstOff);
+    out.ascii('","type":'); out.dec(e.outerType); out.byte(125);
+  }
+  if (d.eth.vlanCount > 0) {
+    out.ascii(',"vlan":[');
+    for (let i = 0; i < d.eth.vlanCount; i++) { if (i > 0) out.byte(44); out.dec(d.eth.vlanIds[i]!); }
+    out.byte(93);
+  }
+  if (d.hasArp) {
+    const a = d.arp;
+    out.ascii(',"arp":{"op":'); out.dec(a.op);
+    const have = d.end;
+    if (a.macs && a.senderMacOff + 6 <= have) { out.ascii(',"senderMac":"'); out.ascii(macAt(a.buf, a.senderMacOff)); out.byte(34); }
+    if (a.ipv4 && a.senderIpOff + 4 <= have) { out.ascii(',"senderIp":"'); out.ascii(ipv4At(a.buf, a.senderIpOff)); out.byte(34); }
+    if (a.macs && a.targetMacOff + 6 <= have) { out.ascii(',"targetMac":"'); out.ascii(macAt(a.buf, a.targetMacOff)); out.byte(34); }
+    if (a.ipv4 && a.targetIpOff + 4 <= have) { out.ascii(',"targetIp":"'); out.ascii(ipv4At(a.buf, a.targetIpOff)); out.byte(34); }
+    out.byte(125);
+  }
+  if (d.ipVersion === 4) {
+    const ip = d.ip4;
+    out.ascii(',"ip":{"v":4,"src":"'); out.ipv4(ip.src);
+    out.ascii('","dst":"'); out.ipv4(ip.dst);
+    out.ascii('","proto":'); out.dec(ip.proto);
+    out.ascii(',"ttl":'); out.dec(ip.ttl);
+    out.ascii(',"id":'); out.dec(ip.id);
+    out.ascii(',"mf":'); bool(out, ip.mf);
+    out.ascii(',"fragOffset":'); out.dec(ip.fragOffset);
+    out.ascii(',"df":'); bool(out, ip.df);
+    out.ascii(',"checksumOk":'); bool(out, ip.checksumOk);
+    out.byte(125);
+  } else if (d.ipVersion === 6) {
+    const ip = d.ip6;
+    out.ascii(',"ip":{"v":6,"src":"'); out.ascii(ipv6At(ip.buf, ip.srcOff));
+    out.ascii('","dst":"'); out.ascii(ipv6At(ip.buf, ip.dstOff));
+    out.ascii('","proto":'); out.dec(ip.proto);
+    out.ascii(',"ttl":'); out.dec(ip.hopLimit);
+    if (ip.hasFragment) {
+      out.ascii(',"id":'); out.dec(ip.fragId);
+      out.ascii(',"mf":'); bool(out, ip.fragMf);
+      out.ascii(',"fragOffset":'); out.dec(ip.fragOffset);
+    }
+    out.byte(125);
+  } else if (d.netType === 0x0800 || d.netType === 0x86dd) {
+    out.ascii(partialIp(d));
+  }
+  if (d.l4 === IpProto.TCP && d.tcp.error === TcpError.short) {
+    out.ascii(partialPorts('tcp', d.tcp.buf, d.tcp.off, d.end, false));
+  } else if (d.l4 === IpProto.UDP && d.udp.error === UdpError.short) {
+    out.ascii(partialPorts('udp', d.udp.buf, d.udp.off, d.end, true));
+  } else if (d.l4 === IpProto.TCP) {
+    const tcp = d.tcp;
+    out.ascii(',"tcp":{"sport":'); out.dec(tcp.sport);
+    out.ascii(',"dport":'); out.dec(tcp.dport);
+    out.ascii(',"seq":'); out.dec(tcp.seq);
+    out.ascii(',"ack":'); out.dec(tcp.ack);
+    out.ascii(',"flags":"'); out.ascii(tcpFlagLetters(tcp.flags));
+    out.ascii('","win":'); out.dec(tcp.window);
+    out.ascii(',"len":'); out.dec(tcp.payloadLength);
+    if (tcp.mss >= 0) { out.ascii(',"mss":'); out.dec(tcp.mss); }
+    if (tcp.wscale >= 0) { out.ascii(',"wscale":'); out.dec(tcp.wscale); }
+    if (tcp.sackPermitted) out.ascii(',"sackOk":true');
+    if (tcp.hasTimestamps) { out.ascii(',"tsval":'); out.dec(tcp.tsVal); out.ascii(',"tsecr":'); out.dec(tcp.tsEcr); }
+    out.byte(125);
+  } else if (d.l4 === IpProto.UDP) {
+    out.ascii(',"udp":{"sport":'); out.dec(d.udp.sport);
+    out.ascii(',"dport":'); out.dec(d.udp.dport);
+    out.ascii(',"len":'); out.dec(d.udp.length);
+    out.byte(125);
+  } else if ((d.l4 === IpProto.ICMP || d.l4 === IpProto.ICMPv6) && d.icmp.error === null) {
+    const i = d.icmp;
+    out.ascii(',"icmp":{"type":'); out.dec(i.type);
+    out.ascii(',"code":'); out.dec(i.code);
+    if (i.hasEcho) { out.ascii(',"id":'); out.dec(i.echoId); out.ascii(',"seq":'); out.dec(i.echoSeq); }
+    if (d.innerVersion !== 0) {
+      out.ascii(',"inner":{"src":"');
+      if (d.innerVersion === 4) out.ipv4(d.innerIp4.src); else out.ascii(ipv6At(d.innerIp6.buf, d.innerIp6.srcOff));
+      out.ascii('","dst":"');
+      if (d.innerVersion === 4) out.ipv4(d.innerIp4.dst); else out.ascii(ipv6At(d.innerIp6.buf, d.innerIp6.dstOff));
+      out.ascii('","proto":'); out.dec(d.innerProto);
+      if (d.innerSport >= 0) { out.ascii(',"sport":'); out.dec(d.innerSport); out.ascii(',"dport":'); out.dec(d.innerDport); }
+      out.byte(125);
+    }
+    out.byte(125);
+  }
+  if (t.conn !== null) { out.ascii(',"conn":'); out.dec(t.conn.id); }
+  if (t.analysis !== 0) {
+    out.ascii(',"analysis":[');
+    let first = true;
+    for (let i = 0; i < AnalysisNames.length; i++) {
+      if ((t.analysis & (1 << i)) === 0) continue;
+      out.ascii(first ? '"' : ',"'); out.ascii(AnalysisNames[i]!); out.byte(34);
+      first = false;
+    }
+    out.byte(93);
+  }
+  const tcpEvents = t.eventCount > 0 && t.conn !== null;
+  const arpConflict = arp !== null && arp.conflict !== null;
+  if (tcpEvents || arpConflict) {
+    out.ascii(',"events":[');
+    if (tcpEvents) {
+      for (let i = 0; i < t.eventCount; i++) {
+        if (i > 0) out.byte(44);
+        out.byte(34); out.ascii(eventText(t, i, t.conn!, false)); out.byte(34); // machine words: ASCII, nothing to escape
+      }
+    }
+    if (arpConflict) out.ascii(tcpEvents ? ',"arp-conflict"' : '"arp-conflict"');
+    out.byte(93);
+  }
+  if (d.error !== null) { out.ascii(',"error":"'); out.ascii(d.error); out.byte(34); }
+  out.byte(125);
+  out.endLine();
+}

@@ -1,0 +1,161 @@
+/** The human `conns` table: one block per conversation, in id (start) order. */
+import { IpProto } from '../decode/constants.js';
+import { type Connection, MptcpSubflow } from '../track/tcp/connection.js';
+import { ipv4, ipv6Words } from '../encode/addr.js';
+import { formatDuration } from '../encode/events.js';
+import { connSummary, type ConnSummary } from '../encode/ndjson.js';
+import type { Palette } from '../encode/palette.js';
+import { DEFAULT_SPILL_MEMORY, SortedSpill } from './spill.js';
+import { round9 } from '../encode/time.js';
+
+function endpoint(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+function bytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
+  return `${(n / 1e6).toFixed(1)} MB`;
+}
+
+function mptcpLine(m: NonNullable<ConnSummary['mptcp']>, p: Palette): string {
+  const token = m.token !== null ? `token ${m.token}` : 'token not seen';
+  return `    ${p.event(m.subflow === 'initial' ? `MPTCP initial subflow, ${token}` : `MPTCP subflow joining ${m.of !== null && m.of !== undefined ? `#${m.of}` : 'a connection not captured'}, ${token}`)}`;
+}
+
+/** The lines of one conversation's block. */
+export function connBlock(c: ConnSummary, p: Palette): string[] {
+  const out: string[] = [];
+  const head = `${p.bold(`#${c.id}`)} ${c.proto.toUpperCase()} ${p.client(endpoint(c.client.ip, c.client.port))} → ${p.server(endpoint(c.server.ip, c.server.port))}`;
+  const counts = `${c.packets.client}/${c.packets.server} pkts, ${bytes(c.bytes.client)} / ${bytes(c.bytes.server)}, ${formatDuration(c.duration)}`;
+  if (c.proto === 'udp') {
+    out.push(`${head}  ${counts}`);
+    return out;
+  }
+  const rtt = c.rtt !== null && c.rtt !== undefined ? `, rtt ${formatDuration(c.rtt)}` : '';
+  const rx = c.retransmissions ? p.analysis(`, ${c.retransmissions} retransmitted`) : '';
+  out.push(`${head}  ${p.event(`${c.handshake} / ${c.teardown}`)}  ${c.connState} ${c.history}`);
+  out.push(`    ${counts}${rtt}${rx}`);
+  out.push(`    client: ${c.states!.client.length ? c.states!.client.join(' → ') : '(never seen)'}`);
+  out.push(`    server: ${c.states!.server.length ? c.states!.server.join(' → ') : '(never seen)'}`);
+  if (c.mptcp !== undefined) out.push(mptcpLine(c.mptcp, p));
+  return out;
+}
+
+export function connsTable(rows: ConnSummary[], p: Palette): string[] {
+  const out: string[] = [];
+  for (const c of rows) for (const l of connBlock(c, p)) out.push(l);
+  return out;
+}
+
+const v6words = new Uint16Array(8);
+function endpointText(c: Connection, side: number): string {
+  const a = c.addr, o = side * 4, port = c.port[side]!;
+  if (!c.v6) return `${ipv4(a[o + 3]! >>> 0)}:${port}`;
+  for (let i = 0; i < 4; i++) { v6words[2 * i] = a[o + i]! >>> 16; v6words[2 * i + 1] = a[o + i]! & 0xffff; }
+  return `[${ipv6Words(v6words)}]:${port}`;
+}
+
+/** "CLOSED → SYN_SENT → …" of an endpoint's path of states (a capture has few distinct paths). */
+const pathText = new Map<string, string>();
+function statesText(c: Connection, side: number): string {
+  const e = c.ep[side]!;
+  let s = pathText.get(e.path);
+  if (s === undefined) {
+    s = e.path.length ? e.states.join(' → ') : '(never seen)';
+    if (pathText.size < 4096) pathText.set(e.path, s);
+  }
+  return s;
+}
+
+/**
+ * connBlock(connSummary(c)) as one string, lines joined by '\n', made from the
+ * conversation itself: no summary object, no time stamp strings (the table
+ * shows none), so a table of millions of conversations leaves the garbage
+ * collector little to do.
+ */
+export function connBlockText(c: Connection, p: Palette): string {
+  const cs = c.clientSide, ss = cs ^ 1;
+  const C = c.ep[cs], S = c.ep[ss];
+  const tcp = c.proto === IpProto.TCP;
+  const head = `${p.bold(`#${c.id}`)} ${tcp ? 'TCP' : 'UDP'} ${p.client(endpointText(c, cs))} → ${p.server(endpointText(c, ss))}`;
+  const counts = `${C.packets}/${S.packets} pkts, ${bytes(C.bytes)} / ${bytes(S.bytes)}, ${formatDuration(round9(c.durationSec()))}`;
+  if (!tcp) return `${head}  ${counts}`;
+  const rtt = c.rtt >= 0 ? `, rtt ${formatDuration(round9(c.rtt))}` : '';
+  const r = C.retransmissions + S.retransmissions;
+  const rx = r ? p.analysis(`, ${r} retransmitted`) : '';
+  let s = `${head}  ${p.event(`${c.handshake} / ${c.teardown}`)}  ${c.connState} ${c.history}\n    ${counts}${rtt}${rx}`
+    + `\n    client: ${statesText(c, cs)}\n    server: ${statesText(c, ss)}`;
+  if (c.mptcp !== MptcpSubflow.NONE) s += '\n' + mptcpLine(connSummary(c).mptcp!, p); // rare: the summary is fine
+  return s;
+}
+
+/**
+ * The table written as conversations end, in id (start) order. The tracker
+ * reports a conversation when it ends, which for most of them is close to id
+ * order: each block is written as soon as every lower id has been, and the
+ * blocks waiting for a lower id are held, up to 2 MiB of text; past that
+ * they go to a sorted spill (src/report/spill.ts: a temporary file)
+ * and the rest of the table is merged from it at the end. Memory: the
+ * spill's `memLimit` bytes of text, whatever the number of conversations.
+ */
+export class ConnsTableWriter {
+  /** The lowest id not written yet. */
+  private next = 0;
+  private readonly waiting = new Map<number, string>();
+  private waitingBytes = 0;
+  private sorted: SortedSpill | null = null;
+
+  /** `write` gets one block at a time: its lines joined by '\n' (no newline at the end). */
+  /** Bytes of text held waiting for a lower id before the table goes through the sorted spill. */
+  private readonly waitLimit: number;
+
+  constructor(private readonly p: Palette, private readonly write: (block: string) => void,
+    private readonly memLimit = DEFAULT_SPILL_MEMORY) {
+    this.waitLimit = Math.min(memLimit, 2 << 20);
+  }
+
+  /** Whether blocks went to the temporary file. */
+  get spilled(): boolean { return this.sorted !== null; }
+
+  add(c: Connection): void {
+    const text = connBlockText(c, this.p);
+    const id = c.id;
+    if (this.sorted !== null) { this.sorted.push(text, id); return; }
+    if (id === this.next) {
+      this.write(text);
+      this.next++;
+      for (let t = this.waiting.get(this.next); t !== undefined; t = this.waiting.get(this.next)) {
+        this.waiting.delete(this.next);
+        this.waitingBytes -= t.length;
+        this.write(t);
+        this.next++;
+      }
+      return;
+    }
+    // Held a while: flattened (the template's pieces would otherwise stay, several times the text).
+    text.charCodeAt(0);
+    this.waiting.set(id, text);
+    this.waitingBytes += text.length + 64;
+    if (this.waitingBytes > this.waitLimit) {
+      // Too much waits for a conversation still open: from here on the table is sorted through the file.
+      this.sorted = new SortedSpill(this.memLimit);
+      for (const [k, t] of this.waiting) this.sorted.push(t, k);
+      this.waiting.clear();
+      this.waitingBytes = 0;
+    }
+  }
+
+  /** The end of the input: everything still held, in id order. */
+  end(): void {
+    if (this.sorted !== null) {
+      this.sorted.drain(this.write);
+      this.sorted = null;
+      return;
+    }
+    const ids = Array.from(this.waiting.keys()).sort((a, b) => a - b);
+    for (const id of ids) this.write(this.waiting.get(id)!);
+    this.waiting.clear();
+    this.waitingBytes = 0;
+  }
+}
