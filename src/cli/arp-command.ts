@@ -5,9 +5,9 @@ import { paletteFor } from '../encode/palette.js';
 import { TimeFormatter } from '../encode/time.js';
 import type { Options } from './args.js';
 import { runSourceView, type SourceView } from './run-file.js';
-import type { Output } from '../encode/sink.js';
+import type { ByteSink } from '../encode/sink.js';
 
-export function arpView(opts: Options, out: Output): SourceView {
+export function arpView(opts: Options, out: ByteSink): SourceView {
   let table: ArpTable | null = null;
   const report = new ArpReport(opts.json, paletteFor(process.stdout), new TimeFormatter(opts.time, opts.nano));
   return {

@@ -4,11 +4,11 @@ import { ConnsTableWriter } from '../report/conns.js';
 import { writeConnJson } from '../encode/ndjson.js';
 import { paletteFor } from '../encode/palette.js';
 import type { Options } from './args.js';
-import type { Output } from '../encode/sink.js';
+import type { ByteSink } from '../encode/sink.js';
 import type { PacketSink } from '../pipeline.js';
 import { runSourceView } from './run-file.js';
 
-function connsSink(opts: Options, out: Output): { sink: PacketSink; end(): void } {
+function connsSink(opts: Options, out: ByteSink): { sink: PacketSink; end(): void } {
   if (opts.json) {
     return { sink: { conn: (c: Connection) => writeConnJson(out, c), recycle: true }, end: () => out.flush() };
   }

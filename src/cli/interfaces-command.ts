@@ -1,11 +1,11 @@
 /** `netlens interfaces`: the interfaces libpcap can capture on (tcpdump -D). */
 import { listInterfaces } from '../source/live.js';
 import type { Options } from './args.js';
-import { Output } from '../encode/sink.js';
+import { ByteSink } from '../encode/sink.js';
 
 export async function runInterfaces(opts: Options): Promise<number> {
   const devs = listInterfaces();
-  const out = new Output();
+  const out = new ByteSink();
   devs.forEach((d, i) => {
     if (opts.json) {
       out.line(JSON.stringify({ type: 'interface', index: i + 1, ...d }));

@@ -9,18 +9,18 @@ import { SourceError } from '../frame.js';
 import { loadPalette } from '../encode/palette.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
 import { COMMANDS } from './commands.js';
-import { Output, OutputClosed, OutputFailed } from '../encode/sink.js';
+import { ByteSink, OutputClosed, OutputFailed } from '../encode/sink.js';
 
 async function main(argv: string[]): Promise<number> {
   const opts: Options = parseArgs(argv);
   if (opts.help || opts.command === '' || opts.command === 'help') {
-    const out = new Output();
+    const out = new ByteSink();
     out.line(USAGE);
     out.flush();
     return opts.command === '' && !opts.help ? 2 : 0;
   }
   if (opts.command === 'version' || opts.command === '--version') {
-    const out = new Output();
+    const out = new ByteSink();
     out.line('netlens 0.1.0');
     out.flush();
     return 0;

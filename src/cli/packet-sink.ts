@@ -6,10 +6,10 @@ import { undecodedNetwork, writeDump } from '../print/hex-dump.js';
 import { paletteFor } from '../encode/palette.js';
 import { TimeFormatter } from '../encode/time.js';
 import type { Options } from './args.js';
-import { Output } from '../encode/sink.js';
+import { ByteSink } from '../encode/sink.js';
 import type { PacketSink } from '../pipeline.js';
 
-export function packetSink(opts: Options, out: Output): PacketSink {
+export function packetSink(opts: Options, out: ByteSink): PacketSink {
   // -w - : the capture file goes to stdout, so nothing else may (as with tcpdump -w -).
   if (opts.write === '-') return { recycle: true };
   if (opts.json) {
@@ -34,7 +34,7 @@ export function packetSink(opts: Options, out: Output): PacketSink {
 const DEFAULT_DUMP = { mode: 'hex-ascii', withLinkHeader: false } as const;
 
 /** tcpdump -#: the packet's number, right-aligned in five columns, and two spaces ("%5u  "). */
-function writePacketNumber(out: Output, n: number): void {
+function writePacketNumber(out: ByteSink, n: number): void {
   out.reserve(24);
   for (let w = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : 5; w < 5; w++) out.byte(32);
   out.dec(n);

@@ -1,14 +1,14 @@
 /** `netlens read`: one line (or JSON record) per packet, and the sink live capture shares. */
 import { UsageError, type Options } from './args.js';
 import { reportDamage, runFile } from './run-file.js';
-import { Output } from '../encode/sink.js';
+import { ByteSink } from '../encode/sink.js';
 
 import { packetSink } from './packet-sink.js';
 
 export async function runRead(opts: Options): Promise<number> {
   const file = opts.positional[0];
   if (file === undefined) throw new UsageError('read needs a capture file (or - for stdin)');
-  const out = new Output();
+  const out = new ByteSink();
   if (opts.countOnly) { // tcpdump --count: "N packets", nothing else on stdout
     if (opts.json) throw new UsageError('--count prints a number of packets; --json prints packets');
     const run = await runFile(opts, file, opts.positional.slice(1).join(' '), { recycle: true });

@@ -9,7 +9,7 @@ import { CaptureFileReader } from '../source/file-reader.js';
 import { SourceError } from '../frame.js';
 import { CaptureWriter } from '../source/pcap-writer.js';
 import { UsageError, type Options } from './args.js';
-import { Output } from '../encode/sink.js';
+import { ByteSink } from '../encode/sink.js';
 import { Pipeline, type PacketSink } from '../pipeline.js';
 
 /**
@@ -116,9 +116,9 @@ export interface SourceView {
  * file path / "-" as the first positional argument; the rest of the
  * positional arguments from `firstFilterArg` on are a BPF filter.
  */
-export async function runSourceView(opts: Options, command: string, makeView: (out: Output) => SourceView, firstFilterArg = 1): Promise<number> {
+export async function runSourceView(opts: Options, command: string, makeView: (out: ByteSink) => SourceView, firstFilterArg = 1): Promise<number> {
   if (opts.write === '-') throw new UsageError(`${command} writes its view to stdout: -w - (the capture to stdout) goes with read or capture`);
-  const out = new Output();
+  const out = new ByteSink();
   const view = makeView(out);
   if (opts.iface !== null) {
     const { runLive } = await import('./run-live.js');

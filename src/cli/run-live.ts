@@ -9,7 +9,7 @@ import { SourceError } from '../frame.js';
 import { type LiveSession, openLive } from '../source/live.js';
 import { CaptureWriter } from '../source/pcap-writer.js';
 import { UsageError, type Options } from './args.js';
-import { Output, OutputClosed } from '../encode/sink.js';
+import { ByteSink, OutputClosed } from '../encode/sink.js';
 import { assertNoInspector, onStatsSignal, writeStderr } from './process-guard.js';
 import { Pipeline, type PacketSink } from '../pipeline.js';
 
@@ -29,7 +29,7 @@ const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'
  * counters are printed; the status is 0, or 1 when something failed (an
  * interface gone, a write that failed), as tcpdump's.
  */
-export async function runLive(opts: Options, iface: string, filter: string, sink: PacketSink, out: Output, end?: () => void, hooks?: LiveHooks): Promise<number> {
+export async function runLive(opts: Options, iface: string, filter: string, sink: PacketSink, out: ByteSink, end?: () => void, hooks?: LiveHooks): Promise<number> {
   const inspectorOpen = assertNoInspector();
   if (inspectorOpen !== null) throw new UsageError(inspectorOpen);
   const session: LiveSession = openLive({

@@ -16,7 +16,7 @@ import { TimeFormatter } from '../encode/time.js';
 import { connRow, renderTop, stateChangeLines, summaryLine, type TopRow } from '../report/top.js';
 import { UsageError, type Options } from './args.js';
 import { runLive } from './run-live.js';
-import { Output } from '../encode/sink.js';
+import { ByteSink } from '../encode/sink.js';
 import type { PacketSink, Pipeline } from '../pipeline.js';
 
 /** How often the table is redrawn, and how long a closed conversation stays (dimmed). */
@@ -45,7 +45,7 @@ async function runTop(opts: Options, iface: string, filter: string): Promise<num
 
 /** Not a terminal: one line per state change, flushed as soon as the batch of frames is done. */
 async function runStateLines(opts: Options, iface: string, filter: string): Promise<number> {
-  const out = new Output();
+  const out = new ByteSink();
   const time = new TimeFormatter(opts.time, opts.nano);
   let scheduled = false;
   const flushSoon = (): void => {
@@ -79,7 +79,7 @@ async function runScreen(opts: Options, iface: string, filter: string): Promise<
   const stdout = process.stdout;
   const stdin = process.stdin;
   const palette = paletteFor(stdout);
-  const out = new Output();
+  const out = new ByteSink();
 
   // Conversations the tracker has let go of (evicted, or ended at finish), shown until they fade.
   const gone = new Set<Connection>();

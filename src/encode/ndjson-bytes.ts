@@ -5,7 +5,7 @@
  * capture. A record per packet built as a string costs more in string
  * concatenation and garbage than everything else `read --json` does.
  */
-import type { Output } from './sink.js';
+import type { ByteSink } from './sink.js';
 import { IpProto } from '../decode/constants.js';
 import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
 import { TcpError } from '../decode/tcp.js';
@@ -19,18 +19,18 @@ import { partialIp, partialPorts } from './ndjson.js';
 import { tcpFlagLetters } from './tcp-flags.js';
 import { writeTsString } from './time.js';
 
-function mac(out: Output, b: Buffer, o: number): void {
+function mac(out: ByteSink, b: Buffer, o: number): void {
   for (let i = 0; i < 6; i++) {
     if (i > 0) out.byte(58);
     out.hex2(b[o + i]!);
   }
 }
 
-function bool(out: Output, v: boolean): void {
+function bool(out: ByteSink, v: boolean): void {
   out.ascii(v ? 'true' : 'false');
 }
 
-export function writePacketJson(out: Output, n: number, f: Frame, d: PacketDecoder, t: Tracker, arp: ArpTable | null): void {
+export function writePacketJson(out: ByteSink, n: number, f: Frame, d: PacketDecoder, t: Tracker, arp: ArpTable | null): void {
   out.reserve(2048 + 64 * t.eventCount);
   out.ascii('{"type":"packet","n":'); out.dec(n);
   out.ascii(',"ts":"');

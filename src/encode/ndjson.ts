@@ -3,7 +3,7 @@ import { IpProto } from '../decode/constants.js';
 import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
 import { TcpError } from '../decode/tcp.js';
 import { UdpError } from '../decode/udp.js';
-import type { Output } from './sink.js';
+import type { ByteSink } from './sink.js';
 import type { Frame } from '../frame.js';
 import type { ArpTable } from '../track/arp-table.js';
 import { type Connection, MptcpSubflow, statesOfPath } from '../track/tcp/connection.js';
@@ -235,7 +235,7 @@ function statesBytes(path: string): Buffer {
  * same (a test compares them): no string per conversation, which a SYN flood
  * of a million conversations would otherwise turn into garbage.
  */
-export function writeConnJson(out: Output, c: Connection): void {
+export function writeConnJson(out: ByteSink, c: Connection): void {
   const cs = c.clientSide, ss = cs ^ 1;
   const C = c.ep[cs], S = c.ep[ss];
   const tcp = c.proto === IpProto.TCP;
@@ -266,7 +266,7 @@ export function writeConnJson(out: Output, c: Connection): void {
   out.endLine();
 }
 
-function writeEndpointIp(out: Output, c: Connection, side: number): void {
+function writeEndpointIp(out: ByteSink, c: Connection, side: number): void {
   if (!c.v6) out.ipv4(c.addr[side * 4 + 3]!);
   else out.ascii(endpointIp(c, side));
 }

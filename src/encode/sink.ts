@@ -1,6 +1,11 @@
 /**
- * Buffered synchronous stdout: lines are encoded straight into one reused
- * 1 MiB buffer and written when it fills.
+ * Where records go: the one sink interface every writer in encode/, print/
+ * and report/ writes through.
+ *
+ * ByteSink: buffered synchronous output to a file descriptor (stdout by
+ * default): text is encoded straight into one reused 1 MiB buffer and written
+ * when it fills. StringSink: the same writer, its bytes kept in memory and
+ * taken as a string (tests and the library).
  *
  * When a write fails the output closes (everything after it is dropped, and the
  * buffer is never overrun) and `onFailure` is told, or, when no handler is set,
@@ -42,9 +47,9 @@ function digitCount(n: number): number {
   return d;
 }
 
-export class Output {
-  private buf: Buffer;
-  private pos = 0;
+export class ByteSink {
+  protected buf: Buffer;
+  protected pos = 0;
   /** True once a write failed: everything after is dropped. */
   closed = false;
   /** Why it closed (null while open). */
@@ -206,5 +211,23 @@ export class Output {
     this.pos = 0;
     if (this.onFailure !== null) this.onFailure(e);
     else throw e;
+  }
+}
+
+/** A ByteSink whose bytes are kept in memory instead of written to a file descriptor: the string sink of tests and the library. */
+export class StringSink extends ByteSink {
+  private chunks: Buffer[] = [];
+  /** `size`: the buffer; small ones make records straddle its end (tests). */
+  constructor(size = 1 << 16) { super(-1, size); }
+  override flush(): void {
+    if (this.pos > 0) this.chunks.push(Buffer.from(this.buf.subarray(0, this.pos)));
+    this.pos = 0;
+  }
+  /** Everything written since the last take(), as UTF-8 text. */
+  take(): string {
+    this.flush();
+    const s = this.chunks.length === 1 ? this.chunks[0]!.toString('utf8') : Buffer.concat(this.chunks).toString('utf8');
+    this.chunks = [];
+    return s;
   }
 }

@@ -1,5 +1,5 @@
 /** Time-stamp prefixes like tcpdump's -t, -tt, -ttt, -tttt, -ttttt (util-print.c ts_print). */
-import type { Output } from './sink.js';
+import type { ByteSink } from './sink.js';
 export type TimeMode = 'default' | 't' | 'tt' | 'ttt' | 'tttt' | 'ttttt';
 
 /**
@@ -200,7 +200,7 @@ export function round9(x: number): number {
 }
 
 /** tsString(sec, nsec) written into a byte output. */
-export function writeTsString(out: Output, sec: number, nsec: number): void {
+export function writeTsString(out: ByteSink, sec: number, nsec: number): void {
   // Negative, past 2^53 (an if_tsoffset far off) or a damaged sub-second field: the string path.
   if (!(sec >= 0 && sec <= Number.MAX_SAFE_INTEGER) || nsec < 0 || nsec >= 1e9) { out.ascii(tsString(sec, nsec)); return; }
   out.dec(sec);
@@ -209,7 +209,7 @@ export function writeTsString(out: Output, sec: number, nsec: number): void {
 }
 
 /** A duration in seconds rounded to nanoseconds, as JSON.stringify writes Math.round(x * 1e9) / 1e9. */
-export function writeSeconds(out: Output, x: number): void {
+export function writeSeconds(out: ByteSink, x: number): void {
   const k = Math.round(x * 1e9);
   if (k === 0) { out.byte(48); return; }
   // Below 1 µs JavaScript switches to exponent notation, past 2^53 digits are not exact, and

@@ -9,7 +9,7 @@
  */
 import { EtherType } from '../decode/constants.js';
 import { DecodeError, LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
-import type { Output } from '../encode/sink.js';
+import type { ByteSink } from '../encode/sink.js';
 import type { Frame } from '../frame.js';
 
 export type DumpMode = 'none' | 'hex' | 'hex-ascii' | 'ascii';
@@ -69,7 +69,7 @@ export function undecodedNetwork(d: PacketDecoder): boolean {
 }
 
 /** Writes the dump of frame f (after its line, which ended with a newline). */
-export function writeDump(out: Output, f: Frame, d: PacketDecoder, opts: DumpOptions): void {
+export function writeDump(out: ByteSink, f: Frame, d: PacketDecoder, opts: DumpOptions): void {
   const skip = opts.withLinkHeader ? 0 : linkHeaderLength(f, d);
   if (f.caplen <= skip) return;
   const from = f.offset + skip, to = f.offset + f.caplen;
@@ -82,7 +82,7 @@ export function writeDump(out: Output, f: Frame, d: PacketDecoder, opts: DumpOpt
  * groups of two bytes; with ASCII, the hex padded to 40 columns, two spaces, and
  * the bytes as graphic characters or '.'.
  */
-function writeHex(out: Output, b: Uint8Array, from: number, to: number, ascii: boolean): void {
+function writeHex(out: ByteSink, b: Uint8Array, from: number, to: number, ascii: boolean): void {
   for (let line = from; line < to; line += 16) {
     const end = Math.min(line + 16, to);
     out.reserve(80);
@@ -106,7 +106,7 @@ function writeHex(out: Output, b: Uint8Array, from: number, to: number, ascii: b
 }
 
 /** printf's %04x: at least four hex digits. */
-function writeOffset(out: Output, n: number): void {
+function writeOffset(out: ByteSink, n: number): void {
   let digits = 4;
   while (digits < 8 && n >>> (4 * digits) !== 0) digits++;
   for (let k = digits - 1; k >= 0; k--) out.byte(HEX.charCodeAt((n >>> (4 * k)) & 15));
@@ -116,7 +116,7 @@ function writeOffset(out: Output, n: number): void {
  * ascii_print: graphic characters, space, tab and newline as they are, others
  * as '.'; a CR is dropped before a LF and near the end, else printed as '.'.
  */
-function writeAscii(out: Output, b: Uint8Array, from: number, to: number): void {
+function writeAscii(out: ByteSink, b: Uint8Array, from: number, to: number): void {
   out.reserve(to - from + 1);
   for (let i = from; i < to; i++) {
     const c = b[i]!;

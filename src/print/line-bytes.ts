@@ -6,7 +6,7 @@
  * protocol, a decoding error, an unusual TCP option, colour — returns false
  * and the caller uses formatLine().
  */
-import type { Output } from '../encode/sink.js';
+import type { ByteSink } from '../encode/sink.js';
 import { IpProto, TcpFlag } from '../decode/constants.js';
 import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
 import type { Frame } from '../frame.js';
@@ -46,7 +46,7 @@ function simpleOptions(b: Buffer, p: number, end: number): boolean {
   return true;
 }
 
-export function writeTcpLine(out: Output, f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, arp: ArpTable | null): boolean {
+export function writeTcpLine(out: ByteSink, f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, arp: ArpTable | null): boolean {
   if (opts.palette !== noColor || opts.linkHeader === true || opts.quick === true || (opts.verbose ?? 0) > 0 || d.error !== null || d.l4 !== IpProto.TCP || d.laterFragment
     || (d.ipVersion === 6 && d.ip6.extMask !== 0) || d.mplsLabels !== 0 || d.pppoeOff >= 0) return false; // extension headers, MPLS, PPPoE: the string path prints them
   const tcp = d.tcp;
@@ -128,7 +128,7 @@ export function writeTcpLine(out: Output, f: Frame, d: PacketDecoder, t: Tracker
 }
 
 /** tcp.analysis names in brackets, then the events in parentheses: annotations() as bytes. */
-function writeAnnotations(out: Output, t: Tracker): void {
+function writeAnnotations(out: ByteSink, t: Tracker): void {
   // Every analysis name and every event fits in this (names: about 330 bytes, events: under 128 each).
   out.reserve(512 + 128 * t.eventCount);
   const a = t.analysis;

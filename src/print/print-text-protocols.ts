@@ -11,7 +11,7 @@
  * terminal. (DNS on port 53 is line.ts's.) scanAppText() only looks at the
  * bytes; appText() and writeAppText() print what it found.
  */
-import type { Output } from '../encode/sink.js';
+import type { ByteSink } from '../encode/sink.js';
 
 const HTTP_METHODS = [
   'GET', 'PUT', 'COPY', 'HEAD', 'LOCK', 'MOVE', 'POLL', 'POST', 'BCOPY', 'BMOVE', 'MKCOL', 'TRACE', 'LABEL', 'MERGE',
@@ -216,7 +216,7 @@ function textOf(p: Protocol | null, b: Uint8Array, from: number, cap: number, le
 }
 
 /** appText() written into the output, the line copied byte for byte (printable ASCII and tabs). */
-export function writeAppText(out: Output, b: Uint8Array, from: number, cap: number, len: number, sport: number, dport: number): void {
+export function writeAppText(out: ByteSink, b: Uint8Array, from: number, cap: number, len: number, sport: number, dport: number): void {
   const p = protocolOf(sport, dport);
   scanAppText(b, from, cap, len, p);
   if (found.kind === NOTHING || (p === SSH && found.kind === NAME)) return;

@@ -18,7 +18,7 @@ import { formatDuration } from '../encode/events.js';
 import type { Palette } from '../encode/palette.js';
 import { DEFAULT_SPILL_MEMORY, LineSpill } from './spill.js';
 import { round9, tsString, writeSeconds, writeTsString } from '../encode/time.js';
-import type { Output } from '../encode/sink.js';
+import type { ByteSink } from '../encode/sink.js';
 
 
 export interface HttpRecord {
@@ -55,7 +55,7 @@ export function httpRecord(connId: number, t: HttpTransaction): HttpRecord {
  * as it is. The caller has reserved 6 bytes a character: JSON.stringify's
  * longest escape (\uXXXX), or 3 bytes of UTF-8.
  */
-function writeJsonString(out: Output, s: string | null): void {
+function writeJsonString(out: ByteSink, s: string | null): void {
   if (s === null) { out.ascii('null'); return; }
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -65,7 +65,7 @@ function writeJsonString(out: Output, s: string | null): void {
 }
 
 /** A time stamp as a JSON string. */
-function writeTs(out: Output, sec: number, nsec: number): void {
+function writeTs(out: ByteSink, sec: number, nsec: number): void {
   out.byte(34); writeTsString(out, sec, nsec); out.byte(34);
 }
 
@@ -73,7 +73,7 @@ function writeTs(out: Output, sec: number, nsec: number): void {
  * JSON.stringify(httpRecord(connId, t)) written straight into the output (a
  * test compares the two): no record object and no string per transaction.
  */
-export function writeHttpJson(out: Output, connId: number, t: HttpTransaction): void {
+export function writeHttpJson(out: ByteSink, connId: number, t: HttpTransaction): void {
   const hasReq = t.requestSec >= 0, hasResp = t.responseSec >= 0;
   out.reserve(512 + 6 * ((t.method?.length ?? 0) + (t.uri?.length ?? 0) + (t.host?.length ?? 0)));
   out.ascii('{"type":"http","conn":'); out.dec(connId);

@@ -2,7 +2,7 @@
  * Writes frames to a capture file: classic pcap (little-endian; nanosecond
  * magic 0xa1b23c4d or microsecond magic 0xa1b2c3d4), or pcapng when the path
  * ends in ".pcapng" (SHB, one IDB per link type with if_tsresol 9 or 6, EPBs).
- * Output is buffered in 1 MiB chunks written with fs.writeSync; close()
+ * ByteSink is buffered in 1 MiB chunks written with fs.writeSync; close()
  * flushes and closes. path '-' writes to stdout (fd 1, not closed).
  *
  * A failed write (full disk, /dev/full, a closed pipe) throws OutputFailed or

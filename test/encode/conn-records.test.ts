@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Output } from '../../src/encode/sink.js';
+import { ByteSink } from '../../src/encode/sink.js';
 import { u16be, u16le, u32be, u32le } from '../../src/bytes.js';
 import { PacketDecoder } from '../../src/decode/packet-decoder.js';
 import { CaptureFileReader } from '../../src/source/file-reader.js';
@@ -20,11 +20,11 @@ import { connSummary, writeConnJson } from '../../src/encode/ndjson.js';
 import { conversation, tcpFrame } from '../helpers/frames.js';
 import { CORPUS, FIXTURES, haveCorpus } from '../helpers/netlens.js';
 
-/** Runs writes through an Output on a temporary file and returns what was written. */
-function written(write: (out: Output) => void): string {
+/** Runs writes through an ByteSink on a temporary file and returns what was written. */
+function written(write: (out: ByteSink) => void): string {
   const path = join(mkdtempSync(join(tmpdir(), 'nl-conn-')), 'out');
   const fd = openSync(path, 'w');
-  const out = new Output(fd);
+  const out = new ByteSink(fd);
   write(out);
   out.flush();
   closeSync(fd);

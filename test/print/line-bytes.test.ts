@@ -99,7 +99,7 @@ describe('byte-level TCP lines on crafted frames', () => {
   });
 });
 
-describe('Output number writers', () => {
+describe('ByteSink number writers', () => {
   it('dec, decPad and ipv4 write what String() writes', () => {
     const out = new MemoryOutput();
     fc.assert(fc.property(fc.maxSafeNat(), fc.nat({ max: 2 ** 32 - 1 }), fc.integer({ min: 1, max: 12 }), (n, ip, w) => {
