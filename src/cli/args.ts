@@ -58,32 +58,224 @@ export interface Options {
   /** capture: the live connection table. */
   top: boolean;
   help: boolean;
+  /** -V, --version */
+  version: boolean;
 }
 
-export class UsageError extends Error {}
+/** A user's mistake on the command line: one line, then the command's usage, on stderr; status 2. */
+export class UsageError extends Error {
+  /** The command whose usage follows the message ('' for the top-level one, null for none). */
+  usageOf: string | null = null;
+}
 
-const VALUE_OPTS = new Set(['-c', '-d', '-i', '-w', '-r', '-F', '--time-stamp-precision', '-s', '-B', '--ring-buffer', '--backend', '-Z', '--time', '--max-conns', '--max-held', '--max-held-total', '--tcp-idle', '--udp-idle', '--raw', '--svg']);
+/** The commands, in the order the top-level help lists them, with their synopsis. */
+export const COMMAND_SYNOPSIS: Readonly<Record<string, { args: string; about: string }>> = {
+  read: { args: '<file|-> [filter...]', about: 'one line per packet, like tcpdump -nn (or --json records, like tshark)' },
+  capture: { args: '<iface> [filter...]', about: 'the same, live (libpcap); --top for a live connection table' },
+  conns: { args: '<file|- | -i iface> [filter...]', about: 'one record per TCP/UDP conversation: states, patterns, counts' },
+  arp: { args: '<file|- | -i iface> [filter...]', about: 'ARP / neighbour-discovery table, unanswered requests, conflicts' },
+  ladder: { args: '<file|- | -i iface> <conn> [filter...]', about: 'ladder diagram of one TCP connection' },
+  follow: { args: '<file|- | -i iface> <conn> [filter...]', about: "a conversation's reassembled byte streams" },
+  http: { args: '<file|- | -i iface> [filter...]', about: 'one record per HTTP request/response pair' },
+  interfaces: { args: '', about: 'capture devices, like tcpdump -D' },
+};
+const COMMAND_NAMES = Object.keys(COMMAND_SYNOPSIS);
+
+const FILE_VIEWS = ['read', 'conns', 'arp', 'ladder', 'follow', 'http'];
+const LIVE_VIEWS = ['capture', 'conns', 'arp', 'ladder', 'follow', 'http'];
+const SOURCE_VIEWS = ['read', ...LIVE_VIEWS];
+const LINE_VIEWS = ['read', 'capture'];
+const TIME_VIEWS = ['read', 'capture', 'arp'];
+const ALL = [...COMMAND_NAMES];
+
+/**
+ * One command-line option: its spellings (a short one is a single letter
+ * after '-', bundled as tcpdump's getopt bundles them: -nnr F, -c1, -vX), the
+ * value it takes (its metavar, or null), the commands it applies to, whether it
+ * applies only to a live source, and its help line.
+ */
+interface OptionSpec {
+  names: string[];
+  value: string | null;
+  commands: readonly string[];
+  live?: boolean;
+  help: string;
+}
+
+const OPTION_SPECS: OptionSpec[] = [
+  { names: ['-r'], value: 'FILE', commands: FILE_VIEWS, help: 'the capture file, as tcpdump -r (netlens -r FILE is read)' },
+  { names: ['-i'], value: 'IFACE', commands: LIVE_VIEWS, help: 'a live source instead of a file (netlens -i IFACE is capture)' },
+  { names: ['-F'], value: 'FILE', commands: SOURCE_VIEWS, help: 'the filter expression, from a file' },
+  { names: ['-c'], value: 'N', commands: SOURCE_VIEWS, help: 'stop after N packets' },
+  { names: ['-w'], value: 'FILE', commands: SOURCE_VIEWS, help: 'also write the frames that pass the filter (pcap, or pcapng for *.pcapng); read, capture: -w - writes the capture alone to stdout' },
+  { names: ['--json'], value: null, commands: ['read', 'capture', 'conns', 'arp', 'http', 'interfaces'], help: 'NDJSON records on stdout (docs/records.md)' },
+  { names: ['-t'], value: null, commands: TIME_VIEWS, help: '-t none, -tt epoch, -ttt delta, -tttt date, -ttttt since the first packet, as tcpdump' },
+  { names: ['--time'], value: 'MODE', commands: TIME_VIEWS, help: 'time stamps: default, none, epoch, delta, date, since-first' },
+  { names: ['--nano'], value: null, commands: TIME_VIEWS, help: 'nanosecond time stamps' },
+  { names: ['--time-stamp-precision'], value: 'micro|nano', commands: TIME_VIEWS, help: "tcpdump's spelling of --nano" },
+  { names: ['--no-annotate'], value: null, commands: LINE_VIEWS, help: "tcpdump's text only, without netlens's analysis and state events" },
+  { names: ['-x'], value: null, commands: LINE_VIEWS, help: 'after each line, the packet in hex (-xx: with the link-level header)' },
+  { names: ['-X'], value: null, commands: LINE_VIEWS, help: 'the same in hex and ASCII (-XX)' },
+  { names: ['-A'], value: null, commands: LINE_VIEWS, help: 'the same in ASCII (-AA)' },
+  { names: ['-e'], value: null, commands: LINE_VIEWS, help: 'the link-level header on each line (MAC addresses, EtherType, VLAN tags)' },
+  { names: ['-#', '--number'], value: null, commands: LINE_VIEWS, help: 'number the lines' },
+  { names: ['-q'], value: null, commands: LINE_VIEWS, help: 'quick lines: TCP and UDP by their length only' },
+  { names: ['-v'], value: null, commands: LINE_VIEWS, help: 'verbose lines (-vv, -vvv): IP header fields, checksums, DNS records' },
+  { names: ['-g'], value: null, commands: LINE_VIEWS, help: 'with -v: the IPv4 header fields on the same line as the rest' },
+  { names: ['-K', '--dont-verify-checksums'], value: null, commands: LINE_VIEWS, help: 'with -v: check no IPv4, TCP or UDP checksum' },
+  { names: ['-S', '--absolute-tcp-sequence-numbers'], value: null, commands: LINE_VIEWS, help: 'absolute TCP sequence numbers' },
+  { names: ['--count'], value: null, commands: ['read'], help: 'print only the number of packets that pass the filter (and -c)' },
+  { names: ['-l', '-U'], value: null, commands: LINE_VIEWS, help: 'accepted for tcpdump\'s sake: output is written after every batch of packets' },
+  { names: ['-n', '-N'], value: null, commands: ALL, help: "accepted for tcpdump's sake: netlens never resolves names" },
+  { names: ['-O', '--no-optimize'], value: null, commands: SOURCE_VIEWS, help: "accepted for tcpdump's sake: the filter's optimizer changes nothing here" },
+  { names: ['--top'], value: null, commands: ['capture'], help: 'a live connection table, refreshed in place' },
+  { names: ['--raw'], value: 'client|server', commands: ['follow'], help: "one side's bytes, unescaped, for a pipe or a file" },
+  { names: ['--hex'], value: null, commands: ['follow'], help: 'the streams as a hex dump' },
+  { names: ['--ascii'], value: null, commands: ['ladder'], help: 'draw with ASCII only' },
+  { names: ['--svg'], value: 'FILE', commands: ['ladder'], help: 'also write the diagram as SVG' },
+  { names: ['--full'], value: null, commands: ['ladder'], help: 'every segment, not runs of data folded into one arrow' },
+  { names: ['--max-held'], value: 'SIZE', commands: ['follow', 'http'], help: 'bytes held out of order per stream (default 4M)' },
+  { names: ['--max-held-total'], value: 'SIZE', commands: ['follow', 'http'], help: 'bytes held out of order in all streams (default 64M)' },
+  { names: ['--max-conns'], value: 'N', commands: SOURCE_VIEWS, help: 'conversations tracked at once (default 100000)' },
+  { names: ['--tcp-idle'], value: 'S', commands: SOURCE_VIEWS, help: 'a TCP conversation idle this long ends (default 300)' },
+  { names: ['--udp-idle'], value: 'S', commands: SOURCE_VIEWS, help: 'a UDP conversation idle this long ends (default 60)' },
+  { names: ['-d'], value: 'SECONDS', commands: LIVE_VIEWS, live: true, help: 'stop a live capture after SECONDS' },
+  { names: ['-s'], value: 'SNAPLEN', commands: LIVE_VIEWS, live: true, help: 'bytes captured of each packet (default 262144; 0 is the most)' },
+  { names: ['-B'], value: 'KiB', commands: LIVE_VIEWS, live: true, help: "the kernel's capture buffer" },
+  { names: ['--ring-buffer'], value: 'MiB', commands: LIVE_VIEWS, live: true, help: "netlens's own capture ring (default 64)" },
+  { names: ['--immediate-mode'], value: null, commands: LIVE_VIEWS, live: true, help: 'each packet handed over at once' },
+  { names: ['-p', '--no-promisc', '--no-promiscuous-mode'], value: null, commands: LIVE_VIEWS, live: true, help: 'do not put the interface into promiscuous mode' },
+  { names: ['--backend'], value: 'native|cap', commands: LIVE_VIEWS, live: true, help: "netlens's own libpcap binding (default) or the cap package" },
+  { names: ['-Z'], value: 'USER', commands: LIVE_VIEWS, live: true, help: 'drop root privileges to USER once capture is open' },
+  { names: ['-D', '--list-interfaces'], value: null, commands: [], help: 'the capture devices (netlens interfaces)' },
+  { names: ['-h', '--help'], value: null, commands: ALL, help: 'this help' },
+  { names: ['-V', '--version'], value: null, commands: [], help: "netlens's version" },
+];
+
+const SPEC_BY_NAME = new Map<string, OptionSpec>();
+for (const spec of OPTION_SPECS) for (const n of spec.names) SPEC_BY_NAME.set(n, spec);
+
+interface Token { name: string; value: string | undefined; spelled: string }
+
+/** argv → option tokens and positionals, bundles of short options split as getopt splits them. */
+function tokenize(argv: string[]): { tokens: Token[]; positional: string[]; firstPositionalAt: number } {
+  const tokens: Token[] = [];
+  const positional: string[] = [];
+  let firstPositionalAt = -1;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-' || !a.startsWith('-')) {
+      if (firstPositionalAt < 0) firstPositionalAt = tokens.length;
+      positional.push(a);
+      continue;
+    }
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq < 0 ? a : a.slice(0, eq);
+      const spec = SPEC_BY_NAME.get(name);
+      if (spec === undefined) throw unknownOption(a);
+      let value: string | undefined = eq < 0 ? undefined : a.slice(eq + 1);
+      if (spec.value === null && value !== undefined) throw new UsageError(`option ${name} takes no value`);
+      if (spec.value !== null && value === undefined) {
+        value = argv[++i];
+        if (value === undefined) throw new UsageError(`option ${name} needs a value (${spec.value})`);
+      }
+      tokens.push({ name, value, spelled: a });
+      continue;
+    }
+    // A bundle of short options: each letter an option; one that takes a value takes the rest, or the next argument.
+    for (let k = 1; k < a.length; k++) {
+      const name = `-${a[k]}`;
+      const spec = SPEC_BY_NAME.get(name);
+      if (spec === undefined) throw unknownOption(a.length === 2 ? a : `${name} (in ${a})`);
+      if (spec.value === null) { tokens.push({ name, value: undefined, spelled: a }); continue; }
+      let value: string | undefined = a.slice(k + 1);
+      if (value === '') {
+        value = argv[++i];
+        if (value === undefined) throw new UsageError(`option ${name} needs a value (${spec.value})`);
+      }
+      tokens.push({ name, value, spelled: a });
+      break;
+    }
+  }
+  return { tokens, positional, firstPositionalAt };
+}
+
+function unknownOption(a: string): UsageError {
+  const near = closest(a.split(' ')[0]!, [...SPEC_BY_NAME.keys()].filter((n) => n.startsWith('--')));
+  const e = new UsageError(`unknown option ${a}${near !== null ? ` (did you mean ${near}?)` : ''}`);
+  e.usageOf = '';
+  return e;
+}
+
+/** The candidate within edit distance 2 of `word` (or that it begins), if exactly one is nearest. */
+export function closest(word: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = 3;
+  for (const c of candidates) {
+    const d = c.startsWith(word) && word.length >= 3 ? 1 : editDistance(word, c);
+    if (d < bestD) { bestD = d; best = c; } else if (d === bestD) best = best === null ? c : best;
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) row[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j]!;
+      row[j] = Math.min(up + 1, row[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return row[b.length]!;
+}
 
 export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
-    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false,
+    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false, version: false,
   };
+  const { tokens, positional } = tokenize(argv);
+  const has = (n: string): boolean => tokens.some((t) => t.name === n);
+  // The command: the first argument when it names one; otherwise tcpdump's habits:
+  // netlens -r FILE [filter] is read, netlens -i IFACE [filter] is capture, netlens -D is interfaces.
+  // A command named after -r or -i is a filter word (netlens -r F arp: tcpdump's filter "arp").
+  const named = positional.length > 0 && (Object.hasOwn(COMMAND_SYNOPSIS, positional[0]!) || positional[0] === 'help' || positional[0] === 'version');
+  if (named && (argv[0] === positional[0] || !(has('-r') || has('-i')))) {
+    o.command = positional.shift()!;
+  } else if (has('-r')) o.command = 'read';
+  else if (has('-i')) o.command = 'capture';
+  else if (has('-D') || has('--list-interfaces')) o.command = 'interfaces';
+  else if (positional.length > 0) {
+    const word = positional[0]!;
+    const near = closest(word, COMMAND_NAMES);
+    const e = new UsageError(`unknown command ${JSON.stringify(word)}${near !== null ? ` (did you mean ${near}?)` : ''}`);
+    e.usageOf = '';
+    throw e;
+  }
+  o.positional = positional;
+  const command = o.command;
   let readFile: string | null = null;
   let filterFile: string | null = null;
-  let i = 0;
-  while (i < argv.length) {
-    const a = argv[i]!;
-    let name = a;
-    let value: string | undefined;
-    if (a.startsWith('--') && a.includes('=')) { name = a.slice(0, a.indexOf('=')); value = a.slice(a.indexOf('=') + 1); }
-    if (VALUE_OPTS.has(name) && value === undefined) {
-      value = argv[i + 1];
-      if (value === undefined) throw new UsageError(`option ${name} needs a value`);
-      i++;
+  let tLevel = 0, xLevel = 0, bigXLevel = 0, aLevel = 0;
+  let liveOnly: string | null = null;
+  for (const { name, value, spelled } of tokens) {
+    const spec = SPEC_BY_NAME.get(name)!;
+    if (name === '-h' || name === '--help') { o.help = true; continue; }
+    if (name === '-V' || name === '--version') { o.version = true; continue; }
+    if ((name === '-D' || name === '--list-interfaces') && command === 'interfaces') continue;
+    if (command !== '' && command !== 'help' && command !== 'version' && !spec.commands.includes(command)) {
+      const what = spelled === name || spelled.startsWith('--') ? name : `${name} (in ${spelled})`;
+      const e = new UsageError(`${what} does not apply to ${command}`);
+      e.usageOf = command;
+      throw e;
     }
-    i++;
+    if (spec.live === true && command !== 'capture') liveOnly ??= name;
     switch (name) {
       case '--json': o.json = true; break;
       case '-c': o.count = positiveInt(name, value!); break;
@@ -99,33 +291,30 @@ export function parseArgs(argv: string[]): Options {
         if (value !== 'native' && value !== 'cap') throw new UsageError(`--backend must be native or cap, not ${value}`);
         o.backend = value; break;
       case '-Z': o.user = value!; break;
-      case '--no-promisc': case '-p': o.promisc = false; break;
+      case '-p': case '--no-promisc': case '--no-promiscuous-mode': o.promisc = false; break;
       case '--nano': o.nano = true; break;
-      case '-t': case '-tt': case '-ttt': case '-tttt': case '-ttttt': o.time = name.slice(1) as TimeMode; break;
+      // tcpdump counts its t's: -t none, -tt epoch, -ttt delta, -tttt date, -ttttt since the first.
+      case '-t': tLevel++; break;
       case '--time': {
         const m = { default: 'default', none: 't', epoch: 'tt', delta: 'ttt', date: 'tttt', 'since-first': 'ttttt', t: 't', tt: 'tt', ttt: 'ttt', tttt: 'tttt', ttttt: 'ttttt' } as Record<string, TimeMode>;
-        const mode = m[value!];
+        const mode = Object.hasOwn(m, value!) ? m[value!] : undefined;
         if (mode === undefined) throw new UsageError(`--time must be one of default, none, epoch, delta, date, since-first (or t, tt, ttt, tttt, ttttt)`);
-        o.time = mode; break;
+        o.time = mode; tLevel = 0; break;
       }
       case '--no-annotate': o.annotate = false; break;
-      // As in tcpdump, -X wins over -x, and either over -A.
-      case '-x': case '-xx': if (o.dump !== 'hex-ascii') { o.dump = 'hex'; o.dumpLink = name === '-xx'; } break;
-      case '-X': case '-XX': o.dump = 'hex-ascii'; o.dumpLink = name === '-XX'; break;
-      case '-A': case '-AA': if (o.dump === 'none' || o.dump === 'ascii') { o.dump = 'ascii'; o.dumpLink = name === '-AA'; } break;
+      case '-x': xLevel++; break;
+      case '-X': bigXLevel++; break;
+      case '-A': aLevel++; break;
       case '-e': o.linkHeader = true; break;
       case '-#': case '--number': o.number = true; break;
       case '-q': o.quick = true; break;
-      case '-v': case '-vv': case '-vvv': o.verbose = name.length - 1; break;
+      case '-v': o.verbose = Math.min(3, o.verbose + 1); break;
       case '-g': o.oneLine = true; break;
       case '-K': case '--dont-verify-checksums': o.noChecksums = true; break;
       case '--count': o.countOnly = true; break;
-      // tcpdump's -N (no domain qualification) and -O (no filter optimizer) change nothing here.
-      case '-N': case '-O': case '--no-optimize': break;
-      case '-vg': o.verbose = 1; o.oneLine = true; break;
       case '-S': case '--absolute-tcp-sequence-numbers': o.absolute = true; break;
-      // netlens never resolves names or ports: tcpdump's -n and -nn are what it always does.
-      case '-n': case '-nn': break;
+      // netlens never resolves names or ports (-n, -N), and its filters need no optimizer switch (-O); -l, -U: output is written after every batch.
+      case '-n': case '-N': case '-O': case '--no-optimize': case '-l': case '-U': break;
       case '--immediate-mode': o.immediate = true; break;
       case '--max-conns': o.maxConns = positiveInt(name, value!); break;
       case '--max-held': o.maxHeld = size(name, value!); break;
@@ -140,23 +329,24 @@ export function parseArgs(argv: string[]): Options {
       case '--svg': o.svg = value!; break;
       case '--full': o.full = true; break;
       case '--top': o.top = true; break;
-      case '-h': case '--help': o.help = true; break;
-      // tcpdump's spellings, for its users' hands:
       case '-r': readFile = value!; break; // the file, as the first argument after the command
       case '-F': filterFile = value!; break; // the filter expression, from a file
       case '--time-stamp-precision':
         if (value !== 'micro' && value !== 'nano') throw new UsageError('--time-stamp-precision must be micro or nano');
         o.nano = value === 'nano';
         break;
-      case '-l': case '-U': break; // output is already written after every batch of packets
-      case '-D': case '--list-interfaces': if (o.command === '') o.command = 'interfaces'; break;
-      default:
-        if (a.startsWith('-') && a !== '-' && o.command !== '') {
-          // A filter may start with a keyword but never with '-'; "-" alone is stdin.
-          throw new UsageError(`unknown option ${a}`);
-        }
-        if (o.command === '') o.command = a; else o.positional.push(a);
+      case '-D': case '--list-interfaces': break;
     }
+  }
+  if (tLevel > 0) o.time = (['t', 'tt', 'ttt', 'tttt', 'ttttt'] as const)[Math.min(tLevel, 5) - 1]!;
+  // As in tcpdump, -X wins over -x, and either over -A; doubled, each includes the link-level header.
+  if (bigXLevel > 0) { o.dump = 'hex-ascii'; o.dumpLink = bigXLevel > 1; }
+  else if (xLevel > 0) { o.dump = 'hex'; o.dumpLink = xLevel > 1; }
+  else if (aLevel > 0) { o.dump = 'ascii'; o.dumpLink = aLevel > 1; }
+  if (liveOnly !== null && o.iface === null && !o.help) {
+    const e = new UsageError(`${liveOnly} applies to a live source: ${command} -i IFACE`);
+    e.usageOf = command;
+    throw e;
   }
   if (readFile !== null) o.positional.unshift(readFile);
   if (filterFile !== null) o.positional.push(readFilterFile(filterFile));
@@ -243,45 +433,34 @@ function positiveNumber(name: string, v: string): number {
   return n;
 }
 
-export const USAGE = `usage: netlens <command> [options]
+/** The top-level help: the commands, and where each one's options are. */
+export function topUsage(): string {
+  const lines = ['usage: netlens <command> [options] [source] [filter...]', '', 'commands:'];
+  for (const name of COMMAND_NAMES) {
+    const c = COMMAND_SYNOPSIS[name]!;
+    lines.push(`  ${(`${name} ${c.args}`).padEnd(44)} ${c.about}`);
+  }
+  lines.push('', "tcpdump's habits work: netlens -nnr FILE [filter] is read, netlens -i IFACE is capture, -D lists interfaces.",
+    'netlens <command> --help lists the options of that command; -V, --version prints the version.');
+  return lines.join('\n');
+}
 
-commands:
-  read <file|-> [filter...]       one line per packet, like tcpdump -nn
-  capture <iface> [filter...]     the same, live (libpcap)
-  conns <file | -i iface>         one record per TCP/UDP conversation: states, patterns, counts
-  arp <file | -i iface>           ARP / neighbour-discovery table, unanswered requests, conflicts
-  ladder <file | -i iface> <conn> ladder diagram of one TCP connection (--ascii, --svg FILE, --full)
-  follow <file | -i iface> <conn> a conversation's reassembled byte streams (--raw client|server, --hex)
-  http <file | -i iface>          one record per HTTP request/response pair
-  interfaces                      capture devices, like tcpdump -D
+/** One command's synopsis line (after an error). */
+export function commandSynopsis(command: string): string {
+  const c = COMMAND_SYNOPSIS[command];
+  return c === undefined ? 'usage: netlens <command> [options] (netlens --help lists the commands)' : `usage: netlens ${command} ${c.args}${c.args === '' ? '' : ' '}[options]   (netlens ${command} --help lists them)`.replace('  [options]', ' [options]');
+}
 
-options:
-  --json               NDJSON on stdout (see CONTRACT.md)
-  -c N                 stop after N packets
-  -t|-tt|-ttt|-tttt|-ttttt, --time MODE
-                       time stamps like tcpdump (default, none, epoch, delta, date, since-first)
-  --nano               nanosecond time stamps in line output
-  --no-annotate        tcpdump's text only, without netlens's analysis and state events
-  -x, -X, -A           after each line, the packet in hex, hex and ASCII, or ASCII, as tcpdump
-                       prints it (-xx, -XX, -AA: with the link-level header)
-  -e                   the link-level header on each line (MAC addresses, EtherType, VLAN tags)
-  -#, --number         number the lines, as tcpdump -# does
-  -q                   quick lines: TCP and UDP by their length only, as tcpdump -q
-  -v, -vv, -vvv        verbose lines as tcpdump's: IP header fields, checksums, DNS records
-  -g                   with -v: the IPv4 header fields on the same line as the rest
-  -K                   with -v: check no IPv4, TCP or UDP checksum
-  --count              print only the number of packets that pass the filter (and -c)
-  -S                   absolute TCP sequence numbers, as tcpdump -S
-  -n, -nn              accepted for tcpdump's sake: netlens never resolves names
-  -r FILE, -F FILE, -D, --time-stamp-precision micro|nano, -l, -U
-                       tcpdump's spellings: the file, the filter from a file, interfaces,
-                       --nano; -l and -U are what netlens always does
-  -i IFACE             live source for conns and other views
-  -d SECONDS           stop a live capture after SECONDS
-  -w FILE              also write the frames that pass the filter (pcap, or pcapng for *.pcapng);
-                       -w - writes the capture alone to stdout (read, capture)
-  --top                capture: a live connection table refreshed in place
-  -s SNAPLEN, -B KiB, --ring-buffer MiB, --immediate-mode, --no-promisc,
-  --backend native|cap, -Z USER                                       capture settings
-  --max-conns N, --tcp-idle S, --udp-idle S                           conversation table bounds
-  --max-held SIZE, --max-held-total SIZE     follow, http: bytes held out of order per stream (4M) and in all (64M)`;
+/** One command's help: its synopsis and exactly the options that apply to it. */
+export function commandUsage(command: string): string {
+  const c = COMMAND_SYNOPSIS[command]!;
+  const lines = [`usage: netlens ${command} ${c.args}${c.args === '' ? '' : ' '}[options]`, `  ${c.about}`, '', 'options:'];
+  for (const spec of OPTION_SPECS) {
+    if (!spec.commands.includes(command)) continue;
+    const names = spec.names.join(', ') + (spec.value !== null ? ` ${spec.value}` : '');
+    const help = spec.live === true && command !== 'capture' ? `${spec.help} (with -i)` : spec.help;
+    if (names.length <= 24) lines.push(`  ${names.padEnd(24)} ${help}`);
+    else lines.push(`  ${names}`, `  ${''.padEnd(24)} ${help}`);
+  }
+  return lines.join('\n');
+}

@@ -5,30 +5,44 @@
  */
 import { writeStderr } from './process-guard.js'; // first: installs the SIGUSR1 guard before anything else runs
 import './heap-policy.js'; // the garbage collector's growth (docs/bounds.md)
+import { readFileSync } from 'node:fs';
 import { SourceError } from '../frame.js';
 import { loadPalette } from '../encode/palette.js';
-import { parseArgs, USAGE, UsageError, type Options } from './args.js';
+import { commandSynopsis, commandUsage, parseArgs, topUsage, UsageError, type Options } from './args.js';
 import { COMMANDS } from './commands.js';
 import { ByteSink, OutputClosed, OutputFailed } from '../encode/sink.js';
 
+/** netlens's version, from its package.json. */
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const opts: Options = parseArgs(argv);
-  if (opts.help || opts.command === '' || opts.command === 'help') {
+  if (opts.version || opts.command === 'version') {
     const out = new ByteSink();
-    out.line(USAGE);
-    out.flush();
-    return opts.command === '' && !opts.help ? 2 : 0;
-  }
-  if (opts.command === 'version' || opts.command === '--version') {
-    const out = new ByteSink();
-    out.line('netlens 0.1.0');
+    out.line(`netlens ${version()}`);
     out.flush();
     return 0;
   }
-  const load = Object.hasOwn(COMMANDS, opts.command) ? COMMANDS[opts.command] : undefined;
-  if (load === undefined) {
-    throw new UsageError(`unknown command ${JSON.stringify(opts.command)} (try: ${Object.keys(COMMANDS).join(', ')})`);
+  if (opts.help || opts.command === '' || opts.command === 'help') {
+    const known = Object.hasOwn(COMMANDS, opts.command);
+    const text = known ? commandUsage(opts.command) : topUsage();
+    if (opts.command === '' && !opts.help) { // no command at all: the usage is the error
+      writeStderr(`${text}\n`);
+      return 2;
+    }
+    const out = new ByteSink();
+    out.line(text);
+    out.flush();
+    return 0;
   }
+  const load = COMMANDS[opts.command]!;
   await loadPalette(process.stdout);
   return (await load(opts))(opts);
 }
@@ -41,7 +55,15 @@ main(process.argv.slice(2)).then(
       process.exitCode = 0;
       return;
     }
-    if (e instanceof UsageError || e instanceof SourceError || e instanceof OutputFailed) {
+    if (e instanceof UsageError) {
+      // After a mistake in the command line itself, the command's synopsis (or the top-level one) follows the line.
+      const named = commandOf(process.argv.slice(2));
+      const command = e.usageOf === null ? null : e.usageOf !== '' ? e.usageOf : Object.hasOwn(COMMANDS, named) ? named : '';
+      writeStderr(`netlens: ${e.message}\n${command !== null ? `${commandSynopsis(command)}\n` : ''}`);
+      process.exitCode = 2;
+      return;
+    }
+    if (e instanceof SourceError || e instanceof OutputFailed) {
       writeStderr(`netlens: ${e.message}\n`);
       process.exitCode = e instanceof UsageError ? 2 : 1;
       return;
@@ -52,3 +74,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = 70;
   },
 );
+
+/** The command an argv names as its first word, or ''. */
+function commandOf(argv: string[]): string {
+  return argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : '';
+}

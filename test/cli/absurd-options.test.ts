@@ -46,7 +46,7 @@ describe('absurd option values: one line each, exit 2', () => {
     expect(() => parseArgs(['read', MIXED, '-F', big])).toThrow(/more than 1048576 bytes/);
   });
   it('-s past 262144 (as tcpdump refuses it), -s 0 is 262144', () => {
-    oneLine(['read', MIXED, '-s', '262145'], /-s: 262145 is too large; the most is 262144/);
+    oneLine(['capture', 'lo', '-s', '262145'], /-s: 262145 is too large; the most is 262144/);
     expect(parseArgs(['capture', 'lo', '-s', '0']).snaplen).toBe(262144);
     expect(parseArgs(['capture', 'lo', '-s', '262144']).snaplen).toBe(262144);
   });

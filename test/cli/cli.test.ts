@@ -17,6 +17,16 @@ function oneLineError(r: { status: number; stdout: string; stderr: string }): vo
   expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
 }
 
+/** A mistake in the command line itself: the error's line, then the command's synopsis line, on stderr; status 2. */
+function usageError(r: { status: number; stdout: string; stderr: string }, synopsis: RegExp): void {
+  expect(r.status).toBe(2);
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(2);
+  expect(lines[0]).toMatch(/^netlens: /);
+  expect(lines[1]).toMatch(synopsis);
+  expect(r.stdout).toBe('');
+}
+
 describe('user errors are one line on stderr with a non-zero status', () => {
   const dir = mkdtempSync(join(tmpdir(), 'netlens-cli-'));
   it('missing file', () => {
@@ -31,9 +41,9 @@ describe('user errors are one line on stderr with a non-zero status', () => {
     expect(r.stderr).toContain('not a pcap or pcapng');
   });
   it('a directory', () => oneLineError(netlens(['read', dir])));
-  it('unknown command and option', () => {
-    oneLineError(netlens(['frobnicate']));
-    oneLineError(netlens(['read', '--bogus', join(FIXTURES, 'mixed.pcap')]));
+  it('unknown command and option: the line, then the synopsis', () => {
+    usageError(netlens(['frobnicate']), /^usage: netlens <command>/);
+    usageError(netlens(['read', '--bogus', join(FIXTURES, 'mixed.pcap')]), /^usage: netlens read /);
     oneLineError(netlens(['read', '-c', 'x', join(FIXTURES, 'mixed.pcap')]));
   });
   it('read without a file', () => oneLineError(netlens(['read'])));
