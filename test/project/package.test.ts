@@ -89,7 +89,7 @@ describe.skipIf(npmMissing)('npm pack, installed into an empty project', () => {
     const size = statSync(tarball).size;
     console.log(`package.test: ${tarball.split('/').pop()} is ${size} bytes, ${files.length} files`);
     expect(size).toBeLessThan(MAX_TARBALL_BYTES);
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/cli/main.js', 'dist/source/live.js', 'native/netlens_pcap.c', 'native/binding.gyp', 'native/cap-worker.cjs', 'scripts/build-native.mjs']) {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/cli/main.js', 'dist/source/live.js', 'dist/index.js', 'dist/index.d.ts', 'dist/encode/records.d.ts', 'native/netlens_pcap.c', 'native/binding.gyp', 'native/cap-worker.cjs', 'scripts/build-native.mjs']) {
       expect(files, f).toContain(f);
     }
     if (process.platform === 'linux' && process.arch === 'x64') expect(files).toContain(PREBUILD);
@@ -120,6 +120,39 @@ describe.skipIf(npmMissing)('npm pack, installed into an empty project', () => {
     expect(filtered.stdout).toBe(netlens(['read', join(ROOT, 'fixtures', 'mixed.pcap'), 'tcp port 8080 and ip6']).stdout);
     expect(filtered.stdout).not.toBe('');
     expect(filtered.stdout.split('\n').length).toBeLessThan(plain.stdout.split('\n').length);
+  });
+
+  it('a strict TypeScript consumer compiles against the declarations and gets the command line\'s records', (ctx) => {
+    if (installSkip) skipWith(ctx, installSkip);
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const fixture = join(project, 'node_modules', 'netlens', 'fixtures', 'tcp-client-close.pcap');
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmitOnError: true, outDir: 'out', typeRoots: [join(ROOT, 'node_modules', '@types')], types: ['node'] },
+      include: ['consumer.ts'],
+    }));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module', dependencies: { netlens: `file:${tarball}` } }));
+    writeFileSync(join(project, 'consumer.ts'), [
+      "import { connections, readPackets, summarise, type ConnRecord, type PacketRecord } from 'netlens';",
+      'const file = process.argv[2]!;',
+      'const ids: number[] = [];',
+      'for await (const c of connections(file)) { const r: ConnRecord = c; ids.push(r.id); }',
+      'let tcp = 0;',
+      "for await (const p of readPackets(file, { filter: 'tcp' })) { const r: PacketRecord = p; if (r.tcp !== undefined) tcp++; }",
+      'const s = await summarise(file);',
+      'console.log(JSON.stringify({ ids, tcp, handshake: s.handshake, teardown: s.teardown }));',
+    ].join('\n'));
+    const built = run(process.execPath, [tsc, '-p', 'tsconfig.json'], project);
+    expect(built.status, `${built.stdout}${built.stderr}`).toBe(0);
+    const r = run(process.execPath, [join(project, 'out', 'consumer.js'), fixture], project);
+    expect(r.status, r.stderr).toBe(0);
+    const conns = netlens(['conns', '--json', join(ROOT, 'fixtures', 'tcp-client-close.pcap')]).stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: number });
+    const tcpLines = netlens(['read', '--json', join(ROOT, 'fixtures', 'tcp-client-close.pcap'), 'tcp']).stdout.trim().split('\n').length;
+    expect(JSON.parse(r.stdout)).toEqual({ ids: conns.map((c) => c.id), tcp: tcpLines, handshake: 'complete', teardown: 'fin' });
+    // The types are real: a consumer that takes a number for a string does not compile.
+    writeFileSync(join(project, 'consumer.ts'), "import { connections } from 'netlens';\nfor await (const c of connections('x.pcap')) { const s: string = c.id; console.log(s); }\n");
+    const wrong = run(process.execPath, [tsc, '-p', 'tsconfig.json'], project);
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stdout).toMatch(/error TS2322: Type 'number' is not assignable to type 'string'/);
   });
 
   it('npx netlens interfaces lists the capture devices (root, with the libpcap runtime)', (ctx) => {

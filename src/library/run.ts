@@ -1,0 +1,96 @@
+/**
+ * The library's engine: a capture run through the same pipeline and the same
+ * record writers as the command line, frame by frame, its NDJSON records
+ * taken from a string sink as they are written and handed out as objects.
+ */
+import { endianness } from 'node:os';
+import { SourceError } from '../frame.js';
+import { Pipeline, type PacketSink, type PipelineOptions } from '../pipeline.js';
+import { PerLinkTypeFilter } from '../source/bpf.js';
+import { CaptureFileReader } from '../source/file-reader.js';
+import { StringSink } from '../encode/sink.js';
+import { sourceFile, type CaptureSource } from './source.js';
+
+/** Options every library call takes. */
+export interface RunOptions {
+  /** A tcpdump (BPF) filter; frames that do not match are dropped before they are analysed, as with the command line's filter. */
+  filter?: string;
+  /** Stop after this many frames (that pass the filter). */
+  count?: number;
+  /** Conversations tracked at once (default 100,000); the oldest is ended and reported when a new one would exceed it. */
+  maxConns?: number;
+  /** Seconds a TCP conversation may be idle before it is ended (default 300). */
+  tcpIdle?: number;
+  /** Seconds a UDP conversation may be idle before it is ended (default 60). */
+  udpIdle?: number;
+  /** Told each warning the command line would print on stderr (default: none are reported). */
+  onWarning?: (text: string) => void;
+}
+
+export function pipelineOptions(o: RunOptions): PipelineOptions {
+  return { count: o.count ?? 0, maxConns: o.maxConns ?? 100_000, tcpIdle: o.tcpIdle ?? 300, udpIdle: o.udpIdle ?? 60 };
+}
+
+/** A view for the library: what it wants of the pipeline, and what it writes when the capture ends. */
+export interface LibraryView {
+  sink: PacketSink;
+  end(): void;
+}
+
+/** Frames between two hand-overs of the records written so far. */
+const BATCH = 512;
+
+/**
+ * Runs `source` through a pipeline feeding `makeView`'s sink, yielding every
+ * NDJSON record the view writes into the string sink, parsed, in order.
+ * A record damaged in the middle of the file ends the reading as it ends the
+ * command line's: everything before it is analysed and yielded, the view
+ * ended, and then the SourceError is thrown.
+ */
+export async function* runRecords<T>(source: CaptureSource, opts: RunOptions, makeView: (out: StringSink) => LibraryView, onPipe?: (pipe: Pipeline) => void): AsyncGenerator<T> {
+  const file = await sourceFile(source);
+  try {
+    const reader = new CaptureFileReader(file.path);
+    try {
+      const swapped = reader.littleEndian !== (endianness() === 'LE');
+      const expr = (opts.filter ?? '').trim();
+      const filter = expr === '' ? null : new PerLinkTypeFilter(expr, reader.linkTypes, reader.snaplen || 262144, swapped);
+      const out = new StringSink();
+      const view = makeView(out);
+      const pipe = new Pipeline(pipelineOptions(opts), view.sink, filter);
+      onPipe?.(pipe);
+      let damage: SourceError | null = null;
+      try {
+        let k = 0;
+        for (let f = reader.next(); f !== null; f = reader.next()) {
+          filter?.select(f.linkType, reader.littleEndian !== (endianness() === 'LE'));
+          const more = pipe.onFrame(f);
+          if (++k === BATCH) { k = 0; yield* parseLines<T>(out.take()); }
+          if (!more) break;
+        }
+      } catch (e) {
+        if (!(e instanceof SourceError)) throw e;
+        damage = e;
+      }
+      pipe.finish();
+      view.end();
+      yield* parseLines<T>(out.take());
+      if (reader.warning !== null) opts.onWarning?.(reader.warning);
+      if (damage !== null) throw damage;
+    } finally {
+      reader.close();
+    }
+  } finally {
+    file.cleanup();
+  }
+}
+
+function* parseLines<T>(text: string): Generator<T> {
+  let from = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', from);
+    if (nl < 0) break;
+    if (nl > from) yield JSON.parse(text.slice(from, nl)) as T;
+    from = nl + 1;
+  }
+}
