@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench: netlens against tcpdump, tshark and tcptrace on the same real
 // capture, in the same run, alternating, several rounds; medians and ratios are
-// printed and written into README.md between the bench markers.
+// printed and written into docs/benchmarks.md between the bench markers.
 //
 //   BENCH_PCAP=path   capture to use (default bench/out/traffic.pcap, recorded
 //                     with ../shared/bench/make-traffic.sh when missing; needs root)
@@ -144,14 +144,14 @@ const rates = spawnSync(node, [join(root, 'bench', 'capture-rates.mjs'), pcap, p
 lines.push('', `Live capture, \`bench/capture-rates.mjs\` (tcpreplay onto a veth at fixed rates, ${rateRepeats} runs of each; each netlens capture runs beside tcpdump on the same interface, both with 32 MiB kernel buffers; tcpdump with --immediate-mode, netlens in its default 10 ms blocks and, in the third pair, with --immediate-mode too):`, '', ...rates.stdout.trim().split('\n'));
 console.log('\n' + lines.join('\n'));
 
-const readme = join(root, 'README.md');
+const readme = join(root, 'docs', 'benchmarks.md');
 if (existsSync(readme)) {
   const text = readFileSync(readme, 'utf8');
   const start = '<!-- bench:start -->', end = '<!-- bench:end -->';
   const a = text.indexOf(start), b = text.indexOf(end);
   if (a >= 0 && b > a) {
     writeFileSync(readme, text.slice(0, a + start.length) + '\n' + lines.join('\n') + '\n' + text.slice(b));
-    console.log('\nREADME.md updated');
+    console.log('\ndocs/benchmarks.md updated');
   }
 }
 
