@@ -60,6 +60,8 @@ export interface Options {
   help: boolean;
   /** -V, --version */
   version: boolean;
+  /** --prefilter: a filter drops frames before the analysis sees them (tcpdump's meaning), in conns, http, follow and ladder too. */
+  prefilter: boolean;
 }
 
 /** A user's mistake on the command line: one line, then the command's usage, on stderr; status 2. */
@@ -136,6 +138,7 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--full'], value: null, commands: ['ladder'], help: 'every segment, not runs of data folded into one arrow' },
   { names: ['--max-held'], value: 'SIZE', commands: ['follow', 'http'], help: 'bytes held out of order per stream (default 4M)' },
   { names: ['--max-held-total'], value: 'SIZE', commands: ['follow', 'http'], help: 'bytes held out of order in all streams (default 64M)' },
+  { names: ['--prefilter'], value: null, commands: ['conns', 'http', 'follow', 'ladder'], help: "the filter drops frames before the analysis (tcpdump's meaning); without it the analysis sees every frame and the filter picks the conversations shown" },
   { names: ['--max-conns'], value: 'N', commands: SOURCE_VIEWS, help: 'conversations tracked at once (default 100000)' },
   { names: ['--tcp-idle'], value: 'S', commands: SOURCE_VIEWS, help: 'a TCP conversation idle this long ends (default 300)' },
   { names: ['--udp-idle'], value: 'S', commands: SOURCE_VIEWS, help: 'a UDP conversation idle this long ends (default 60)' },
@@ -238,7 +241,7 @@ export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
-    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false, version: false,
+    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false, version: false, prefilter: false,
   };
   const { tokens, positional } = tokenize(argv);
   const has = (n: string): boolean => tokens.some((t) => t.name === n);
@@ -329,6 +332,7 @@ export function parseArgs(argv: string[]): Options {
       case '--svg': o.svg = value!; break;
       case '--full': o.full = true; break;
       case '--top': o.top = true; break;
+      case '--prefilter': o.prefilter = true; break;
       case '-r': readFile = value!; break; // the file, as the first argument after the command
       case '-F': filterFile = value!; break; // the filter expression, from a file
       case '--time-stamp-precision':

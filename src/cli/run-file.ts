@@ -3,10 +3,13 @@
  * (run-live.ts, loaded only then). Every command that reads a capture comes
  * through here.
  */
-import { endianness } from 'node:os';
-import { PerLinkTypeFilter } from '../source/bpf.js';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { endianness, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { compileBpf, PerLinkTypeFilter, type BpfProgram } from '../source/bpf.js';
 import { CaptureFileReader } from '../source/file-reader.js';
-import { SourceError } from '../frame.js';
+import { SourceError, type Frame } from '../frame.js';
 import { CaptureWriter } from '../source/pcap-writer.js';
 import { UsageError, type Options } from './args.js';
 import { ByteSink } from '../encode/sink.js';
@@ -42,7 +45,7 @@ export interface FileRun {
  * at the end of a file, and the caller prints its view before reportDamage()
  * says what stopped it — tcpdump prints every packet before the damage, then its error.
  */
-export async function runFile(opts: Options, file: string, filterExpr: string, sink: PacketSink): Promise<FileRun> {
+export async function runFile(opts: Options, file: string, filterExpr: string, sink: PacketSink, scope: FilterScope = 'prefilter'): Promise<FileRun> {
   const reader = new CaptureFileReader(file);
   // tcpdump's lines see records as libpcap cuts them; --json (tshark's fields) and the analyses see every byte.
   reader.cutToSnaplen = opts.command === 'read' && !opts.json;
@@ -51,9 +54,10 @@ export async function runFile(opts: Options, file: string, filterExpr: string, s
     const filter = offlineFilter(filterExpr, reader);
     if (opts.write !== null) {
       writer = openWriter(opts.write, reader);
-      sink = writingSink(sink, writer);
+      sink = writingSink(sink, writer, scope === 'packets' ? filter : null);
     }
-    const pipe = new Pipeline(opts, sink, filter);
+    // 'packets': every frame is analysed; the filter only picks the frames -w writes (the view picks its conversations).
+    const pipe = new Pipeline(opts, sink, scope === 'prefilter' ? filter : null);
     let damage: SourceError | null = null;
     try {
       for (let f = reader.next(); f !== null; f = reader.next()) {
@@ -95,14 +99,76 @@ function openWriter(path: string, reader: CaptureFileReader): CaptureWriter {
  * takes every link type (an interface block for each); a classic pcap holds
  * one, and refuses a frame of another in one line.
  */
-function writingSink(sink: PacketSink, writer: CaptureWriter): PacketSink {
+function writingSink(sink: PacketSink, writer: CaptureWriter, only: PerLinkTypeFilter | null): PacketSink {
   return {
     ...sink,
     packet: (n, f, d, t, arp) => {
-      writer.write(f);
+      if (only === null || only.matches(f.buf, f.offset, f.caplen, f.len)) writer.write(f);
       sink.packet?.(n, f, d, t, arp);
     },
   };
+}
+
+/**
+ * What a filter given to a view means. 'prefilter' (tcpdump's meaning, and
+ * `--prefilter`): frames that do not match are dropped before anything sees
+ * them. 'packets': every frame is analysed, and the view shows the
+ * conversations with at least one matching frame — a filter never changes
+ * what a connection went through, nor any connection's id.
+ */
+export type FilterScope = 'prefilter' | 'packets';
+
+/**
+ * A view's sink given only the frames and the conversations `shown` picks
+ * (every frame of those: their analysis is whole). `see` is told each frame of
+ * a conversation first, so that a live run can pick conversations as it goes.
+ */
+function shownOnly(inner: PacketSink, shown: (id: number) => boolean, see?: (f: Frame, id: number) => void): PacketSink {
+  return {
+    recycle: inner.recycle,
+    packet: inner.packet === undefined && see === undefined ? undefined : (n, f, d, t, arp) => {
+      if (t.conn === null) return;
+      see?.(f, t.conn.id);
+      if (shown(t.conn.id)) inner.packet?.(n, f, d, t, arp);
+    },
+    conn: inner.conn === undefined ? undefined : (c) => { if (shown(c.id)) inner.conn!(c); },
+  };
+}
+
+/**
+ * The first pass of a filtered view over a file: the ids of the conversations
+ * with at least one frame matching the filter (the tracker sees every frame,
+ * so the ids are those of the unfiltered capture), and, with -c N, how many
+ * frames the second pass reads: up to the Nth match.
+ */
+function matchingConversations(opts: Options, file: string, filterExpr: string): { ids: Set<number>; frames: number } {
+  const ids = new Set<number>();
+  let frames = 0, matched = 0, stopAt = 0;
+  const reader = new CaptureFileReader(file);
+  try {
+    const filter = offlineFilter(filterExpr, reader)!;
+    const pipe = new Pipeline({ ...opts, count: 0 }, {
+      packet: (_n, f, _d, t) => {
+        frames++;
+        if (!filter.matches(f.buf, f.offset, f.caplen, f.len)) return;
+        matched++;
+        if (t.conn !== null) ids.add(t.conn.id);
+        if (opts.count > 0 && matched >= opts.count) stopAt = frames;
+      },
+      recycle: true,
+    });
+    try {
+      for (let f = reader.next(); f !== null && stopAt === 0; f = reader.next()) {
+        filter.select(f.linkType, swappedFile(reader));
+        pipe.onFrame(f);
+      }
+    } catch (e) {
+      if (!(e instanceof SourceError)) throw e; // the second pass reads to the same damage and reports it
+    }
+  } finally {
+    reader.close();
+  }
+  return { ids, frames: stopAt };
 }
 
 /** A view over a whole source: what it wants per frame / per conversation, and what it prints at the end. */
@@ -119,16 +185,66 @@ export interface SourceView {
 export async function runSourceView(opts: Options, command: string, makeView: (out: ByteSink) => SourceView, firstFilterArg = 1): Promise<number> {
   if (opts.write === '-') throw new UsageError(`${command} writes its view to stdout: -w - (the capture to stdout) goes with read or capture`);
   const out = new ByteSink();
-  const view = makeView(out);
+  const scoped = opts.prefilter !== true && SCOPED_VIEWS.has(command);
   if (opts.iface !== null) {
+    const filter = opts.positional.slice(firstFilterArg - 1).join(' ');
     const { runLive } = await import('./run-live.js');
-    return runLive(opts, opts.iface, opts.positional.slice(firstFilterArg - 1).join(' '), view.sink, out, () => view.end());
+    if (!scoped || filter.trim() === '') {
+      const view = makeView(out);
+      return runLive(opts, opts.iface, filter, view.sink, out, () => view.end());
+    }
+    // Live, one pass: a conversation is shown once a frame of it has matched (the filter runs in JavaScript on every frame).
+    const ids = new Set<number>();
+    const view = makeView(out);
+    // Compiled for the interface's link type at its first frame (an error in the expression ends the capture in one line).
+    let program: BpfProgram | null = null;
+    const matches = (f: Frame): boolean => {
+      program ??= compileBpf(f.linkType, opts.snaplen, filter);
+      return program.matches(f.buf, f.offset, f.caplen, f.len);
+    };
+    const sink = shownOnly(view.sink, (id) => ids.has(id), (f, id) => { if (!ids.has(id) && matches(f)) ids.add(id); });
+    const conn = sink.conn;
+    if (conn !== undefined) sink.conn = (c) => { conn(c); ids.delete(c.id); };
+    return runLive(opts, opts.iface, '', sink, out, () => view.end());
   }
-  const file = opts.positional[0];
+  let file = opts.positional[0];
   if (file === undefined) throw new UsageError(`${command} needs a capture file, - for stdin, or -i IFACE`);
-  const run = await runFile(opts, file, opts.positional.slice(firstFilterArg).join(' '), view.sink);
-  view.end();
-  out.flush();
-  return reportDamage(run);
+  const filterExpr = opts.positional.slice(firstFilterArg).join(' ');
+  if (!scoped || filterExpr.trim() === '') {
+    const view = makeView(out);
+    const run = await runFile(opts, file, filterExpr, view.sink);
+    view.end();
+    out.flush();
+    return reportDamage(run);
+  }
+  // Two passes over the file: which conversations match, then the view over every frame, showing those.
+  const spool = file === '-' ? await spoolStdin() : null;
+  try {
+    if (spool !== null) file = spool.path;
+    const { ids, frames } = matchingConversations(opts, file, filterExpr);
+    const view = makeView(out);
+    const run = await runFile({ ...opts, count: frames }, file, filterExpr, shownOnly(view.sink, (id) => ids.has(id)), 'packets');
+    view.end();
+    out.flush();
+    return reportDamage(run);
+  } finally {
+    spool?.cleanup();
+  }
 }
 
+/** The views whose filter selects conversations, analysed on all their frames (FilterScope 'packets'), unless --prefilter. */
+const SCOPED_VIEWS = new Set(['conns', 'http', 'follow', 'ladder']);
+
+/** stdin copied to a temporary file (0600, its own directory), for a second pass. */
+async function spoolStdin(): Promise<{ path: string; cleanup(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'netlens-stdin-'));
+  const path = join(dir, 'stdin');
+  const cleanup = (): void => { rmSync(dir, { recursive: true, force: true }); };
+  try {
+    await pipeline(process.stdin, createWriteStream(path, { mode: 0o600 }));
+  } catch (e) {
+    cleanup();
+    throw new SourceError(`stdin: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return { path, cleanup };
+}
