@@ -1,7 +1,7 @@
 /** `netlens conns`: one record per conversation, as a table or NDJSON (CONTRACT.md `conns --json`). */
 import type { Connection } from '../track/tcp/connection.js';
 import { ConnsTableWriter } from '../report/conns.js';
-import { writeConnJson } from '../encode/ndjson.js';
+import { writeConnJson } from '../encode/conn-record.js';
 import { paletteFor } from '../encode/palette.js';
 import type { Options } from './args.js';
 import type { ByteSink } from '../encode/sink.js';

@@ -1,5 +1,6 @@
 /** `netlens http <source>`: every HTTP/1.x request and response (table, or --json one record per request). */
-import { HttpCollector, HttpTableWriter, writeHttpJson } from '../report/http.js';
+import { HttpCollector, HttpTableWriter } from '../report/http.js';
+import { writeHttpJson } from '../encode/http-record.js';
 import { paletteFor } from '../encode/palette.js';
 import { LineSpill } from '../report/spill.js';
 import type { Options } from './args.js';

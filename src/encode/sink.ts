@@ -225,6 +225,12 @@ export class StringSink extends ByteSink {
   }
   /** Everything written since the last take(), as UTF-8 text. */
   take(): string {
+    if (this.chunks.length === 0) {
+      // All of it still in the buffer (a record, a time stamp): decoded from there, no copy.
+      const s = this.buf.toString('utf8', 0, this.pos);
+      this.pos = 0;
+      return s;
+    }
     this.flush();
     const s = this.chunks.length === 1 ? this.chunks[0]!.toString('utf8') : Buffer.concat(this.chunks).toString('utf8');
     this.chunks = [];

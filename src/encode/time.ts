@@ -1,5 +1,5 @@
 /** Time-stamp prefixes like tcpdump's -t, -tt, -ttt, -tttt, -ttttt (util-print.c ts_print). */
-import type { ByteSink } from './sink.js';
+import { type ByteSink, StringSink } from './sink.js';
 export type TimeMode = 'default' | 't' | 'tt' | 'ttt' | 'tttt' | 'ttttt';
 
 /**
@@ -182,30 +182,45 @@ function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-/** The contract's time stamp: epoch seconds with exactly 9 decimals, as a string. */
-export function tsString(sec: number, nsec: number): string {
-  if (!Number.isFinite(sec) || !Number.isFinite(nsec)) return '0.000000000'; // never reached from a reader; JSON stays valid
+/** Seconds rounded to whole nanoseconds (the JSON views' durations). */
+export function round9(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}
+
+/**
+ * The contract's time stamp, epoch seconds with exactly 9 decimals, written
+ * into a sink (the caller has reserved 64 bytes): the one writer of time
+ * stamps in records.
+ */
+export function writeTsString(out: ByteSink, sec: number, nsec: number): void {
+  if (!(sec >= 0 && sec <= Number.MAX_SAFE_INTEGER) || nsec < 0 || nsec >= 1e9) { writeOddTs(out, sec, nsec); return; }
+  out.dec(sec);
+  out.byte(46);
+  out.decPad(nsec, 9);
+}
+
+/** Negative, past 2^53 (an if_tsoffset far off) or a damaged sub-second field. */
+function writeOddTs(out: ByteSink, sec: number, nsec: number): void {
+  if (!Number.isFinite(sec) || !Number.isFinite(nsec)) { out.ascii('0.000000000'); return; } // never reached from a reader; JSON stays valid
   if (nsec >= 1e9 || nsec < 0) {
     // Out-of-range sub-second fields (a damaged file): carry into seconds.
     sec += Math.floor(nsec / 1e9);
     nsec = ((nsec % 1e9) + 1e9) % 1e9;
   }
   const n = String(nsec);
-  return `${sec}.${'000000000'.slice(n.length)}${n}`;
-}
-
-/** Seconds rounded to whole nanoseconds (the JSON views' durations). */
-export function round9(x: number): number {
-  return Math.round(x * 1e9) / 1e9;
-}
-
-/** tsString(sec, nsec) written into a byte output. */
-export function writeTsString(out: ByteSink, sec: number, nsec: number): void {
-  // Negative, past 2^53 (an if_tsoffset far off) or a damaged sub-second field: the string path.
-  if (!(sec >= 0 && sec <= Number.MAX_SAFE_INTEGER) || nsec < 0 || nsec >= 1e9) { out.ascii(tsString(sec, nsec)); return; }
-  out.dec(sec);
+  out.ascii(String(sec));
   out.byte(46);
-  out.decPad(nsec, 9);
+  out.ascii('000000000'.slice(n.length));
+  out.ascii(n);
+}
+
+const tsSink = new StringSink(256);
+
+/** writeTsString as a string (tests, and reports that show the contract's stamp). */
+export function tsString(sec: number, nsec: number): string {
+  tsSink.reserve(64);
+  writeTsString(tsSink, sec, nsec);
+  return tsSink.take();
 }
 
 /** A duration in seconds rounded to nanoseconds, as JSON.stringify writes Math.round(x * 1e9) / 1e9. */

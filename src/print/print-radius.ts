@@ -682,12 +682,12 @@ const ATTR_TYPE: AttrType[] = [
   attr('Framed-AppleTalk-Link', N), attr('Framed-AppleTalk-Network', N), attr('Framed-AppleTalk-Zone', S),
   /* 40 */
   attr('Acct-Status-Type', N, ACCT_STATUS, 1), attr('Acct-Delay-Time', N), attr('Acct-Input-Octets', N),
-  attr('Acct-ByteSink-Octets', N), attr('Acct-Session-Id', S), attr('Acct-Authentic', N, ACCT_AUTH, 1),
-  attr('Acct-Session-Time', N), attr('Acct-Input-Packets', N), attr('Acct-ByteSink-Packets', N),
+  attr('Acct-Output-Octets', N), attr('Acct-Session-Id', S), attr('Acct-Authentic', N, ACCT_AUTH, 1),
+  attr('Acct-Session-Time', N), attr('Acct-Input-Packets', N), attr('Acct-Output-Packets', N),
   attr('Acct-Terminate-Cause', N, ACCT_TERM, 1),
   /* 50 */
   attr('Acct-Multi-Session-Id', S), attr('Acct-Link-Count', N), attr('Acct-Input-Gigawords', N),
-  attr('Acct-ByteSink-Gigawords', N), attr('Unassigned', null), attr('Event-Timestamp', printAttrTime),
+  attr('Acct-Output-Gigawords', N), attr('Unassigned', null), attr('Event-Timestamp', printAttrTime),
   attr('Egress-VLANID', N), attr('Ingress-Filters', N, INGRESS_FILTERS, 1), attr('Egress-VLAN-Name', S),
   attr('User-Priority-Table', null),
   /* 60 */

@@ -21,7 +21,9 @@ import { addrText } from '../encode/events.js';
 import { formatDuration } from '../encode/events.js';
 import { noColor as noColorPalette, type Palette } from '../encode/palette.js';
 import { DEFAULT_SPILL_MEMORY, SortedSpill } from './spill.js';
-import { type TimeFormatter, tsString } from '../encode/time.js';
+import type { TimeFormatter } from '../encode/time.js';
+import { StringSink } from '../encode/sink.js';
+import { arpRecordRoom, writeArpBinding, writeArpConflict, writeArpEvicted, writeArpSighting, writeArpUnanswered } from '../encode/arp-records.js';
 
 function protoName(e: ArpAddress): string {
   return e.proto === ArpProto.ndp ? 'ndp' : 'arp';
@@ -35,34 +37,23 @@ function askerText(x: number | Uint8Array): string {
 
 // ------------------------------------------------------------------ NDJSON
 
+// Records are held as text in the spills: written by encode/arp-records.ts into one string sink.
+const recordSink = new StringSink();
+
 function conflictJson(c: ArpConflict): string {
-  return `{"type":"arp-conflict","proto":"${protoName(c.addr)}","ip":"${addrText(c.addr)}","macs":["${macNum(c.first.mac)}","${macNum(c.second.mac)}"],`
-    + `"firstTs":"${tsString(c.first.firstSec, c.first.firstNsec)}","conflictTs":"${tsString(c.conflictSec, c.conflictNsec)}","count":${c.count}}`;
+  recordSink.reserve(arpRecordRoom(c.addr)); writeArpConflict(recordSink, c); return recordSink.take();
 }
 
 function bindingJson(b: ArpBinding): string {
-  let s = `{"type":"arp-binding","proto":"${protoName(b.addr)}","ip":"${addrText(b.addr)}","mac":"${macNum(b.mac)}",`
-    + `"firstTs":"${tsString(b.firstSec, b.firstNsec)}","lastTs":"${tsString(b.lastSec, b.lastNsec)}","answered":${b.answered}`;
-  if (b.rtt >= 0) s += `,"rtt":${Math.round(b.rtt * 1e9) / 1e9}`;
-  return s + '}';
+  recordSink.reserve(arpRecordRoom(b.addr)); writeArpBinding(recordSink, b); return recordSink.take();
 }
 
 function unansweredJson(e: ArpAddress): string {
-  let s = `{"type":"arp-unanswered","proto":"${protoName(e)}","ip":"${addrText(e)}","requests":${e.pending},`
-    + `"firstTs":"${tsString(e.pendingFirstSec, e.pendingFirstNsec)}","lastTs":"${tsString(e.pendingLastSec, e.pendingLastNsec)}","askedBy":[`;
-  const list = e.askedBy ?? [];
-  for (let i = 0; i < list.length; i++) s += (i ? ',"' : '"') + askerText(list[i]!) + '"';
-  s += ']';
-  if (e.askedByMore > 0) s += `,"askedByMore":${e.askedByMore}`;
-  return s + '}';
+  recordSink.reserve(arpRecordRoom(e)); writeArpUnanswered(recordSink, e); return recordSink.take();
 }
 
 function sightingJson(x: ArpSighting): string {
-  const type = x.list === SightingList.unsolicited ? 'arp-unsolicited-reply' : x.list === SightingList.gratuitous ? 'arp-gratuitous' : 'arp-probe';
-  const extra = x.list === SightingList.gratuitous ? `,"op":"${x.kind === ArpMsg.request ? 'request' : 'reply'}"`
-    : x.list === SightingList.probes ? `,"kind":"${x.kind === ProbeKind.probe ? 'probe' : 'announcement'}"` : '';
-  return `{"type":"${type}","proto":"${protoName(x.addr)}","ip":"${addrText(x.addr)}","mac":"${macNum(x.mac)}"${extra},`
-    + `"ts":"${tsString(x.firstSec, x.firstNsec)}","lastTs":"${tsString(x.lastSec, x.lastNsec)}","count":${x.count}}`;
+  recordSink.reserve(arpRecordRoom(x.addr)); writeArpSighting(recordSink, x); return recordSink.take();
 }
 
 // ------------------------------------------------------------------ human report
@@ -177,7 +168,9 @@ export class ArpReport {
     if (this.json) {
       for (const sec of this.sections) sec.drain(line);
       if (this.evicted > 0 || this.retired > 0) {
-        line(`{"type":"arp-evicted","addresses":${this.evicted},"maxAddresses":${this.max},"retired":${this.retired},"maxPerAddress":${MAX_PER_ADDRESS}}`);
+        recordSink.reserve(arpRecordRoom(null));
+        writeArpEvicted(recordSink, this.evicted, this.max, this.retired);
+        line(recordSink.take());
       }
       return;
     }

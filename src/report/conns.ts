@@ -3,14 +3,9 @@ import { IpProto } from '../decode/constants.js';
 import { type Connection, MptcpSubflow } from '../track/tcp/connection.js';
 import { ipv4, ipv6Words } from '../encode/addr.js';
 import { formatDuration } from '../encode/events.js';
-import { connSummary, type ConnSummary } from '../encode/ndjson.js';
 import type { Palette } from '../encode/palette.js';
 import { DEFAULT_SPILL_MEMORY, SortedSpill } from './spill.js';
 import { round9 } from '../encode/time.js';
-
-function endpoint(ip: string, port: number): string {
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
 
 function bytes(n: number): string {
   if (n < 1000) return `${n} B`;
@@ -18,34 +13,9 @@ function bytes(n: number): string {
   return `${(n / 1e6).toFixed(1)} MB`;
 }
 
-function mptcpLine(m: NonNullable<ConnSummary['mptcp']>, p: Palette): string {
-  const token = m.token !== null ? `token ${m.token}` : 'token not seen';
-  return `    ${p.event(m.subflow === 'initial' ? `MPTCP initial subflow, ${token}` : `MPTCP subflow joining ${m.of !== null && m.of !== undefined ? `#${m.of}` : 'a connection not captured'}, ${token}`)}`;
-}
-
-/** The lines of one conversation's block. */
-export function connBlock(c: ConnSummary, p: Palette): string[] {
-  const out: string[] = [];
-  const head = `${p.bold(`#${c.id}`)} ${c.proto.toUpperCase()} ${p.client(endpoint(c.client.ip, c.client.port))} → ${p.server(endpoint(c.server.ip, c.server.port))}`;
-  const counts = `${c.packets.client}/${c.packets.server} pkts, ${bytes(c.bytes.client)} / ${bytes(c.bytes.server)}, ${formatDuration(c.duration)}`;
-  if (c.proto === 'udp') {
-    out.push(`${head}  ${counts}`);
-    return out;
-  }
-  const rtt = c.rtt !== null && c.rtt !== undefined ? `, rtt ${formatDuration(c.rtt)}` : '';
-  const rx = c.retransmissions ? p.analysis(`, ${c.retransmissions} retransmitted`) : '';
-  out.push(`${head}  ${p.event(`${c.handshake} / ${c.teardown}`)}  ${c.connState} ${c.history}`);
-  out.push(`    ${counts}${rtt}${rx}`);
-  out.push(`    client: ${c.states!.client.length ? c.states!.client.join(' → ') : '(never seen)'}`);
-  out.push(`    server: ${c.states!.server.length ? c.states!.server.join(' → ') : '(never seen)'}`);
-  if (c.mptcp !== undefined) out.push(mptcpLine(c.mptcp, p));
-  return out;
-}
-
-export function connsTable(rows: ConnSummary[], p: Palette): string[] {
-  const out: string[] = [];
-  for (const c of rows) for (const l of connBlock(c, p)) out.push(l);
-  return out;
+function mptcpLine(c: Connection, p: Palette): string {
+  const token = c.mptcpToken >= 0 ? `token 0x${c.mptcpToken.toString(16).padStart(8, '0')}` : 'token not seen';
+  return `    ${p.event(c.mptcp === MptcpSubflow.INITIAL ? `MPTCP initial subflow, ${token}` : `MPTCP subflow joining ${c.mptcpOf >= 0 ? `#${c.mptcpOf}` : 'a connection not captured'}, ${token}`)}`;
 }
 
 const v6words = new Uint16Array(8);
@@ -69,10 +39,10 @@ function statesText(c: Connection, side: number): string {
 }
 
 /**
- * connBlock(connSummary(c)) as one string, lines joined by '\n', made from the
- * conversation itself: no summary object, no time stamp strings (the table
- * shows none), so a table of millions of conversations leaves the garbage
- * collector little to do.
+ * One conversation's block of the `conns` table, lines joined by '\n', made
+ * from the conversation itself: no record object, no time stamp strings (the
+ * table shows none), so a table of millions of conversations leaves the
+ * garbage collector little to do.
  */
 export function connBlockText(c: Connection, p: Palette): string {
   const cs = c.clientSide, ss = cs ^ 1;
@@ -86,7 +56,7 @@ export function connBlockText(c: Connection, p: Palette): string {
   const rx = r ? p.analysis(`, ${r} retransmitted`) : '';
   let s = `${head}  ${p.event(`${c.handshake} / ${c.teardown}`)}  ${c.connState} ${c.history}\n    ${counts}${rtt}${rx}`
     + `\n    client: ${statesText(c, cs)}\n    server: ${statesText(c, ss)}`;
-  if (c.mptcp !== MptcpSubflow.NONE) s += '\n' + mptcpLine(connSummary(c).mptcp!, p); // rare: the summary is fine
+  if (c.mptcp !== MptcpSubflow.NONE) s += '\n' + mptcpLine(c, p);
   return s;
 }
 

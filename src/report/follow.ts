@@ -29,7 +29,7 @@ import type { Connection } from '../track/tcp/connection.js';
 import { DEFAULT_MAX_HELD, DEFAULT_MAX_HELD_TOTAL, ReassemblyBudget, type ReassemblyBounds, TcpStreams } from '../track/reassembly.js';
 import type { Tracker } from '../track/tracker.js';
 import { hex2 } from '../encode/addr.js';
-import { connSummary } from '../encode/ndjson.js';
+import { connRecord } from '../encode/conn-record.js';
 import { endpointText, selectorMatches } from './ladder/model.js';
 import type { Palette } from '../encode/palette.js';
 import { ByteSpill, DEFAULT_SPILL_MEMORY } from './spill.js';
@@ -272,7 +272,7 @@ export class FollowCollector {
       this.conn = c;
       this.clientSide = c.clientSide;
       this.proto = c.proto;
-      const sum = connSummary(c);
+      const sum = connRecord(c);
       this.endpoints = [endpointText(sum.client.ip, sum.client.port), endpointText(sum.server.ip, sum.server.port)];
     }
     const side = t.side;

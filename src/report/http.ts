@@ -17,81 +17,9 @@ import { safeText } from '../encode/addr.js';
 import { formatDuration } from '../encode/events.js';
 import type { Palette } from '../encode/palette.js';
 import { DEFAULT_SPILL_MEMORY, LineSpill } from './spill.js';
-import { round9, tsString, writeSeconds, writeTsString } from '../encode/time.js';
-import type { ByteSink } from '../encode/sink.js';
+import { round9 } from '../encode/time.js';
+import type { HttpRecord } from '../encode/records.js';
 
-
-export interface HttpRecord {
-  type: 'http';
-  conn: number;
-  method: string | null;
-  uri: string | null;
-  host: string | null;
-  status: number | null;
-  requestTs: string | null;
-  responseTs: string | null;
-  latency: number | null;
-  requestBodyBytes: number;
-  responseBodyBytes: number;
-  /** Bytes of the transaction missing from the capture (docs/records-hardening.md); only when some are. */
-  gapBytes?: number;
-}
-
-
-export function httpRecord(connId: number, t: HttpTransaction): HttpRecord {
-  const hasReq = t.requestSec >= 0, hasResp = t.responseSec >= 0;
-  return {
-    type: 'http', conn: connId, method: t.method, uri: t.uri, host: t.host, status: t.status,
-    requestTs: hasReq ? tsString(t.requestSec, t.requestNsec) : null,
-    responseTs: hasResp ? tsString(t.responseSec, t.responseNsec) : null,
-    latency: hasReq && hasResp ? round9((t.responseSec - t.requestSec) + (t.responseNsec - t.requestNsec) / 1e9) : null,
-    requestBodyBytes: t.requestBodyBytes, responseBodyBytes: t.responseBodyBytes,
-    ...(t.gapBytes > 0 ? { gapBytes: t.gapBytes } : {}),
-  };
-}
-
-/**
- * A JSON string; ASCII without quotes, backslashes or control bytes is written
- * as it is. The caller has reserved 6 bytes a character: JSON.stringify's
- * longest escape (\uXXXX), or 3 bytes of UTF-8.
- */
-function writeJsonString(out: ByteSink, s: string | null): void {
-  if (s === null) { out.ascii('null'); return; }
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) { out.utf8(JSON.stringify(s)); return; }
-  }
-  out.byte(34); out.ascii(s); out.byte(34);
-}
-
-/** A time stamp as a JSON string. */
-function writeTs(out: ByteSink, sec: number, nsec: number): void {
-  out.byte(34); writeTsString(out, sec, nsec); out.byte(34);
-}
-
-/**
- * JSON.stringify(httpRecord(connId, t)) written straight into the output (a
- * test compares the two): no record object and no string per transaction.
- */
-export function writeHttpJson(out: ByteSink, connId: number, t: HttpTransaction): void {
-  const hasReq = t.requestSec >= 0, hasResp = t.responseSec >= 0;
-  out.reserve(512 + 6 * ((t.method?.length ?? 0) + (t.uri?.length ?? 0) + (t.host?.length ?? 0)));
-  out.ascii('{"type":"http","conn":'); out.dec(connId);
-  out.ascii(',"method":'); writeJsonString(out, t.method);
-  out.ascii(',"uri":'); writeJsonString(out, t.uri);
-  out.ascii(',"host":'); writeJsonString(out, t.host);
-  out.ascii(',"status":'); if (t.status === null) out.ascii('null'); else out.dec(t.status);
-  out.ascii(',"requestTs":'); if (hasReq) writeTs(out, t.requestSec, t.requestNsec); else out.ascii('null');
-  out.ascii(',"responseTs":'); if (hasResp) writeTs(out, t.responseSec, t.responseNsec); else out.ascii('null');
-  out.ascii(',"latency":');
-  if (hasReq && hasResp) writeSeconds(out, (t.responseSec - t.requestSec) + (t.responseNsec - t.requestNsec) / 1e9);
-  else out.ascii('null');
-  out.ascii(',"requestBodyBytes":'); out.dec(t.requestBodyBytes);
-  out.ascii(',"responseBodyBytes":'); out.dec(t.responseBodyBytes);
-  if (t.gapBytes > 0) { out.ascii(',"gapBytes":'); out.dec(t.gapBytes); }
-  out.byte(125);
-  out.endLine();
-}
 
 export class HttpCollector {
   /** Entries of the conversations in progress (each also in its Connection's viewState), in no order. */
@@ -108,8 +36,8 @@ export class HttpCollector {
   parked = 0;
 
   /**
-   * onTransaction gets each transaction once, in request order per connection (httpRecord() or
-   * writeHttpJson() make the record); onError, once per stream, why it is no longer parsed;
+   * onTransaction gets each transaction once, in request order per connection (encode/http-record.ts
+   * makes the record); onError, once per stream, why it is no longer parsed;
    * onLimit, once per stream, that out-of-order bytes over the bounds were dropped.
    */
   constructor(readonly onTransaction: (connId: number, t: HttpTransaction) => void, readonly onError: (connId: number, side: string, msg: string) => void,

@@ -17,11 +17,11 @@ import type { Connection } from '../../src/track/tcp/connection.js';
 import { Tracker } from '../../src/track/tracker.js';
 import { ArpTable } from '../../src/track/arp-table.js';
 import { ArpReport } from '../../src/report/arp.js';
-import { connsTable, ConnsTableWriter } from '../../src/report/conns.js';
+import { connBlockText, ConnsTableWriter } from '../../src/report/conns.js';
 import { BlockPrinter, escapeLines, FollowCollector, hexLines } from '../../src/report/follow.js';
 import type { HttpTransaction } from '../../src/track/http.js';
-import { HttpCollector, httpRecord, httpTable, HttpTableWriter } from '../../src/report/http.js';
-import { connSummary } from '../../src/encode/ndjson.js';
+import { HttpCollector, httpTable, HttpTableWriter } from '../../src/report/http.js';
+import { httpRecord } from '../../src/encode/http-record.js';
 import { LadderCollector, type LadderRow, type LadderSegment } from '../../src/report/ladder/model.js';
 import { noColor } from '../../src/encode/palette.js';
 import { ByteSpill, LineSpill, SortedSpill, TempFile } from '../../src/report/spill.js';
@@ -164,7 +164,7 @@ describe('conns table', () => {
   it('prints the same table in id order whether blocks are written at once, held, or merged from the sorted spill', () => {
     const conns = conversations(3000);
     expect(conns[0]!.id).not.toBe(0); // the tracker ends them out of order
-    const want = connsTable(conns.map(connSummary).sort((a, b) => a.id - b.id), noColor).join('\n');
+    const want = [...conns].sort((a, b) => a.id - b.id).map((c) => connBlockText(c, noColor)).join('\n');
     for (const memLimit of [1024, 100_000, 64 << 20]) {
       const out: string[] = [];
       const w = new ConnsTableWriter(noColor, (b) => out.push(b), memLimit);

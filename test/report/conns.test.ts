@@ -7,17 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { PacketDecoder } from '../../src/decode/packet-decoder.js';
 import type { Connection } from '../../src/track/tcp/connection.js';
 import { Tracker } from '../../src/track/tracker.js';
-import { connSummary, type ConnSummary } from '../../src/encode/ndjson.js';
+import { connRecord } from '../../src/encode/conn-record.js';
+import type { ConnRecord } from '../../src/encode/records.js';
 import { conversation } from '../helpers/frames.js';
 import type { Frame } from '../../src/frame.js';
 import { FIXTURES, ndjson, netlens } from '../helpers/netlens.js';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 
-function track(frames: Frame[], opts = {}): ConnSummary[] {
-  const out: ConnSummary[] = [];
+function track(frames: Frame[], opts = {}): ConnRecord[] {
+  const out: ConnRecord[] = [];
   const d = new PacketDecoder();
-  const t = new Tracker({ ...opts, onEnd: (c: Connection) => out.push(connSummary(c)) });
+  const t = new Tracker({ ...opts, onEnd: (c: Connection) => out.push(connRecord(c)) });
   for (const f of frames) { d.decode(f); t.observe(d, f.tsSec, f.tsNsec); }
   t.finish();
   return out;

@@ -16,7 +16,7 @@ import type { Connection } from '../../track/tcp/connection.js';
 import { Analysis, EventKind, type Tracker } from '../../track/tracker.js';
 import { safeText } from '../../encode/addr.js';
 import { formatDuration } from '../../encode/events.js';
-import { connSummary } from '../../encode/ndjson.js';
+import { connRecord } from '../../encode/conn-record.js';
 import { tcpFlagLetters } from '../../encode/tcp-flags.js';
 
 export interface LadderSegment {
@@ -71,7 +71,7 @@ export function selectorMatches(selector: { id: number } | { a: string; b: strin
   }
   const p0 = c.port[0], p1 = c.port[1];
   if (!((p0 === ports[0] && p1 === ports[1]) || (p0 === ports[1] && p1 === ports[0]))) return false;
-  const s = connSummary(c);
+  const s = connRecord(c);
   const x = endpointText(s.client.ip, s.client.port), y = endpointText(s.server.ip, s.server.port);
   return (selector.a === x && selector.b === y) || (selector.a === y && selector.b === x);
 }
@@ -137,7 +137,7 @@ export class LadderCollector {
       this.found = true;
       this.conn = c;
       this.id = c.id;
-      const sum = connSummary(c);
+      const sum = connRecord(c);
       this.client = endpointText(sum.client.ip, sum.client.port);
       this.server = endpointText(sum.server.ip, sum.server.port);
       this.firstSec = f.tsSec;
@@ -195,7 +195,7 @@ export class LadderCollector {
 
   private finishWith(c: Connection): void {
     this.flushRun();
-    const sum = connSummary(c);
+    const sum = connRecord(c);
     const rtt = sum.rtt !== null && sum.rtt !== undefined ? `, rtt ${formatDuration(sum.rtt)}` : '';
     this.head = {
       client: this.client, server: this.server, id: this.id,
