@@ -20,6 +20,8 @@ export interface PacketSink {
   conn?(c: Connection): void;
   /** conn() keeps nothing of the Connection once it returns, so the tracker may reuse it (TrackerOptions.recycle). */
   recycle?: boolean;
+  /** Called once, with the time stamp of the first frame that passes the filter (the views' time origin). */
+  first?(sec: number, nsec: number): void;
 }
 
 /** What the pipeline takes from the command's options (cli/args.ts Options has all of them). */
@@ -56,6 +58,7 @@ export class Pipeline {
     if (this.done) return false;
     if (this.filter !== null && !this.filter.matches(f.buf, f.offset, f.caplen, f.len)) return true;
     this.count++;
+    if (this.count === 1) this.sink.first?.(f.tsSec, f.tsNsec);
     const st = this.decoder.decode(f);
     if (st === DecodeStatus.malformed) this.malformed++;
     this.tracker.observe(this.decoder, f.tsSec, f.tsNsec);

@@ -87,7 +87,7 @@ const FILE_VIEWS = ['read', 'conns', 'arp', 'ladder', 'follow', 'http'];
 const LIVE_VIEWS = ['capture', 'conns', 'arp', 'ladder', 'follow', 'http'];
 const SOURCE_VIEWS = ['read', ...LIVE_VIEWS];
 const LINE_VIEWS = ['read', 'capture'];
-const TIME_VIEWS = ['read', 'capture', 'arp'];
+const TIME_VIEWS = ['read', 'capture', 'arp', 'conns', 'http'];
 const ALL = [...COMMAND_NAMES];
 
 /**

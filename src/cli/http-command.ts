@@ -4,7 +4,7 @@ import { writeHttpJson } from '../encode/http-record.js';
 import { paletteFor } from '../encode/palette.js';
 import { LineSpill } from '../report/spill.js';
 import type { Options } from './args.js';
-import { runSourceView } from './run-file.js';
+import { hasFilter, runSourceView, viewTime } from './run-file.js';
 
 export async function runHttp(opts: Options): Promise<number> {
   // The table's warnings come after it: kept like its rows (in memory up to a bound, then a temporary file).
@@ -14,7 +14,8 @@ export async function runHttp(opts: Options): Promise<number> {
   };
   return runSourceView(opts, 'http', (out) => {
     const p = paletteFor(process.stdout);
-    const table = opts.json ? null : new HttpTableWriter(p);
+    const time = viewTime(opts, 'http');
+    const table = opts.json ? null : new HttpTableWriter(p, undefined, time);
     const col = new HttpCollector(
       (id, tx) => { if (table === null) writeHttpJson(out, id, tx); else table.add(id, tx); },
       (id, side, msg) => warn(`conn ${id} ${side}: not HTTP from here on (${msg})`),
@@ -24,11 +25,11 @@ export async function runHttp(opts: Options): Promise<number> {
       (id, pending) => warn(`conn ${id}: more than ${pending} requests waiting for their responses: the oldest are reported without one, and the responses that answer them later are not reported`),
     );
     return {
-      sink: { packet: (n, f, d, t) => col.packet(n, f, d, t), conn: (c) => col.conn(c), recycle: true },
+      sink: { packet: (n, f, d, t) => col.packet(n, f, d, t), conn: (c) => col.conn(c), recycle: true, first: (sec, nsec) => time.origin(sec, nsec) },
       end: () => {
         col.end();
         if (table === null) return;
-        table.write((l) => out.line(l));
+        table.write((l) => out.line(l), hasFilter(opts));
         errors.forEach((e) => out.line(p.warn(e)));
         errors.clear();
       },

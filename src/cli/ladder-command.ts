@@ -3,7 +3,8 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { SourceError } from '../frame.js';
 import { LadderCollector, parseConnSelector } from '../report/ladder/model.js';
 import { LadderSvgRenderer } from '../report/ladder/svg.js';
-import { LadderTextRenderer, terminalSupportsUnicode } from '../report/ladder/text.js';
+import { LadderTextRenderer } from '../report/ladder/text.js';
+import { glyphs } from '../encode/glyphs.js';
 import { paletteFor } from '../encode/palette.js';
 import { LineSpill } from '../report/spill.js';
 import { UsageError, type Options } from './args.js';
@@ -40,7 +41,7 @@ export async function runLadder(opts: Options): Promise<number> {
   const status = await runSourceView(opts, 'ladder', (out) => {
     // Rows are drawn as they come and kept (in memory up to a bound, then a temporary file): the
     // diagram's head needs the whole connection, and the SVG's its height.
-    const ascii = opts.ascii || !terminalSupportsUnicode();
+    const ascii = opts.ascii || glyphs().ascii;
     const text = new LadderTextRenderer(paletteFor(process.stdout), ascii);
     const textRows = new LineSpill();
     const svg = opts.svg !== null ? new LadderSvgRenderer() : null;

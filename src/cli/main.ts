@@ -8,6 +8,7 @@ import './heap-policy.js'; // the garbage collector's growth (docs/bounds.md)
 import { readFileSync } from 'node:fs';
 import { SourceError } from '../frame.js';
 import { loadPalette } from '../encode/palette.js';
+import { ASCII_GLYPHS, localeIsUtf8, useGlyphs } from '../encode/glyphs.js';
 import { commandSynopsis, commandUsage, parseArgs, topUsage, UsageError, type Options } from './args.js';
 import { COMMANDS } from './commands.js';
 import { ByteSink, OutputClosed, OutputFailed } from '../encode/sink.js';
@@ -43,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const load = COMMANDS[opts.command]!;
+  if (!localeIsUtf8()) useGlyphs(ASCII_GLYPHS); // LANG=C and the like: ASCII everywhere
   await loadPalette(process.stdout);
   return (await load(opts))(opts);
 }

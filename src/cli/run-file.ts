@@ -13,6 +13,7 @@ import { SourceError, type Frame } from '../frame.js';
 import { CaptureWriter } from '../source/pcap-writer.js';
 import { UsageError, type Options } from './args.js';
 import { ByteSink } from '../encode/sink.js';
+import { TimeFormatter } from '../encode/time.js';
 import { Pipeline, type PacketSink } from '../pipeline.js';
 
 /**
@@ -126,6 +127,7 @@ export type FilterScope = 'prefilter' | 'packets';
 function shownOnly(inner: PacketSink, shown: (id: number) => boolean, see?: (f: Frame, id: number) => void): PacketSink {
   return {
     recycle: inner.recycle,
+    first: inner.first,
     packet: inner.packet === undefined && see === undefined ? undefined : (n, f, d, t, arp) => {
       if (t.conn === null) return;
       see?.(f, t.conn.id);
@@ -182,6 +184,21 @@ export interface SourceView {
  * file path / "-" as the first positional argument; the rest of the
  * positional arguments from `firstFilterArg` on are a BPF filter.
  */
+/** Whether the command line holds a filter expression (after the file; all of the positionals with -i). */
+export function hasFilter(opts: Options, firstFilterArg = 1): boolean {
+  return opts.positional.slice(opts.iface !== null ? firstFilterArg - 1 : firstFilterArg).join(' ').trim() !== '';
+}
+
+/**
+ * The time stamps of a table view (conns, http): the same modes as read's -t…
+ * -ttttt and --time, since-first counted from the capture's first frame; not
+ * -ttt (the time since the previous packet), which means nothing in a table.
+ */
+export function viewTime(opts: Options, command: string): TimeFormatter {
+  if (opts.time === 'ttt') throw new UsageError(`${command}: -ttt / --time delta is the time since the previous packet, which a table has not; use --time since-first (-ttttt)`);
+  return new TimeFormatter(opts.time, opts.nano);
+}
+
 export async function runSourceView(opts: Options, command: string, makeView: (out: ByteSink) => SourceView, firstFilterArg = 1): Promise<number> {
   if (opts.write === '-') throw new UsageError(`${command} writes its view to stdout: -w - (the capture to stdout) goes with read or capture`);
   const out = new ByteSink();

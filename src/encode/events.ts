@@ -3,10 +3,11 @@ import type { Connection } from '../track/tcp/connection.js';
 import { EventKind, type Tracker } from '../track/tracker.js';
 import { ArpProto, type ArpAddress, type ArpTable } from '../track/arp-table.js';
 import { ipv4, ipv6At, macNum } from './addr.js';
+import { glyphs } from './glyphs.js';
 
 /** A duration in seconds as a short human figure: 47µs, 1.25ms, 2.300s. */
 export function formatDuration(sec: number): string {
-  if (sec < 0.001) return `${Math.round(sec * 1e6)}µs`;
+  if (sec < 0.001) return `${Math.round(sec * 1e6)}${glyphs().micro}s`;
   if (sec < 1) return `${(sec * 1e3).toFixed(2)}ms`;
   return `${sec.toFixed(3)}s`;
 }
@@ -19,7 +20,7 @@ export function formatDuration(sec: number): string {
 export function eventText(t: Tracker, i: number, c: Connection, human: boolean): string {
   const side = t.eventSide[i] === c.clientSide ? 'client' : 'server';
   switch (t.eventKind[i]) {
-    case EventKind.STATE: return `${side} ${t.eventFrom[i] ?? 'none'} ${human ? '→' : '->'} ${t.eventTo[i]}`;
+    case EventKind.STATE: return `${side} ${t.eventFrom[i] ?? 'none'} ${human ? glyphs().arrow : '->'} ${t.eventTo[i]}`;
     case EventKind.HANDSHAKE_COMPLETE:
       if (!human) return 'handshake-complete';
       return t.eventValue[i]! >= 0 ? `handshake complete, rtt ${formatDuration(t.eventValue[i]!)}` : 'handshake complete';

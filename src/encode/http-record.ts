@@ -42,6 +42,11 @@ export function writeHttpJson(out: ByteSink, connId: number, t: HttpTransaction)
   out.ascii(',"latency":');
   if (hasReq && hasResp) writeSeconds(out, (t.responseSec - t.requestSec) + (t.responseNsec - t.requestNsec) / 1e9);
   else out.ascii('null');
+  const hasEnd = t.responseEndSec >= 0;
+  out.ascii(',"responseEndTs":'); if (hasEnd) writeTs(out, t.responseEndSec, t.responseEndNsec); else out.ascii('null');
+  out.ascii(',"ttlb":');
+  if (hasReq && hasEnd) writeSeconds(out, (t.responseEndSec - t.requestSec) + (t.responseEndNsec - t.requestNsec) / 1e9);
+  else out.ascii('null');
   out.ascii(',"requestBodyBytes":'); out.dec(t.requestBodyBytes);
   out.ascii(',"responseBodyBytes":'); out.dec(t.responseBodyBytes);
   if (t.gapBytes > 0) { out.ascii(',"gapBytes":'); out.dec(t.gapBytes); }

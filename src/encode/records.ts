@@ -99,8 +99,12 @@ export interface HttpRecord {
   status: number | null;
   requestTs: Timestamp;
   responseTs: Timestamp | null;
-  /** Request's first byte to the response's first byte, seconds. */
+  /** Request's first byte to the response's first byte (time to first byte), seconds. */
   latency: number | null;
+  /** The capture time of the segment carrying the response's last byte; null when no response was seen. */
+  responseEndTs: Timestamp | null;
+  /** Request's first byte to the response's last byte (time to last byte), seconds; null without both. */
+  ttlb: number | null;
   /** After removing chunked transfer coding. */
   requestBodyBytes: number;
   responseBodyBytes: number;

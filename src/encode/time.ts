@@ -65,6 +65,22 @@ export class TimeFormatter {
     return true;
   }
 
+  /**
+   * The origin of since-first times (-ttttt): the first frame of the capture,
+   * given by the pipeline before any table row is formatted; without it, the
+   * first time formatted is the origin, as in a packet listing.
+   */
+  origin(sec: number, nsec: number): void {
+    if (this.mode !== 'ttttt' || this.started) return;
+    this.started = true;
+    this.firstSec = sec; this.firstNsec = nsec;
+  }
+
+  /** A time stamp as a table cell: format() without its padding; '' when times are off (-t). */
+  cell(sec: number, nsec: number): string {
+    return this.format(sec, nsec).trim();
+  }
+
   format(sec: number, nsec: number): string {
     switch (this.mode) {
       case 't': return '';

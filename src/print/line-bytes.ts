@@ -18,6 +18,7 @@ import { annotations, type LineOptions } from './line.js';
 import { hasAppText, tcpPortPrinter, writeAppText } from './print-text-protocols.js';
 import { sll2Prefix } from './link-header.js';
 import { noColor } from '../encode/palette.js';
+import { glyphs } from '../encode/glyphs.js';
 import { u16be, u32be } from '../bytes.js';
 
 // tcpdump's flag letters in its order: F S R P . U E W
@@ -152,7 +153,7 @@ function writeAnnotations(out: ByteSink, t: Tracker): void {
     if (t.eventKind[i] === EventKind.STATE) {
       out.ascii(t.eventSide[i] === c.clientSide ? 'client ' : 'server ');
       out.ascii(t.eventFrom[i] ?? 'none');
-      out.bytes(ARROW);
+      out.bytes(glyphs().ascii ? ASCII_ARROW : ARROW);
       out.ascii(t.eventTo[i]!);
     } else {
       out.text(eventText(t, i, c, true));
@@ -162,3 +163,4 @@ function writeAnnotations(out: ByteSink, t: Tracker): void {
 }
 
 const ARROW = Buffer.from(' → ');
+const ASCII_ARROW = Buffer.from(' -> ');

@@ -22,6 +22,7 @@ import { formatDuration } from '../encode/events.js';
 import { noColor as noColorPalette, type Palette } from '../encode/palette.js';
 import { DEFAULT_SPILL_MEMORY, SortedSpill } from './spill.js';
 import type { TimeFormatter } from '../encode/time.js';
+import { glyphs } from '../encode/glyphs.js';
 import { StringSink } from '../encode/sink.js';
 import { arpRecordRoom, writeArpBinding, writeArpConflict, writeArpEvicted, writeArpSighting, writeArpUnanswered } from '../encode/arp-records.js';
 
@@ -63,7 +64,7 @@ function pad(s: string, w: number): string {
 }
 
 function times(n: number): string {
-  return n > 1 ? ` (×${n})` : '';
+  return n > 1 ? ` (${glyphs().times}${n})` : '';
 }
 
 const BINDING_HEAD = ['address', 'mac', 'proto', 'first seen', 'last seen', 'replies'];
@@ -142,7 +143,7 @@ export class ArpReport {
     else {
       const askers = (e.askedBy ?? []).map(askerText).join(', ') + (e.askedByMore > 0 ? ` and ${e.askedByMore} more` : '');
       text = '  ' + this.p.analysis(`${addrText(e)} ${e.pending} request${e.pending === 1 ? '' : 's'}`)
-        + ` ${protoName(e)}, ${this.ts(e.pendingFirstSec, e.pendingFirstNsec)} … ${this.ts(e.pendingLastSec, e.pendingLastNsec)}, asked by ${askers}`;
+        + ` ${protoName(e)}, ${this.ts(e.pendingFirstSec, e.pendingFirstNsec)} ${glyphs().ellipsis} ${this.ts(e.pendingLastSec, e.pendingLastNsec)}, asked by ${askers}`;
     }
     this.sections[S.unanswered]!.push(text, e.pendingFirstSec, e.pendingFirstNsec, e.seq);
   }

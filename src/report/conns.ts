@@ -5,7 +5,8 @@ import { ipv4, ipv6Words } from '../encode/addr.js';
 import { formatDuration } from '../encode/events.js';
 import type { Palette } from '../encode/palette.js';
 import { DEFAULT_SPILL_MEMORY, SortedSpill } from './spill.js';
-import { round9 } from '../encode/time.js';
+import { round9, type TimeFormatter } from '../encode/time.js';
+import { glyphs } from '../encode/glyphs.js';
 
 function bytes(n: number): string {
   if (n < 1000) return `${n} B`;
@@ -26,14 +27,16 @@ function endpointText(c: Connection, side: number): string {
   return `[${ipv6Words(v6words)}]:${port}`;
 }
 
-/** "CLOSED → SYN_SENT → …" of an endpoint's path of states (a capture has few distinct paths). */
-const pathText = new Map<string, string>();
+/** "CLOSED → SYN_SENT → …" of an endpoint's path of states (a capture has few distinct paths; one cache per arrow). */
+const pathText = [new Map<string, string>(), new Map<string, string>()];
 function statesText(c: Connection, side: number): string {
   const e = c.ep[side]!;
-  let s = pathText.get(e.path);
+  const g = glyphs();
+  const cache = pathText[g.ascii ? 1 : 0]!;
+  let s = cache.get(e.path);
   if (s === undefined) {
-    s = e.path.length ? e.states.join(' → ') : '(never seen)';
-    if (pathText.size < 4096) pathText.set(e.path, s);
+    s = e.path.length ? e.states.join(` ${g.arrow} `) : '(never seen)';
+    if (cache.size < 4096) cache.set(e.path, s);
   }
   return s;
 }
@@ -44,12 +47,14 @@ function statesText(c: Connection, side: number): string {
  * table shows none), so a table of millions of conversations leaves the
  * garbage collector little to do.
  */
-export function connBlockText(c: Connection, p: Palette): string {
+export function connBlockText(c: Connection, p: Palette, time: TimeFormatter | null = null): string {
   const cs = c.clientSide, ss = cs ^ 1;
   const C = c.ep[cs], S = c.ep[ss];
   const tcp = c.proto === IpProto.TCP;
-  const head = `${p.bold(`#${c.id}`)} ${tcp ? 'TCP' : 'UDP'} ${p.client(endpointText(c, cs))} → ${p.server(endpointText(c, ss))}`;
-  const counts = `${C.packets}/${S.packets} pkts, ${bytes(C.bytes)} / ${bytes(S.bytes)}, ${formatDuration(round9(c.durationSec()))}`;
+  const head = `${p.bold(`#${c.id}`)} ${tcp ? 'TCP' : 'UDP'} ${p.client(endpointText(c, cs))} ${glyphs().arrow} ${p.server(endpointText(c, ss))}`;
+  const at = time === null ? '' : time.cell(c.firstSec, c.firstNsec);
+  const when = `${at === '' ? '' : `at ${at} `}for ${formatDuration(round9(c.durationSec()))}`;
+  const counts = `${when}, ${C.packets}/${S.packets} pkts, ${bytes(C.bytes)} / ${bytes(S.bytes)}`;
   if (!tcp) return `${head}  ${counts}`;
   const rtt = c.rtt >= 0 ? `, rtt ${formatDuration(round9(c.rtt))}` : '';
   const r = C.retransmissions + S.retransmissions;
@@ -58,6 +63,38 @@ export function connBlockText(c: Connection, p: Palette): string {
     + `\n    client: ${statesText(c, cs)}\n    server: ${statesText(c, ss)}`;
   if (c.mptcp !== MptcpSubflow.NONE) s += '\n' + mptcpLine(c, p);
   return s;
+}
+
+/** The table's last line: how many conversations, by pattern, and the retransmitted segments. */
+export class ConnsSummary {
+  tcp = 0;
+  udp = 0;
+  retransmissions = 0;
+  /** "handshake / teardown" → conversations (a handful of distinct values). */
+  private readonly patterns = new Map<string, number>();
+
+  add(c: Connection): void {
+    if (c.proto !== IpProto.TCP) { this.udp++; return; }
+    this.tcp++;
+    this.retransmissions += c.ep[0].retransmissions + c.ep[1].retransmissions;
+    const k = `${c.handshake} / ${c.teardown}`;
+    this.patterns.set(k, (this.patterns.get(k) ?? 0) + 1);
+  }
+
+  /** One line; `filtered`: a filter chose the conversations shown. */
+  text(p: Palette, filtered: boolean): string {
+    if (this.tcp + this.udp === 0) {
+      return p.dim(filtered ? 'no TCP or UDP conversation has a frame matching the filter' : 'no TCP or UDP conversations in this capture');
+    }
+    const parts: string[] = [];
+    if (this.tcp > 0) {
+      const byCount = [...this.patterns].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, n]) => `${n} ${k}`);
+      parts.push(`${this.tcp} TCP (${byCount.join(', ')})`);
+    } else parts.push('no TCP connections');
+    if (this.udp > 0) parts.push(`${this.udp} UDP`);
+    const rx = this.tcp > 0 ? `; ${this.retransmissions} retransmitted segment${this.retransmissions === 1 ? '' : 's'}` : '';
+    return p.dim(`${this.tcp + this.udp} conversation${this.tcp + this.udp === 1 ? '' : 's'}: ${parts.join(', ')}${rx}`);
+  }
 }
 
 /**
@@ -80,8 +117,11 @@ export class ConnsTableWriter {
   /** Bytes of text held waiting for a lower id before the table goes through the sorted spill. */
   private readonly waitLimit: number;
 
+  /** Counts for the closing line (summaryLine()). */
+  readonly summary = new ConnsSummary();
+
   constructor(private readonly p: Palette, private readonly write: (block: string) => void,
-    private readonly memLimit = DEFAULT_SPILL_MEMORY) {
+    private readonly memLimit = DEFAULT_SPILL_MEMORY, private readonly time: TimeFormatter | null = null) {
     this.waitLimit = Math.min(memLimit, 2 << 20);
   }
 
@@ -89,7 +129,8 @@ export class ConnsTableWriter {
   get spilled(): boolean { return this.sorted !== null; }
 
   add(c: Connection): void {
-    const text = connBlockText(c, this.p);
+    this.summary.add(c);
+    const text = connBlockText(c, this.p, this.time);
     const id = c.id;
     if (this.sorted !== null) { this.sorted.push(text, id); return; }
     if (id === this.next) {

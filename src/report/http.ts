@@ -17,8 +17,7 @@ import { safeText } from '../encode/addr.js';
 import { formatDuration } from '../encode/events.js';
 import type { Palette } from '../encode/palette.js';
 import { DEFAULT_SPILL_MEMORY, LineSpill } from './spill.js';
-import { round9 } from '../encode/time.js';
-import type { HttpRecord } from '../encode/records.js';
+import { round9, type TimeFormatter } from '../encode/time.js';
 
 
 export class HttpCollector {
@@ -176,77 +175,78 @@ class Entry {
   }
 }
 
-const HEAD = ['conn', 'method', 'host', 'uri', 'status', 'req body', 'resp body', 'latency'];
-const RIGHT = [false, false, false, false, true, true, true, true];
+const HEAD = ['conn', 'time', 'method', 'host', 'uri', 'status', 'req body', 'resp body', 'ttfb', 'ttlb'];
+const RIGHT = [false, false, false, false, false, true, true, true, true, true];
+const STATUS = 5;
 
 function tableLine(c: string[], w: number[]): string {
   let s = '';
   for (let i = 0; i < c.length; i++) {
-    if (i > 0) s += '  ';
+    if (w[i] === 0) continue; // the time column with -t
+    if (s !== '') s += '  ';
     s += RIGHT[i] ? c[i]!.padStart(w[i]!) : c[i]!.padEnd(w[i]!);
   }
   return s.trimEnd();
 }
 
 function paintRow(c: string[], line: string, p: Palette): string {
-  const st = Number(c[4]);
-  return st >= 400 ? p.error(line) : c[4] === '-' ? p.warn(line) : line;
+  const st = Number(c[STATUS]);
+  return st >= 400 ? p.error(line) : c[STATUS] === '-' ? p.warn(line) : line;
 }
 
-/** The human table: one row per request. Everything from the wire is escaped. */
-export function httpTable(rows: HttpRecord[], p: Palette): string[] {
-  const cells = rows.map((r) => [
-    `#${r.conn}`, safeText(r.method ?? '-'), safeText(r.host ?? '-'), safeText(r.uri ?? '-'),
-    r.status === null ? '-' : String(r.status), String(r.requestBodyBytes), String(r.responseBodyBytes),
-    r.latency === null ? '-' : formatDuration(r.latency),
-  ]);
-  const w = HEAD.map((h) => h.length);
-  for (const c of cells) for (let i = 0; i < w.length; i++) if (c[i]!.length > w[i]!) w[i] = c[i]!.length;
-  const out = [p.bold(tableLine(HEAD, w))];
-  for (const c of cells) out.push(paintRow(c, tableLine(c, w), p));
-  return out;
+/** Seconds from (sec, nsec) to (sec2, nsec2), as a table cell; '-' when either is missing. */
+function span(sec: number, nsec: number, sec2: number, nsec2: number): string {
+  return sec < 0 || sec2 < 0 ? '-' : formatDuration(round9((sec2 - sec) + (nsec2 - nsec) / 1e9));
 }
 
 /**
- * The human table written at the end (its columns are as wide as their widest
- * cell), with bounded memory: each transaction's cells go to a LineSpill (in
- * memory up to 8 MiB, then a temporary file) as they come, the widths are
- * kept as they grow, and the rows are read back and laid out at the end.
- * No record object per transaction.
+ * The human table: one row per request, in request order per connection:
+ * when the request began (in --time's format), and the times to the
+ * response's first byte (ttfb) and last byte (ttlb). Written at the end (its
+ * columns are as wide as their widest cell), with bounded memory: each
+ * transaction's cells go to a LineSpill (in memory up to 8 MiB, then a
+ * temporary file) as they come, the widths are kept as they grow, and the rows
+ * are read back and laid out at the end. No record object per transaction;
+ * everything from the wire is escaped.
  */
 export class HttpTableWriter {
   private readonly rows: LineSpill;
   private readonly widths = HEAD.map((h) => h.length);
-  private readonly cells: string[] = new Array<string>(8).fill('');
+  private readonly cells: string[] = new Array<string>(HEAD.length).fill('');
 
-  constructor(private readonly p: Palette, memLimit = DEFAULT_SPILL_MEMORY) {
+  constructor(private readonly p: Palette, memLimit = DEFAULT_SPILL_MEMORY, private readonly time: TimeFormatter | null = null) {
     this.rows = new LineSpill(memLimit);
+    if (time === null || time.mode === 't') this.widths[1] = 0;
   }
 
   get count(): number { return this.rows.count; }
   get spilled(): boolean { return this.rows.spilled; }
 
-  /** The cells httpTable makes of httpRecord(connId, t). */
   add(connId: number, t: HttpTransaction): void {
-    const hasReq = t.requestSec >= 0, hasResp = t.responseSec >= 0;
     const c = this.cells;
     c[0] = `#${connId}`;
-    c[1] = t.method === null ? '-' : safeText(t.method);
-    c[2] = t.host === null ? '-' : safeText(t.host);
-    c[3] = t.uri === null ? '-' : safeText(t.uri);
-    c[4] = t.status === null ? '-' : String(t.status);
-    c[5] = String(t.requestBodyBytes);
-    c[6] = String(t.responseBodyBytes);
-    c[7] = hasReq && hasResp ? formatDuration(round9((t.responseSec - t.requestSec) + (t.responseNsec - t.requestNsec) / 1e9)) : '-';
+    c[1] = this.widths[1] === 0 ? '' : t.requestSec >= 0 ? this.time!.cell(t.requestSec, t.requestNsec) : t.responseSec >= 0 ? this.time!.cell(t.responseSec, t.responseNsec) : '-';
+    c[2] = t.method === null ? '-' : safeText(t.method);
+    c[3] = t.host === null ? '-' : safeText(t.host);
+    c[4] = t.uri === null ? '-' : safeText(t.uri);
+    c[5] = t.status === null ? '-' : String(t.status);
+    c[6] = String(t.requestBodyBytes);
+    c[7] = String(t.responseBodyBytes);
+    c[8] = span(t.requestSec, t.requestNsec, t.responseSec, t.responseNsec);
+    c[9] = span(t.requestSec, t.requestNsec, t.responseEndSec, t.responseEndNsec);
     const w = this.widths;
-    for (let i = 0; i < 8; i++) if (c[i]!.length > w[i]!) w[i] = c[i]!.length;
+    for (let i = 0; i < c.length; i++) if (w[i] !== 0 && c[i]!.length > w[i]!) w[i] = c[i]!.length;
     // safeText leaves no control byte in a cell, so NUL separates them.
     this.rows.push(c.join('\0'));
   }
 
-  /** The table, line by line; empties it. */
-  write(line: (s: string) => void): void {
+  /** The table, line by line (or one line saying there was no HTTP); empties it. */
+  write(line: (s: string) => void, filtered = false): void {
     const w = this.widths, p = this.p;
+    if (this.rows.count === 0) {
+      line(p.dim(filtered ? 'no HTTP request or response in the conversations matching the filter' : 'no HTTP/1.x requests or responses in this capture'));
+      return;
+    }
     line(p.bold(tableLine(HEAD, w)));
     this.rows.forEach((r) => {
       const c = r.split('\0');

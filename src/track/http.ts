@@ -459,6 +459,9 @@ export interface HttpTransaction {
   requestNsec: number;
   responseSec: number;
   responseNsec: number;
+  /** The segment that carried the response's last byte (head or body); -1 when no response was seen. */
+  responseEndSec: number;
+  responseEndNsec: number;
   requestBodyBytes: number;
   responseBodyBytes: number;
   requestDone: boolean;
@@ -472,7 +475,7 @@ export interface HttpTransaction {
 function newTransaction(): HttpTransaction {
   return {
     method: null, uri: null, version: null, host: null, status: null, reason: null, interim: [],
-    requestSec: -1, requestNsec: 0, responseSec: -1, responseNsec: 0,
+    requestSec: -1, requestNsec: 0, responseSec: -1, responseNsec: 0, responseEndSec: -1, responseEndNsec: 0,
     requestBodyBytes: 0, responseBodyBytes: 0, requestDone: false, responseDone: false, truncated: false, gapBytes: 0,
   };
 }
@@ -524,6 +527,9 @@ export class HttpConversation {
   private probeNsec = 0;
   private orphanSec = -1;
   private orphanNsec = 0;
+  /** The time stamp of the server bytes being parsed (a response's last byte is stamped with it). */
+  private serverSec = 0;
+  private serverNsec = 0;
   readonly req: HttpMessageParser;
   readonly resp: HttpMessageParser;
   onTransaction: (t: HttpTransaction) => void = () => {};
@@ -573,10 +579,12 @@ export class HttpConversation {
         const t = this.queue[this.answering];
         if (t === undefined) { this.orphanSec = sec; this.orphanNsec = nsec; return; }
         if (t.responseSec < 0) { t.responseSec = sec; t.responseNsec = nsec; }
+        t.responseEndSec = sec; t.responseEndNsec = nsec;
       },
       head: (h, proposed) => {
         if (this.skipping) return h.status === 204 || h.status === 304 || (h.status >= 100 && h.status < 200) ? 'none' : proposed;
         const t = this.answered();
+        t.responseEndSec = this.serverSec; t.responseEndNsec = this.serverNsec;
         if (h.status >= 100 && h.status < 200 && h.status !== 101) {
           t.interim.push(h.status);
           return 'none';
@@ -593,7 +601,12 @@ export class HttpConversation {
         if (t.method === 'HEAD' || h.status === 204 || h.status === 304) return 'none';
         return proposed;
       },
-      body: (n) => { if (!this.skipping) this.answered().responseBodyBytes += n; },
+      body: (n) => {
+        if (this.skipping) return;
+        const t = this.answered();
+        t.responseBodyBytes += n;
+        t.responseEndSec = this.serverSec; t.responseEndNsec = this.serverNsec;
+      },
       done: (truncated) => {
         if (this.skipping) { this.skipping = false; return; }
         const t = this.answered();
@@ -721,6 +734,7 @@ export class HttpConversation {
     this.probeSec = this.probeNsec = 0;
     this.orphanSec = -1;
     this.orphanNsec = 0;
+    this.serverSec = this.serverNsec = 0;
     this.count = 0;
     this.reportedEarly = 0;
     this.req.reset();
@@ -765,6 +779,7 @@ export class HttpConversation {
     if (this.isHttp === false) return;
     if (this.isHttp === null && this.lostClient > 0) this.startLost(); // its request was lost
     if (this.isHttp === null) { this.isHttp = false; return; } // the server spoke first: not HTTP
+    this.serverSec = sec; this.serverNsec = nsec;
     this.resp.feed(b, sec, nsec);
   }
 

@@ -27,7 +27,8 @@ export interface RunResult { status: number; stdout: string; stderr: string }
 export function netlens(args: string[], input?: Buffer, env: NodeJS.ProcessEnv = {}): RunResult {
   if (!existsSync(CLI)) throw new Error('dist/ is missing: run npm run build first');
   const r = spawnSync(process.execPath, [CLI, ...args], {
-    input, env: { ...process.env, TZ: 'UTC', NO_COLOR: '1', ...env }, maxBuffer: 1 << 28, encoding: 'buffer',
+    // A UTF-8 locale unless a test asks for another (LANG=C makes the human views ASCII).
+    input, env: { ...process.env, TZ: 'UTC', NO_COLOR: '1', LC_ALL: '', LC_CTYPE: '', LANG: 'C.UTF-8', ...env }, maxBuffer: 1 << 28, encoding: 'buffer',
   });
   return { status: r.status ?? -1, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
 }

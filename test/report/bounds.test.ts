@@ -20,7 +20,7 @@ import { ArpReport } from '../../src/report/arp.js';
 import { connBlockText, ConnsTableWriter } from '../../src/report/conns.js';
 import { BlockPrinter, escapeLines, FollowCollector, hexLines } from '../../src/report/follow.js';
 import type { HttpTransaction } from '../../src/track/http.js';
-import { HttpCollector, httpTable, HttpTableWriter } from '../../src/report/http.js';
+import { HttpCollector, HttpTableWriter } from '../../src/report/http.js';
 import { httpRecord } from '../../src/encode/http-record.js';
 import { LadderCollector, type LadderRow, type LadderSegment } from '../../src/report/ladder/model.js';
 import { noColor } from '../../src/encode/palette.js';
@@ -306,7 +306,7 @@ describe('http: idle connections parked', () => {
 });
 
 describe('http table', () => {
-  it('the same table from the spill (rows on the temporary file) as from httpTable', () => {
+  it('the same table from the spill (rows on the temporary file) as from memory, every row escaped', () => {
     const r = rng(11);
     const txs: [number, HttpTransaction][] = [];
     for (let i = 0; i < 5000; i++) {
@@ -314,18 +314,24 @@ describe('http table', () => {
       txs.push([i % 97, {
         method: r() < 0.95 ? 'GET' : null, uri: `/p${'q'.repeat(Math.floor(r() * 60))}\x1b[2J`, version: '1.1', host: r() < 0.5 ? `h${i}` : null,
         status: done ? [200, 404, 500][i % 3]! : null, reason: null, interim: [], requestSec: 100, requestNsec: i, responseSec: done ? 101 : -1, responseNsec: 5,
+        responseEndSec: done ? 102 : -1, responseEndNsec: 0,
         requestBodyBytes: i, responseBodyBytes: i * 7, requestDone: true, responseDone: done, truncated: false, gapBytes: 0,
       } as HttpTransaction]);
     }
-    const want = httpTable(txs.map(([id, t]) => httpRecord(id, t)), noColor);
-    for (const memLimit of [8192, 64 << 20]) {
+    let want: string[] = [];
+    for (const memLimit of [1 << 30, 8192, 64 << 20]) {
       const w = new HttpTableWriter(noColor, memLimit);
       for (const [id, t] of txs) w.add(id, t);
       expect(w.spilled).toBe(memLimit === 8192);
       const got: string[] = [];
       w.write((l) => got.push(l));
+      if (want.length === 0) want = got;
       expect(got).toEqual(want);
     }
+    expect(want.length).toBe(5001);
+    expect(want[0]).toMatch(/^conn +method +host +uri +status +req body +resp body +ttfb +ttlb$/);
+    expect(want.some((l) => /\x1b/.test(l))).toBe(false);
+    expect(want[1]).toMatch(/^#0 +GET .* 200 +0 +0 +1\.000s +2\.000s$/);
   });
 });
 

@@ -176,9 +176,11 @@ describe('netlens http on fixtures', () => {
     expect(recs[0]!.responseBodyBytes).toBe(38);
     expect(recs[3]!.requestBodyBytes).toBeGreaterThan(0);
     for (const r of recs) {
-      expect(Object.keys(r)).toEqual(['type', 'conn', 'method', 'uri', 'host', 'status', 'requestTs', 'responseTs', 'latency', 'requestBodyBytes', 'responseBodyBytes']);
+      expect(Object.keys(r)).toEqual(['type', 'conn', 'method', 'uri', 'host', 'status', 'requestTs', 'responseTs', 'latency', 'responseEndTs', 'ttlb', 'requestBodyBytes', 'responseBodyBytes']);
       expect(r.latency).toBeCloseTo(Number(r.responseTs) - Number(r.requestTs), 5);
       expect(r.latency).toBeGreaterThan(0);
+      expect(r.ttlb).toBeCloseTo(Number(r.responseEndTs) - Number(r.requestTs), 5);
+      expect(r.ttlb).toBeGreaterThanOrEqual(r.latency);
     }
   });
 
@@ -198,9 +200,9 @@ describe('netlens http on fixtures', () => {
   it('the human table', () => {
     const r = netlens(['http', join(FIXTURES, 'http-keepalive.pcap')]);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^conn\s+method\s+host\s+uri\s+status/);
+    expect(lines[0]).toMatch(/^conn\s+time\s+method\s+host\s+uri\s+status/);
     expect(lines.length).toBe(5);
-    expect(lines[3]).toMatch(/^#0\s+GET\s+10\.77\.0\.2:8080\s+\/missing\s+404/);
+    expect(lines[3]).toMatch(/^#0\s+07:23:50\.342453\s+GET\s+10\.77\.0\.2:8080\s+\/missing\s+404/);
   });
 });
 
@@ -229,7 +231,7 @@ describe('HTTP/1.x start lines: the hand matcher equals the grammar', () => {
 describe('http records written as bytes', () => {
   const tx = (over: Partial<HttpTransaction>): HttpTransaction => ({
     method: 'GET', uri: '/', version: '1.1', host: 'h', status: 200, reason: 'OK', interim: [],
-    requestSec: 1763800000, requestNsec: 5, responseSec: 1763800000, responseNsec: 120005,
+    requestSec: 1763800000, requestNsec: 5, responseSec: 1763800000, responseNsec: 120005, responseEndSec: 1763800001, responseEndNsec: 7,
     requestBodyBytes: 0, responseBodyBytes: 12, requestDone: true, responseDone: true, truncated: false, ...over,
   });
   /** The record the contract describes, built field by field: what the writer must write. */
@@ -241,6 +243,8 @@ describe('http records written as bytes', () => {
       requestTs: hasReq ? ts(t.requestSec, t.requestNsec) : null,
       responseTs: hasResp ? ts(t.responseSec, t.responseNsec) : null,
       latency: hasReq && hasResp ? Math.round(((t.responseSec - t.requestSec) + (t.responseNsec - t.requestNsec) / 1e9) * 1e9) / 1e9 : null,
+      responseEndTs: t.responseEndSec >= 0 ? ts(t.responseEndSec, t.responseEndNsec) : null,
+      ttlb: hasReq && t.responseEndSec >= 0 ? Math.round(((t.responseEndSec - t.requestSec) + (t.responseEndNsec - t.requestNsec) / 1e9) * 1e9) / 1e9 : null,
       requestBodyBytes: t.requestBodyBytes, responseBodyBytes: t.responseBodyBytes,
     });
   };
@@ -248,7 +252,7 @@ describe('http records written as bytes', () => {
     const cases = [
       tx({}),
       tx({ uri: '/a"b\\c\x1b[2J\x7f\xff', host: null, method: 'M\u2028' }),
-      tx({ status: null, responseSec: -1, responseNsec: 0 }),
+      tx({ status: null, responseSec: -1, responseNsec: 0, responseEndSec: -1, responseEndNsec: 0 }),
       tx({ requestSec: -1, method: null, uri: null, version: null }),
       tx({ responseSec: 1763799999, responseNsec: 999999999 }), // a response stamped before its request
       tx({ responseNsec: 5 + 500 }), // a latency below 1 µs

@@ -16,11 +16,6 @@ interface Glyphs { life: string; line: string; right: string; left: string; dots
 const UNICODE: Glyphs = { life: '│', line: '─', right: '▶', left: '◀', dots: '┄', ellipsis: '…' };
 const ASCII: Glyphs = { life: '|', line: '-', right: '>', left: '<', dots: '.', ellipsis: '...' };
 
-/** Unicode unless the locale says otherwise (no UTF-8 in LC_ALL / LC_CTYPE / LANG). */
-export function terminalSupportsUnicode(env: NodeJS.ProcessEnv = process.env): boolean {
-  const loc = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
-  return /utf-?8/i.test(loc);
-}
 
 function fit(s: string, w: number, g: Glyphs): string {
   return s.length <= w ? s : s.slice(0, Math.max(0, w - g.ellipsis.length)) + g.ellipsis;
