@@ -1,19 +1,31 @@
 #!/usr/bin/env node
-// A floor for any Node tool on a classic pcap: start Node, read the whole
-// file, and touch every packet once: Ethernet/IPv4/TCP ports, a flow lookup in
+// A floor for any Node tool on a classic pcap: start Node, read the file in
+// 4 MiB chunks as netlens's reader does (never the whole file in memory), and
+// touch every packet once: Ethernet/IPv4/TCP ports, a flow lookup in
 // an open-addressing table of typed arrays (no object or string per packet or
 // per flow), three counters per flow. No TCP state, no analysis, no output
 // beyond one line. Run under `time` next to tcptrace: node bench/floor.mjs [PCAP]
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const file = process.argv[2] ?? join(dirname(dirname(fileURLToPath(import.meta.url))), 'bench', 'out', 'traffic.pcap');
 const fd = openSync(file);
-const size = fstatSync(fd).size;
-const buf = Buffer.allocUnsafe(size);
-for (let got = 0; got < size;) got += readSync(fd, buf, got, size - got, got);
-closeSync(fd);
+const CHUNK = 4 * 1024 * 1024;
+let buf = Buffer.allocUnsafe(CHUNK);
+let have = 0; // bytes in buf
+let eof = false;
+/** Keeps the bytes from `from` on, and reads more after them; false at the end of the file. */
+function refill(from) {
+  buf.copy(buf, 0, from, have);
+  have -= from;
+  if (have === buf.length) { const bigger = Buffer.allocUnsafe(buf.length * 2); buf.copy(bigger, 0, 0, have); buf = bigger; }
+  const n = readSync(fd, buf, have, buf.length - have, null);
+  if (n === 0) eof = true;
+  have += n;
+  return n > 0;
+}
+refill(0);
 
 const SLOTS = 1 << 20; // power of two, far above the flows of any bench capture
 const keyA = new Int32Array(SLOTS), keyB = new Int32Array(SLOTS), keyPorts = new Int32Array(SLOTS);
@@ -22,7 +34,12 @@ const packetsOf = new Int32Array(SLOTS), bytesOf = new Float64Array(SLOTS), flag
 let flows = 0;
 
 let off = 24, packets = 0;
-while (off + 16 <= size) {
+for (;;) {
+  if (off + 16 > have || off + 16 + (buf[off + 8] | (buf[off + 9] << 8) | (buf[off + 10] << 16) | (buf[off + 11] << 24)) > have) {
+    if (eof || !refill(off)) break;
+    off = 0;
+    continue;
+  }
   const caplen = buf[off + 8] | (buf[off + 9] << 8) | (buf[off + 10] << 16) | (buf[off + 11] << 24);
   const p = off + 16;
   off = p + caplen;
@@ -43,4 +60,5 @@ while (off + 16 <= size) {
   bytesOf[h] += caplen;
   flagsOf[h] |= buf[t + 13];
 }
+closeSync(fd);
 console.log(`${packets} packets, ${flows} TCP flows`);
