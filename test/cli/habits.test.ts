@@ -11,6 +11,8 @@ import { commandUsage, parseArgs } from '../../src/cli/args.js';
 import { FIXTURES, ROOT, netlens } from '../helpers/netlens.js';
 import { nativeAvailable, nativeUnavailableReason } from '../../src/source/live.js';
 
+if (!nativeAvailable()) console.warn(`habits.test: skipping the filter test: ${nativeUnavailableReason()}`);
+
 const F = join(FIXTURES, 'tcp-client-close.pcap');
 
 describe('bundled short options, as tcpdump parses them', () => {

@@ -937,9 +937,11 @@ const mixedFrames = (): { bytes: Buffer; linkType: number }[] => framesOf(join(R
  * headers, neighbour discovery, MLD, ICMP errors, IGMP, DHCP, NTP, DNS with
  * EDNS): fixtures, and corpus captures when ../shared/corpus is beside the clone.
  */
+const PROTOCOL_CORPUS = join(ROOT, '..', 'shared', 'corpus', 'pcap');
+if (!existsSync(PROTOCOL_CORPUS)) console.warn('decode.test: ../shared/corpus not found: the property tests start from frames of fixtures/ only');
 function protocolFrames(): { bytes: Buffer; linkType: number }[] {
   const out = [...framesOf(join(ROOT, 'fixtures', 'http-ipv6.pcap'), 20), ...framesOf(join(ROOT, 'fixtures', 'dns.pcap'), 20), ...framesOf(join(ROOT, 'fixtures', 'arp-icmp.pcap'), 20)];
-  const corpus = join(ROOT, '..', 'shared', 'corpus', 'pcap');
+  const corpus = PROTOCOL_CORPUS;
   for (const name of ['icmpv6.pcap', 'ipv6-routing-header.pcap', 'libpcap-ipv6_ext_headers.pcap', 'pcpp-ipv6_options.pcap', 'dns_udp.pcap',
     'zeek-icmp_icmp-destunreach-udp.pcap', 'zeek-icmp_icmp-timeexceeded.pcap', 'pcpp-ipv4-options.pcap', 'pcpp-raw_ip.pcap', 'zeek-ipv4_fragmented-1.pcap']) {
     if (existsSync(join(corpus, name))) out.push(...framesOf(join(corpus, name), 20));

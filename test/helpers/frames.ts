@@ -1,4 +1,7 @@
 /** A small frame builder for tests: Ethernet + IPv4 + TCP/UDP segments as Frames. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Frame } from '../../src/frame.js';
 
 export interface SegmentSpec {
@@ -59,5 +62,32 @@ export function conversation(client = '10.0.0.1', server = '10.0.0.2', cport = 4
     frames,
     c: (seq: number, ack: number | undefined, flags: string, payload = 0, extra: Partial<SegmentSpec> = {}) => step('c', seq, ack, flags, payload, extra),
     s: (seq: number, ack: number | undefined, flags: string, payload = 0, extra: Partial<SegmentSpec> = {}) => step('s', seq, ack, flags, payload, extra),
+  };
+}
+
+/** A classic pcap (µs, Ethernet) of built frames, each with its own time stamp: what the oracles (tshark, tcpdump) read. */
+export function framesPcap(frames: Frame[]): Buffer {
+  const head = Buffer.alloc(24);
+  head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
+  head.writeUInt32LE(262144, 16); head.writeUInt32LE(1, 20);
+  return Buffer.concat([head, ...frames.flatMap((f) => {
+    const r = Buffer.alloc(16);
+    r.writeUInt32LE(f.tsSec, 0); r.writeUInt32LE(Math.floor(f.tsNsec / 1000), 4);
+    r.writeUInt32LE(f.caplen, 8); r.writeUInt32LE(f.len, 12);
+    return [r, f.buf.subarray(f.offset, f.offset + f.caplen)];
+  })]);
+}
+
+/**
+ * A fresh temporary directory (named after `prefix`) and a writer into it:
+ * write(name, frames) saves framesPcap(frames) as <name>.pcap and returns its
+ * path, for a test that hands the same built capture to netlens and an oracle.
+ */
+export function captureWriter(prefix: string): (name: string, frames: Frame[]) => string {
+  const dir = mkdtempSync(join(tmpdir(), `netlens-${prefix}-`));
+  return (name, frames) => {
+    const file = join(dir, `${name}.pcap`);
+    writeFileSync(file, framesPcap(frames));
+    return file;
   };
 }

@@ -4,12 +4,11 @@
  * download recorded with random drops) and every corpus capture with TCP.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/frame.js';
-import { conversation } from '../helpers/frames.js';
+import { captureWriter, conversation } from '../helpers/frames.js';
 import { CORPUS, FIXTURES, haveCorpus, haveTool, ndjson, netlens } from '../helpers/netlens.js';
 
 const FIELDS: Record<string, string> = {
@@ -57,19 +56,6 @@ function diff(file: string): string[] {
   return out;
 }
 
-/** A classic pcap (µs) of built frames, with their own time stamps. */
-function pcapOf(frames: Frame[]): Buffer {
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(262144, 16); head.writeUInt32LE(1, 20);
-  return Buffer.concat([head, ...frames.flatMap((f) => {
-    const r = Buffer.alloc(16);
-    r.writeUInt32LE(f.tsSec, 0); r.writeUInt32LE(Math.floor(f.tsNsec / 1000), 4);
-    r.writeUInt32LE(f.caplen, 8); r.writeUInt32LE(f.len, 12);
-    return [r, f.buf.subarray(f.offset, f.offset + f.caplen)];
-  })]);
-}
-
 /**
  * Built cases for TCP_A_ACK_LOST_PACKET ("ACKed segment that wasn't captured"), each of which an
  * earlier rule got wrong: the ACK after a fast retransmission filled the hole covers bytes that
@@ -108,11 +94,10 @@ function ackLostCases(): Record<string, Frame[]> {
 
 const tshark = haveTool('tshark');
 describe.skipIf(!tshark)('analysis flags agree with tshark', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'netlens-ack-lost-'));
+  const write = captureWriter('ack-lost');
   for (const [name, frames] of Object.entries(ackLostCases())) {
     it(`built ${name}`, () => {
-      const file = join(dir, `${name}.pcap`);
-      writeFileSync(file, pcapOf(frames));
+      const file = write(name, frames);
       const flags = ndjson(netlens(['read', '--json', file]).stdout).flatMap((p) => p.analysis ?? []);
       expect(flags.length).toBeGreaterThan(0); // each case has something for tshark to disagree with
       expect(diff(file)).toEqual([]);

@@ -9,32 +9,12 @@
  * the frames exactly as tshark's tcp.stream does.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/frame.js';
-import { conversation, tcpFrame } from '../helpers/frames.js';
+import { captureWriter, conversation, tcpFrame } from '../helpers/frames.js';
 import { haveTool, ndjson, netlens } from '../helpers/netlens.js';
 
-function pcapOf(frames: Frame[]): Buffer {
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0); head.writeUInt16LE(2, 4); head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(262144, 16); head.writeUInt32LE(1, 20);
-  return Buffer.concat([head, ...frames.flatMap((f) => {
-    const r = Buffer.alloc(16);
-    r.writeUInt32LE(f.tsSec, 0); r.writeUInt32LE(Math.floor(f.tsNsec / 1000), 4);
-    r.writeUInt32LE(f.caplen, 8); r.writeUInt32LE(f.len, 12);
-    return [r, f.buf.subarray(f.offset, f.offset + f.caplen)];
-  })]);
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'netlens-port-reuse-'));
-function write(name: string, frames: Frame[]): string {
-  const file = join(dir, `${name}.pcap`);
-  writeFileSync(file, pcapOf(frames));
-  return file;
-}
+const write = captureWriter('port-reuse');
 
 const C = { src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 80 };
 const S = { src: '10.0.0.2', dst: '10.0.0.1', sport: 80, dport: 40000 };

@@ -16,8 +16,12 @@ function tcpdumpLines(file: string): string[] {
   return r.stdout.split('\n').filter((l) => l !== '');
 }
 
+/** netlens's lines; a run that crashed fails here (a listed file's lines would differ from tcpdump's anyway). */
 function ours(file: string, extra: string[] = []): string[] {
-  return netlens(['read', '--no-annotate', '-tt', ...extra, file]).stdout.split('\n').filter((l) => l !== '');
+  const r = netlens(['read', '--no-annotate', '-tt', ...extra, file]);
+  expect(r.stderr, file).not.toMatch(/internal error/);
+  expect([0, 1], `${file}: status ${r.status}: ${r.stderr}`).toContain(r.status);
+  return r.stdout.split('\n').filter((l) => l !== '');
 }
 
 // Why each of these corpus files prints other lines than the installed tcpdump.

@@ -10,16 +10,23 @@
  *    whose lines netlens prints in full;
  *  - on frames built here: bytes that could drive a terminal, odd lengths,
  *    offsets past 0xffff.
+ * netlens's command lines run in batches, in-process in a few node processes
+ * (../helpers/netlens-batch.ts; NETLENS_TEST_SEPARATE=1 runs each in its own),
+ * and tcpdump's runs two at a time while they do: a process per command line
+ * took this file about 280 s.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { CORPUS, FIXTURES, haveCorpus, haveTool, netlens } from '../helpers/netlens.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS, FIXTURES, haveCorpus, haveTool, netlens, type RunResult } from '../helpers/netlens.js';
+import { type NetlensCase, netlensMany } from '../helpers/netlens-batch.js';
 import { classicPcap, type CutFrame, tcpSegment } from '../helpers/pcap.js';
+import { nativeAvailable, nativeUnavailableReason } from '../../src/source/live.js';
 
 const corpus = haveCorpus();
 const tcpdump = haveTool('tcpdump');
+if (tcpdump && !nativeAvailable()) console.warn(`tcpdump-options.test: --count without a filter only: ${nativeUnavailableReason()}`);
 
 describe.skipIf(!corpus)("tcpdump's own expected outputs (tests/*.out)", () => {
   // The test cases of tcpdump's suite that use only what netlens prints: the
@@ -40,17 +47,27 @@ describe.skipIf(!corpus)("tcpdump's own expected outputs (tests/*.out)", () => {
   const index = corpus
     ? readFileSync(join(CORPUS, 'tcpdump-out', 'INDEX.tsv'), 'utf8').split('\n').slice(1).filter((l) => l !== '').map((l) => l.split('\t'))
     : [];
-  for (const name of CASES) {
-    it(name, () => {
-      const row = index.find((r) => r[1] === name);
-      expect(row, `${name} in INDEX.tsv`).toBeDefined();
-      const [file, , out, options = ''] = row!;
+  const rows = new Map(CASES.map((name) => [name, index.find((r) => r[1] === name)]));
+  const found = CASES.filter((name) => rows.get(name) !== undefined);
+  const results = new Map<string, RunResult>();
+  beforeAll(async () => {
+    const runs = await netlensMany(found.map((name): NetlensCase => {
+      const [file, , , options = ''] = rows.get(name)!;
       // TESTrun adds -tttt unless the test names its own time format (SPECIAL_t).
       const args = options.split(' ').filter((o) => o !== '' && o !== 'SPECIAL_t');
       const time = options.includes('SPECIAL_t') ? [] : ['-tttt'];
-      const r = netlens(['read', '--no-annotate', '-#', ...time, ...args, join(CORPUS, 'pcap', file!)], undefined, { TZ: 'GMT0' });
+      return { args: ['read', '--no-annotate', '-#', ...time, ...args, join(CORPUS, 'pcap', file!)], env: { TZ: 'GMT0' } };
+    }));
+    found.forEach((name, i) => results.set(name, runs[i]!));
+  }, 120_000);
+  for (const name of CASES) {
+    it(name, () => {
+      const row = rows.get(name);
+      expect(row, `${name} in INDEX.tsv`).toBeDefined();
+      const r = results.get(name)!;
       expect(r.stderr).toBe('');
-      expect(r.stdout).toBe(readFileSync(join(CORPUS, 'tcpdump-out', out!), 'utf8'));
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(readFileSync(join(CORPUS, 'tcpdump-out', row![2]!), 'utf8'));
     });
   }
 });
@@ -72,9 +89,31 @@ function current(text: string): string {
     .replace(/next-header Options \(0\)/g, 'next-header HBH (0)');
 }
 
+const TCPDUMP_ENV = { ...process.env, TZ: 'UTC' };
+
 function tcpdumpOut(args: string[], input?: Buffer): string {
-  const r = spawnSync('tcpdump', ['-nn', '-tt', ...args], { input, env: { ...process.env, TZ: 'UTC' }, maxBuffer: 1 << 28 });
+  const r = spawnSync('tcpdump', ['-nn', '-tt', ...args], { input, env: TCPDUMP_ENV, maxBuffer: 1 << 28 });
   return r.stdout.toString('utf8');
+}
+
+/** `tcpdump ARGS` for each command line, `jobs` at a time (while netlens's batches run): each one's stdout. */
+async function tcpdumpMany(commands: string[][], jobs = 2): Promise<string[]> {
+  const out: string[] = new Array(commands.length);
+  let next = 0;
+  const job = async (): Promise<void> => {
+    while (next < commands.length) {
+      const i = next++;
+      out[i] = await new Promise<string>((resolve, reject) => {
+        const p = spawn('tcpdump', commands[i]!, { env: TCPDUMP_ENV, stdio: ['ignore', 'pipe', 'ignore'] });
+        const chunks: Buffer[] = [];
+        p.stdout.on('data', (c: Buffer) => chunks.push(c));
+        p.on('error', reject);
+        p.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: jobs }, job));
+  return out;
 }
 
 describe.skipIf(!tcpdump)('equal to the installed tcpdump', () => {
@@ -88,29 +127,50 @@ describe.skipIf(!tcpdump)('equal to the installed tcpdump', () => {
       files.push(join(CORPUS, 'pcap', f));
     }
   }
+  const OPTIONS = ['-x', '-X', '-A', '-XX', '-e', '-q', '-S', '-nn', '-v', '-vv', '-vvv', '-v -q', '-v -e', '-vv -X', '-K -vv'];
+  // tcpdump 4.99 prints "ip: " after -e on raw-IP links; its current sources and its
+  // test suite (the .out files above) print "IP ", as netlens does.
+  const filesFor = (args: string[]): string[] => files.filter((file) => !(args.includes('-e') && RAW_LINK_TYPES.has(linkType(file))));
+  // A filter needs the libpcap binding (BPF).
+  const extras = nativeAvailable() ? [[], ['-c', '3'], ['udp or arp']] : [[], ['-c', '3']];
+  const countCases = files.slice(0, 12).flatMap((file) => extras.map((extra) => ({ file, extra })));
+  const optionCases = OPTIONS.flatMap((option) => filesFor(option.split(' ')).map((file) => ({ option, args: option.split(' '), file })));
+  // Every command line of this block, netlens's and tcpdump's, run before its tests.
+  let ours: RunResult[] = [];
+  let theirs: string[] = [];
+  beforeAll(async () => {
+    [ours, theirs] = await Promise.all([
+      netlensMany([
+        ...countCases.map(({ file, extra }) => ({ args: ['read', '--count', file, ...extra.filter((e) => e.includes(' ')), ...extra.filter((e) => !e.includes(' '))] })),
+        ...optionCases.map(({ args, file }) => ({ args: ['read', '--no-annotate', '-tt', ...args, file] })),
+      ]),
+      tcpdumpMany([
+        ...countCases.map(({ file, extra }) => ['--count', '-r', file, ...extra.filter((e) => !e.includes(' ')), ...extra.filter((e) => e.includes(' '))]),
+        ...optionCases.map(({ args, file }) => ['-nn', '-tt', ...args, '-r', file]),
+      ]),
+    ]);
+  }, 600_000);
+
   it('--count: only the number of packets that pass the filter and -c', () => {
-    for (const file of files.slice(0, 12)) {
-      for (const extra of [[], ['-c', '3'], ['udp or arp']]) {
-        const ours = netlens(['read', '--count', file, ...extra.filter((e) => e.includes(' '))].concat(extra.filter((e) => !e.includes(' ')))).stdout;
-        const r = spawnSync('tcpdump', ['--count', '-r', file, ...extra.filter((e) => !e.includes(' ')), ...extra.filter((e) => e.includes(' '))], { encoding: 'utf8' });
-        expect(ours, `${file} ${extra.join(' ')}`).toBe(r.stdout);
-      }
+    for (const [i, { file, extra }] of countCases.entries()) {
+      expect(ours[i]!.stdout, `${file} ${extra.join(' ')}`).toBe(theirs[i]);
+      expect(ours[i]!.status, `${file} ${extra.join(' ')}: ${ours[i]!.stderr}`).toBe(0);
     }
   });
 
-  for (const option of ['-x', '-X', '-A', '-XX', '-e', '-q', '-S', '-nn', '-v', '-vv', '-vvv', '-v -q', '-v -e', '-vv -X', '-K -vv']) {
+  for (const option of OPTIONS) {
     it(`${option} on every fixture and the fully printed corpus files`, () => {
       let compared = 0;
-      const args = option.split(' ');
-      for (const file of files) {
-        // tcpdump 4.99 prints "ip: " after -e on raw-IP links; its current sources and its
-        // test suite (the .out files above) print "IP ", as netlens does.
-        if (args.includes('-e') && RAW_LINK_TYPES.has(linkType(file))) continue;
-        const ours = netlens(['read', '--no-annotate', '-tt', ...args, file]).stdout;
-        expect(ours, `${option} ${file}`).toBe(current(tcpdumpOut([...args, '-r', file])));
+      for (const [k, c] of optionCases.entries()) {
+        if (c.option !== option) continue;
+        const i = countCases.length + k;
+        expect(ours[i]!.stdout, `${option} ${c.file}`).toBe(current(theirs[i]!));
+        expect(ours[i]!.status, `${option} ${c.file}: ${ours[i]!.stderr}`).toBe(0);
         compared++;
       }
-      expect(compared).toBeGreaterThan(20);
+      // Every fixture (the corpus files too, when it is there): the loop really ran.
+      expect(compared).toBe(filesFor(option.split(' ')).length);
+      expect(compared).toBeGreaterThan(corpus ? 30 : 12);
     });
   }
 });
@@ -124,20 +184,24 @@ describe('raw-data options on built frames', () => {
   const odd = Buffer.from('odd!!', 'latin1');
   const file = pcap([tcpFrame(hostile), tcpFrame(odd)]);
 
-  it('-A and -X print no byte that could drive a terminal', () => {
-    for (const option of ['-A', '-AA', '-X', '-XX', '-x']) {
-      const out = netlens(['read', '--no-annotate', option, '-'], file).stdout;
-      expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\uffff]/);
+  it('-A and -X print no byte that could drive a terminal', async () => {
+    const options = ['-A', '-AA', '-X', '-XX', '-x'];
+    const runs = await netlensMany(options.map((option) => ({ args: ['read', '--no-annotate', option, '-'], input: file })));
+    for (const [i, option] of options.entries()) {
+      expect(runs[i]!.stdout, option).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\uffff]/);
+      expect(runs[i]!.status, `${option}: ${runs[i]!.stderr}`).toBe(0);
     }
-    const ascii = netlens(['read', '--no-annotate', '-A', '-'], file).stdout.split('\n');
+    const ascii = runs[0]!.stdout.split('\n');
     // ESC, BEL, DEL, NUL and the UTF-8 bytes as '.'; a CR before LF dropped, a lone CR as '.'.
     expect(ascii).toContain('X-A: .[2J.]52;c;SGk=.');
     expect(ascii).toContain('X-B: caf.....');
   });
 
-  it.skipIf(!tcpdump)('-A, -X and -x equal tcpdump on those frames', () => {
-    for (const option of ['-A', '-X', '-x', '-AA', '-XX', '-xx']) {
-      expect(netlens(['read', '--no-annotate', '-tt', option, '-'], file).stdout, option).toBe(tcpdumpOut([option, '-r', '-'], file));
+  it.skipIf(!tcpdump)('-A, -X and -x equal tcpdump on those frames', async () => {
+    const options = ['-A', '-X', '-x', '-AA', '-XX', '-xx'];
+    const runs = await netlensMany(options.map((option) => ({ args: ['read', '--no-annotate', '-tt', option, '-'], input: file })));
+    for (const [i, option] of options.entries()) {
+      expect(runs[i]!.stdout, option).toBe(tcpdumpOut([option, '-r', '-'], file));
     }
   });
 
@@ -151,19 +215,20 @@ describe('raw-data options on built frames', () => {
     expect(lines.at(-1)).toBe('\t0x11160:  4141 4141 4141 4141 4141 4141 4141 4141');
   });
 
-  it.skipIf(!tcpdump)('a protocol netlens does not decode: the link-level header, then the bytes, as tcpdump prints them', () => {
+  it.skipIf(!tcpdump)('a protocol netlens does not decode: the link-level header, then the bytes, as tcpdump prints them', async () => {
     const unknownType = Buffer.concat([Buffer.from('020000000002020000000001' + '88b5', 'hex'), Buffer.from('payload of a local experimental EtherType\x1b[2J')]);
     // BSD loopback, AF 99. (A payload starting with an IP version nibble would be decoded as that
     // IP version, as Wireshark does; tcpdump dumps it.)
     const unknownFamily = Buffer.concat([Buffer.from([99, 0, 0, 0]), Buffer.from('xyz: not an IP packet at all')]);
-    for (const capture of [pcap([unknownType]), classicPcap([unknownFamily], 1763800000, 0)]) {
-      for (const option of [[], ['-e'], ['-A'], ['-X'], ['-q'], ['-e', '-q']]) {
-        expect(netlens(['read', '-tt', ...option, '-'], capture).stdout, option.join(' ')).toBe(tcpdumpOut([...option, '-r', '-'], capture));
-      }
+    const cases = [pcap([unknownType]), classicPcap([unknownFamily], 1763800000, 0)]
+      .flatMap((capture) => [[], ['-e'], ['-A'], ['-X'], ['-q'], ['-e', '-q']].map((option) => ({ capture, option })));
+    const runs = await netlensMany(cases.map(({ capture, option }) => ({ args: ['read', '-tt', ...option, '-'], input: capture })));
+    for (const [i, { capture, option }] of cases.entries()) {
+      expect(runs[i]!.stdout, option.join(' ')).toBe(tcpdumpOut([...option, '-r', '-'], capture));
     }
   });
 
-  it.skipIf(!tcpdump)('Linux cooked v2 (what -i any captures): interface name and direction first, as tcpdump prints them', () => {
+  it.skipIf(!tcpdump)('Linux cooked v2 (what -i any captures): interface name and direction first, as tcpdump prints them', async () => {
     const sll2 = (ifindex: number, pkttype: number, frame: Buffer): Buffer => {
       const h = Buffer.alloc(20);
       h.writeUInt16BE(0x0800, 0); h.writeUInt32BE(ifindex, 4); h.writeUInt16BE(1, 8); h[10] = pkttype; h[11] = 6;
@@ -172,8 +237,10 @@ describe('raw-data options on built frames', () => {
     };
     // ifindex 1 is lo on every Linux machine; 2^31 - 1 is no interface ("?").
     const capture = classicPcap([sll2(1, 0, tcpFrame(Buffer.from('hello'))), sll2(0x7fffffff, 4, tcpFrame(Buffer.from('again')))], 1763800000, 276);
-    for (const option of [[], ['-e'], ['-X'], ['-q']]) {
-      const ours = netlens(['read', '--no-annotate', '-tt', ...option, '-'], capture).stdout;
+    const options = [[], ['-e'], ['-X'], ['-q']];
+    const runs = await netlensMany(options.map((option) => ({ args: ['read', '--no-annotate', '-tt', ...option, '-'], input: capture })));
+    for (const [i, option] of options.entries()) {
+      const ours = runs[i]!.stdout;
       expect(ours, option.join(' ')).toBe(tcpdumpOut([...option, '-r', '-'], capture));
       expect(ours).toMatch(/^\d+\.\d+ lo {4}In  /);
     }

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PacketDecoder } from '../../src/decode/packet-decoder.js';
 import { CaptureFileReader } from '../../src/source/file-reader.js';
+import { type Frame, SourceError } from '../../src/frame.js';
 import { Tracker } from '../../src/track/tracker.js';
 import { formatLine } from '../../src/print/line.js';
 import { writeTcpLine } from '../../src/print/line-bytes.js';
@@ -19,9 +20,25 @@ import { CORPUS, FIXTURES, haveCorpus } from '../helpers/netlens.js';
 import { MemoryOutput } from '../helpers/memory-output.js';
 
 
-function compare(file: string, mode: TimeMode, nano: boolean): { fast: number; mismatches: string[] } {
+/** The reader's next frame; null at the end or where the file is damaged (cut short): compared up to there. */
+function readOn(r: CaptureFileReader): Frame | null {
+  try {
+    return r.next();
+  } catch (e) {
+    if (e instanceof SourceError) return null;
+    throw e;
+  }
+}
+
+/** null: a file the reader refuses (its header), which is the reader's tests' business. */
+function compare(file: string, mode: TimeMode, nano: boolean): { fast: number; mismatches: string[] } | null {
   let reader: CaptureFileReader;
-  try { reader = new CaptureFileReader(file); } catch { return { fast: 0, mismatches: [] }; }
+  try {
+    reader = new CaptureFileReader(file);
+  } catch (e) {
+    if (e instanceof SourceError) return null;
+    throw e;
+  }
   const d = new PacketDecoder();
   const t = new Tracker();
   const fastOpts = { time: new TimeFormatter(mode, nano, true), palette: noColor, annotate: true };
@@ -29,20 +46,19 @@ function compare(file: string, mode: TimeMode, nano: boolean): { fast: number; m
   const out = new MemoryOutput();
   let fast = 0;
   const mismatches: string[] = [];
-  try {
-    for (let f = reader.next(); f !== null; f = reader.next()) {
-      d.decode(f);
-      t.observe(d, f.tsSec, f.tsNsec);
-      const expected = formatLine(f, d, t, slowOpts) + '\n';
-      if (writeTcpLine(out, f, d, t, fastOpts, null)) {
-        fast++;
-        const got = out.take();
-        if (got !== expected && mismatches.length < 3) mismatches.push(`${JSON.stringify(got)} != ${JSON.stringify(expected)}`);
-      } else {
-        fastOpts.time.format(f.tsSec, f.tsNsec); // keep the delta modes' state in step
-      }
+  for (let f = readOn(reader); f !== null; f = readOn(reader)) {
+    d.decode(f);
+    t.observe(d, f.tsSec, f.tsNsec);
+    const expected = formatLine(f, d, t, slowOpts) + '\n';
+    if (writeTcpLine(out, f, d, t, fastOpts, null)) {
+      fast++;
+      const got = out.take();
+      if (got !== expected && mismatches.length < 3) mismatches.push(`${JSON.stringify(got)} != ${JSON.stringify(expected)}`);
+    } else {
+      fastOpts.time.format(f.tsSec, f.tsNsec); // keep the delta modes' state in step
     }
-  } catch { /* a file cut short: compared up to there */ }
+  }
+  reader.close();
   return { fast, mismatches };
 }
 
@@ -52,11 +68,14 @@ describe('byte-level TCP lines equal the string view', () => {
   for (const [mode, nano] of [['default', false], ['t', false], ['tt', false], ['ttt', false], ['tttt', true], ['ttttt', false]] as [TimeMode, boolean][]) {
     it(`time mode ${mode}${nano ? ' (nano)' : ''}`, () => {
       let fast = 0;
+      const refused: string[] = [];
       for (const file of files) {
         const r = compare(file, mode, nano);
+        if (r === null) { refused.push(file); continue; }
         fast += r.fast;
         expect(r.mismatches, file).toEqual([]);
       }
+      expect(refused.length, refused.join(' ')).toBeLessThan(files.length / 10);
       expect(fast).toBeGreaterThan(1000); // the fast path really ran
     });
   }
