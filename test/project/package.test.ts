@@ -8,7 +8,7 @@
  * reached neither from npm's cache nor over the network.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,7 +52,8 @@ describe.skipIf(npmMissing)('npm pack, installed into an empty project', () => {
     const ls = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
     expect(ls.status, ls.stderr).toBe(0);
     for (const f of ls.stdout.split('\0')) {
-      if (f === '' || !existsSync(join(ROOT, f))) continue;
+      // Regular files only: a worktree's node_modules may be an untracked symlink (.gitignore's node_modules/ matches directories).
+      if (f === '' || !existsSync(join(ROOT, f)) || !lstatSync(join(ROOT, f)).isFile()) continue;
       mkdirSync(dirname(join(tree, f)), { recursive: true });
       copyFileSync(join(ROOT, f), join(tree, f));
     }
