@@ -16,7 +16,7 @@ import type { ArpTable as ArpTableType } from './track/arp-table.js';
 import { Pipeline } from './pipeline.js';
 import { openLive, listInterfaces, type DeviceInfo } from './source/live.js';
 import { StringSink } from './encode/sink.js';
-import { writePacketJson } from './encode/ndjson.js';
+import { writePacketJson } from './encode/packet-record.js';
 import { writeConnJson } from './encode/conn-record.js';
 import { writeHttpJson } from './encode/http-record.js';
 import { HttpCollector } from './report/http.js';

@@ -1,5 +1,5 @@
 /** The per-packet view of `read` and `capture`: tcpdump's lines, --json records, hex dumps, and -w. */
-import { writePacketJson } from '../encode/ndjson.js';
+import { writePacketJson } from '../encode/packet-record.js';
 import { formatLine } from '../print/line.js';
 import { writeTcpLine } from '../print/line-bytes.js';
 import { undecodedNetwork, writeDump } from '../print/hex-dump.js';

@@ -17,7 +17,7 @@ import { DecodeError, LinkKind, PacketDecoder } from '../../src/decode/packet-de
 import { CaptureFileReader } from '../../src/source/file-reader.js';
 import type { Frame } from '../../src/frame.js';
 import { Tracker } from '../../src/track/tracker.js';
-import { packetJson } from '../../src/encode/ndjson.js';
+import { packetJson } from '../../src/encode/packet-record.js';
 import { formatLine } from '../../src/print/line.js';
 import { noColor } from '../../src/encode/palette.js';
 import { TimeFormatter } from '../../src/encode/time.js';
