@@ -39,12 +39,12 @@ export function readPackets(source: CaptureSource, options: RunOptions = {}): As
   return runRecords<PacketRecord>(source, options, (out) => ({
     sink: { packet: (n, f, d, t, arp) => writePacketJson(out, n, f, d, t, arp), recycle: true },
     end: () => {},
-  }));
+  }), undefined, 'pick');
 }
 
 /** Every conversation, as `netlens conns --json` prints it: in the order they end (or are evicted), each once. */
 export function connections(source: CaptureSource, options: RunOptions = {}): AsyncGenerator<ConnRecord> {
-  return runRecords<ConnRecord>(source, options, (out) => ({ sink: { conn: (c) => writeConnJson(out, c), recycle: true }, end: () => {} }));
+  return runRecords<ConnRecord>(source, options, (out) => ({ sink: { conn: (c) => writeConnJson(out, c), recycle: true }, end: () => {} }), undefined, 'conversations');
 }
 
 /** Options of the views that reassemble streams (http, followStream). */
@@ -70,7 +70,7 @@ export function httpTransactions(source: CaptureSource, options: StreamOptions =
       (id, pending) => warn(`conn ${id}: more than ${pending} requests waiting for their responses: the oldest are reported without one`),
     );
     return { sink: { packet: (n, f, d, t) => col.packet(n, f, d, t), conn: (c) => col.conn(c), recycle: true }, end: () => col.end() };
-  });
+  }, undefined, 'conversations');
 }
 
 /** The ARP / neighbour-discovery table and its findings, as `netlens arp --json` prints them. */
@@ -111,7 +111,7 @@ export async function followStream(source: CaptureSource, conn: number | string,
       col = new FollowCollector(selector, { kind: 'raw', side }, { line: () => {}, bytes: (b) => { chunks.push(Buffer.from(b)); } }, noColor, held(options));
       const c = col;
       return { sink: { packet: (n, f, d, t) => c.packet(n, f, d, t), conn: (x) => c.connEnded(x), recycle: true }, end: () => { found = c.end(); } };
-    });
+    }, undefined, 'conversations');
     for await (const _ of run) { /* follow writes bytes, not records */ }
     if (!found) throw new SourceError(`no conversation ${conn} in this capture`);
     const c = col as FollowCollector | null;
@@ -123,7 +123,7 @@ export async function followStream(source: CaptureSource, conn: number | string,
 
 /** A capture in a few figures: what a test of one's own asserts on (docs/api.md). */
 export interface CaptureSummary {
-  /** Frames read (that passed the filter). */
+  /** Frames analysed: every frame of the capture, or with a filter, of the conversations it chose (--prefilter: the matching frames). */
   packets: number;
   /** Conversations, TCP and UDP. */
   conversations: number;
@@ -145,7 +145,7 @@ export interface CaptureSummary {
 export async function summarise(source: CaptureSource, options: RunOptions = {}): Promise<CaptureSummary> {
   let pipe: Pipeline | null = null;
   const conns: ConnRecord[] = [];
-  const run = runRecords<ConnRecord>(source, options, (out) => ({ sink: { conn: (c) => writeConnJson(out, c), recycle: true }, end: () => {} }), (p) => { pipe = p; });
+  const run = runRecords<ConnRecord>(source, options, (out) => ({ sink: { conn: (c) => writeConnJson(out, c), recycle: true }, end: () => {} }), (p) => { pipe = p; }, 'conversations');
   for await (const c of run) conns.push(c);
   conns.sort((a, b) => a.id - b.id);
   const tcp = conns.filter((c) => c.proto === 'tcp');

@@ -138,7 +138,7 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--full'], value: null, commands: ['ladder'], help: 'every segment, not runs of data folded into one arrow' },
   { names: ['--max-held'], value: 'SIZE', commands: ['follow', 'http'], help: 'bytes held out of order per stream (default 4M)' },
   { names: ['--max-held-total'], value: 'SIZE', commands: ['follow', 'http'], help: 'bytes held out of order in all streams (default 64M)' },
-  { names: ['--prefilter'], value: null, commands: ['conns', 'http', 'follow', 'ladder'], help: "the filter drops frames before the analysis (tcpdump's meaning); without it the analysis sees every frame and the filter picks the conversations shown" },
+  { names: ['--prefilter'], value: null, commands: ['read', 'conns', 'http', 'follow', 'ladder'], help: "the filter drops frames before the analysis (tcpdump's meaning); without it the analysis sees every frame and the filter picks the lines (read) or the conversations shown" },
   { names: ['--max-conns'], value: 'N', commands: SOURCE_VIEWS, help: 'conversations tracked at once (default 100000)' },
   { names: ['--tcp-idle'], value: 'S', commands: SOURCE_VIEWS, help: 'a TCP conversation idle this long ends (default 300)' },
   { names: ['--udp-idle'], value: 'S', commands: SOURCE_VIEWS, help: 'a UDP conversation idle this long ends (default 60)' },

@@ -16,7 +16,8 @@ export async function runRead(opts: Options): Promise<number> {
     process.stdout.write(`${run.pipe.count} packet${run.pipe.count === 1 ? '' : 's'}\n`);
     return status;
   }
-  const run = await runFile(opts, file, opts.positional.slice(1).join(' '), packetSink(opts, out));
+  // A filter picks the lines; the analysis behind their annotations sees every frame (--prefilter: tcpdump's meaning).
+  const run = await runFile(opts, file, opts.positional.slice(1).join(' '), packetSink(opts, out), opts.prefilter ? 'prefilter' : 'pick');
   out.flush();
   return reportDamage(run);
 }

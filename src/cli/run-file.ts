@@ -14,7 +14,7 @@ import { CaptureWriter } from '../source/pcap-writer.js';
 import { UsageError, type Options } from './args.js';
 import { ByteSink } from '../encode/sink.js';
 import { TimeFormatter } from '../encode/time.js';
-import { Pipeline, type PacketSink } from '../pipeline.js';
+import { matchingConversations, Pipeline, shownOnly, type PacketSink } from '../pipeline.js';
 
 /**
  * Compiles a tcpdump filter for a file (libpcap's compiler, run by the JS BPF
@@ -50,6 +50,7 @@ export async function runFile(opts: Options, file: string, filterExpr: string, s
   const reader = new CaptureFileReader(file);
   // tcpdump's lines see records as libpcap cuts them; --json (tshark's fields) and the analyses see every byte.
   reader.cutToSnaplen = opts.command === 'read' && !opts.json;
+  if (scope === 'pick' && filterExpr.trim() === '') scope = 'prefilter'; // nothing to pick: the same, without the test per frame
   let writer: CaptureWriter | null = null;
   try {
     const filter = offlineFilter(filterExpr, reader);
@@ -58,7 +59,8 @@ export async function runFile(opts: Options, file: string, filterExpr: string, s
       sink = writingSink(sink, writer, scope === 'packets' ? filter : null);
     }
     // 'packets': every frame is analysed; the filter only picks the frames -w writes (the view picks its conversations).
-    const pipe = new Pipeline(opts, sink, scope === 'prefilter' ? filter : null);
+    // 'pick': every frame is analysed; the sink (and -w, and -c) get the matching ones.
+    const pipe = new Pipeline(opts, sink, scope === 'packets' ? null : filter, scope === 'pick' ? 'pick' : 'drop');
     let damage: SourceError | null = null;
     try {
       for (let f = reader.next(); f !== null; f = reader.next()) {
@@ -117,61 +119,7 @@ function writingSink(sink: PacketSink, writer: CaptureWriter, only: PerLinkTypeF
  * conversations with at least one matching frame — a filter never changes
  * what a connection went through, nor any connection's id.
  */
-export type FilterScope = 'prefilter' | 'packets';
-
-/**
- * A view's sink given only the frames and the conversations `shown` picks
- * (every frame of those: their analysis is whole). `see` is told each frame of
- * a conversation first, so that a live run can pick conversations as it goes.
- */
-function shownOnly(inner: PacketSink, shown: (id: number) => boolean, see?: (f: Frame, id: number) => void): PacketSink {
-  return {
-    recycle: inner.recycle,
-    first: inner.first,
-    packet: inner.packet === undefined && see === undefined ? undefined : (n, f, d, t, arp) => {
-      if (t.conn === null) return;
-      see?.(f, t.conn.id);
-      if (shown(t.conn.id)) inner.packet?.(n, f, d, t, arp);
-    },
-    conn: inner.conn === undefined ? undefined : (c) => { if (shown(c.id)) inner.conn!(c); },
-  };
-}
-
-/**
- * The first pass of a filtered view over a file: the ids of the conversations
- * with at least one frame matching the filter (the tracker sees every frame,
- * so the ids are those of the unfiltered capture), and, with -c N, how many
- * frames the second pass reads: up to the Nth match.
- */
-function matchingConversations(opts: Options, file: string, filterExpr: string): { ids: Set<number>; frames: number } {
-  const ids = new Set<number>();
-  let frames = 0, matched = 0, stopAt = 0;
-  const reader = new CaptureFileReader(file);
-  try {
-    const filter = offlineFilter(filterExpr, reader)!;
-    const pipe = new Pipeline({ ...opts, count: 0 }, {
-      packet: (_n, f, _d, t) => {
-        frames++;
-        if (!filter.matches(f.buf, f.offset, f.caplen, f.len)) return;
-        matched++;
-        if (t.conn !== null) ids.add(t.conn.id);
-        if (opts.count > 0 && matched >= opts.count) stopAt = frames;
-      },
-      recycle: true,
-    });
-    try {
-      for (let f = reader.next(); f !== null && stopAt === 0; f = reader.next()) {
-        filter.select(f.linkType, swappedFile(reader));
-        pipe.onFrame(f);
-      }
-    } catch (e) {
-      if (!(e instanceof SourceError)) throw e; // the second pass reads to the same damage and reports it
-    }
-  } finally {
-    reader.close();
-  }
-  return { ids, frames: stopAt };
-}
+export type FilterScope = 'prefilter' | 'packets' | 'pick';
 
 /** A view over a whole source: what it wants per frame / per conversation, and what it prints at the end. */
 export interface SourceView {

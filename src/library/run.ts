@@ -5,7 +5,7 @@
  */
 import { endianness } from 'node:os';
 import { SourceError } from '../frame.js';
-import { Pipeline, type PacketSink, type PipelineOptions } from '../pipeline.js';
+import { matchingConversations, Pipeline, shownOnly, type PacketSink, type PipelineOptions } from '../pipeline.js';
 import { PerLinkTypeFilter } from '../source/bpf.js';
 import { CaptureFileReader } from '../source/file-reader.js';
 import { StringSink } from '../encode/sink.js';
@@ -13,9 +13,18 @@ import { sourceFile, type CaptureSource } from './source.js';
 
 /** Options every library call takes. */
 export interface RunOptions {
-  /** A tcpdump (BPF) filter; frames that do not match are dropped before they are analysed, as with the command line's filter. */
+  /**
+   * A tcpdump (BPF) filter, with the command line's meaning: it chooses what is
+   * yielded, never what is analysed. readPackets yields the matching packets,
+   * their analysis from every frame; connections, httpTransactions, followStream
+   * and summarise take the conversations with a matching frame, analysed on all
+   * of theirs, under their unfiltered ids; arpFindings and capture drop the
+   * frames that do not match (as `arp` and a live capture's kernel filter do).
+   */
   filter?: string;
-  /** Stop after this many frames (that pass the filter). */
+  /** tcpdump's meaning for `filter`: frames that do not match are dropped before anything sees them. */
+  prefilter?: boolean;
+  /** Stop after this many frames (that match the filter). */
   count?: number;
   /** Conversations tracked at once (default 100,000); the oldest is ended and reported when a new one would exceed it. */
   maxConns?: number;
@@ -30,6 +39,13 @@ export interface RunOptions {
 export function pipelineOptions(o: RunOptions): PipelineOptions {
   return { count: o.count ?? 0, maxConns: o.maxConns ?? 100_000, tcpIdle: o.tcpIdle ?? 300, udpIdle: o.udpIdle ?? 60 };
 }
+
+/**
+ * What a call's filter chooses: 'drop' frames before the analysis, 'pick' the
+ * packets yielded (every frame analysed), or the 'conversations' with a
+ * matching frame (every frame analysed; two passes over the file).
+ */
+export type FilterScope = 'drop' | 'pick' | 'conversations';
 
 /** A view for the library: what it wants of the pipeline, and what it writes when the capture ends. */
 export interface LibraryView {
@@ -47,17 +63,23 @@ const BATCH = 512;
  * command line's: everything before it is analysed and yielded, the view
  * ended, and then the SourceError is thrown.
  */
-export async function* runRecords<T>(source: CaptureSource, opts: RunOptions, makeView: (out: StringSink) => LibraryView, onPipe?: (pipe: Pipeline) => void): AsyncGenerator<T> {
+export async function* runRecords<T>(source: CaptureSource, opts: RunOptions, makeView: (out: StringSink) => LibraryView, onPipe?: (pipe: Pipeline) => void,
+  scope: FilterScope = 'drop'): AsyncGenerator<T> {
   const file = await sourceFile(source);
   try {
+    const expr = (opts.filter ?? '').trim();
+    if (expr === '' || opts.prefilter === true) scope = 'drop';
+    // Conversations: a first pass finds those with a matching frame (and, with count, where the Nth match is).
+    const shown = scope === 'conversations' ? matchingConversations(pipelineOptions(opts), file.path, expr) : null;
     const reader = new CaptureFileReader(file.path);
     try {
       const swapped = reader.littleEndian !== (endianness() === 'LE');
-      const expr = (opts.filter ?? '').trim();
       const filter = expr === '' ? null : new PerLinkTypeFilter(expr, reader.linkTypes, reader.snaplen || 262144, swapped);
       const out = new StringSink();
       const view = makeView(out);
-      const pipe = new Pipeline(pipelineOptions(opts), view.sink, filter);
+      const pipe = shown !== null
+        ? new Pipeline({ ...pipelineOptions(opts), count: shown.frames }, shownOnly(view.sink, (id) => shown.ids.has(id)))
+        : new Pipeline(pipelineOptions(opts), view.sink, filter, scope === 'pick' ? 'pick' : 'drop');
       onPipe?.(pipe);
       let damage: SourceError | null = null;
       try {

@@ -89,6 +89,12 @@ export class Tracker {
   relSeq = 0;
   relAck = 0;
   seqAbsolute = false;
+  /**
+   * Whether the next frame is one a view prints (the pipeline says; a filter
+   * that picks lines says false for the others): only printed frames move
+   * tcpdump's relative-sequence bases, as only they reach tcpdump's table.
+   */
+  shown = true;
   /** Events of the last frame: kind, side, from/to states, a number (rtt in seconds). */
   eventCount = 0;
   readonly eventKind = new Int32Array(MAX_EVENTS);
@@ -254,7 +260,9 @@ export class Tracker {
 
     // tcpdump's relative sequence numbers (print-tcp.c): only segments with ACK use the table; the
     // first such segment of a conversation, and every SYN-ACK, set a new base and print absolute.
-    if (!hasAck) {
+    if (!this.shown) {
+      // Not printed: tcpdump never sees it, so its bases stay as they are.
+    } else if (!hasAck) {
       this.seqAbsolute = true;
     } else if (!c.tdSet || syn) {
       c.tdSet = true;

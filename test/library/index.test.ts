@@ -60,6 +60,19 @@ describe('the same records as the command line', () => {
     expect(got.length).toBeGreaterThan(0);
     expect(got.every((p) => p.udp !== undefined)).toBe(true);
   });
+  it.skipIf(!nativeAvailable())('a filter means what it means on the command line: packets picked, conversations chosen, analysis whole', async () => {
+    const LOSSY = join(FIXTURES, 'lossy-download.pcap');
+    const picked = await all(readPackets(LOSSY, { filter: 'tcp src port 8080' }));
+    expect(picked).toEqual(cliRecords(['read', '--json', LOSSY, 'tcp src port 8080']));
+    expect(picked.some((p) => p.analysis?.includes('retransmission'))).toBe(true);
+    expect(await all(readPackets(LOSSY, { filter: 'tcp src port 8080', prefilter: true }))).toEqual(cliRecords(['read', '--json', '--prefilter', LOSSY, 'tcp src port 8080']));
+    const conns = await all(connections(MIXED, { filter: 'tcp port 8080 and ip6' }));
+    expect(conns).toEqual(cliRecords(['conns', '--json', MIXED, 'tcp port 8080 and ip6']));
+    expect(conns.map((c) => [c.id, c.handshake, c.teardown])).toEqual([[5, 'complete', 'fin']]);
+    const lossy = await all(connections(LOSSY, { filter: 'tcp src port 8080' }));
+    expect(lossy.map((c) => [c.handshake, c.teardown])).toEqual([['complete', 'fin']]);
+    expect(await all(httpTransactions(KEEPALIVE, { filter: 'tcp dst port 8080' }))).toEqual(cliRecords(['http', '--json', KEEPALIVE, 'tcp dst port 8080']));
+  });
   it('count stops after N packets', async () => {
     expect(await all(readPackets(MIXED, { count: 3 }))).toEqual(cliRecords(['read', '--json', '-c', '3', MIXED]));
   });
