@@ -1,7 +1,6 @@
 /** The per-packet view of `read` and `capture`: tcpdump's lines, --json records, hex dumps, and -w. */
 import { writePacketJson } from '../encode/packet-record.js';
-import { formatLine } from '../print/line.js';
-import { writeTcpLine } from '../print/line-bytes.js';
+import { LinePrinter } from '../print/line.js';
 import { undecodedNetwork, writeDump } from '../print/hex-dump.js';
 import { paletteFor } from '../encode/palette.js';
 import { TimeFormatter } from '../encode/time.js';
@@ -18,11 +17,11 @@ export function packetSink(opts: Options, out: ByteSink): PacketSink {
   const lineOpts = { time: new TimeFormatter(opts.time, opts.nano), palette: paletteFor(process.stdout), annotate: opts.annotate, linkHeader: opts.linkHeader, quick: opts.quick, absolute: opts.absolute, verbose: opts.verbose, oneLine: opts.oneLine, noChecksums: opts.noChecksums,
     defaultDump: !opts.quick && opts.dump !== 'hex' && opts.dump !== 'hex-ascii' };
   const dump = { mode: opts.dump, withLinkHeader: opts.dumpLink };
+  const printer = new LinePrinter(out, lineOpts);
   return {
     packet: (n, f, d, t, arp) => {
       if (opts.number) writePacketNumber(out, n);
-      // TCP lines are written byte by byte; everything else goes through the string view.
-      if (!writeTcpLine(out, f, d, t, lineOpts, arp)) out.line(formatLine(f, d, t, lineOpts, arp));
+      printer.line(f, d, t, arp);
       if (undecodedNetwork(d) && !opts.quick && dump.mode !== 'hex' && dump.mode !== 'hex-ascii') writeDump(out, f, d, DEFAULT_DUMP);
       if (dump.mode !== 'none') writeDump(out, f, d, dump);
     },

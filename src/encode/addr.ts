@@ -78,8 +78,9 @@ export function safeText(s: string): string {
   return start === 0 ? s : out + s.slice(start);
 }
 
+/** printf's %02x: a byte as two hex digits (a larger value as all of its digits). */
 export function hex2(n: number): string {
-  return HEX2[n & 255]!;
+  return (n & 255) === n ? HEX2[n]! : n.toString(16).padStart(2, '0');
 }
 
 

@@ -10,27 +10,11 @@ import { u16be, u32be, u32le } from '../bytes.js';
 import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
 import type { Frame } from '../frame.js';
 import { macAt } from '../encode/addr.js';
-
-/** print-ether.c ethertype_values (the first name wins where two share a value, as tok2str does). */
-/** tcpdump's ethertype_values. */
-export const ETHERTYPE_NAMES = new Map<number, string>([
-  [0x0800, 'IPv4'], [0x8847, 'MPLS unicast'], [0x8848, 'MPLS multicast'], [0x86dd, 'IPv6'], [0x8100, '802.1Q'],
-  [0x9100, '802.1Q-9100'], [0x88a8, '802.1Q-QinQ'], [0x9200, '802.1Q-9200'], [0x88e5, '802.1AE MACsec'],
-  [0x0200, 'PUP'], [0x0806, 'ARP'], [0x8035, 'Reverse ARP'], [0x0600, 'NS'], [0x0500, 'Sprite'], [0x1000, 'Trail'],
-  [0x6001, 'MOP DL'], [0x6002, 'MOP RC'], [0x6003, 'DN'], [0x6004, 'LAT'], [0x6007, 'SCA'], [0x6558, 'TEB'],
-  [0x8038, 'Lanbridge'], [0x803c, 'DEC DNS'], [0x803e, 'DEC DTS'], [0x805b, 'VEXP'], [0x805c, 'VPROD'],
-  [0x809b, 'Appletalk'], [0x80f3, 'Appletalk ARP'], [0x8137, 'IPX'], [0x880b, 'PPP'], [0x8808, 'MPCP'],
-  [0x8809, 'Slow Protocols'], [0x8863, 'PPPoE D'], [0x8864, 'PPPoE S'], [0x888e, 'EAPOL'], [0x8899, 'Realtek protocols'],
-  [0x886f, 'MS NLB heartbeat'], [0x8870, 'Jumbo'], [0x894f, 'NSH'], [0x9000, 'Loopback'], [0xfefe, 'OSI'],
-  [0x00fe, 'GRE-OSI'], [0xabcd, 'CFM (old)'], [0x8902, 'CFM'], [0x893a, 'IEEE1905.1'], [0x88cc, 'LLDP'], [0x88ca, 'TIPC'],
-  [0x0707, 'GeoNet (old)'], [0x8947, 'GeoNet'], [0x1111, 'CALM FAST'], [0x88a2, 'AoE'], [0x88f7, 'PTP'],
-  [0xd28b, 'Arista Vendor Specific Protocol'],
-]);
+import { ETHERTYPE_NAMES } from './protocol-names.js';
+import { hex4 } from './util.js';
 
 /** Tag protocol ids that start an 802.1Q tag in tcpdump's Ethernet printer. */
 const TAG_TYPES = new Set([0x8100, 0x9100, 0x9200, 0x88a8]);
-
-const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
 
 /** ether_type_print: "ethertype IPv4 (0x0800)", or with -q only "IPv4". */
 function ethertype(type: number, quick: boolean): string {
@@ -47,18 +31,21 @@ function tci(tag: number): string {
 const SLL_PACKET_TYPES = ['In', 'B', 'M', 'P', 'Out'];
 const BSD_AF_NAMES = new Map<number, string>([[2, 'IPv4'], [6, 'NS'], [7, 'ISO'], [16, 'Appletalk'], [23, 'IPX'], [24, 'IPv6'], [28, 'IPv6'], [30, 'IPv6']]);
 
-/** Interface names by index, as if_indextoname(3) gives them on this machine (Linux: /sys/class/net); read once. */
-let interfaceNames: Map<number, string> | null = null;
-function interfaceName(index: number): string {
-  if (interfaceNames === null) {
-    interfaceNames = new Map();
-    try {
-      for (const name of readdirSync('/sys/class/net')) {
-        try { interfaceNames.set(Number(readFileSync(`/sys/class/net/${name}/ifindex`, 'utf8')), name); } catch { /* gone meanwhile */ }
-      }
-    } catch { /* not Linux: every name is "?" */ }
+/** Interface names by index, as if_indextoname(3) gives them on this machine (Linux: /sys/class/net); read at the first one asked for. */
+export class InterfaceNames {
+  private names: Map<number, string> | null = null;
+
+  name(index: number): string {
+    if (this.names === null) {
+      this.names = new Map();
+      try {
+        for (const name of readdirSync('/sys/class/net')) {
+          try { this.names.set(Number(readFileSync(`/sys/class/net/${name}/ifindex`, 'utf8')), name); } catch { /* gone meanwhile */ }
+        }
+      } catch { /* not Linux: every name is "?" */ }
+    }
+    return this.names.get(index) ?? '?';
   }
-  return interfaceNames.get(index) ?? '?';
 }
 
 /**
@@ -67,10 +54,10 @@ function interfaceName(index: number): string {
  * the file (tcpdump asks if_indextoname; "?" when there is none) and the
  * packet's direction, "lo    In  ".
  */
-export function sll2Prefix(f: Frame): string {
+export function sll2Prefix(f: Frame, interfaces: InterfaceNames): string {
   const b = f.buf, off = f.offset;
   if (f.caplen < 20) return '';
-  return `${interfaceName(u32be(b, off + 4)).padEnd(5)} ${(SLL_PACKET_TYPES[b[off + 10]!] ?? '?').padEnd(3)} `;
+  return `${interfaces.name(u32be(b, off + 4)).padEnd(5)} ${(SLL_PACKET_TYPES[b[off + 10]!] ?? '?').padEnd(3)} `;
 }
 
 /** Whether -e replaces the network layer's name at the start of the line (every link type but raw IP). */

@@ -7,6 +7,7 @@
  */
 import { ipv4At, ipv6At, macAt } from '../encode/addr.js';
 import { Cut } from './truncation.js';
+import { hex2, printChar } from './util.js';
 
 export class NdReader {
   /** The text printed so far. */
@@ -51,5 +52,33 @@ export class NdReader {
   mac(p: number): string {
     if (!this.ttest(p, 6)) throw new Cut();
     return macAt(this.b, p);
+  }
+
+  /**
+   * nd_printn: n bytes from p through fn_print_char, onto the text. With `ep`
+   * it stops there, and says whether it stopped short; a byte past the capture
+   * ends the printer (GET_U_1).
+   */
+  printn(p: number, n: number, ep = Infinity): boolean {
+    while (n > 0 && p < ep) {
+      n--;
+      this.s += printChar(this.u1(p));
+      p++;
+    }
+    return n !== 0;
+  }
+  /** nd_printjnp: at most n bytes from p through fn_print_char, stopping before a NUL; past the capture ends the printer. */
+  printjnp(p: number, n: number): void {
+    while (n > 0) {
+      const c = this.u1(p);
+      if (c === 0) break;
+      this.s += printChar(c);
+      n--;
+      p++;
+    }
+  }
+  /** The `%02x` loops over GET_U_1: bytes [from, to) as two hex digits each, onto the text. */
+  hex(from: number, to: number): void {
+    for (let p = from; p < to; p++) this.s += hex2(this.u1(p));
   }
 }

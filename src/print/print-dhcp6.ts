@@ -12,7 +12,7 @@
  */
 import { NdReader } from './nd-reader.js';
 import { Cut } from './truncation.js';
-import { printChar } from './verbose.js';
+import { hex2, hex8 } from './util.js';
 
 /** dh6_msgtype_str */
 const MSGTYPES: Record<number, string> = {
@@ -83,14 +83,6 @@ function printTrunc(nd: Nd): void {
   nd.s += ' [|dhcp6]';
 }
 
-function hex2(v: number): string {
-  return v.toString(16).padStart(2, '0');
-}
-
-function hex8(v: number): string {
-  return v.toString(16).padStart(8, '0');
-}
-
 /** tok2str(dh6opt_str, "opt_%u", type) */
 function optName(type: number): string {
   return OPTIONS[type] ?? `opt_${type}`;
@@ -99,27 +91,6 @@ function optName(type: number): string {
 /** dhcp6stcode */
 function dhcp6stcode(code: number): string {
   return code > 255 ? 'INVALID code' : STATUS_CODES[code] ?? `code${code}`;
-}
-
-/** nd_printn: at most n characters, stopping at ep; true when it stopped short. */
-function ndPrintn(nd: Nd, s: number, n: number, ep: number): boolean {
-  while (n > 0 && s < ep) {
-    n--;
-    nd.s += printChar(nd.u1(s));
-    s++;
-  }
-  return n !== 0;
-}
-
-/** nd_printjnp: at most n characters, stopping before a NUL; reading past the capture ends the printer. */
-function ndPrintjnp(nd: Nd, s: number, n: number): void {
-  while (n > 0) {
-    const c = nd.u1(s);
-    if (c === 0) break;
-    nd.s += printChar(c);
-    n--;
-    s++;
-  }
 }
 
 /** print-domain.c labellen: the length a label's first byte gives, or -1 (printing why, for a bad type). */
@@ -229,9 +200,9 @@ function fqdnPrint(nd: Nd, cp: number, bp: number): number | null {
           return null;
         default: // TYPE_LABEL
           if (nameChars + l <= MAXCDNAME) {
-            if (ndPrintn(nd, cp, l, nd.end)) return null;
+            if (nd.printn(cp, l, nd.end)) return null;
           } else if (nameChars < MAXCDNAME) {
-            if (ndPrintn(nd, cp, MAXCDNAME - nameChars, nd.end)) return null;
+            if (nd.printn(cp, MAXCDNAME - nameChars, nd.end)) return null;
           }
           nameChars += l;
           break;
@@ -251,11 +222,6 @@ function fqdnPrint(nd: Nd, cp: number, bp: number): number | null {
     nd.s += '.';
   }
   return rp;
-}
-
-/** Appends bytes [from, to) as two hex digits each (the `%02x` loops). */
-function hexBytes(nd: Nd, from: number, to: number): void {
-  for (let p = from; p < to; p++) nd.s += hex2(nd.u1(p));
 }
 
 /** dhcp6opt_print: the options in [cp, ep), each as ` (name …)`. */
@@ -289,7 +255,7 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         case 1:
           if (optlen >= 2 + 6) {
             nd.s += ` hwaddr/time type ${nd.u2(tp + 2)} time ${nd.u4(tp + 4)} `;
-            hexBytes(nd, tp + 8, tp + optlen);
+            nd.hex(tp + 8, tp + optlen);
             nd.s += ')';
           } else {
             nd.s += ' ?)';
@@ -298,7 +264,7 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         case 2:
           if (optlen >= 2 + 8) {
             nd.s += ' vid ';
-            hexBytes(nd, tp + 2, tp + 2 + 8);
+            nd.hex(tp + 2, tp + 2 + 8);
             nd.s += ')';
           } else {
             nd.s += ' ?)';
@@ -307,7 +273,7 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         case 3:
           if (optlen >= 2 + 2) {
             nd.s += ` hwaddr type ${nd.u2(tp + 2)} `;
-            hexBytes(nd, tp + 4, tp + optlen);
+            nd.hex(tp + 4, tp + optlen);
             nd.s += ')';
           } else {
             nd.s += ' ?)';
@@ -372,7 +338,7 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
     case 18: // DH6OPT_INTERFACE_ID
     case 38: // DH6OPT_SUBSCRIBER_ID
       nd.s += ' ';
-      hexBytes(nd, tp, tp + Math.min(optlen, 10));
+      nd.hex(tp, tp + Math.min(optlen, 10));
       nd.s += '...)';
       break;
     case 19: { // DH6OPT_RECONF_MSG
@@ -465,7 +431,7 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         break;
       }
       nd.s += ` ${nd.u4(tp)} `;
-      hexBytes(nd, tp + 4, tp + Math.min(optlen, 14));
+      nd.hex(tp + 4, tp + Math.min(optlen, 14));
       nd.s += '...)';
       break;
     case 44: { // DH6OPT_LQ_QUERY
@@ -492,7 +458,7 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         break;
       }
       nd.s += ` ${nd.ip6(tp)} `;
-      hexBytes(nd, tp + 16, tp + Math.min(optlen, 26));
+      nd.hex(tp + 16, tp + Math.min(optlen, 26));
       nd.s += '...)';
       break;
     case 56: // DH6OPT_NTP_SERVER
@@ -519,7 +485,7 @@ function dhcp6optBody(nd: Nd, opttype: number, tp: number, optlen: number, optEn
         break;
       }
       nd.s += ' ';
-      ndPrintjnp(nd, tp, optlen);
+      nd.printjnp(tp, optlen);
       nd.s += ')';
       break;
     default:
@@ -627,7 +593,7 @@ function dhcp6AftrName(nd: Nd, tp: number, optlen: number): void {
     const labelLen = nd.u1(tp);
     tp++;
     if (labelLen < remainLen - 1) {
-      ndPrintjnp(nd, tp, labelLen);
+      nd.printjnp(tp, labelLen);
       tp += labelLen;
       remainLen -= labelLen + 1;
       if (nd.u1(tp)) nd.s += '.';

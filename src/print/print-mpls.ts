@@ -6,7 +6,7 @@
  * (PacketDecoder.network) by tcpdump's rule: labels 0 and 3 carry IPv4, 2
  * IPv6, any other a first byte of 0x45-0x4f or 0x60-0x6f.
  */
-import { hexAsciiLines } from './print-l2.js';
+import { hexAndAscii } from './util.js';
 
 const LABEL_NAMES = [
   'IPv4 explicit NULL', 'router alert', 'IPv6 explicit NULL', 'implicit NULL', 'rsvd', 'rsvd', 'rsvd', 'rsvd',
@@ -36,5 +36,5 @@ export function mplsText(b: Buffer, start: number, capEnd: number, length: numbe
   }
   if (payload) return s + (verbose > 0 ? '\n\t' : ' ');
   if (length === 0 || !defaultDump) return s;
-  return s + hexAsciiLines(b, p, Math.min(capEnd, p + length));
+  return s + hexAndAscii(b, p, Math.min(capEnd, p + length));
 }

@@ -4,28 +4,36 @@
  * fields: `mptcp 12 capable v1 {0x…}`, `mptcp 20 dss ack 1 seq 1 subseq 1 len 10`,
  * `mptcp 12 join id 0 token 0x… nonce 0x…`, add-addr, rem-addr, prio, fail,
  * fast-close. A length the subtype does not allow (for the segment's flags)
- * makes tcpdump end the options at `[bad opt]`; mptcpText then sets `bad`.
+ * makes tcpdump end the options at `[bad opt]`; printMptcp then says so.
  */
 import { ipv4At, ipv6At } from '../encode/addr.js';
-
-/** Set by mptcpText: the option's length does not fit its subtype (tcpdump's "[bad opt]"). */
-export const mptcpResult = { bad: false };
+import type { ByteSink } from '../encode/sink.js';
+import { hexBytes } from './util.js';
 
 const SUBTYPES = ['capable', 'join', 'dss', 'add-addr', 'rem-addr', 'prio', 'fail', 'fast-close', 'unknown'];
 const ADDR_ECHO: Record<number, string> = { 0x6: 'v0-ip6', 0x4: 'v0-ip4', 0x1: 'v1-echo', 0x0: 'v1' };
 const SYN = 0x02, ACK = 0x10;
 
-/** The option at b[p] (kind, length, …) of `len` bytes, all captured; `flags` are the segment's TCP flags. */
-export function mptcpText(b: Buffer, p: number, len: number, flags: number): string {
-  mptcpResult.bad = false;
-  if (len < 3) { mptcpResult.bad = true; return ''; }
+/**
+ * mptcp_print: the option at b[p] (kind, length, …) of `len` bytes, all
+ * captured, written into `out`; `flags` are the segment's TCP flags. False
+ * when its length does not fit its subtype (the caller prints `[bad opt]`).
+ */
+export function printMptcp(out: ByteSink, b: Buffer, p: number, len: number, flags: number): boolean {
+  const status = { bad: false };
+  out.text(mptcpText(b, p, len, flags, status));
+  return !status.bad;
+}
+
+function mptcpText(b: Buffer, p: number, len: number, flags: number, status: { bad: boolean }): string {
+  if (len < 3) { status.bad = true; return ''; }
   const subtype = Math.min(b[p + 2]! >> 4, 8);
   let s = ` ${len} ${SUBTYPES[subtype]}`;
   const u16 = (at: number): number => (b[p + at]! << 8) | b[p + at + 1]!;
   const u32 = (at: number): number => ((u16(at) << 16) | u16(at + 2)) >>> 0;
   const u64 = (at: number): bigint => (BigInt(u32(at)) << 32n) | BigInt(u32(at + 4));
   const hex64 = (at: number): string => '0x' + u64(at).toString(16);
-  const bad = (): string => { mptcpResult.bad = true; return s; };
+  const bad = (): string => { status.bad = true; return s; };
   switch (subtype) {
     case 0: { // capable
       if (!(((len === 12 || len === 4) && (flags & SYN)) || ((len === 20 || len === 22) && (flags & (SYN | ACK)) === ACK))) return bad();
@@ -45,8 +53,7 @@ export function mptcpText(b: Buffer, p: number, len: number, flags: number): str
       if (len === 12) s += ` token 0x${u32(4).toString(16)} nonce 0x${u32(8).toString(16)}`;
       else if (len === 16) s += ` hmac ${hex64(4)} nonce 0x${u32(12).toString(16)}`;
       else {
-        s += ' hmac 0x';
-        for (let i = 0; i < 20; i++) s += b[p + 4 + i]!.toString(16).padStart(2, '0');
+        s += ' hmac 0x' + hexBytes(b, p + 4, p + 24);
       }
       return s;
     }

@@ -16,7 +16,8 @@
  */
 import { NdReader } from './nd-reader.js';
 import { Cut } from './truncation.js';
-import { hexLines, printChar } from './verbose.js';
+import { OUI_NAMES } from './protocol-names.js';
+import { bittok2str, hex2, hex4, hexWithOffset, tok2str, type Tok } from './util.js';
 
 /**
  * What tcpdump prints up to a nested network-layer packet, and where that packet is.
@@ -101,19 +102,8 @@ const CHAP_CODES: Record<number, string> = { 1: 'Challenge', 2: 'Response', 3: '
 /** papcode_values */
 const PAP_CODES: Record<number, string> = { 1: 'Auth-Req', 2: 'Auth-ACK', 3: 'Auth-NACK' };
 
-/** oui.c's oui_values (first match wins: 0x0080c2 is "Ethernet bridged"). */
-const OUI_VALUES = new Map<number, string>([
-  [0x000000, 'Ethernet'], [0x00000c, 'Cisco'], [0x00005e, 'IANA'], [0x000081, 'Nortel Networks SONMP'],
-  [0x0000f8, 'Cisco bridged'], [0x0080c2, 'Ethernet bridged'], [0x00a03e, 'ATM Forum'], [0x00e02f, 'DOCSIS Spanning Tree'],
-  [0x080007, 'Appletalk'], [0x009069, 'Juniper'], [0x080009, 'Hewlett-Packard'], [0x00120f, 'IEEE 802.3 Private'],
-  [0x0012bb, 'ANSI/TIA'], [0x001b21, 'DCBX'], [0x002320, 'Nicira Networks'], [0x5c16c7, 'Big Switch Networks'],
-  [0xb0d2f5, 'Vello Systems'], [0x002481, 'HP'], [0x0004ea, 'HP-Labs'], [0x748771, 'Infoblox Inc'],
-  [0xa42305, 'Open Networking Lab'], [0x00049f, 'Freescale'], [0x0015ad, 'Netronome'], [0x001018, 'Broadcom'],
-  [0x00e004, 'PMC-Sierra'], [0xd0f0db, 'Ericsson'],
-]);
-
 /** gre_flag_values */
-const GRE_FLAGS: [number, string][] = [[0x8000, 'checksum present'], [0x4000, 'routing present'], [0x2000, 'key present'],
+export const GRE_FLAGS: [number, string][] = [[0x8000, 'checksum present'], [0x4000, 'routing present'], [0x2000, 'key present'],
   [0x1000, 'sequence# present'], [0x0800, 'source routing present'], [0x0080, 'ack present']];
 
 /** pppoecode2str */
@@ -124,14 +114,8 @@ const PPPOE_TAGS: Record<number, string> = {
   0x0110: 'Relay-Session-ID', 0x0120: 'PPP-Max-Payload', 0x0201: 'Service-Name-Error', 0x0202: 'AC-System-Error', 0x0203: 'Generic-Error',
 };
 
+/** printf's %x, zero-padded to w digits. */
 const hx = (n: number, w = 0): string => n.toString(16).padStart(w, '0');
-const tok = (t: Record<number, string>, v: number, dflt: string): string => t[v] ?? dflt;
-
-/** bittok2str: the names of the set bits, ", "-separated, or `none`. */
-function bittok2str(table: [number, string][], none: string, v: number): string {
-  const names = table.filter(([bit]) => (v & bit) === bit).map(([, n]) => n);
-  return names.length === 0 ? none : names.join(', ');
-}
 
 // ---------------------------------------------------------------- the printing state
 
@@ -149,7 +133,7 @@ class Ctx extends NdReader {
     }
     const from = Math.max(cp, 0); // (only reachable with a PPP frame at the very start of the buffer)
     const n = Math.min(len, this.end - cp);
-    this.s += hexLines(this.b, from, Math.max(from, cp + n), ident);
+    this.s += hexWithOffset(this.b, from, Math.max(from, cp + n), ident);
   }
 }
 
@@ -272,7 +256,7 @@ function pppoePrint(c: Ctx, off: number, length: number): PppResult {
   const payload = off + 6;
   if (ver !== 1) c.s += ` [ver ${ver}]`;
   if (type !== 1) c.s += ` [type ${type}]`;
-  c.s += `PPPoE ${tok(PPPOE_CODES, code, `PAD-${hx(code)}`)}`;
+  c.s += `PPPoE ${tok2str(PPPOE_CODES, 'PAD-%x', code)}`;
   if (code === 0x09 && plen > 1484 - 6) c.s += ` [len ${plen}!]`;
   if (plen > length) {
     c.s += ` [len ${plen} > ${length}!]`;
@@ -286,7 +270,7 @@ function pppoePrint(c: Ctx, off: number, length: number): PppResult {
       tagType = c.u2(p);
       const tagLen = c.u2(p + 2);
       p += 4;
-      const name = tok(PPPOE_TAGS, tagType, `TAG-0x${hx(tagType)}`);
+      const name = tok2str(PPPOE_TAGS, 'TAG-0x%x', tagType);
       if (tagLen) {
         if (!c.ttest(p, tagLen)) throw new Cut();
         let ascii = 0, garbage = 0, str = '';
@@ -298,7 +282,7 @@ function pppoePrint(c: Ctx, off: number, length: number): PppResult {
           c.s += ` [${name} "${str}"]`;
         } else {
           c.s += ` [${name} 0x`;
-          for (let v = p; v < p + tagLen; v++) c.s += hx(c.u1(v), 2).toUpperCase();
+          for (let v = p; v < p + tagLen; v++) c.s += hex2(c.u1(v)).toUpperCase();
           c.s += ']';
         }
       } else {
@@ -366,7 +350,7 @@ function handlePpp(c: Ctx, proto: number, p: number, length: number): PppResult 
       c.s += 'compressed PPP data';
       return done(c);
     default:
-      c.s += `${PPP_TYPES.get(proto) ?? `unknown PPP protocol (0x${hx(proto, 4)})`} `;
+      c.s += `${PPP_TYPES.get(proto) ?? `unknown PPP protocol (0x${hex4(proto)})`} `;
       c.unknownData(p, '\n\t', length);
       return done(c);
   }
@@ -407,10 +391,10 @@ function pppHdlc(c: Ctx, p: number, length: number): PppResult {
   if (proto === 0xff03) {
     if (len < 4) return trunc();
     proto = c.u2(2);
-    if ((proto & 0xff00) === 0x7e00) { c.s += `(protocol 0x${hx(proto, 4)} invalid)`; return done(c); }
+    if ((proto & 0xff00) === 0x7e00) { c.s += `(protocol 0x${hex4(proto)} invalid)`; return done(c); }
     r = handlePpp(c, proto, 4, len - 4);
   } else {
-    if ((proto & 0xff00) === 0x7e00) { c.s += `(protocol 0x${hx(proto, 4)} invalid)`; return done(c); }
+    if ((proto & 0xff00) === 0x7e00) { c.s += `(protocol 0x${hex4(proto)} invalid)`; return done(c); }
     r = handlePpp(c, proto, 2, len - 2);
   }
   if (r.innerType !== -1 && r.innerBuf === undefined) r.innerBuf = c.b;
@@ -419,14 +403,14 @@ function pppHdlc(c: Ctx, p: number, length: number): PppResult {
 
 /** handle_ctrl_proto: LCP, IPCP, OSICP, MPLSCP, IP6CP, CCP, BACP. */
 function handleCtrlProto(c: Ctx, proto: number, pptr: number, length: number): void {
-  const typestr = PPP_TYPES.get(proto) ?? `unknown ctrl-proto (0x${hx(proto, 4)})`;
+  const typestr = PPP_TYPES.get(proto) ?? `unknown ctrl-proto (0x${hex4(proto)})`;
   const trunc = (): void => { c.s += `[|${typestr}]`; };
   c.s += `${typestr}, `;
   let tptr = pptr;
   if (length < 4 || !c.ttest(tptr, 2)) return trunc();
   const code = c.u1(tptr);
   tptr++;
-  c.s += `${CP_CODES[code] ?? 'Unknown Opcode'} (0x${hx(code, 2)}), id ${c.u1(tptr)}, length ${length + 2}`;
+  c.s += `${CP_CODES[code] ?? 'Unknown Opcode'} (0x${hex2(code)}), id ${c.u1(tptr)}, length ${length + 2}`;
   tptr++;
   if (!c.verbose) return;
   const len = c.u2(tptr);
@@ -444,7 +428,7 @@ function handleCtrlProto(c: Ctx, proto: number, pptr: number, length: number): v
       tptr += 4;
       {
         const oui = c.u3(tptr);
-        c.s += ` Vendor: ${OUI_VALUES.get(oui) ?? 'Unknown'} (${oui})`;
+        c.s += ` Vendor: ${OUI_NAMES.get(oui) ?? 'Unknown'} (${oui})`;
       }
       break;
     case 1: case 2: case 3: case 4: { // Conf-Request/Ack/Nak/Reject
@@ -470,7 +454,7 @@ function handleCtrlProto(c: Ctx, proto: number, pptr: number, length: number): v
     case 8: { // CPCODES_PROT_REJ
       if (length < 6) break;
       const rp = c.u2(tptr);
-      c.s += `\n\t  Rejected ${PPP_TYPES.get(rp) ?? 'unknown'} Protocol (0x${hx(c.u2(tptr), 4)})`;
+      c.s += `\n\t  Rejected ${PPP_TYPES.get(rp) ?? 'unknown'} Protocol (0x${hex4(c.u2(tptr))})`;
       if (len > 6) {
         c.s += '\n\t  Rejected Packet';
         c.unknownData(tptr + 2, '\n\t    ', len - 2);
@@ -492,9 +476,7 @@ function handleCtrlProto(c: Ctx, proto: number, pptr: number, length: number): v
       if (len > 8) {
         c.s += '\n\t  Message\n\t    ';
         // nd_printn(tptr + 4, len - 4, snapend): len - 4 bytes, up to the capture's end
-        let n = len - 4;
-        for (let s = tptr + 4; n > 0 && s < c.end; s++, n--) c.s += printChar(c.u1(s));
-        if (n !== 0) return trunc();
+        if (c.printn(tptr + 4, len - 4, c.end)) return trunc();
       }
       break;
     case 13: // CPCODES_TIME_REM
@@ -517,20 +499,20 @@ const printLcpConfigOptions: OptPrinter = (c, p, length) => {
   const opt = c.u1(p), len = c.u1(p + 1);
   if (length < len) return 0;
   if (len < 2) {
-    if (opt < LCP_OPTS.length) c.s += `\n\t  ${LCP_OPTS[opt]} Option (0x${hx(opt, 2)}), length ${len} (length bogus, should be >= 2)`;
-    else c.s += `\n\tunknown LCP option 0x${hx(opt, 2)}`;
+    if (opt < LCP_OPTS.length) c.s += `\n\t  ${LCP_OPTS[opt]} Option (0x${hex2(opt)}), length ${len} (length bogus, should be >= 2)`;
+    else c.s += `\n\tunknown LCP option 0x${hex2(opt)}`;
     return 0;
   }
-  if (opt < LCP_OPTS.length) c.s += `\n\t  ${LCP_OPTS[opt]} Option (0x${hx(opt, 2)}), length ${len}`;
+  if (opt < LCP_OPTS.length) c.s += `\n\t  ${LCP_OPTS[opt]} Option (0x${hex2(opt)}), length ${len}`;
   else {
-    c.s += `\n\tunknown LCP option 0x${hx(opt, 2)}`;
+    c.s += `\n\tunknown LCP option 0x${hex2(opt)}`;
     return len;
   }
   switch (opt) {
     case 0: { // LCPOPT_VEXT
       if (len < 6) { c.s += ' (length bogus, should be >= 6)'; return len; }
       const oui = c.u3(p + 2);
-      c.s += `: Vendor: ${OUI_VALUES.get(oui) ?? 'Unknown'} (${oui})`;
+      c.s += `: Vendor: ${OUI_NAMES.get(oui) ?? 'Unknown'} (${oui})`;
       break;
     }
     case 1: // MRU
@@ -547,7 +529,7 @@ const printLcpConfigOptions: OptPrinter = (c, p, length) => {
       const ap = c.u2(p + 2);
       if (ap === PPP_CHAP) {
         const alg = c.u1(p + 4);
-        c.s += `, ${tok(AUTH_ALGS, alg, `Unknown Auth Alg ${alg}`)}`;
+        c.s += `, ${tok2str(AUTH_ALGS, 'Unknown Auth Alg %u', alg)}`;
       } else if (ap !== PPP_PAP && ap !== PPP_EAP && ap !== PPP_SPAP && ap !== PPP_SPAP_OLD) {
         c.unknownData(p, '\n\t', len);
       }
@@ -565,13 +547,13 @@ const printLcpConfigOptions: OptPrinter = (c, p, length) => {
       break;
     case 23: // LD
       if (len !== 4) { c.s += ' (length bogus, should be = 4)'; return 0; }
-      c.s += `: 0x${hx(c.u2(p + 2), 4)}`;
+      c.s += `: 0x${hex4(c.u2(p + 2))}`;
       break;
     case 13: { // CBACK
       if (len < 3) { c.s += ' (length bogus, should be >= 3)'; return 0; }
       c.s += ': ';
       const op = c.u1(p + 2);
-      c.s += `: Callback Operation ${tok(CALLBACKS, op, 'Unknown')} (${op})`;
+      c.s += `: Callback Operation ${tok2str(CALLBACKS, 'Unknown', op)} (${op})`;
       break;
     }
     case 17: // MLMRRU
@@ -612,12 +594,12 @@ const printLcpConfigOptions: OptPrinter = (c, p, length) => {
  * `\n\t  Name Option (0xNN), length N`. The option's length, or 0 when the
  * printer stops there.
  */
-function optionHead(c: Ctx, p: number, length: number, tag: string, names: Record<number, string>, unknown: string): number {
+function optionHead(c: Ctx, p: number, length: number, tag: string, names: Tok, unknown: string): number {
   if (length < 2) return 0;
   if (!c.ttest(p, 2)) { c.s += `[|${tag}]`; return 0; }
   const opt = c.u1(p), len = c.u1(p + 1);
   if (length < len) return 0;
-  c.s += `\n\t  ${tok(names, opt, unknown)} Option (0x${hx(opt, 2)}), length ${len}`;
+  c.s += `\n\t  ${tok2str(names, unknown, opt)} Option (0x${hex2(opt)}), length ${len}`;
   if (len < 2) {
     c.s += ' (length bogus, should be >= 2)';
     return 0;
@@ -640,7 +622,7 @@ const printIpcpConfigOptions: OptPrinter = (c, p, length) => {
     case 2: { // IPCPOPT_IPCOMP
       if (len < 4) { c.s += ' (length bogus, should be >= 4)'; return 0; }
       const comp = c.u2(p + 2);
-      c.s += `: ${tok(IPCP_COMP, comp, 'Unknown')} (0x${hx(comp, 2)}):`;
+      c.s += `: ${tok2str(IPCP_COMP, 'Unknown', comp)} (0x${hex2(comp)}):`;
       if (comp === 0x61) {
         if (len < 14) { c.s += ' (length bogus, should be >= 14)'; return 0; }
         if (!c.ttest(p + 2, 14)) { c.s += '[|ipcp]'; return 0; }
@@ -653,7 +635,7 @@ const printIpcpConfigOptions: OptPrinter = (c, p, length) => {
             if (!c.ttest(p, 2)) { c.s += '[|ipcp]'; return 0; }
             const sub = c.u1(p), sublen = c.u1(p + 1);
             if (sub === 0 || sublen === 0) break;
-            c.s += `\n\t\t${tok(IPCP_COMP_SUB, sub, 'Unknown')} Suboption #${sub}, length ${sublen}`;
+            c.s += `\n\t\t${tok2str(IPCP_COMP_SUB, 'Unknown', sub)} Suboption #${sub}, length ${sublen}`;
             if (total < sublen) {
               c.s += ` [remaining suboptions length ${total} < ${sublen}] (invalid)`;
               break;
@@ -685,7 +667,7 @@ const printIp6cpConfigOptions: OptPrinter = (c, p, length) => {
   if (opt === 1) {
     if (len !== 10) { c.s += ' (length bogus, should be = 10)'; return len; }
     if (!c.ttest(p + 2, 8)) { c.s += '[|ip6cp]'; return 0; }
-    c.s += `: ${hx(c.u2(p + 2), 4)}:${hx(c.u2(p + 4), 4)}:${hx(c.u2(p + 6), 4)}:${hx(c.u2(p + 8), 4)}`;
+    c.s += `: ${hex4(c.u2(p + 2))}:${hex4(c.u2(p + 4))}:${hex4(c.u2(p + 6))}:${hex4(c.u2(p + 8))}`;
   } else if (c.verbose < 2) {
     c.unknownData(p + 2, '\n\t    ', len - 2);
   }
@@ -752,9 +734,9 @@ function handleMlppp(c: Ctx, p: number, length: number): void {
 function handleChap(c: Ctx, p: number, length: number): void {
   const p0 = p;
   if (length < 1) { c.s += '[|chap]'; return; }
-  if (length < 4) { c.s += `[|chap 0x${hx(c.u1(p), 2)}]`; return; }
+  if (length < 4) { c.s += `[|chap 0x${hex2(c.u1(p))}]`; return; }
   const code = c.u1(p);
-  c.s += `CHAP, ${tok(CHAP_CODES, code, 'unknown')} (0x${hx(code, 2)})`;
+  c.s += `CHAP, ${tok2str(CHAP_CODES, 'unknown', code)} (0x${hex2(code)})`;
   p++;
   c.s += `, id ${c.u1(p)}`;
   p++;
@@ -766,14 +748,16 @@ function handleChap(c: Ctx, p: number, length: number): void {
     p++;
     if (length - (p - p0) < valSize) return;
     c.s += ', Value ';
-    for (let i = 0; i < valSize; i++) c.s += hx(c.u1(p++), 2);
+    for (let i = 0; i < valSize; i++) c.s += hex2(c.u1(p++));
     const nameSize = (len - (p - p0)) >>> 0; // u_int: a length field too small runs on to the capture's end
     c.s += ', Name ';
-    for (let i = 0; i < nameSize; i++) c.s += printChar(c.u1(p++));
+    c.printn(p, nameSize);
+    p += nameSize;
   } else if (code === 3 || code === 4) {
     const msgSize = (len - (p - p0)) >>> 0;
     c.s += ', Msg ';
-    for (let i = 0; i < msgSize; i++) c.s += printChar(c.u1(p++));
+    c.printn(p, msgSize);
+    p += msgSize;
   }
 }
 
@@ -781,9 +765,9 @@ function handleChap(c: Ctx, p: number, length: number): void {
 function handlePap(c: Ctx, p: number, length: number): void {
   const p0 = p;
   if (length < 1) { c.s += '[|pap]'; return; }
-  if (length < 4) { c.s += `[|pap 0x${hx(c.u1(p), 2)}]`; return; }
+  if (length < 4) { c.s += `[|pap 0x${hex2(c.u1(p))}]`; return; }
   const code = c.u1(p);
-  c.s += `PAP, ${tok(PAP_CODES, code, 'unknown')} (0x${hx(code, 2)})`;
+  c.s += `PAP, ${tok2str(PAP_CODES, 'unknown', code)} (0x${hex2(code)})`;
   p++;
   c.s += `, id ${c.u1(p)}`;
   p++;
@@ -799,13 +783,15 @@ function handlePap(c: Ctx, p: number, length: number): void {
     p++;
     if (length - (p - p0) < peerLen) return;
     c.s += ', Peer ';
-    for (let i = 0; i < peerLen; i++) c.s += printChar(c.u1(p++));
+    c.printn(p, peerLen);
+    p += peerLen;
     if (length - (p - p0) < 1) return;
     const pwLen = c.u1(p);
     p++;
     if (length - (p - p0) < pwLen) return;
     c.s += ', Name ';
-    for (let i = 0; i < pwLen; i++) c.s += printChar(c.u1(p++));
+    c.printn(p, pwLen);
+    p += pwLen;
   } else if (code === 2 || code === 3) {
     if (len < 5) { c.s += '[|pap]'; return; }
     if (length - (p - p0) < 1) return;
@@ -813,6 +799,7 @@ function handlePap(c: Ctx, p: number, length: number): void {
     p++;
     if (length - (p - p0) < msgLen) return;
     c.s += ', Msg ';
-    for (let i = 0; i < msgLen; i++) c.s += printChar(c.u1(p++));
+    c.printn(p, msgLen);
+    p += msgLen;
   }
 }

@@ -21,7 +21,7 @@
 import { ipv6At } from '../encode/addr.js';
 import { NdReader } from './nd-reader.js';
 import { Cut, printUntilCut } from './truncation.js';
-import { hexLines, printChar } from './verbose.js';
+import { bittok2str, hex2, hexAndAscii, hexWithOffset, tok2str, type Tok } from './util.js';
 
 const TRUNC = ' [|radius]';
 
@@ -33,22 +33,6 @@ class Nd extends NdReader {
   }
 }
 
-interface Tok { [v: number]: string }
-
-/** tok2str */
-function tok2str(t: Tok, fmt: string, v: number): string {
-  const s = t[v];
-  return s !== undefined ? s : fmt.replace('%u', String(v));
-}
-
-/** bittok2str: the names of the set bits in table order, ", " between; `fmt` when none. */
-function bittok2str(t: [number, string][], fmt: string, v: number): string {
-  const names: string[] = [];
-  for (const [bit, name] of t) if (bit !== 0 && (v & bit) === bit) names.push(name);
-  return names.length === 0 ? fmt : names.join(', ');
-}
-
-const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 const HEX2 = (n: number): string => n.toString(16).toUpperCase().padStart(2, '0');
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 /** ND_ASCII_ISPRINT(c) ? c : '.' */
@@ -329,25 +313,6 @@ function printAttrMip6HomeLinkPrefix(nd: Nd, data: number, length: number): void
   nd.s += `${nd.ip6(data + 1)}/${nd.u1(data)}`;
 }
 
-/** nd_printn with ep NULL: n bytes through fn_print_char. */
-function ndPrintn(nd: Nd, p: number, n: number): void {
-  while (n > 0) {
-    n--;
-    nd.s += printChar(nd.u1(p));
-    p++;
-  }
-}
-
-/** nd_printjnp: up to n bytes through fn_print_char, stopping at a NUL. */
-function ndPrintjnp(nd: Nd, p: number, n: number): void {
-  while (n > 0) {
-    const c = nd.u1(p);
-    if (c === 0) break;
-    nd.s += printChar(c);
-    n--; p++;
-  }
-}
-
 /** print_attr_operator_name */
 function printAttrOperatorName(nd: Nd, data: number, length: number): void {
   if (!nd.ttest(data, length)) return nd.trunc();
@@ -358,7 +323,7 @@ function printAttrOperatorName(nd: Nd, data: number, length: number): void {
   const ns = nd.u1(data);
   data++;
   nd.s += `[${tok2str(OPERATOR_NAME_VECTOR, 'unknown namespace %u', ns)}] `;
-  ndPrintn(nd, data, length - 1);
+  nd.printn(data, length - 1);
 }
 
 /** p_ntp_time (ntp.c): seconds.nanoseconds, then the UTC time when the seconds are not 0. */
@@ -398,24 +363,8 @@ function printAttrLocationInformation(nd: Nd, data: number, length: number): voi
   nd.s += ', ';
   data += 8;
   nd.s += 'method "';
-  ndPrintn(nd, data, length - 20);
+  nd.printn(data, length - 20);
   nd.s += '"';
-}
-
-/** hex_and_ascii_print (print-ascii.c), on bytes already checked to be captured. */
-function hexAndAsciiPrint(nd: Nd, indent: string, p: number, length: number): void {
-  for (let line = 0; line < length; line += 16) {
-    const n = Math.min(16, length - line);
-    let hex = '';
-    let ascii = '';
-    for (let i = 0; i < n; i++) {
-      const c = nd.u1(p + line + i);
-      if (i % 2 === 0) hex += ' ';
-      hex += hex2(c);
-      ascii += c > 0x20 && c <= 0x7e ? String.fromCharCode(c) : '.';
-    }
-    nd.s += `${indent}0x${line.toString(16).padStart(4, '0')}: ${hex.padEnd(40, ' ')}  ${ascii}`;
-  }
 }
 
 /** print_attr_location_data */
@@ -428,7 +377,7 @@ function printAttrLocationData(nd: Nd, data: number, length: number): void {
   const index = nd.u2(data);
   data += 2;
   nd.s += `index ${index}, location`;
-  hexAndAsciiPrint(nd, '\n\t    ', data, length - 2);
+  nd.s += hexAndAscii(nd.b, data, data + length - 2, '\n\t    '); // captured: checked above
 }
 
 /** print_basic_location_policy_rules */
@@ -446,7 +395,7 @@ function printBasicLocationPolicyRules(nd: Nd, data: number, length: number): vo
   data += 8;
   if (length > 10) {
     nd.s += ', note well "';
-    ndPrintn(nd, data, length - 10);
+    nd.printn(data, length - 10);
     nd.s += '"';
   }
 }
@@ -584,7 +533,7 @@ function eapPrint(nd: Nd, cp: number, length: number): void {
     case 1: // EAP_TYPE_IDENTITY
       if (len > 5) {
         nd.s += ', Identity: ';
-        ndPrintjnp(nd, cp + 5, len - 5);
+        nd.printjnp(cp + 5, len - 5);
       }
       break;
     case 2: // EAP_TYPE_NOTIFICATION
@@ -593,7 +542,7 @@ function eapPrint(nd: Nd, cp: number, length: number): void {
         return;
       }
       nd.s += ', Notification: ';
-      ndPrintjnp(nd, cp + 5, len - 5);
+      nd.printjnp(cp + 5, len - 5);
       break;
     case 3: { // EAP_TYPE_NAK
       if (len < 6) {
@@ -732,7 +681,7 @@ function printUnknownData(nd: Nd, cp: number, indent: string, len: number): void
     return;
   }
   const n = Math.min(len, nd.end - cp);
-  nd.s += hexLines(nd.b, cp, cp + n, indent);
+  nd.s += hexWithOffset(nd.b, cp, cp + n, indent);
 }
 
 /** radius_attrs_print */

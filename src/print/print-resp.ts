@@ -9,7 +9,7 @@
  * with ` [|resp]`, and so does this. Bytes print as tcpdump's fn_print_char
  * shows them (`^M`, `M-x`), so nothing from the wire reaches the terminal raw.
  */
-import { printChar } from './verbose.js';
+import { printChar } from './util.js';
 
 /** Thrown where print-resp.c jumps to `trunc`. */
 class Trunc extends Error {}

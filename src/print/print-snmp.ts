@@ -18,7 +18,7 @@
  * uses fn_print_char), everything else as numbers and hex.
  */
 import { Cut, printUntilCut } from './truncation.js';
-import { printChar } from './verbose.js';
+import { hex2, printChar } from './util.js';
 
 /* Universal ASN.1 types (print-snmp.c Universal[]) */
 const Universal = [
@@ -85,8 +85,6 @@ const newBe = (): Be => ({ asnlen: 0, raw: 0, num: 0, uns64: 0n, id: 0, form: 0,
 const decodeErrorStatus = (e: number): string => (e >= 0 && e < ErrorStatus.length ? ErrorStatus[e]! : `err=${e >>> 0}`);
 /** DECODE_GenericTrap: the name, or gt=%d */
 const decodeGenericTrap = (t: number): string => (t >= 0 && t < GenericTrap.length ? GenericTrap[t]! : `gt=${t}`);
-
-const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 
 class Snmp {
   s = '';

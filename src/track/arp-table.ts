@@ -147,7 +147,8 @@ export type ArpRecord =
 const scratch6 = new Uint8Array(16);
 const MAX_ASKERS = 32;
 
-function macAt(b: Buffer, o: number): number {
+/** A MAC address at b[o] as a 48-bit number (macNum in encode/addr.ts writes it back as text). */
+function macNumAt(b: Buffer, o: number): number {
   return u16be(b, o) * 0x1_0000_0000 + u32be(b, o + 2);
 }
 
@@ -246,7 +247,7 @@ export class ArpTable {
     const a = d.arp, b = a.buf;
     this.messages++;
     const spa = a.senderIp, tpa = a.targetIp;
-    const sha = macAt(b, a.senderMacOff);
+    const sha = macNumAt(b, a.senderMacOff);
     if (a.op === ArpOp.Request) {
       if (spa === 0) {
         // RFC 5227 §2.1.1 probe: "who has tpa?" asked with no address of our own. Not a pending request.
@@ -305,11 +306,11 @@ export class ArpTable {
     for (let o = i.off + 24; o + 2 <= i.end;) {
       const len = b[o + 1]! * 8;
       if (len === 0 || o + len > i.end) break;
-      if (b[o] === want && len >= 8) { mac = macAt(b, o + 2); break; }
+      if (b[o] === want && len >= 8) { mac = macNumAt(b, o + 2); break; }
       o += len;
     }
     // Without the option, the Ethernet source.
-    if (mac < 0 && d.linkKind === LinkKind.ethernet) mac = macAt(d.eth.buf, d.eth.srcOff);
+    if (mac < 0 && d.linkKind === LinkKind.ethernet) mac = macNumAt(d.eth.buf, d.eth.srcOff);
     if (solicit) {
       if (zero16(ip.buf, ip.srcOff)) {
         // RFC 4862 §5.4.2 duplicate address detection: a solicitation from ::.
