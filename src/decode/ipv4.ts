@@ -52,7 +52,6 @@ export class Ipv4View {
   get mf(): boolean { return (this.buf[this.off + 6]! & 0x20) !== 0; }
   /** Fragment offset field in 8-byte units, as on the wire. */
   get fragOffset(): number { return u16be(this.buf, this.off + 6) & 0x1fff; }
-  get isFragment(): boolean { return this.mf || this.fragOffset !== 0; }
   get ttl(): number { return this.buf[this.off + 8]!; }
   get checksum(): number { return u16be(this.buf, this.off + 10); }
   get src(): number { return u32be(this.buf, this.off + 12); }

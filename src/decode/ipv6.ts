@@ -106,8 +106,6 @@ export class Ipv6View {
     }
   }
 
-  get trafficClass(): number { return (u16be(this.buf, this.off) >>> 4) & 0xff; }
-  get flowLabel(): number { return u32be(this.buf, this.off) & 0xfffff; }
   get nextHeader(): number { return this.buf[this.off + 6]!; }
   get hopLimit(): number { return this.buf[this.off + 7]!; }
   get srcOff(): number { return this.off + 8; }

@@ -76,8 +76,6 @@ export class PacketDecoder {
   l4 = -1;
   /** True for IPv4/IPv6 fragments other than the first: no transport header inside. */
   laterFragment = false;
-  /** Linux cooked packet type (0 = to us, 4 = outgoing …); -1 elsewhere. */
-  sllPacketType = -1;
 
   private frameEnd = 0;
 
@@ -97,7 +95,6 @@ export class PacketDecoder {
     this.l4 = -1;
     this.laterFragment = false;
     this.innerVersion = 0;
-    this.sllPacketType = -1;
     this.eth.vlanCount = 0;
 
     switch (f.linkType) {
@@ -112,13 +109,11 @@ export class PacketDecoder {
       case LinkType.LINUX_SLL: {
         this.linkKind = LinkKind.sll;
         if (end - off < 16) return this.stop(DecodeStatus.truncated, DecodeError.sllShort);
-        this.sllPacketType = u16be(buf, off);
         return this.cooked(buf, u16be(buf, off + 14), off + 16, end);
       }
       case LinkType.LINUX_SLL2: {
         this.linkKind = LinkKind.sll2;
         if (end - off < 20) return this.stop(DecodeStatus.truncated, DecodeError.sllShort);
-        this.sllPacketType = buf[off + 10]!;
         return this.cooked(buf, u16be(buf, off), off + 20, end);
       }
       case LinkType.NULL:

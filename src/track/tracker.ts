@@ -100,7 +100,6 @@ export class Tracker {
   /** Conversations started so far (the next id). */
   nextId = 0;
   active = 0;
-  evicted = 0;
   /** Connection objects made; the rest of the conversations reused reported ones (recycle). */
   allocated = 0;
 
@@ -321,7 +320,6 @@ export class Tracker {
     }
     E.window = t.window;
     E.lastWasKeepAlive = (this.analysis & Analysis.KEEP_ALIVE) !== 0;
-    if (syn) E.synSeen = true;
     if (fin) E.finSeen = true;
     if (rst) E.rstSeen = true;
     if ((E.finSeen || E.rstSeen) && (P.finSeen || P.rstSeen || rst)) c.finished = true;
@@ -337,7 +335,6 @@ export class Tracker {
       c.clientSide = (s ^ 1) as 0 | 1; // the SYN-ACK's receiver sent the (uncaptured) SYN
       c.synAckSeen = true;
     } else {
-      c.midstream = true;
       c.clientSide = (serverIsDestination(sport, dport) ? s : s ^ 1) as 0 | 1;
     }
     c.flipped = c.clientSide !== s;
@@ -466,8 +463,8 @@ export class Tracker {
   private states(c: Connection, s: number, E: Endpoint, P: Endpoint,
     syn: boolean, fin: boolean, rst: boolean, hasAck: boolean, ack: number, len: number): void {
     if (rst) {
-      E.pendingSyn = E.pendingSynAck = E.pendingFin = false;
-      P.pendingSyn = P.pendingSynAck = P.pendingFin = false;
+      E.pendingSyn = E.pendingFin = false;
+      P.pendingSyn = P.pendingFin = false;
       if (c.resetBy < 0) {
         c.resetBy = s;
         // A SYN answered by RST: nothing listened.
@@ -788,7 +785,6 @@ export class Tracker {
 
   private evict(c: Connection): void {
     this.remove(c);
-    this.evicted++;
     const saved = this.eventCount;
     this.settle(c);
     this.eventCount = saved;

@@ -309,7 +309,6 @@ describe('Ethernet + IPv4 + TCP with options', () => {
     expect(ip.df).toBe(true);
     expect(ip.mf).toBe(false);
     expect(ip.fragOffset).toBe(0);
-    expect(ip.isFragment).toBe(false);
     expect(ip.ttl).toBe(63);
     expect(ip.proto).toBe(IpProto.TCP);
     expect(ip.checksum).toBe(0x14d3);
@@ -340,8 +339,6 @@ describe('Ethernet + IPv4 + TCP with options', () => {
     expect(t.hasTimestamps).toBe(true);
     expect(t.tsVal).toBe(16909060);
     expect(t.tsEcr).toBe(2695938256);
-    expect(t.sackCount).toBe(2);
-    expect([...t.sackBlocks.subarray(0, 4)]).toEqual([1000, 2000, 3000, 4000]);
   });
 
   it('the line and JSON views show it as tcpdump does', () => {
@@ -425,7 +422,6 @@ describe('IPv4', () => {
     expect(d.decode(mkFrame(ETH_IP4_FRAG_FIRST, 1, { offset: 1 }))).toBe(DecodeStatus.ok);
     expect(d.ip4.mf).toBe(true);
     expect(d.ip4.fragOffset).toBe(0);
-    expect(d.ip4.isFragment).toBe(true);
     expect(d.ip4.id).toBe(0x4242);
     expect(d.laterFragment).toBe(false);
     expect(d.l4).toBe(IpProto.UDP);
@@ -438,7 +434,6 @@ describe('IPv4', () => {
     expect(d.decode(later)).toBe(DecodeStatus.ok);
     expect(d.ip4.mf).toBe(false);
     expect(d.ip4.fragOffset).toBe(2);
-    expect(d.ip4.isFragment).toBe(true);
     expect(d.laterFragment).toBe(true);
     expect(d.l4).toBe(-1);
     const { line, json } = views(later, d, new Tracker()); // the frame the decoder read
@@ -527,8 +522,6 @@ describe('IPv6', () => {
     expect(ip.payloadLength).toBe(40);
     expect(ip.nextHeader).toBe(6);
     expect(ip.hopLimit).toBe(64);
-    expect(ip.flowLabel).toBe(0x563a7);
-    expect(ip.trafficClass).toBe(0);
     expect(ip6(ip.buf, ip.srcOff)).toBe('fd770000000000000000000000000001');
     expect(ip6(ip.buf, ip.dstOff)).toBe('fd770000000000000000000000000002');
     expect(ip.extMask).toBe(0);
@@ -546,7 +539,6 @@ describe('IPv6', () => {
     expect(d.tcp.tsVal).toBe(1153319160);
     expect(d.tcp.tsEcr).toBe(0);
     expect(d.tcp.wscale).toBe(10);
-    expect(d.tcp.sackCount).toBe(0);
     expect(d.tcp.payloadLength).toBe(0);
     const { line } = views(f, d, new Tracker());
     expect(line).toContain('IP6 fd77::1.40017 > fd77::2.8080: Flags [S], seq 2533826194, win 64800, options [mss 1440,sackOK,TS val 1153319160 ecr 0,nop,wscale 10], length 0');
@@ -559,8 +551,6 @@ describe('IPv6', () => {
     const ip = d.ip6;
     expect(ip.error).toBeNull();
     expect(ip.nextHeader).toBe(0);
-    expect(ip.trafficClass).toBe(0x12);
-    expect(ip.flowLabel).toBe(0xabcde);
     expect(ip.extMask).toBe(1 | 2 | 4 | 8);
     expect(ip.hasFragment).toBe(true);
     expect(ip.fragOffset).toBe(0);
@@ -674,8 +664,6 @@ describe('link layers', () => {
     expect(d.eth.innerType).toBe(0x0800);
     expect(d.eth.vlanCount).toBe(1);
     expect(d.eth.vlanIds[0]).toBe(100);
-    expect(d.eth.vlanPcp[0]).toBe(5);
-    expect(d.eth.vlanTpid[0]).toBe(0x8100);
   });
 
   it('QinQ (0x88a8 then 0x8100)', () => {
@@ -686,8 +674,6 @@ describe('link layers', () => {
     expect(d.eth.outerType).toBe(0x88a8);
     expect(d.eth.vlanCount).toBe(2);
     expect([d.eth.vlanIds[0], d.eth.vlanIds[1]]).toEqual([200, 300]);
-    expect([d.eth.vlanPcp[0], d.eth.vlanPcp[1]]).toEqual([3, 1]);
-    expect([d.eth.vlanTpid[0], d.eth.vlanTpid[1]]).toEqual([0x88a8, 0x8100]);
     const { json } = views(f, d, new Tracker());
     expect(json).toMatchObject({ vlan: [200, 300], eth: { type: 0x88a8 } });
   });
@@ -704,7 +690,6 @@ describe('link layers', () => {
     d.decode(mkFrame(SLL_UDP, 113, { offset: 5 }));
     expectIp4Udp(d, 5 + 16);
     expect(d.linkKind).toBe(LinkKind.sll);
-    expect(d.sllPacketType).toBe(4);
   });
 
   it('Linux SLL with a VLAN protocol', () => {
@@ -721,7 +706,6 @@ describe('link layers', () => {
     d.decode(mkFrame(SLL2_UDP, 276, { offset: 3 }));
     expectIp4Udp(d, 3 + 20);
     expect(d.linkKind).toBe(LinkKind.sll2);
-    expect(d.sllPacketType).toBe(0);
   });
 
   it('BSD loopback NULL (0), both byte orders, and LOOP (108)', () => {

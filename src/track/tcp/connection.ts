@@ -26,8 +26,6 @@ export function statesOfPath(path: string): readonly TcpState[] {
   return r;
 }
 
-export const Side = { A: 0, B: 1 } as const;
-
 /** Connection.mptcp: which kind of Multipath TCP subflow a conversation is. */
 export const MptcpSubflow = { NONE: 0, INITIAL: 1, ADDITIONAL: 2 } as const;
 
@@ -44,7 +42,7 @@ export const ZeekState = {
 
 /** Bits of Zeek's history "seen once" mask. */
 export const Hist = {
-  SYN: 1, FIN: 2, RST: 4, DATA: 8, ACK: 16, MULTI: 32, FIN_RST: 64, RXMIT: 128, WIN0: 256, GAP: 512,
+  SYN: 1, FIN: 2, RST: 4, DATA: 8, ACK: 16, MULTI: 32, FIN_RST: 64,
 } as const;
 
 export class Endpoint {
@@ -59,8 +57,6 @@ export class Endpoint {
   declare hasNext: boolean;
   /** Sequence number of this endpoint's FIN, or -1. */
   declare finSeq: number;
-  declare synSeen: boolean;
-  declare synAckSeen: boolean;
   declare finSeen: boolean;
   declare rstSeen: boolean;
   /** Raw window of the last segment, and the window-scale shift from the handshake (-1 = none). */
@@ -111,7 +107,6 @@ export class Endpoint {
   declare gapCount: number;
   /** A SYN / FIN from the peer seen on the wire but not yet known to have arrived here. */
   declare pendingSyn: boolean;
-  declare pendingSynAck: boolean;
   declare pendingFin: boolean;
 
   /** Made by newEndpoint() only. */
@@ -136,8 +131,6 @@ export class Endpoint {
     this.nextSeq = 0;
     this.hasNext = false;
     this.finSeq = -1;
-    this.synSeen = false;
-    this.synAckSeen = false;
     this.finSeen = false;
     this.rstSeen = false;
     this.window = 0;
@@ -171,7 +164,6 @@ export class Endpoint {
     this.gapBytes = 0;
     this.gapCount = 0;
     this.pendingSyn = false;
-    this.pendingSynAck = false;
     this.pendingFin = false;
   }
 }
@@ -198,8 +190,6 @@ export function newEndpoint(): Endpoint {
     nextSeq: 0,
     hasNext: false,
     finSeq: -1,
-    synSeen: false,
-    synAckSeen: false,
     finSeen: false,
     rstSeen: false,
     window: 0,
@@ -233,7 +223,6 @@ export function newEndpoint(): Endpoint {
     gapBytes: 0,
     gapCount: 0,
     pendingSyn: false,
-    pendingSynAck: false,
     pendingFin: false,
   } satisfies LiteralOf<Endpoint, 'states'> as unknown as Endpoint;
 }
@@ -288,7 +277,6 @@ export class Connection {
   declare refused: boolean;
   declare resetBy: number; // side that sent the first RST
   declare rtt: number;
-  declare midstream: boolean;
   /** Data was sent in CLOSE_WAIT (after the peer's FIN arrived). */
   declare halfCloseData: boolean;
   declare history: string;
@@ -346,7 +334,6 @@ export class Connection {
     this.refused = false;
     this.resetBy = -1;
     this.rtt = -1;
-    this.midstream = false;
     this.halfCloseData = false;
     this.history = '';
     this.flipped = false;
@@ -456,7 +443,6 @@ export function newConnection(id: number, proto: number, v6: boolean): Connectio
     refused: false,
     resetBy: -1,
     rtt: -1,
-    midstream: false,
     halfCloseData: false,
     history: '',
     flipped: false,
