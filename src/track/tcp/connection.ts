@@ -7,6 +7,7 @@
  */
 import { DOUBLE, settleFields } from '../../decode/shapes.js';
 import { TcpState } from './state.js';
+import { ZeekState, zeekConnState } from './zeek.js';
 
 /** One character per state, for an endpoint's compact path of states entered. */
 const STATE_ORDER: readonly TcpState[] = Object.values(TcpState);
@@ -28,22 +29,6 @@ export function statesOfPath(path: string): readonly TcpState[] {
 
 /** Connection.mptcp: which kind of Multipath TCP subflow a conversation is. */
 export const MptcpSubflow = { NONE: 0, INITIAL: 1, ADDITIONAL: 2 } as const;
-
-/** Zeek's endpoint states (analyzer/protocol/tcp/TCP_Endpoint.h), used for conn_state. */
-export const ZeekState = {
-  INACTIVE: 0,
-  SYN_SENT: 1,
-  SYN_ACK_SENT: 2,
-  PARTIAL: 3,
-  ESTABLISHED: 4,
-  CLOSED: 5,
-  RESET: 6,
-} as const;
-
-/** Bits of Zeek's history "seen once" mask. */
-export const Hist = {
-  SYN: 1, FIN: 2, RST: 4, DATA: 8, ACK: 16, MULTI: 32, FIN_RST: 64,
-} as const;
 
 export class Endpoint {
   /** Current RFC 793 state; null while nothing is known (an endpoint never heard from). */
@@ -77,6 +62,7 @@ export class Endpoint {
   /** Payload bytes, without retransmitted bytes. */
   declare bytes: number;
   declare retransmissions: number;
+  /** Zeek's endpoint state (ZeekState) and history bookkeeping (zeek.ts). */
   declare zeek: number;
   declare histMask: number;
   declare histLastSyn: number;
@@ -96,7 +82,7 @@ export class Endpoint {
   declare didClose: boolean;
   /**
    * Zeek's content gaps (TCP_Reassembler): bytes the peer acknowledged that were never captured
-   * whole. seenNext is the next byte seen in order; seenHeld the ranges seen beyond it
+   * whole (zeek-gaps.ts). seenNext is the next byte seen in order; seenHeld the ranges seen beyond it
    * ([start, end) pairs of sequence numbers, made when first needed, at most MAX_SEEN_HELD).
    */
   declare seenNext: number;
@@ -374,27 +360,10 @@ export class Connection {
     return 'open';
   }
 
-  /** Zeek's conn_state (base/protocols/conn/main.zeek, conn_state()). */
+  /** Zeek's conn_state (base/protocols/conn/main.zeek, conn_state()): see zeek.ts. */
   get connState(): string {
-    const orig = this.client;
-    const resp = this.server;
-    const os = orig.zeek, rs = resp.zeek;
-    const oInactive = os === ZeekState.INACTIVE || os === ZeekState.PARTIAL;
-    const rInactive = rs === ZeekState.INACTIVE || rs === ZeekState.PARTIAL;
-    if (rs === ZeekState.RESET) {
-      if (os === ZeekState.SYN_SENT || os === ZeekState.SYN_ACK_SENT || (os === ZeekState.RESET && orig.bytes === 0 && resp.bytes === 0)) return 'REJ';
-      return oInactive ? 'RSTRH' : 'RSTR';
-    }
-    if (os === ZeekState.RESET) {
-      if (rInactive) return /^\^?S[^HAFGIQ]*R.*/.test(this.history) ? 'RSTOS0' : 'OTH';
-      return 'RSTO';
-    }
-    if (rs === ZeekState.CLOSED && os === ZeekState.CLOSED) return 'SF';
-    if (os === ZeekState.CLOSED) return rInactive ? 'SH' : 'S2';
-    if (rs === ZeekState.CLOSED) return oInactive ? 'SHR' : 'S3';
-    if (os === ZeekState.SYN_SENT && rs === ZeekState.INACTIVE) return 'S0';
-    if (os === ZeekState.ESTABLISHED && rs === ZeekState.ESTABLISHED) return 'S1';
-    return 'OTH';
+    const orig = this.client, resp = this.server;
+    return zeekConnState(orig.zeek, resp.zeek, orig.bytes, resp.bytes, this.history);
   }
 
   /**
