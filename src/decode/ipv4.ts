@@ -1,12 +1,12 @@
 /** IPv4 (RFC 791): header, options, fragments, header checksum. */
 import { u16be, u32be } from '../bytes.js';
 export const Ipv4Error = {
-  none: null,
   short: 'truncated ip header',
   version: 'bad ip version',
   ihl: 'bad ip header length',
   totalLength: 'bad ip total length',
 } as const;
+export type Ipv4Error = (typeof Ipv4Error)[keyof typeof Ipv4Error];
 
 export class Ipv4View {
   buf: Buffer = Buffer.alloc(0);
@@ -18,7 +18,7 @@ export class Ipv4View {
   payloadEnd = 0;
   /** True when the capture holds fewer bytes than totalLength announces. */
   cutShort = false;
-  error: string | null = null;
+  error: Ipv4Error | null = null;
 
   /** Validates once; afterwards every getter is safe. Returns false when no header can be read. */
   reset(buf: Buffer, off: number, end: number): boolean {

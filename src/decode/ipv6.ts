@@ -7,6 +7,7 @@ export const Ipv6Error = {
   version: 'bad ipv6 version',
   ext: 'truncated ipv6 extension header',
 } as const;
+export type Ipv6Error = (typeof Ipv6Error)[keyof typeof Ipv6Error];
 
 export class Ipv6View {
   buf: Buffer = Buffer.alloc(0);
@@ -32,7 +33,7 @@ export class Ipv6View {
    */
   keySrcOff = 0;
   keyDstOff = 0;
-  error: string | null = null;
+  error: Ipv6Error | null = null;
 
   reset(buf: Buffer, off: number, end: number): boolean {
     this.buf = buf;

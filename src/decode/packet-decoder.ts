@@ -4,14 +4,14 @@
  * It owns one reusable view per layer; decode() resets the views that the
  * frame contains and records how far it got. Nothing is allocated per packet
  * and nothing throws: a frame that ends early or lies about a length decodes
- * as far as it can, with `status` and a constant `error` string saying why it stopped.
+ * as far as it can, with `status` and `error` (a PacketError string) saying why it stopped.
  */
 import type { Frame } from '../frame.js';
 import { LinkType } from '../frame.js';
 import { ArpView } from './arp.js';
 import { DecodeStatus, EtherType, IpProto } from './constants.js';
 import { EthernetView } from './ethernet.js';
-import { IcmpView } from './icmp.js';
+import { type IcmpError, IcmpView } from './icmp.js';
 import { Ipv4Error, Ipv4View } from './ipv4.js';
 import { Ipv6Error, Ipv6View } from './ipv6.js';
 import { TcpError, TcpView } from './tcp.js';
@@ -40,6 +40,10 @@ export const DecodeError = {
   mplsShort: 'truncated mpls label stack',
   pppoeShort: 'truncated pppoe header',
 } as const;
+/** Why the decoder stopped at the link or network layer; a layer's own reasons are its view's (TcpError …). */
+export type DecodeError = (typeof DecodeError)[keyof typeof DecodeError];
+/** Every reason decode() can give in `error`. */
+export type PacketError = DecodeError | Ipv4Error | Ipv6Error | TcpError | UdpError | IcmpError;
 
 export class PacketDecoder {
   readonly eth = new EthernetView();
@@ -291,7 +295,7 @@ export class PacketDecoder {
     }
   }
 
-  private stop(status: DecodeStatus, error: string | null): DecodeStatus {
+  private stop(status: DecodeStatus, error: PacketError | null): DecodeStatus {
     this.status = status;
     this.error = error;
     return status;

@@ -5,6 +5,7 @@ export const TcpError = {
   offset: 'bad tcp header length',
   options: 'truncated tcp options',
 } as const;
+export type TcpError = (typeof TcpError)[keyof typeof TcpError];
 
 export const TcpOption = {
   EOL: 0,
@@ -43,7 +44,7 @@ export class TcpView {
   /** The first Multipath TCP option (RFC 8684): its offset in buf (-1: none) and length. */
   mptcpOff = -1;
   mptcpLen = 0;
-  error: string | null = null;
+  error: TcpError | null = null;
 
   /**
    * end: end of captured bytes of this segment; wireLength: TCP header + payload
