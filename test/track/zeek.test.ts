@@ -127,7 +127,7 @@ describe('zeekConnState: every arm', () => {
 
 function endpoint(): ZeekEndpoint {
   return {
-    zeek: Z.INACTIVE, zeekPrev: Z.INACTIVE, didClose: false, histMask: 0, histLastSyn: -1, histLastFin: -1, histLastRst: -1,
+    zeekState: Z.INACTIVE, zeekPrevState: Z.INACTIVE, didClose: false, histMask: 0, histLastSyn: -1, histLastFin: -1, histLastRst: -1,
     histRxmitCount: 0, histWin0Count: 0, isn: 1000, hasIsn: true,
   };
 }

@@ -63,7 +63,7 @@ export class Endpoint {
   declare bytes: number;
   declare retransmissions: number;
   /** Zeek's endpoint state (ZeekState) and history bookkeeping (zeek.ts). */
-  declare zeek: number;
+  declare zeekState: number;
   declare histMask: number;
   declare histLastSyn: number;
   declare histLastFin: number;
@@ -74,10 +74,10 @@ export class Endpoint {
    * tshark's base_seq (packet-tcp.c): the first segment's seq (seq - 1 without SYN), or the peer's
    * first ACK - 1. A pure SYN with another seq starts a new conversation (port reuse).
    */
-  declare tsBase: number;
-  declare tsBaseSet: boolean;
+  declare tsharkBase: number;
+  declare tsharkBaseSet: boolean;
   /** Zeek's prev_state (TCP_Endpoint.h), for is_clean() in gap reporting. */
-  declare zeekPrev: number;
+  declare zeekPrevState: number;
   /** Zeek's did_close: this endpoint sent its FIN or RST; once both did, packets no longer extend the duration. */
   declare didClose: boolean;
   /**
@@ -133,16 +133,16 @@ export class Endpoint {
     this.packets = 0;
     this.bytes = 0;
     this.retransmissions = 0;
-    this.zeek = ZeekState.INACTIVE;
+    this.zeekState = ZeekState.INACTIVE;
     this.histMask = 0;
     this.histLastSyn = -1;
     this.histLastFin = -1;
     this.histLastRst = -1;
     this.histRxmitCount = 0;
     this.histWin0Count = 0;
-    this.tsBase = 0;
-    this.tsBaseSet = false;
-    this.zeekPrev = ZeekState.INACTIVE;
+    this.tsharkBase = 0;
+    this.tsharkBaseSet = false;
+    this.zeekPrevState = ZeekState.INACTIVE;
     this.didClose = false;
     this.seenNext = 0;
     this.seenSet = false;
@@ -192,16 +192,16 @@ export function newEndpoint(): Endpoint {
     packets: 0,
     bytes: 0,
     retransmissions: 0,
-    zeek: 0, // ZeekState.INACTIVE
+    zeekState: 0, // ZeekState.INACTIVE
     histMask: 0,
     histLastSyn: -1,
     histLastFin: -1,
     histLastRst: -1,
     histRxmitCount: 0,
     histWin0Count: 0,
-    tsBase: 0,
-    tsBaseSet: false,
-    zeekPrev: 0, // ZeekState.INACTIVE
+    tsharkBase: 0,
+    tsharkBaseSet: false,
+    zeekPrevState: 0, // ZeekState.INACTIVE
     didClose: false,
     seenNext: 0,
     seenSet: false,
@@ -363,7 +363,7 @@ export class Connection {
   /** Zeek's conn_state (base/protocols/conn/main.zeek, conn_state()): see zeek.ts. */
   get connState(): string {
     const orig = this.client, resp = this.server;
-    return zeekConnState(orig.zeek, resp.zeek, orig.bytes, resp.bytes, this.history);
+    return zeekConnState(orig.zeekState, resp.zeekState, orig.bytes, resp.bytes, this.history);
   }
 
   /**
@@ -433,7 +433,7 @@ export function newConnection(id: number, proto: number, v6: boolean): Connectio
   for (const e of c.ep) {
     settleFields(e, {
       state: TcpState.CLOSED, isn: DOUBLE, nextSeq: DOUBLE, finSeq: DOUBLE, lastAck: DOUBLE, maxToAck: DOUBLE,
-      tsBase: DOUBLE, seenNext: DOUBLE, seenHeld: [0],
+      tsharkBase: DOUBLE, seenNext: DOUBLE, seenHeld: [0],
       histLastSyn: DOUBLE, histLastFin: DOUBLE, histLastRst: DOUBLE,
     });
   }

@@ -32,8 +32,8 @@ export function relativeTo(seq: number, base: number): number {
 
 /** tshark's base_seq of the sender E and, from the segment's ACK, of its peer P: each set once. */
 export function tsharkBases(E: Endpoint, P: Endpoint, g: TcpSegment): void {
-  if (!E.tsBaseSet) { E.tsBase = g.syn ? g.seq : (g.seq - 1) >>> 0; E.tsBaseSet = true; }
-  if (!P.tsBaseSet && g.hasAck) { P.tsBase = (g.ack - 1) >>> 0; P.tsBaseSet = true; }
+  if (!E.tsharkBaseSet) { E.tsharkBase = g.syn ? g.seq : (g.seq - 1) >>> 0; E.tsharkBaseSet = true; }
+  if (!P.tsharkBaseSet && g.hasAck) { P.tsharkBase = (g.ack - 1) >>> 0; P.tsharkBaseSet = true; }
 }
 
 /**
@@ -41,5 +41,5 @@ export function tsharkBases(E: Endpoint, P: Endpoint, g: TcpSegment): void {
  * carries a new ISN, so it starts a new conversation whatever the state; a retransmitted SYN keeps its ISN.
  */
 export function isNewIsn(E: Endpoint, seq: number): boolean {
-  return E.tsBaseSet && seq !== E.tsBase;
+  return E.tsharkBaseSet && seq !== E.tsharkBase;
 }

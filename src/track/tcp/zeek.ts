@@ -30,9 +30,9 @@ export const Hist = { SYN: 1, FIN: 2, RST: 4, DATA: 8, ACK: 16, MULTI: 32, FIN_R
 
 /** An endpoint's fields Zeek's bookkeeping reads and writes (Endpoint has them). */
 export interface ZeekEndpoint {
-  zeek: number;
+  zeekState: number;
   /** Zeek's prev_state, for is_clean() in gap reporting. */
-  zeekPrev: number;
+  zeekPrevState: number;
   /** Zeek's did_close: the endpoint sent its FIN or RST. */
   didClose: boolean;
   histMask: number;
@@ -77,18 +77,18 @@ export function zeekStep(e: number, p: number, syn: boolean, fin: boolean, rst: 
 
 /** Both endpoints' Zeek states after segment g from E (peer P), with prev_state and did_close. */
 export function zeekEndpoints(E: ZeekEndpoint, P: ZeekEndpoint, g: TcpSegment): void {
-  const ez = E.zeek, pz = P.zeek;
+  const ez = E.zeekState, pz = P.zeekState;
   const r = zeekStep(ez, pz, g.syn, g.fin, g.rst, g.hasAck);
-  E.zeek = r & 7;
-  P.zeek = r >>> 3;
-  if (E.zeek !== ez) E.zeekPrev = ez;
-  if (P.zeek !== pz) P.zeekPrev = pz;
+  E.zeekState = r & 7;
+  P.zeekState = r >>> 3;
+  if (E.zeekState !== ez) E.zeekPrevState = ez;
+  if (P.zeekState !== pz) P.zeekPrevState = pz;
   if (g.fin || g.rst) E.didClose = true;
 }
 
 /** Zeek's is_clean (TCP_Reassembler.cc): established, or closed from established. */
 export function isClean(E: ZeekEndpoint): boolean {
-  return E.zeek === ZeekState.ESTABLISHED || (E.zeek === ZeekState.CLOSED && E.zeekPrev === ZeekState.ESTABLISHED);
+  return E.zeekState === ZeekState.ESTABLISHED || (E.zeekState === ZeekState.CLOSED && E.zeekPrevState === ZeekState.ESTABLISHED);
 }
 
 /** Zeek's conn_state (base/protocols/conn/main.zeek, conn_state()) from the originator's and responder's states. */
