@@ -18,6 +18,11 @@ import { TcpError, TcpView } from './tcp.js';
 import { UdpError, UdpView } from './udp.js';
 import { u16be, u32be, u32le } from '../bytes.js';
 
+/**
+ * The kind of link header decode() read (PacketDecoder.linkKind): one kind may
+ * stand for several file link types (LinkType in frame.ts, the LINKTYPE_ numbers),
+ * as raw IP does for 101, 228, 229, 12 and 14.
+ */
 export const LinkKind = {
   none: 0,
   ethernet: 1,
@@ -26,6 +31,7 @@ export const LinkKind = {
   loopback: 4,
   raw: 5,
 } as const;
+export type LinkKind = (typeof LinkKind)[keyof typeof LinkKind];
 
 export const DecodeError = {
   ethShort: 'truncated ethernet header',
@@ -63,7 +69,7 @@ export class PacketDecoder {
 
   status: DecodeStatus = DecodeStatus.ok;
   error: string | null = null;
-  linkKind: number = LinkKind.none;
+  linkKind: LinkKind = LinkKind.none;
   /** EtherType (or equivalent) of the network layer; -1 when none. */
   netType = -1;
   /** Buffer and offset of the network-layer header. */
