@@ -19,11 +19,11 @@ import { UdpError, UdpView } from './udp.js';
 import { u16be, u32be, u32le } from '../bytes.js';
 
 /**
- * The kind of link header decode() read (PacketDecoder.linkKind): one kind may
+ * The kind of link header decode() read (PacketDecoder.linkLayer): one kind may
  * stand for several file link types (LinkType in frame.ts, the LINKTYPE_ numbers),
  * as raw IP does for 101, 228, 229, 12 and 14.
  */
-export const LinkKind = {
+export const LinkLayer = {
   none: 0,
   ethernet: 1,
   sll: 2,
@@ -31,7 +31,7 @@ export const LinkKind = {
   loopback: 4,
   raw: 5,
 } as const;
-export type LinkKind = (typeof LinkKind)[keyof typeof LinkKind];
+export type LinkLayer = (typeof LinkLayer)[keyof typeof LinkLayer];
 
 export const DecodeError = {
   ethShort: 'truncated ethernet header',
@@ -68,8 +68,8 @@ export class PacketDecoder {
   innerDport = -1;
 
   status: DecodeStatus = DecodeStatus.ok;
-  error: string | null = null;
-  linkKind: LinkKind = LinkKind.none;
+  error: PacketError | null = null;
+  linkLayer: LinkLayer = LinkLayer.none;
   /** EtherType (or equivalent) of the network layer; -1 when none. */
   netType = -1;
   /** Buffer and offset of the network-layer header. */
@@ -96,7 +96,7 @@ export class PacketDecoder {
     this.frameEnd = end;
     this.status = DecodeStatus.ok;
     this.error = null;
-    this.linkKind = LinkKind.none;
+    this.linkLayer = LinkLayer.none;
     this.netType = -1;
     this.hasArp = false;
     this.mplsLabels = 0;
@@ -109,7 +109,7 @@ export class PacketDecoder {
 
     switch (f.linkType) {
       case LinkType.ETHERNET: {
-        this.linkKind = LinkKind.ethernet;
+        this.linkLayer = LinkLayer.ethernet;
         if (!this.eth.reset(buf, off, end)) {
           return this.stop(DecodeStatus.truncated, end - off < 14 ? DecodeError.ethShort : DecodeError.vlanShort);
         }
@@ -117,18 +117,18 @@ export class PacketDecoder {
         return this.network(buf, this.eth.innerType, this.eth.payloadOff, end);
       }
       case LinkType.LINUX_SLL: {
-        this.linkKind = LinkKind.sll;
+        this.linkLayer = LinkLayer.sll;
         if (end - off < 16) return this.stop(DecodeStatus.truncated, DecodeError.sllShort);
         return this.cooked(buf, u16be(buf, off + 14), off + 16, end);
       }
       case LinkType.LINUX_SLL2: {
-        this.linkKind = LinkKind.sll2;
+        this.linkLayer = LinkLayer.sll2;
         if (end - off < 20) return this.stop(DecodeStatus.truncated, DecodeError.sllShort);
         return this.cooked(buf, u16be(buf, off), off + 20, end);
       }
       case LinkType.NULL:
       case LinkType.LOOP: {
-        this.linkKind = LinkKind.loopback;
+        this.linkLayer = LinkLayer.loopback;
         if (end - off < 4) return this.stop(DecodeStatus.truncated, DecodeError.nullShort);
         // NULL carries the BSD address family in the writer's byte order; LOOP in network order.
         let family = u32be(buf, off);
@@ -144,14 +144,14 @@ export class PacketDecoder {
       case LinkType.RAW:
       case LinkType.RAW_DLT12:
       case LinkType.RAW_DLT14: {
-        this.linkKind = LinkKind.raw;
+        this.linkLayer = LinkLayer.raw;
         const v = end > off ? buf[off]! >>> 4 : 0;
         return this.network(buf, v === 6 ? EtherType.IPv6 : EtherType.IPv4, off, end);
       }
       case LinkType.IPV4:
       case LinkType.IPV6: {
         // The link type names the version, but the header's own version nibble decides (as tshark does).
-        this.linkKind = LinkKind.raw;
+        this.linkLayer = LinkLayer.raw;
         const v = end > off ? buf[off]! >>> 4 : 0;
         const type = v === 6 || (v !== 4 && f.linkType === LinkType.IPV6) ? EtherType.IPv6 : EtherType.IPv4;
         return this.network(buf, type, off, end);

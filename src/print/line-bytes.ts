@@ -8,7 +8,7 @@
  */
 import type { ByteSink } from '../encode/sink.js';
 import { IpProto, TcpFlag } from '../decode/constants.js';
-import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
+import { LinkLayer, type PacketDecoder } from '../decode/packet-decoder.js';
 import type { Frame } from '../frame.js';
 import type { ArpTable } from '../track/arp-table.js';
 import { ipv6At } from '../encode/addr.js';
@@ -61,7 +61,7 @@ export function writeTcpLine(out: ByteSink, f: Frame, d: PacketDecoder, t: Track
     const time = opts.time.format(f.tsSec, f.tsNsec);
     if (time !== '') { out.ascii(time); out.byte(32); }
   }
-  if (d.linkKind === LinkKind.sll2) out.text(sll2Prefix(f)); // Linux cooked v2: interface and direction first
+  if (d.linkLayer === LinkLayer.sll2) out.text(sll2Prefix(f)); // Linux cooked v2: interface and direction first
   if (d.ipVersion === 4) {
     out.ascii('IP '); out.ipv4(d.ip4.src); out.byte(46); out.dec(tcp.sport);
     out.ascii(' > '); out.ipv4(d.ip4.dst); out.byte(46); out.dec(tcp.dport);
@@ -87,7 +87,7 @@ export function writeTcpLine(out: ByteSink, f: Frame, d: PacketDecoder, t: Track
   if (flags & TcpFlag.URG) { out.ascii(', urg '); out.dec(tcp.urgentPointer); }
   if (tcp.headerLength > 20) {
     out.ascii(', options [');
-    const sackBase = relative && !t.seqAbsolute ? t.conn!.tdBase(t.side ^ 1) : 0;
+    const sackBase = relative && !t.seqAbsolute ? t.conn!.tcpdumpBase(t.side ^ 1) : 0;
     let first = true;
     for (let p = tcp.optionsOff; p < optEnd;) {
       const kind = b[p]!;

@@ -7,7 +7,7 @@
 import { EtherType, IpProto, TcpFlag } from '../decode/constants.js';
 import { DnsView, dnsTypeName } from '../decode/dns.js';
 import { Icmp6Type, IcmpType } from '../decode/icmp.js';
-import { DecodeError, LinkKind, PacketDecoder } from '../decode/packet-decoder.js';
+import { DecodeError, LinkLayer, PacketDecoder } from '../decode/packet-decoder.js';
 import { Ipv4Error } from '../decode/ipv4.js';
 import { Ipv6Error } from '../decode/ipv6.js';
 import { TcpError } from '../decode/tcp.js';
@@ -67,7 +67,7 @@ export function formatLine(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOpt
   const p = opts.palette;
   let s = opts.time.format(f.tsSec, f.tsNsec);
   if (s !== '') s += ' ';
-  if (d.linkKind === LinkKind.sll2) s += sll2Prefix(f);
+  if (d.linkLayer === LinkLayer.sll2) s += sll2Prefix(f);
   if (opts.linkHeader === true) s += linkHeaderText(f, d, opts.quick === true);
   linkLayerPrinted = false;
   s += body(f, d, t, opts, opts.linkHeader === true && linkHeaderReplacesName(d));
@@ -129,7 +129,7 @@ function networkBody(f: Frame, d: PacketDecoder, t: Tracker, opts: LineOptions, 
     return 'UNSUPPORTED' + hexAsciiLines(f.buf, f.offset, f.offset + f.caplen);
   }
   if (d.netType >= 0) return `ethertype 0x${d.netType.toString(16).padStart(4, '0')}, length ${f.len}`;
-  if (d.linkKind === LinkKind.ethernet && d.eth.innerType <= 1500 && d.error !== 'truncated ethernet header') {
+  if (d.linkLayer === LinkLayer.ethernet && d.eth.innerType <= 1500) {
     return `${macAt(d.eth.buf, d.eth.srcOff)} > ${macAt(d.eth.buf, d.eth.dstOff)}, 802.3, length ${d.eth.innerType}`;
   }
   return `length ${f.len}`;
@@ -755,7 +755,7 @@ function tcpOptions(d: PacketDecoder, t: Tracker, relative: boolean): string {
   let hlen = tcp.headerLength - 20;
   const capEnd = d.end;
   // SACK blocks are shown relative to the conversation's base, as tcpdump does.
-  const sackBase = relative && !t.seqAbsolute ? t.conn!.tdBase(t.side ^ 1) : 0;
+  const sackBase = relative && !t.seqAbsolute ? t.conn!.tcpdumpBase(t.side ^ 1) : 0;
   let s = '';
   let ch = '';
   const bad = (): string => { optionsEnd = BAD_OPT; return s + '[bad opt]' + (ch !== '' ? ']' : ''); };

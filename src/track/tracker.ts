@@ -205,8 +205,8 @@ export class Tracker implements EventLog {
       this.relSeq = g.seq;
       this.relAck = g.ack;
     } else {
-      this.relSeq = relativeTo(g.seq, c.tdBase(s));
-      this.relAck = relativeTo(g.ack, c.tdBase(s ^ 1));
+      this.relSeq = relativeTo(g.seq, c.tcpdumpBase(s));
+      this.relAck = relativeTo(g.ack, c.tcpdumpBase(s ^ 1));
     }
 
     const a = analyze(c, E, P, g);

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DecodeStatus, IpProto, TcpFlag } from '../../src/decode/constants.js';
-import { DecodeError, LinkKind, PacketDecoder } from '../../src/decode/packet-decoder.js';
+import { DecodeError, LinkLayer, PacketDecoder } from '../../src/decode/packet-decoder.js';
 import { CaptureFileReader } from '../../src/source/file-reader.js';
 import type { Frame } from '../../src/frame.js';
 import { Tracker } from '../../src/track/tracker.js';
@@ -285,7 +285,7 @@ describe('Ethernet + IPv4 + TCP with options', () => {
     expect(d.decode(f)).toBe(DecodeStatus.ok);
     expect(d.status).toBe(DecodeStatus.ok);
     expect(d.error).toBeNull();
-    expect(d.linkKind).toBe(LinkKind.ethernet);
+    expect(d.linkLayer).toBe(LinkLayer.ethernet);
     expect(mac(d.eth.buf, d.eth.dstOff)).toBe('02:00:00:00:00:02');
     expect(mac(d.eth.buf, d.eth.srcOff)).toBe('02:00:00:00:00:01');
     expect(d.eth.outerType).toBe(0x0800);
@@ -689,7 +689,7 @@ describe('link layers', () => {
     const d = new PacketDecoder();
     d.decode(mkFrame(SLL_UDP, 113, { offset: 5 }));
     expectIp4Udp(d, 5 + 16);
-    expect(d.linkKind).toBe(LinkKind.sll);
+    expect(d.linkLayer).toBe(LinkLayer.sll);
   });
 
   it('Linux SLL with a VLAN protocol', () => {
@@ -705,19 +705,19 @@ describe('link layers', () => {
     const d = new PacketDecoder();
     d.decode(mkFrame(SLL2_UDP, 276, { offset: 3 }));
     expectIp4Udp(d, 3 + 20);
-    expect(d.linkKind).toBe(LinkKind.sll2);
+    expect(d.linkLayer).toBe(LinkLayer.sll2);
   });
 
   it('BSD loopback NULL (0), both byte orders, and LOOP (108)', () => {
     const d = new PacketDecoder();
     d.decode(mkFrame(NULL_LE_UDP, 0, { offset: 1 }));
     expectIp4Udp(d, 1 + 4);
-    expect(d.linkKind).toBe(LinkKind.loopback);
+    expect(d.linkLayer).toBe(LinkLayer.loopback);
     d.decode(mkFrame(NULL_BE_UDP, 0, { offset: 2 }));
     expectIp4Udp(d, 2 + 4);
     d.decode(mkFrame(LOOP_UDP, 108, { offset: 3 }));
     expectIp4Udp(d, 3 + 4);
-    expect(d.linkKind).toBe(LinkKind.loopback);
+    expect(d.linkLayer).toBe(LinkLayer.loopback);
   });
 
   it('NULL with AF_INET6 (24, 28, 30) in both byte orders', () => {
@@ -753,7 +753,7 @@ describe('link layers', () => {
     const d = new PacketDecoder();
     d.decode(mkFrame(hex(IP4_UDP), 101, { offset: 9 }));
     expectIp4Udp(d, 9);
-    expect(d.linkKind).toBe(LinkKind.raw);
+    expect(d.linkLayer).toBe(LinkLayer.raw);
     d.decode(mkFrame(hex(IP4_UDP), 228, { offset: 4 }));
     expectIp4Udp(d, 4);
     d.decode(mkFrame(hex(IP4_UDP), 12));
@@ -762,7 +762,7 @@ describe('link layers', () => {
     expectIp4Udp(d, 1);
     for (const lt of [101, 229]) {
       expect(d.decode(mkFrame(hex(IP6_TCP_SYN), lt, { offset: 6 }))).toBe(DecodeStatus.ok);
-      expect(d.linkKind).toBe(LinkKind.raw);
+      expect(d.linkLayer).toBe(LinkLayer.raw);
       expect(d.ipVersion).toBe(6);
       expect(d.netOff).toBe(6);
       expect(d.tcp.sport).toBe(40017);

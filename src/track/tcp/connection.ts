@@ -269,9 +269,9 @@ export class Connection {
   /** History direction flipped (Zeek's '^'): the first packet was the responder's. */
   declare flipped: boolean;
   /** tcpdump's relative-sequence bases (print-tcp.c), side A's and B's, as int32 (subtract, then `>>> 0`). */
-  declare tdBaseA: number;
-  declare tdBaseB: number;
-  declare tdSet: boolean;
+  declare tcpdumpBaseA: number;
+  declare tcpdumpBaseB: number;
+  declare tcpdumpBaseSet: boolean;
   /** Closed by FIN/RST on both ends: a new SYN on the same tuple starts a new conversation. */
   declare finished: boolean;
   /**
@@ -323,8 +323,8 @@ export class Connection {
     this.halfCloseData = false;
     this.history = '';
     this.flipped = false;
-    this.tdBaseA = this.tdBaseB = 0;
-    this.tdSet = false;
+    this.tcpdumpBaseA = this.tcpdumpBaseB = 0;
+    this.tcpdumpBaseSet = false;
     this.finished = false;
     this.viewState = null;
     this.mptcp = 0;
@@ -334,7 +334,7 @@ export class Connection {
   }
 
   /** tcpdump's relative-sequence base of a side (int32). */
-  tdBase(side: number): number { return side === 0 ? this.tdBaseA : this.tdBaseB; }
+  tcpdumpBase(side: number): number { return side === 0 ? this.tcpdumpBaseA : this.tcpdumpBaseB; }
 
   get client(): Endpoint { return this.ep[this.clientSide]; }
   get server(): Endpoint { return this.ep[this.clientSide ^ 1]; }
@@ -415,9 +415,9 @@ export function newConnection(id: number, proto: number, v6: boolean): Connectio
     halfCloseData: false,
     history: '',
     flipped: false,
-    tdBaseA: 0,
-    tdBaseB: 0,
-    tdSet: false,
+    tcpdumpBaseA: 0,
+    tcpdumpBaseB: 0,
+    tcpdumpBaseSet: false,
     finished: false,
     viewState: null,
     mptcp: 0,

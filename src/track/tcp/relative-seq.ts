@@ -19,13 +19,13 @@ import type { TcpSegment } from './segment.js';
  */
 export function tcpdumpRebase(c: Connection, side: number, g: TcpSegment): boolean {
   if (!g.hasAck) return true;
-  if (c.tdSet && !g.syn) return false;
-  c.tdSet = true;
-  if (side === 0) { c.tdBaseA = g.seq | 0; c.tdBaseB = (g.ack - 1) | 0; } else { c.tdBaseB = g.seq | 0; c.tdBaseA = (g.ack - 1) | 0; }
+  if (c.tcpdumpBaseSet && !g.syn) return false;
+  c.tcpdumpBaseSet = true;
+  if (side === 0) { c.tcpdumpBaseA = g.seq | 0; c.tcpdumpBaseB = (g.ack - 1) | 0; } else { c.tcpdumpBaseB = g.seq | 0; c.tcpdumpBaseA = (g.ack - 1) | 0; }
   return true;
 }
 
-/** A sequence number relative to a base held as int32 (Connection.tdBase). */
+/** A sequence number relative to a base held as int32 (Connection.tcpdumpBase). */
 export function relativeTo(seq: number, base: number): number {
   return (seq - base) >>> 0;
 }
