@@ -1,11 +1,10 @@
 /**
- * DNS messages (RFC 1035) over UDP: header fields, the first question, and
- * answers. Names are read with compression pointers followed at most 64
- * times, so a pointer loop ends instead of spinning (the dns-zlip corpus case).
- * Reading names builds strings, so only views call readName/answers.
+ * DNS messages (RFC 1035) over UDP: header fields and names. Names are read
+ * with compression pointers followed at most 64 times, so a pointer loop ends
+ * instead of spinning (the dns-zlip corpus case). Reading names builds
+ * strings, so only views call readName.
  */
 import { u16be } from '../bytes.js';
-export const DnsType = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, OPT: 41, SVCB: 64, HTTPS: 65, ANY: 255 } as const;
 
 /** tcpdump's ns_type2str (print-domain.c, current sources): the names its lines use. */
 const TYPE_NAMES: Record<number, string> = {
@@ -94,21 +93,5 @@ export class DnsView {
       p += 1 + len;
     }
     return { name: name === '' ? '.' : name, next };
-  }
-
-  /** Offset after the question section, or -1. Also returns the first question via `q`. */
-  questions(q: { name: string; type: number; cls: number } | null): number {
-    let p = this.off + 12;
-    for (let i = 0; i < this.qdcount; i++) {
-      const n = this.readName(p);
-      if (n === null || n.next + 4 > this.end) return -1;
-      if (i === 0 && q !== null) {
-        q.name = n.name;
-        q.type = u16be(this.buf, n.next);
-        q.cls = u16be(this.buf, n.next + 2);
-      }
-      p = n.next + 4;
-    }
-    return p;
   }
 }

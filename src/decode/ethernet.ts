@@ -13,8 +13,6 @@ export class EthernetView {
   innerType = 0;
   /** VLAN ids, outermost first. */
   readonly vlanIds = new Uint16Array(MAX_VLAN_TAGS);
-  readonly vlanPcp = new Uint8Array(MAX_VLAN_TAGS);
-  readonly vlanTpid = new Uint16Array(MAX_VLAN_TAGS);
   vlanCount = 0;
   /** Offset of the payload after the header and tags. */
   payloadOff = 0;
@@ -41,11 +39,8 @@ export class EthernetView {
     this.buf = buf;
     while (type === EtherType.VLAN || type === EtherType.QinQ || type === EtherType.QinQOld) {
       if (end - p < 4) { this.innerType = type; this.payloadOff = p; return false; }
-      const tci = u16be(buf, p);
       if (this.vlanCount < MAX_VLAN_TAGS) {
-        this.vlanIds[this.vlanCount] = tci & 0x0fff;
-        this.vlanPcp[this.vlanCount] = tci >>> 13;
-        this.vlanTpid[this.vlanCount] = type;
+        this.vlanIds[this.vlanCount] = u16be(buf, p) & 0x0fff;
         this.vlanCount++;
       }
       type = u16be(buf, p + 2);

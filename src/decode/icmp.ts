@@ -1,6 +1,7 @@
 /** ICMP (RFC 792) and ICMPv6 (RFC 4443, neighbour discovery RFC 4861). */
 import { u16be } from '../bytes.js';
 export const IcmpError = { short: 'truncated icmp header' } as const;
+export type IcmpError = (typeof IcmpError)[keyof typeof IcmpError];
 
 export const IcmpType = {
   EchoReply: 0,
@@ -35,7 +36,7 @@ export class IcmpView {
   code = 0;
   /** Bytes of the ICMP message announced by the IP layer. */
   length = 0;
-  error: string | null = null;
+  error: IcmpError | null = null;
 
   reset(buf: Buffer, off: number, end: number, wireLength: number, v6: boolean): boolean {
     this.buf = buf;

@@ -1,12 +1,12 @@
 /** IPv4 (RFC 791): header, options, fragments, header checksum. */
 import { u16be, u32be } from '../bytes.js';
 export const Ipv4Error = {
-  none: null,
   short: 'truncated ip header',
   version: 'bad ip version',
   ihl: 'bad ip header length',
   totalLength: 'bad ip total length',
 } as const;
+export type Ipv4Error = (typeof Ipv4Error)[keyof typeof Ipv4Error];
 
 export class Ipv4View {
   buf: Buffer = Buffer.alloc(0);
@@ -18,7 +18,7 @@ export class Ipv4View {
   payloadEnd = 0;
   /** True when the capture holds fewer bytes than totalLength announces. */
   cutShort = false;
-  error: string | null = null;
+  error: Ipv4Error | null = null;
 
   /** Validates once; afterwards every getter is safe. Returns false when no header can be read. */
   reset(buf: Buffer, off: number, end: number): boolean {
@@ -52,7 +52,6 @@ export class Ipv4View {
   get mf(): boolean { return (this.buf[this.off + 6]! & 0x20) !== 0; }
   /** Fragment offset field in 8-byte units, as on the wire. */
   get fragOffset(): number { return u16be(this.buf, this.off + 6) & 0x1fff; }
-  get isFragment(): boolean { return this.mf || this.fragOffset !== 0; }
   get ttl(): number { return this.buf[this.off + 8]!; }
   get checksum(): number { return u16be(this.buf, this.off + 10); }
   get src(): number { return u32be(this.buf, this.off + 12); }

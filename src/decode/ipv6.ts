@@ -7,6 +7,7 @@ export const Ipv6Error = {
   version: 'bad ipv6 version',
   ext: 'truncated ipv6 extension header',
 } as const;
+export type Ipv6Error = (typeof Ipv6Error)[keyof typeof Ipv6Error];
 
 export class Ipv6View {
   buf: Buffer = Buffer.alloc(0);
@@ -32,7 +33,7 @@ export class Ipv6View {
    */
   keySrcOff = 0;
   keyDstOff = 0;
-  error: string | null = null;
+  error: Ipv6Error | null = null;
 
   reset(buf: Buffer, off: number, end: number): boolean {
     this.buf = buf;
@@ -106,8 +107,6 @@ export class Ipv6View {
     }
   }
 
-  get trafficClass(): number { return (u16be(this.buf, this.off) >>> 4) & 0xff; }
-  get flowLabel(): number { return u32be(this.buf, this.off) & 0xfffff; }
   get nextHeader(): number { return this.buf[this.off + 6]!; }
   get hopLimit(): number { return this.buf[this.off + 7]!; }
   get srcOff(): number { return this.off + 8; }

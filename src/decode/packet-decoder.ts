@@ -4,21 +4,26 @@
  * It owns one reusable view per layer; decode() resets the views that the
  * frame contains and records how far it got. Nothing is allocated per packet
  * and nothing throws: a frame that ends early or lies about a length decodes
- * as far as it can, with `status` and a constant `error` string saying why it stopped.
+ * as far as it can, with `status` and `error` (a PacketError string) saying why it stopped.
  */
 import type { Frame } from '../frame.js';
 import { LinkType } from '../frame.js';
 import { ArpView } from './arp.js';
 import { DecodeStatus, EtherType, IpProto } from './constants.js';
 import { EthernetView } from './ethernet.js';
-import { IcmpView } from './icmp.js';
+import { type IcmpError, IcmpView } from './icmp.js';
 import { Ipv4Error, Ipv4View } from './ipv4.js';
 import { Ipv6Error, Ipv6View } from './ipv6.js';
 import { TcpError, TcpView } from './tcp.js';
 import { UdpError, UdpView } from './udp.js';
 import { u16be, u32be, u32le } from '../bytes.js';
 
-export const LinkKind = {
+/**
+ * The kind of link header decode() read (PacketDecoder.linkLayer): one kind may
+ * stand for several file link types (LinkType in frame.ts, the LINKTYPE_ numbers),
+ * as raw IP does for 101, 228, 229, 12 and 14.
+ */
+export const LinkLayer = {
   none: 0,
   ethernet: 1,
   sll: 2,
@@ -26,6 +31,7 @@ export const LinkKind = {
   loopback: 4,
   raw: 5,
 } as const;
+export type LinkLayer = (typeof LinkLayer)[keyof typeof LinkLayer];
 
 export const DecodeError = {
   ethShort: 'truncated ethernet header',
@@ -40,6 +46,10 @@ export const DecodeError = {
   mplsShort: 'truncated mpls label stack',
   pppoeShort: 'truncated pppoe header',
 } as const;
+/** Why the decoder stopped at the link or network layer; a layer's own reasons are its view's (TcpError …). */
+export type DecodeError = (typeof DecodeError)[keyof typeof DecodeError];
+/** Every reason decode() can give in `error`. */
+export type PacketError = DecodeError | Ipv4Error | Ipv6Error | TcpError | UdpError | IcmpError;
 
 export class PacketDecoder {
   readonly eth = new EthernetView();
@@ -58,8 +68,8 @@ export class PacketDecoder {
   innerDport = -1;
 
   status: DecodeStatus = DecodeStatus.ok;
-  error: string | null = null;
-  linkKind: number = LinkKind.none;
+  error: PacketError | null = null;
+  linkLayer: LinkLayer = LinkLayer.none;
   /** EtherType (or equivalent) of the network layer; -1 when none. */
   netType = -1;
   /** Buffer and offset of the network-layer header. */
@@ -76,8 +86,6 @@ export class PacketDecoder {
   l4 = -1;
   /** True for IPv4/IPv6 fragments other than the first: no transport header inside. */
   laterFragment = false;
-  /** Linux cooked packet type (0 = to us, 4 = outgoing …); -1 elsewhere. */
-  sllPacketType = -1;
 
   private frameEnd = 0;
 
@@ -88,7 +96,7 @@ export class PacketDecoder {
     this.frameEnd = end;
     this.status = DecodeStatus.ok;
     this.error = null;
-    this.linkKind = LinkKind.none;
+    this.linkLayer = LinkLayer.none;
     this.netType = -1;
     this.hasArp = false;
     this.mplsLabels = 0;
@@ -97,12 +105,11 @@ export class PacketDecoder {
     this.l4 = -1;
     this.laterFragment = false;
     this.innerVersion = 0;
-    this.sllPacketType = -1;
     this.eth.vlanCount = 0;
 
     switch (f.linkType) {
       case LinkType.ETHERNET: {
-        this.linkKind = LinkKind.ethernet;
+        this.linkLayer = LinkLayer.ethernet;
         if (!this.eth.reset(buf, off, end)) {
           return this.stop(DecodeStatus.truncated, end - off < 14 ? DecodeError.ethShort : DecodeError.vlanShort);
         }
@@ -110,20 +117,18 @@ export class PacketDecoder {
         return this.network(buf, this.eth.innerType, this.eth.payloadOff, end);
       }
       case LinkType.LINUX_SLL: {
-        this.linkKind = LinkKind.sll;
+        this.linkLayer = LinkLayer.sll;
         if (end - off < 16) return this.stop(DecodeStatus.truncated, DecodeError.sllShort);
-        this.sllPacketType = u16be(buf, off);
         return this.cooked(buf, u16be(buf, off + 14), off + 16, end);
       }
       case LinkType.LINUX_SLL2: {
-        this.linkKind = LinkKind.sll2;
+        this.linkLayer = LinkLayer.sll2;
         if (end - off < 20) return this.stop(DecodeStatus.truncated, DecodeError.sllShort);
-        this.sllPacketType = buf[off + 10]!;
         return this.cooked(buf, u16be(buf, off), off + 20, end);
       }
       case LinkType.NULL:
       case LinkType.LOOP: {
-        this.linkKind = LinkKind.loopback;
+        this.linkLayer = LinkLayer.loopback;
         if (end - off < 4) return this.stop(DecodeStatus.truncated, DecodeError.nullShort);
         // NULL carries the BSD address family in the writer's byte order; LOOP in network order.
         let family = u32be(buf, off);
@@ -139,14 +144,14 @@ export class PacketDecoder {
       case LinkType.RAW:
       case LinkType.RAW_DLT12:
       case LinkType.RAW_DLT14: {
-        this.linkKind = LinkKind.raw;
+        this.linkLayer = LinkLayer.raw;
         const v = end > off ? buf[off]! >>> 4 : 0;
         return this.network(buf, v === 6 ? EtherType.IPv6 : EtherType.IPv4, off, end);
       }
       case LinkType.IPV4:
       case LinkType.IPV6: {
         // The link type names the version, but the header's own version nibble decides (as tshark does).
-        this.linkKind = LinkKind.raw;
+        this.linkLayer = LinkLayer.raw;
         const v = end > off ? buf[off]! >>> 4 : 0;
         const type = v === 6 || (v !== 4 && f.linkType === LinkType.IPV6) ? EtherType.IPv6 : EtherType.IPv4;
         return this.network(buf, type, off, end);
@@ -296,7 +301,7 @@ export class PacketDecoder {
     }
   }
 
-  private stop(status: DecodeStatus, error: string | null): DecodeStatus {
+  private stop(status: DecodeStatus, error: PacketError | null): DecodeStatus {
     this.status = status;
     this.error = error;
     return status;

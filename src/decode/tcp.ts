@@ -5,6 +5,7 @@ export const TcpError = {
   offset: 'bad tcp header length',
   options: 'truncated tcp options',
 } as const;
+export type TcpError = (typeof TcpError)[keyof typeof TcpError];
 
 export const TcpOption = {
   EOL: 0,
@@ -37,15 +38,13 @@ export class TcpView {
   mss = -1;
   wscale = -1;
   sackPermitted = false;
-  sackCount = 0;
-  readonly sackBlocks = new Uint32Array(8);
   hasTimestamps = false;
   tsVal = 0;
   tsEcr = 0;
   /** The first Multipath TCP option (RFC 8684): its offset in buf (-1: none) and length. */
   mptcpOff = -1;
   mptcpLen = 0;
-  error: string | null = null;
+  error: TcpError | null = null;
 
   /**
    * end: end of captured bytes of this segment; wireLength: TCP header + payload
@@ -59,7 +58,6 @@ export class TcpView {
     this.mss = -1;
     this.wscale = -1;
     this.sackPermitted = false;
-    this.sackCount = 0;
     this.hasTimestamps = false;
     this.mptcpOff = -1;
     if (end - off < 20) { this.error = TcpError.short; this.readPorts(end); return false; }
@@ -109,13 +107,6 @@ export class TcpView {
         case TcpOption.MSS: if (len === 4) this.mss = u16be(b, p + 2); break;
         case TcpOption.WindowScale: if (len === 3) this.wscale = b[p + 2]!; break;
         case TcpOption.SackPermitted: if (len === 2) this.sackPermitted = true; break;
-        case TcpOption.Sack:
-          for (let q = p + 2; q + 8 <= p + len && this.sackCount < 4; q += 8) {
-            this.sackBlocks[this.sackCount * 2] = u32be(b, q);
-            this.sackBlocks[this.sackCount * 2 + 1] = u32be(b, q + 4);
-            this.sackCount++;
-          }
-          break;
         case TcpOption.Timestamps:
           if (len === 10) { this.hasTimestamps = true; this.tsVal = u32be(b, p + 2); this.tsEcr = u32be(b, p + 6); }
           break;

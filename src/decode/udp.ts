@@ -4,6 +4,7 @@ export const UdpError = {
   short: 'truncated udp header',
   length: 'bad udp length',
 } as const;
+export type UdpError = (typeof UdpError)[keyof typeof UdpError];
 
 export class UdpView {
   buf: Buffer = Buffer.alloc(0);
@@ -17,7 +18,7 @@ export class UdpView {
   payloadEnd = 0;
   /** Payload length per the header, or per the IP layer when the header's value is impossible. */
   payloadLength = 0;
-  error: string | null = null;
+  error: UdpError | null = null;
 
   reset(buf: Buffer, off: number, end: number, wireLength: number): boolean {
     this.buf = buf;

@@ -54,16 +54,6 @@ export function ipv6Words(w: Uint16Array): string {
   return s;
 }
 
-/** Escapes a byte range the way tcpdump's -A/-X printing does: printable ASCII as is, everything else as '.'. */
-export function printableAscii(b: Buffer, from: number, to: number): string {
-  let s = '';
-  for (let p = from; p < to; p++) {
-    const c = b[p]!;
-    s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';
-  }
-  return s;
-}
-
 /** Makes any text safe for a terminal: control bytes and non-ASCII become \xNN, backslash is doubled. */
 export function safeText(s: string): string {
   let out = '';

@@ -1,4 +1,4 @@
-/** Words for the events a frame caused (tracker.ts EventKind), in the human and the JSON views. */
+/** Words for the events a frame caused (EventKind, track/tcp/transitions.ts), in the human and the JSON views. */
 import type { Connection } from '../track/tcp/connection.js';
 import { EventKind, type Tracker } from '../track/tracker.js';
 import { ArpProto, type ArpAddress, type ArpTable } from '../track/arp-table.js';

@@ -7,7 +7,7 @@
  */
 import { type ByteSink, StringSink } from './sink.js';
 import { IpProto } from '../decode/constants.js';
-import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
+import { DecodeError, LinkLayer, type PacketDecoder } from '../decode/packet-decoder.js';
 import { TcpError } from '../decode/tcp.js';
 import { UdpError } from '../decode/udp.js';
 import type { Frame } from '../frame.js';
@@ -37,7 +37,7 @@ export function writePacketJson(out: ByteSink, n: number, f: Frame, d: PacketDec
   writeTsString(out, f.tsSec, f.tsNsec);
   out.ascii('","len":'); out.dec(f.len);
   out.ascii(',"caplen":'); out.dec(f.caplen);
-  if (d.linkKind === LinkKind.ethernet && d.error !== 'truncated ethernet header') {
+  if (d.linkLayer === LinkLayer.ethernet && d.error !== DecodeError.ethShort) {
     const e = d.eth;
     out.ascii(',"eth":{"src":"'); mac(out, e.buf, e.srcOff);
     out.ascii('","dst":"'); mac(out, e.buf, e.dstOff);

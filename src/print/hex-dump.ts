@@ -8,7 +8,7 @@
  * byte is printed as '.' (or in hex), so no payload can drive it.
  */
 import { EtherType } from '../decode/constants.js';
-import { DecodeError, LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
+import { DecodeError, LinkLayer, type PacketDecoder } from '../decode/packet-decoder.js';
 import type { ByteSink } from '../encode/sink.js';
 import type { Frame } from '../frame.js';
 
@@ -30,16 +30,16 @@ const isGraph = (c: number): boolean => c > 0x20 && c < 0x7f;
  * counts the whole frame as header and dumps nothing.
  */
 export function linkHeaderLength(f: Frame, d: PacketDecoder): number {
-  switch (d.linkKind) {
-    case LinkKind.ethernet:
+  switch (d.linkLayer) {
+    case LinkLayer.ethernet:
       if (f.caplen < 14) return f.caplen;
       if (d.error === DecodeError.vlanShort) return f.caplen;
       if (d.error === DecodeError.llc) return Math.min(f.caplen, d.eth.payloadOff - f.offset + llcLength(f.buf, d.eth.payloadOff, f.offset + f.caplen));
       return d.netOff - f.offset;
-    case LinkKind.sll:
-    case LinkKind.sll2:
+    case LinkLayer.sll:
+    case LinkLayer.sll2:
       return d.netType < 0 ? f.caplen : d.netOff - f.offset;
-    case LinkKind.loopback:
+    case LinkLayer.loopback:
       return f.caplen < 4 ? 0 : 4; // a cut-short header: tcpdump's printer gives up and the whole frame is dumped
     default:
       return 0;
@@ -65,7 +65,7 @@ export function undecodedNetwork(d: PacketDecoder): boolean {
   if (d.error === DecodeError.family) return true;
   return d.error === DecodeError.ether && d.netType !== EtherType.MPLS && d.netType !== EtherType.MPLSMulticast && d.netType !== 0x88cc /* LLDP: line.ts */
     && d.netType !== EtherType.PPPoEDiscovery && d.netType !== EtherType.PPPoESession // ppp.ts
-    && (d.linkKind === LinkKind.ethernet || d.linkKind === LinkKind.sll || d.linkKind === LinkKind.sll2);
+    && (d.linkLayer === LinkLayer.ethernet || d.linkLayer === LinkLayer.sll || d.linkLayer === LinkLayer.sll2);
 }
 
 /** Writes the dump of frame f (after its line, which ended with a newline). */

@@ -17,7 +17,7 @@
 import { u16be } from '../bytes.js';
 import { foldComplement, onesSum } from '../decode/checksum.js';
 import { EtherType, IpProto } from '../decode/constants.js';
-import { DecodeError, LinkKind, PacketDecoder } from '../decode/packet-decoder.js';
+import { DecodeError, LinkLayer, PacketDecoder } from '../decode/packet-decoder.js';
 import { macAt } from '../encode/addr.js';
 import { type ByteSink, StringSink } from '../encode/sink.js';
 import { LinkType, newFrame, type Frame } from '../frame.js';
@@ -180,7 +180,7 @@ export class LinePrinter extends PrintContext {
       const text = time.format(f.tsSec, f.tsNsec);
       if (text !== '') out.text(text + ' ');
     }
-    if (d.linkKind === LinkKind.sll2) out.text(sll2Prefix(f, this.interfaces)); // Linux cooked v2: interface and direction first
+    if (d.linkLayer === LinkLayer.sll2) out.text(sll2Prefix(f, this.interfaces)); // Linux cooked v2: interface and direction first
     if (this.linkHeader) out.text(linkHeaderText(f, d, this.quick));
     this.link(this.linkHeader && linkHeaderReplacesName(d));
     if (this.opts.annotate) {
@@ -256,7 +256,7 @@ export class LinePrinter extends PrintContext {
       return out.text('UNSUPPORTED' + hexAndAscii(f.buf, f.offset, f.offset + f.caplen));
     }
     if (d.netType >= 0) return out.text(`ethertype 0x${d.netType.toString(16).padStart(4, '0')}, length ${f.len}`);
-    if (d.linkKind === LinkKind.ethernet && d.eth.innerType <= 1500 && d.error !== DecodeError.ethShort) {
+    if (d.linkLayer === LinkLayer.ethernet && d.eth.innerType <= 1500) {
       return out.text(`${macAt(d.eth.buf, d.eth.srcOff)} > ${macAt(d.eth.buf, d.eth.dstOff)}, 802.3, length ${d.eth.innerType}`);
     }
     out.text(`length ${f.len}`);

@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { u16be, u32be, u32le } from '../bytes.js';
-import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
+import { LinkLayer, type PacketDecoder } from '../decode/packet-decoder.js';
 import type { Frame } from '../frame.js';
 import { macAt } from '../encode/addr.js';
 import { ETHERTYPE_NAMES } from './protocol-names.js';
@@ -62,7 +62,7 @@ export function sll2Prefix(f: Frame, interfaces: InterfaceNames): string {
 
 /** Whether -e replaces the network layer's name at the start of the line (every link type but raw IP). */
 export function linkHeaderReplacesName(d: PacketDecoder): boolean {
-  return d.linkKind !== LinkKind.raw && d.linkKind !== LinkKind.none;
+  return d.linkLayer !== LinkLayer.raw && d.linkLayer !== LinkLayer.none;
 }
 
 /**
@@ -72,8 +72,8 @@ export function linkHeaderReplacesName(d: PacketDecoder): boolean {
  */
 export function linkHeaderText(f: Frame, d: PacketDecoder, quick = false): string {
   const b = f.buf, off = f.offset, end = f.offset + f.caplen;
-  switch (d.linkKind) {
-    case LinkKind.ethernet: {
+  switch (d.linkLayer) {
+    case LinkLayer.ethernet: {
       if (f.caplen < 14) return '';
       let s = `${macAt(b, off + 6)} > ${macAt(b, off)}, `;
       let p = off + 12;
@@ -94,7 +94,7 @@ export function linkHeaderText(f: Frame, d: PacketDecoder, quick = false): strin
       }
       return s + ethertype(type, quick) + (printedLength ? ', ' : `, length ${f.len}: `);
     }
-    case LinkKind.sll: {
+    case LinkLayer.sll: {
       if (f.caplen < 16) return '';
       const pkttype = u16be(b, off);
       let s = `${(SLL_PACKET_TYPES[pkttype] ?? '?').padStart(3)} `;
@@ -102,14 +102,14 @@ export function linkHeaderText(f: Frame, d: PacketDecoder, quick = false): strin
       if (quick) return s + cookedTags(b, off + 16, end, u16be(b, off + 14), quick); // -q: no protocol, no length
       return s + cookedType(u16be(b, off + 14)) + `, length ${f.len}: ` + cookedTags(b, off + 16, end, u16be(b, off + 14), quick);
     }
-    case LinkKind.sll2: {
+    case LinkLayer.sll2: {
       if (f.caplen < 20) return '';
       let s = `ifindex ${u32be(b, off + 4)} `;
       if (b[off + 11] === 6) s += `${macAt(b, off + 12)} `;
       if (quick) return s + cookedTags(b, off + 20, end, u16be(b, off), quick);
       return s + cookedType(u16be(b, off)) + `, length ${f.len}: ` + cookedTags(b, off + 20, end, u16be(b, off), quick);
     }
-    case LinkKind.loopback: {
+    case LinkLayer.loopback: {
       if (f.caplen < 4) return '';
       let family = u32le(b, off); // tcpdump reads it in host order (little-endian here), then swaps if it looks swapped
       if ((family & 0xffff0000) !== 0) family = (((family & 0xff) << 24) | ((family & 0xff00) << 8) | ((family >>> 8) & 0xff00) | (family >>> 24)) >>> 0;

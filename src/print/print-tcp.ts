@@ -99,7 +99,7 @@ function printOptions(ctx: PrintContext, relative: boolean): boolean {
   let hlen = tcp.headerLength - 20;
   const capEnd = d.end;
   // SACK blocks are shown relative to the conversation's base, as tcpdump does.
-  const sackBase = relative && !t.seqAbsolute ? t.conn!.tdBase(t.side ^ 1) : 0;
+  const sackBase = relative && !t.seqAbsolute ? t.conn!.tcpdumpBase(t.side ^ 1) : 0;
   let later = false;
   while (hlen > 0) {
     // The header holds at most 40 bytes of options: any one of them prints in this room.

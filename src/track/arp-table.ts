@@ -24,7 +24,7 @@
  */
 import { ArpOp, IpProto } from '../decode/constants.js';
 import { Icmp6Type } from '../decode/icmp.js';
-import { LinkKind, type PacketDecoder } from '../decode/packet-decoder.js';
+import { LinkLayer, type PacketDecoder } from '../decode/packet-decoder.js';
 import { u16be, u32be } from '../bytes.js';
 
 export const ArpProto = { arp: 0, ndp: 1 } as const;
@@ -310,7 +310,7 @@ export class ArpTable {
       o += len;
     }
     // Without the option, the Ethernet source.
-    if (mac < 0 && d.linkKind === LinkKind.ethernet) mac = macNumAt(d.eth.buf, d.eth.srcOff);
+    if (mac < 0 && d.linkLayer === LinkLayer.ethernet) mac = macNumAt(d.eth.buf, d.eth.srcOff);
     if (solicit) {
       if (zero16(ip.buf, ip.srcOff)) {
         // RFC 4862 §5.4.2 duplicate address detection: a solicitation from ::.

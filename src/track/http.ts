@@ -202,9 +202,6 @@ export class HttpMessageParser {
   /** In St.Resync: the current line grew past MAX_LINE (skipped to its end). */
   private skipLine = false;
   failed: string | null = null;
-  /** Gaps that interrupted parsing (each followed by a resynchronisation), and bytes missing in all. */
-  resyncs = 0;
-  gapBytes = 0;
 
   constructor(readonly isRequest: boolean, private readonly hooks: MessageHooks) {}
 
@@ -219,8 +216,6 @@ export class HttpMessageParser {
     this.inMessage = false;
     this.skipLine = false;
     this.failed = null;
-    this.resyncs = 0;
-    this.gapBytes = 0;
   }
 
   /** Skips to the next start line (the stream began with bytes missing). */
@@ -307,7 +302,6 @@ export class HttpMessageParser {
    */
   gap(size: number): void {
     if (this.st === St.Dead || this.st === St.Tunnel) return;
-    this.gapBytes += size;
     if (this.st === St.BodyClose) { this.hooks.gap(size, false); this.hooks.body(size); return; }
     if ((this.st === St.BodyLength || this.st === St.ChunkData) && size <= this.remaining) {
       this.hooks.gap(size, false);
@@ -325,7 +319,6 @@ export class HttpMessageParser {
       if (this.st !== St.Headers) { this.hooks.gap(size, false); return; } // a tunnel follows
     }
     this.hooks.gap(size, true);
-    if (this.st !== St.Resync) this.resyncs++;
     if (this.inMessage) {
       this.inMessage = false;
       this.hooks.done(true);

@@ -62,7 +62,6 @@ export class StreamReassembler {
   offset = 0;
   started = false;
   ended = false;
-  endReason: EndReason | null = null;
   /** Stream offset of the FIN, or -1. */
   private finOff = -1;
   /**
@@ -154,7 +153,6 @@ export class StreamReassembler {
   private end(reason: EndReason): void {
     if (this.ended) return;
     this.ended = true;
-    this.endReason = reason;
     this.releaseHeld();
     this.endCb?.(reason);
   }
@@ -296,7 +294,6 @@ export class StreamReassembler {
     this.offset = 0;
     this.started = false;
     this.ended = false;
-    this.endReason = null;
     this.finOff = -1;
     this.delivered = 0;
     this.gapBytes = 0;

@@ -7,6 +7,7 @@
  */
 import { DOUBLE, settleFields } from '../../decode/shapes.js';
 import { TcpState } from './state.js';
+import { ZeekState, zeekConnState } from './zeek.js';
 
 /** One character per state, for an endpoint's compact path of states entered. */
 const STATE_ORDER: readonly TcpState[] = Object.values(TcpState);
@@ -26,26 +27,8 @@ export function statesOfPath(path: string): readonly TcpState[] {
   return r;
 }
 
-export const Side = { A: 0, B: 1 } as const;
-
 /** Connection.mptcp: which kind of Multipath TCP subflow a conversation is. */
 export const MptcpSubflow = { NONE: 0, INITIAL: 1, ADDITIONAL: 2 } as const;
-
-/** Zeek's endpoint states (analyzer/protocol/tcp/TCP_Endpoint.h), used for conn_state. */
-export const ZeekState = {
-  INACTIVE: 0,
-  SYN_SENT: 1,
-  SYN_ACK_SENT: 2,
-  PARTIAL: 3,
-  ESTABLISHED: 4,
-  CLOSED: 5,
-  RESET: 6,
-} as const;
-
-/** Bits of Zeek's history "seen once" mask. */
-export const Hist = {
-  SYN: 1, FIN: 2, RST: 4, DATA: 8, ACK: 16, MULTI: 32, FIN_RST: 64, RXMIT: 128, WIN0: 256, GAP: 512,
-} as const;
 
 export class Endpoint {
   /** Current RFC 793 state; null while nothing is known (an endpoint never heard from). */
@@ -59,8 +42,6 @@ export class Endpoint {
   declare hasNext: boolean;
   /** Sequence number of this endpoint's FIN, or -1. */
   declare finSeq: number;
-  declare synSeen: boolean;
-  declare synAckSeen: boolean;
   declare finSeen: boolean;
   declare rstSeen: boolean;
   /** Raw window of the last segment, and the window-scale shift from the handshake (-1 = none). */
@@ -81,7 +62,8 @@ export class Endpoint {
   /** Payload bytes, without retransmitted bytes. */
   declare bytes: number;
   declare retransmissions: number;
-  declare zeek: number;
+  /** Zeek's endpoint state (ZeekState) and history bookkeeping (zeek.ts). */
+  declare zeekState: number;
   declare histMask: number;
   declare histLastSyn: number;
   declare histLastFin: number;
@@ -92,15 +74,15 @@ export class Endpoint {
    * tshark's base_seq (packet-tcp.c): the first segment's seq (seq - 1 without SYN), or the peer's
    * first ACK - 1. A pure SYN with another seq starts a new conversation (port reuse).
    */
-  declare tsBase: number;
-  declare tsBaseSet: boolean;
+  declare tsharkBase: number;
+  declare tsharkBaseSet: boolean;
   /** Zeek's prev_state (TCP_Endpoint.h), for is_clean() in gap reporting. */
-  declare zeekPrev: number;
+  declare zeekPrevState: number;
   /** Zeek's did_close: this endpoint sent its FIN or RST; once both did, packets no longer extend the duration. */
   declare didClose: boolean;
   /**
    * Zeek's content gaps (TCP_Reassembler): bytes the peer acknowledged that were never captured
-   * whole. seenNext is the next byte seen in order; seenHeld the ranges seen beyond it
+   * whole (zeek-gaps.ts). seenNext is the next byte seen in order; seenHeld the ranges seen beyond it
    * ([start, end) pairs of sequence numbers, made when first needed, at most MAX_SEEN_HELD).
    */
   declare seenNext: number;
@@ -111,7 +93,6 @@ export class Endpoint {
   declare gapCount: number;
   /** A SYN / FIN from the peer seen on the wire but not yet known to have arrived here. */
   declare pendingSyn: boolean;
-  declare pendingSynAck: boolean;
   declare pendingFin: boolean;
 
   /** Made by newEndpoint() only. */
@@ -136,8 +117,6 @@ export class Endpoint {
     this.nextSeq = 0;
     this.hasNext = false;
     this.finSeq = -1;
-    this.synSeen = false;
-    this.synAckSeen = false;
     this.finSeen = false;
     this.rstSeen = false;
     this.window = 0;
@@ -154,16 +133,16 @@ export class Endpoint {
     this.packets = 0;
     this.bytes = 0;
     this.retransmissions = 0;
-    this.zeek = ZeekState.INACTIVE;
+    this.zeekState = ZeekState.INACTIVE;
     this.histMask = 0;
     this.histLastSyn = -1;
     this.histLastFin = -1;
     this.histLastRst = -1;
     this.histRxmitCount = 0;
     this.histWin0Count = 0;
-    this.tsBase = 0;
-    this.tsBaseSet = false;
-    this.zeekPrev = ZeekState.INACTIVE;
+    this.tsharkBase = 0;
+    this.tsharkBaseSet = false;
+    this.zeekPrevState = ZeekState.INACTIVE;
     this.didClose = false;
     this.seenNext = 0;
     this.seenSet = false;
@@ -171,7 +150,6 @@ export class Endpoint {
     this.gapBytes = 0;
     this.gapCount = 0;
     this.pendingSyn = false;
-    this.pendingSynAck = false;
     this.pendingFin = false;
   }
 }
@@ -198,8 +176,6 @@ export function newEndpoint(): Endpoint {
     nextSeq: 0,
     hasNext: false,
     finSeq: -1,
-    synSeen: false,
-    synAckSeen: false,
     finSeen: false,
     rstSeen: false,
     window: 0,
@@ -216,16 +192,16 @@ export function newEndpoint(): Endpoint {
     packets: 0,
     bytes: 0,
     retransmissions: 0,
-    zeek: 0, // ZeekState.INACTIVE
+    zeekState: 0, // ZeekState.INACTIVE
     histMask: 0,
     histLastSyn: -1,
     histLastFin: -1,
     histLastRst: -1,
     histRxmitCount: 0,
     histWin0Count: 0,
-    tsBase: 0,
-    tsBaseSet: false,
-    zeekPrev: 0, // ZeekState.INACTIVE
+    tsharkBase: 0,
+    tsharkBaseSet: false,
+    zeekPrevState: 0, // ZeekState.INACTIVE
     didClose: false,
     seenNext: 0,
     seenSet: false,
@@ -233,7 +209,6 @@ export function newEndpoint(): Endpoint {
     gapBytes: 0,
     gapCount: 0,
     pendingSyn: false,
-    pendingSynAck: false,
     pendingFin: false,
   } satisfies LiteralOf<Endpoint, 'states'> as unknown as Endpoint;
 }
@@ -288,16 +263,15 @@ export class Connection {
   declare refused: boolean;
   declare resetBy: number; // side that sent the first RST
   declare rtt: number;
-  declare midstream: boolean;
   /** Data was sent in CLOSE_WAIT (after the peer's FIN arrived). */
   declare halfCloseData: boolean;
   declare history: string;
   /** History direction flipped (Zeek's '^'): the first packet was the responder's. */
   declare flipped: boolean;
   /** tcpdump's relative-sequence bases (print-tcp.c), side A's and B's, as int32 (subtract, then `>>> 0`). */
-  declare tdBaseA: number;
-  declare tdBaseB: number;
-  declare tdSet: boolean;
+  declare tcpdumpBaseA: number;
+  declare tcpdumpBaseB: number;
+  declare tcpdumpBaseSet: boolean;
   /** Closed by FIN/RST on both ends: a new SYN on the same tuple starts a new conversation. */
   declare finished: boolean;
   /**
@@ -346,12 +320,11 @@ export class Connection {
     this.refused = false;
     this.resetBy = -1;
     this.rtt = -1;
-    this.midstream = false;
     this.halfCloseData = false;
     this.history = '';
     this.flipped = false;
-    this.tdBaseA = this.tdBaseB = 0;
-    this.tdSet = false;
+    this.tcpdumpBaseA = this.tcpdumpBaseB = 0;
+    this.tcpdumpBaseSet = false;
     this.finished = false;
     this.viewState = null;
     this.mptcp = 0;
@@ -361,7 +334,7 @@ export class Connection {
   }
 
   /** tcpdump's relative-sequence base of a side (int32). */
-  tdBase(side: number): number { return side === 0 ? this.tdBaseA : this.tdBaseB; }
+  tcpdumpBase(side: number): number { return side === 0 ? this.tcpdumpBaseA : this.tcpdumpBaseB; }
 
   get client(): Endpoint { return this.ep[this.clientSide]; }
   get server(): Endpoint { return this.ep[this.clientSide ^ 1]; }
@@ -387,27 +360,10 @@ export class Connection {
     return 'open';
   }
 
-  /** Zeek's conn_state (base/protocols/conn/main.zeek, conn_state()). */
+  /** Zeek's conn_state (base/protocols/conn/main.zeek, conn_state()): see zeek.ts. */
   get connState(): string {
-    const orig = this.client;
-    const resp = this.server;
-    const os = orig.zeek, rs = resp.zeek;
-    const oInactive = os === ZeekState.INACTIVE || os === ZeekState.PARTIAL;
-    const rInactive = rs === ZeekState.INACTIVE || rs === ZeekState.PARTIAL;
-    if (rs === ZeekState.RESET) {
-      if (os === ZeekState.SYN_SENT || os === ZeekState.SYN_ACK_SENT || (os === ZeekState.RESET && orig.bytes === 0 && resp.bytes === 0)) return 'REJ';
-      return oInactive ? 'RSTRH' : 'RSTR';
-    }
-    if (os === ZeekState.RESET) {
-      if (rInactive) return /^\^?S[^HAFGIQ]*R.*/.test(this.history) ? 'RSTOS0' : 'OTH';
-      return 'RSTO';
-    }
-    if (rs === ZeekState.CLOSED && os === ZeekState.CLOSED) return 'SF';
-    if (os === ZeekState.CLOSED) return rInactive ? 'SH' : 'S2';
-    if (rs === ZeekState.CLOSED) return oInactive ? 'SHR' : 'S3';
-    if (os === ZeekState.SYN_SENT && rs === ZeekState.INACTIVE) return 'S0';
-    if (os === ZeekState.ESTABLISHED && rs === ZeekState.ESTABLISHED) return 'S1';
-    return 'OTH';
+    const orig = this.client, resp = this.server;
+    return zeekConnState(orig.zeekState, resp.zeekState, orig.bytes, resp.bytes, this.history);
   }
 
   /**
@@ -456,13 +412,12 @@ export function newConnection(id: number, proto: number, v6: boolean): Connectio
     refused: false,
     resetBy: -1,
     rtt: -1,
-    midstream: false,
     halfCloseData: false,
     history: '',
     flipped: false,
-    tdBaseA: 0,
-    tdBaseB: 0,
-    tdSet: false,
+    tcpdumpBaseA: 0,
+    tcpdumpBaseB: 0,
+    tcpdumpBaseSet: false,
     finished: false,
     viewState: null,
     mptcp: 0,
@@ -478,7 +433,7 @@ export function newConnection(id: number, proto: number, v6: boolean): Connectio
   for (const e of c.ep) {
     settleFields(e, {
       state: TcpState.CLOSED, isn: DOUBLE, nextSeq: DOUBLE, finSeq: DOUBLE, lastAck: DOUBLE, maxToAck: DOUBLE,
-      tsBase: DOUBLE, seenNext: DOUBLE, seenHeld: [0],
+      tsharkBase: DOUBLE, seenNext: DOUBLE, seenHeld: [0],
       histLastSyn: DOUBLE, histLastFin: DOUBLE, histLastRst: DOUBLE,
     });
   }
