@@ -182,6 +182,9 @@ function ndOptionsText(b: Buffer, p: number, end: number, verbose: number): { te
         break;
       }
       case 3: {
+        // nd_opt_prefix_info is 32 bytes whatever the option's length says;
+        // tcpdump's GET_ macros read them and stop at the capture's end.
+        if (p + 32 > end) return { text: s, cut: true };
         const flags = b[p + 3]!;
         s += `${ipv6At(b, p + 16)}/${b[p + 2]}${units !== 4 ? 'badlen' : ''}, Flags [${bittok2str(PREFIX_FLAGS, 'none', flags)}], valid time ${lifetime(u32be(b, p + 4))}`;
         s += `, pref. time ${lifetime(u32be(b, p + 8))}`;

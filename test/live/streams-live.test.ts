@@ -83,13 +83,15 @@ describe.skipIf(reason !== '')('http -i and follow -i on a veth pair', () => {
     const offline = netlens(['http', '--json', ref]);
     expect(offline.status).toBe(0);
     const off = ndjson(offline.stdout);
-    const strip = (r: Record<string, any>) => ({ ...r, requestTs: undefined, responseTs: undefined, latency: undefined });
+    const strip = (r: Record<string, any>) => ({ ...r, requestTs: undefined, responseTs: undefined, responseEndTs: undefined, latency: undefined, ttlb: undefined });
     expect(live.map(strip)).toEqual(off.map(strip));
     expect(live.map((r) => [r.method, r.uri, r.status])).toEqual([['GET', '/a', 200], ['POST', '/form', 200], ['GET', '/missing', 404], ['GET', '/other', 200]]);
     expect(live[1]!.requestBodyBytes).toBe('field=value&n=42'.length);
     // Kernel stamps of two capture sockets: the same instants within a millisecond.
     for (let i = 0; i < live.length; i++) {
       expect(Math.abs(Number(live[i]!.requestTs) - Number(off[i]!.requestTs))).toBeLessThan(1e-3);
+      expect(Math.abs(Number(live[i]!.responseEndTs) - Number(off[i]!.responseEndTs))).toBeLessThan(1e-3);
+      expect(Math.abs(Number(live[i]!.ttlb) - Number(off[i]!.ttlb))).toBeLessThan(1e-3);
     }
   });
 
