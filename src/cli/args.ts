@@ -72,13 +72,13 @@ export class UsageError extends Error {
 
 /** The commands, in the order the top-level help lists them, with their synopsis. */
 export const COMMAND_SYNOPSIS: Readonly<Record<string, { args: string; about: string }>> = {
-  read: { args: '<file|-> [filter...]', about: 'one line per packet, like tcpdump -nn (or --json records, like tshark)' },
+  read: { args: '<file...|-> [filter...]', about: 'one line per packet, like tcpdump -nn (or --json records, like tshark)' },
   capture: { args: '<iface> [filter...]', about: 'the same, live (libpcap); --top for a live connection table' },
-  conns: { args: '<file|- | -i iface> [filter...]', about: 'one record per TCP/UDP conversation: states, patterns, counts' },
-  arp: { args: '<file|- | -i iface> [filter...]', about: 'ARP / neighbour-discovery table, unanswered requests, conflicts' },
-  ladder: { args: '<file|- | -i iface> <conn> [filter...]', about: 'ladder diagram of one TCP connection' },
-  follow: { args: '<file|- | -i iface> <conn> [filter...]', about: "a conversation's reassembled byte streams" },
-  http: { args: '<file|- | -i iface> [filter...]', about: 'one record per HTTP request/response pair' },
+  conns: { args: '<file...|- | -i iface> [filter...]', about: 'one record per TCP/UDP conversation: states, patterns, counts' },
+  arp: { args: '<file...|- | -i iface> [filter...]', about: 'ARP / neighbour-discovery table, unanswered requests, conflicts' },
+  ladder: { args: '<file...|- | -i iface> <conn> [filter...]', about: 'ladder diagram of one TCP connection' },
+  follow: { args: '<file...|- | -i iface> <conn> [filter...]', about: "a conversation's reassembled byte streams" },
+  http: { args: '<file...|- | -i iface> [filter...]', about: 'one record per HTTP request/response pair' },
   interfaces: { args: '', about: 'capture devices, like tcpdump -D' },
 };
 const COMMAND_NAMES = Object.keys(COMMAND_SYNOPSIS);
