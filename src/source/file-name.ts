@@ -9,8 +9,11 @@
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-/** The conversions netlens's strftime knows (a name with any other is refused up front, not written with a literal %). */
-const CONVERSIONS = 'aAbBCdDeFhHIjklmMnpRsStTuwyYzZ%';
+/**
+ * The conversions netlens's strftime knows (a name with any other is refused up front, not written with a literal %).
+ * Not %Z: the zone abbreviations of the C library (tzdata) are not what Node's Intl names (IST vs GMT+5:30).
+ */
+const CONVERSIONS = 'aAbBCdDeFhHIjklmMnpRsStTuwyYz%';
 
 /** Why `pattern` cannot be a -G file name pattern, or null when it can. */
 export function patternProblem(pattern: string): string | null {
@@ -86,7 +89,6 @@ export function strftime(pattern: string, epochSec: number): string {
         out += `${east < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(east) / 60), 2)}${pad(Math.abs(east) % 60, 2)}`;
         break;
       }
-      case 'Z': out += zoneName(d); break;
       case '%': out += '%'; break;
       default: out += `%${c}`;
     }
@@ -97,11 +99,6 @@ export function strftime(pattern: string, epochSec: number): string {
 function dayOfYear(d: Date): number {
   // Calendar days since 1 January of the same year, counted in UTC so a DST change does not shift them.
   return Math.round((Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) - Date.UTC(d.getFullYear(), 0, 1)) / 86_400_000) + 1;
-}
-
-function zoneName(d: Date): string {
-  const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName');
-  return part?.value ?? '';
 }
 
 /** tcpdump's getWflagChars: the digits of the largest file number, N - 1 (0 for -W 1 or no -W). */
