@@ -54,6 +54,8 @@ export class RotatingWriter {
   /** Ring only: closed files that may still exist, oldest first (--free-space-min deletes from the front). */
   private readonly closedFiles: string[] = [];
   private bytesSinceCheck = 0;
+  /** The file closed last (named when writing stops between two files). */
+  private lastClosed: string | null = null;
   /** Writing stopped for good: free space, the -W count, or a failed file. */
   private stopped = false;
   private readonly width: number;
@@ -184,6 +186,7 @@ export class RotatingWriter {
       this.stopped = true;
       throw e;
     } finally {
+      this.lastClosed = w.path;
       if (this.ring) this.closedFiles.push(w.path);
       this.events.closed(w.path);
     }
@@ -205,10 +208,10 @@ export class RotatingWriter {
       free = freeBytes(dir);
     }
     if (free >= min) return true;
-    const writing = this.current?.path;
     this.stopped = true;
     this.closeCurrent();
-    this.events.notice(`netlens: ${dir}: ${mb(free)} MB free, less than --free-space-min ${mb(min)} MB: stopped writing${writing !== undefined ? ` (${writing} is the last file)` : ''}${this.ring ? '; no older file of the ring is left to delete' : ''}; the capture goes on`);
+    const writing = this.lastClosed;
+    this.events.notice(`netlens: ${dir}: ${mb(free)} MB free, less than --free-space-min ${mb(min)} MB: stopped writing${writing !== null ? ` (${writing} is the last file)` : ''}${this.ring ? '; no older file of the ring is left to delete' : ''}; the capture goes on`);
     return false;
   }
 }
