@@ -165,7 +165,14 @@ function runPostRotate(cmd: string, path: string, running: Set<Promise<void>>): 
       if (!reported) writeStderr(`netlens: -z ${cmd} ${path}: ${why}\n`);
       reported = true;
     };
-    const child = spawn(cmd, [path], { stdio: ['ignore', 2, 2], detached: true });
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(cmd, [path], { stdio: ['ignore', 2, 2], detached: true });
+    } catch (e) {
+      report((e as Error).message.split('\n')[0]!);
+      resolve();
+      return;
+    }
     child.on('error', (e) => { report((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such program' : e.message); resolve(); });
     child.on('exit', (code, signal) => {
       if (code !== 0) report(signal !== null ? `killed by ${signal}` : `exit status ${code}`);
