@@ -4,11 +4,11 @@
  * every buffered packet processed, files flushed and closed, then tcpdump's
  * three counter lines on stderr.
  */
+import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import type { Frame } from '../frame.js';
 import { SourceError } from '../frame.js';
 import { type LiveSession, openLive } from '../source/live.js';
-import { spawn } from 'node:child_process';
-import { setPriority } from 'node:os';
 import { finestPeriod } from '../source/file-name.js';
 import { RotatingWriter, type RotationEvents } from '../source/rotating-writer.js';
 import { UsageError, type Options } from './args.js';
@@ -127,7 +127,7 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
   }
   end?.();
   out.flush();
-  while (postRotate.size > 0) await Promise.all([...postRotate]);
+  await waitForPostRotate(postRotate);
   printCounters(pipe, session);
   onStatsSignal(null);
   for (const sig of STOP_SIGNALS) process.removeListener(sig, stop);
@@ -184,6 +184,24 @@ function runPostRotate(cmd: string, path: string, running: Set<Promise<void>>): 
   });
   void done.then(() => running.delete(done));
   return done;
+}
+
+/** Waits for the -z commands still running; another stop signal meanwhile gives up waiting (they go on, in their own process groups). */
+async function waitForPostRotate(running: Set<Promise<void>>): Promise<void> {
+  if (running.size === 0) return;
+  let giveUp!: () => void;
+  const gaveUp = new Promise<'gave-up'>((r) => { giveUp = () => r('gave-up'); });
+  for (const sig of STOP_SIGNALS) process.on(sig, giveUp);
+  try {
+    while (running.size > 0) {
+      if (await Promise.race([Promise.all([...running]), gaveUp]) === 'gave-up') {
+        writeStderr(`netlens: not waiting for ${running.size} -z command${running.size === 1 ? '' : 's'} still running\n`);
+        return;
+      }
+    }
+  } finally {
+    for (const sig of STOP_SIGNALS) process.removeListener(sig, giveUp);
+  }
 }
 
 /** tcpdump's counters, on stderr: at the end of a capture and on SIGUSR1. */
