@@ -163,15 +163,16 @@ describe.skipIf(!isRoot)('--free-space-min on a 4 MB tmpfs', () => {
   const mnt = join(dir, 'small');
   let mounted = false;
   const mount = (): void => {
+    unmount(); // a test that failed before its own unmount
     mkdirSync(mnt, { recursive: true });
     const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt], { encoding: 'utf8' });
     mounted = r.status === 0;
     if (!mounted) console.warn(`rotating-writer.test: cannot mount a tmpfs (${r.stderr.trim()}); skipping --free-space-min`);
   };
-  const unmount = (): void => {
+  function unmount(): void {
     if (mounted) spawnSync('umount', [mnt]);
     mounted = false;
-  };
+  }
   afterAll(unmount);
   const input = frames(12_000); // about 14 MB: far more than the filesystem holds
 
