@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { DEFAULT_MAX_HELD, DEFAULT_MAX_HELD_TOTAL } from '../track/reassembly.js';
 import type { DumpMode } from '../print/hex-dump.js';
 import type { TimeMode } from '../encode/time.js';
+import { finestPeriod, patternProblem } from '../source/file-name.js';
 
 export interface Options {
   command: string;
@@ -62,6 +63,16 @@ export interface Options {
   version: boolean;
   /** --prefilter: a filter drops frames before the analysis sees them (tcpdump's meaning), in conns, http, follow and ladder too. */
   prefilter: boolean;
+  /** -C: bytes per capture file before the next one (0: one file). */
+  rotateBytes: number;
+  /** -G: seconds per capture file (0: none). */
+  rotateSeconds: number;
+  /** -W: the ring's files (with -C), or files before stopping (-G alone); 0: no limit. */
+  rotateFiles: number;
+  /** -z: the program run on each capture file once it is closed. */
+  postRotate: string | null;
+  /** --free-space-min in bytes (0: not checked). */
+  freeSpaceMin: number;
 }
 
 /** A user's mistake on the command line: one line, then the command's usage, on stderr; status 2. */
@@ -149,6 +160,11 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--immediate-mode'], value: null, commands: LIVE_VIEWS, live: true, help: 'each packet handed over at once' },
   { names: ['-p', '--no-promisc', '--no-promiscuous-mode'], value: null, commands: LIVE_VIEWS, live: true, help: 'do not put the interface into promiscuous mode' },
   { names: ['--backend'], value: 'native|cap', commands: LIVE_VIEWS, live: true, help: "netlens's own libpcap binding (default) or the cap package" },
+  { names: ['-C'], value: 'MB', commands: LIVE_VIEWS, live: true, help: 'with -w: a new file once one holds more than MB million bytes (or 100k, 10m, 1g: KiB, MiB, GiB), named FILE, FILE1, FILE2 … as tcpdump' },
+  { names: ['-G'], value: 'SECONDS', commands: LIVE_VIEWS, live: true, help: 'with -w: a new file every SECONDS, at multiples of SECONDS since the epoch; the -w name takes strftime conversions (%Y%m%d-%H%M%S)' },
+  { names: ['-W'], value: 'N', commands: LIVE_VIEWS, live: true, help: 'with -C: a ring of N files (FILE0 … FILE{N-1}); with -G alone: stop after N files' },
+  { names: ['-z'], value: 'CMD', commands: LIVE_VIEWS, live: true, help: 'with -C or -G: run CMD FILE on each file once it is closed, the last one too (netlens waits for them before it exits)' },
+  { names: ['--free-space-min'], value: 'MB', commands: LIVE_VIEWS, live: true, help: "with -w: below MB million bytes free on the file's filesystem, delete the ring's oldest file (-C -W), or else stop writing" },
   { names: ['-Z'], value: 'USER', commands: LIVE_VIEWS, live: true, help: 'drop root privileges to USER once capture is open' },
   { names: ['-D', '--list-interfaces'], value: null, commands: [], help: 'the capture devices (netlens interfaces)' },
   { names: ['-h', '--help'], value: null, commands: ALL, help: 'this help' },
@@ -242,6 +258,7 @@ export function parseArgs(argv: string[]): Options {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
     annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false, version: false, prefilter: false,
+    rotateBytes: 0, rotateSeconds: 0, rotateFiles: 0, postRotate: null, freeSpaceMin: 0,
   };
   const { tokens, positional } = tokenize(argv);
   const has = (n: string): boolean => tokens.some((t) => t.name === n);
@@ -294,6 +311,11 @@ export function parseArgs(argv: string[]): Options {
         if (value !== 'native' && value !== 'cap') throw new UsageError(`--backend must be native or cap, not ${value}`);
         o.backend = value; break;
       case '-Z': o.user = value!; break;
+      case '-C': o.rotateBytes = fileSize(name, value!); break;
+      case '-G': o.rotateSeconds = atMost(name, atLeast1(name, positiveInt(name, value!)), 0x7fffffff, 'seconds'); break;
+      case '-W': o.rotateFiles = atMost(name, atLeast1(name, positiveInt(name, value!)), 0x7fffffff, 'files'); break;
+      case '-z': o.postRotate = value!; break;
+      case '--free-space-min': o.freeSpaceMin = fileSize(name, value!); break;
       case '-p': case '--no-promisc': case '--no-promiscuous-mode': o.promisc = false; break;
       case '--nano': o.nano = true; break;
       // tcpdump counts its t's: -t none, -tt epoch, -ttt delta, -tttt date, -ttttt since the first.
@@ -352,9 +374,34 @@ export function parseArgs(argv: string[]): Options {
     e.usageOf = command;
     throw e;
   }
+  if (!o.help) checkRotation(o);
   if (readFile !== null) o.positional.unshift(readFile);
   if (filterFile !== null) o.positional.push(readFilterFile(filterFile));
   return o;
+}
+
+/** tcpdump's rules for -C, -G, -W and -z, and netlens's for a -G name (one that would overwrite itself is refused). */
+function checkRotation(o: Options): void {
+  const rotating = o.rotateBytes > 0 || o.rotateSeconds > 0;
+  const refuse = (message: string): never => {
+    const e = new UsageError(message);
+    e.usageOf = o.command;
+    throw e;
+  };
+  if (o.rotateBytes > 0 && o.write === null) refuse('-C cannot be used without -w');
+  if (o.rotateSeconds > 0 && o.write === null) refuse('-G cannot be used without -w');
+  if (o.freeSpaceMin > 0 && o.write === null) refuse('--free-space-min cannot be used without -w');
+  if (o.postRotate !== null && !rotating) refuse('-z cannot be used without -w and (-C or -G)');
+  if (o.rotateFiles > 0 && !rotating) refuse('-W cannot be used without -C or -G');
+  if (o.write === '-' && (rotating || o.freeSpaceMin > 0)) refuse('-w - writes one stream to stdout: it cannot be rotated (-C, -G) or watched for free space');
+  if (o.write === '') refuse('-w needs a file name');
+  if (o.rotateSeconds > 0) {
+    const problem = patternProblem(o.write!);
+    if (problem !== null) refuse(`-w ${o.write}: the -G file name ${problem}`);
+    if (finestPeriod(o.write!) === Infinity) {
+      refuse(`-w ${o.write}: with -G the name needs a time conversion such as %H%M%S, or every interval would overwrite the same file`);
+    }
+  }
 }
 
 /** libpcap's MAXIMUM_SNAPLEN: tcpdump -s refuses more. */
@@ -429,6 +476,16 @@ function size(name: string, v: string): number {
   const m = /^(\d+)([KMG]?)i?B?$/i.exec(v);
   if (m === null) throw new UsageError(`option ${name} needs a size such as 512K or 4M, not ${JSON.stringify(v)}`);
   return Number(m[1]) * ({ '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as Record<string, number>)[m[2]!.toUpperCase()]!;
+}
+
+/** tcpdump's -C: a whole number of millions of bytes, or of KiB, MiB, GiB with a k, m or g after it. */
+function fileSize(name: string, v: string): number {
+  const m = /^(\d+)([kmg]?)$/i.exec(v);
+  if (m === null) throw new UsageError(`option ${name} needs a size in millions of bytes (or with k, m, g: KiB, MiB, GiB), not ${JSON.stringify(v)}`);
+  const bytes = Number(m[1]) * ({ '': 1e6, k: 1024, m: 1024 ** 2, g: 1024 ** 3 } as Record<string, number>)[m[2]!.toLowerCase()]!;
+  if (bytes < 1) throw new UsageError(`option ${name} needs a size of at least 1`);
+  if (!Number.isSafeInteger(bytes)) throw new UsageError(`option ${name}: ${v} is too large`);
+  return bytes;
 }
 
 function positiveNumber(name: string, v: string): number {

@@ -4,10 +4,13 @@
  * every buffered packet processed, files flushed and closed, then tcpdump's
  * three counter lines on stderr.
  */
+import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import type { Frame } from '../frame.js';
 import { SourceError } from '../frame.js';
 import { type LiveSession, openLive } from '../source/live.js';
-import { CaptureWriter } from '../source/pcap-writer.js';
+import { finestPeriod } from '../source/file-name.js';
+import { RotatingWriter, type RotationEvents } from '../source/rotating-writer.js';
 import { UsageError, type Options } from './args.js';
 import { ByteSink, OutputClosed } from '../encode/sink.js';
 import { assertNoInspector, onStatsSignal, writeStderr } from './process-guard.js';
@@ -36,12 +39,22 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
     iface, snaplen: opts.snaplen, promisc: opts.promisc, immediate: opts.immediate, bufferKiB: opts.bufferKiB, ringKiB: opts.ringKiB,
     filter, nanosecond: true, backend: opts.backend,
   });
-  let writer: CaptureWriter | null = null;
+  let writer: RotatingWriter | null = null;
+  // -z commands still running: the capture waits for them before it exits.
+  const postRotate = new Set<Promise<void>>();
+  let writingEnded = false;
+  let stopRun: () => void = () => { writingEnded = true; };
   try {
     // As tcpdump -Z: privileges are dropped once the capture handle is open, before any output file is opened,
     // so no file is created with root's rights and no packet is parsed as root.
     dropPrivileges(opts.user);
-    if (opts.write !== null) writer = openCaptureFile(opts.write, session, opts);
+    if (opts.write !== null) {
+      writer = openCaptureFile(opts.write, session, opts, {
+        closed: (path) => { if (opts.postRotate !== null) postRotate.add(runPostRotate(opts.postRotate, path, postRotate)); },
+        notice: (line) => writeStderr(`${line}\n`),
+        limitReached: () => { writingEnded = true; stopRun(); },
+      });
+    }
   } catch (e) {
     await session.stop();
     throw e;
@@ -58,6 +71,7 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
     if (stopping !== null) return;
     stopping = session.stop().then(resolveDone, resolveDone);
   };
+  stopRun = stop;
   let failed = false;
   const failWith = (message: string): void => {
     if (!failed) writeStderr(`netlens: ${message}\n`);
@@ -71,13 +85,15 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
   let flushScheduled = false;
   const flushOutput = (): void => { flushScheduled = false; out.flush(); };
   const onFrame = (f: Frame): void => {
-    if (pipe.done) return;
+    if (pipe.done || writingEnded) return;
     if (writer !== null && !writer.failed) {
       try {
         writer.write(f);
       } catch (e) {
         failWith((e as Error).message);
       }
+      // -G -W: the frame that would have opened one file too many ends the capture, as in tcpdump, unseen.
+      if (writingEnded) return;
     }
     if (!pipe.onFrame(f)) stop();
     if (!flushScheduled) { flushScheduled = true; setImmediate(flushOutput); }
@@ -89,9 +105,20 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
   for (const sig of STOP_SIGNALS) process.on(sig, stop);
   onStatsSignal(() => printCounters(pipe, session));
   if (opts.duration > 0) timer = setTimeout(stop, opts.duration * 1000);
+  // -G closes an interval's file on time when no packet comes; --free-space-min looks at the disk while packets are few.
+  const clock = writer !== null && (opts.rotateSeconds > 0 || opts.freeSpaceMin > 0)
+    ? setInterval(() => {
+      try {
+        writer!.tick(Date.now() / 1000);
+      } catch (e) {
+        failWith((e as Error).message);
+      }
+    }, 250)
+    : null;
   hooks?.onStart?.(session, pipe, stop);
   await done;
   if (timer !== null) clearTimeout(timer);
+  if (clock !== null) clearInterval(clock);
   pipe.finish();
   try {
     writer?.close();
@@ -100,16 +127,22 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
   }
   end?.();
   out.flush();
+  await waitForPostRotate(postRotate);
   printCounters(pipe, session);
   onStatsSignal(null);
   for (const sig of STOP_SIGNALS) process.removeListener(sig, stop);
   return failed ? 1 : 0;
 }
 
-/** -w FILE for a live capture; a refusal names the file and, after -Z, why the user may not write there. */
-function openCaptureFile(path: string, session: LiveSession, opts: Options): CaptureWriter {
+/** -w FILE for a live capture (rotated with -C, -G); a refusal names the file and, after -Z, why the user may not write there. */
+function openCaptureFile(path: string, session: LiveSession, opts: Options, events: RotationEvents): RotatingWriter {
   try {
-    return CaptureWriter.open(path, session.linkType, opts.snaplen, session.nanosecond);
+    const rotation = { pattern: path, maxBytes: opts.rotateBytes, seconds: opts.rotateSeconds, files: opts.rotateFiles, freeSpaceMin: opts.freeSpaceMin };
+    const period = opts.rotateSeconds > 0 ? finestPeriod(path) : 0;
+    if (period > opts.rotateSeconds) {
+      writeStderr(`netlens: warning: the -w name ${path} changes every ${period} s at the most, so with -G ${opts.rotateSeconds} a file can overwrite an earlier one of the same name\n`);
+    }
+    return new RotatingWriter(rotation, session.linkType, opts.snaplen, session.nanosecond, events, Date.now() / 1000);
   } catch (e) {
     const dropped = typeof process.getuid === 'function' && process.getuid() !== 0 && (opts.user ?? 'nobody') !== 'root';
     const msg = e instanceof Error ? e.message : String(e);
@@ -117,6 +150,57 @@ function openCaptureFile(path: string, session: LiveSession, opts: Options): Cap
       throw new SourceError(`${msg} (the file is opened after dropping privileges to ${opts.user ?? 'nobody'}, as tcpdump -Z does: choose a directory that user can write, or -Z root)`);
     }
     throw e instanceof SourceError ? e : new SourceError(`${path}: ${msg}`);
+  }
+}
+
+/**
+ * -z CMD FILE on a closed file: without a shell (as tcpdump's execlp), at low
+ * priority, in its own process group so the Ctrl-C that ends the capture does
+ * not cut it short; its output goes to stderr, never into netlens's stdout.
+ */
+function runPostRotate(cmd: string, path: string, running: Set<Promise<void>>): Promise<void> {
+  const done = new Promise<void>((resolve) => {
+    let reported = false;
+    const report = (why: string): void => {
+      if (!reported) writeStderr(`netlens: -z ${cmd} ${path}: ${why}\n`);
+      reported = true;
+    };
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(cmd, [path], { stdio: ['ignore', 2, 2], detached: true });
+    } catch (e) {
+      report((e as Error).message.split('\n')[0]!);
+      resolve();
+      return;
+    }
+    child.on('error', (e) => { report((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such program' : e.message); resolve(); });
+    child.on('exit', (code, signal) => {
+      if (code !== 0) report(signal !== null ? `killed by ${signal}` : `exit status ${code}`);
+      resolve();
+    });
+    if (child.pid !== undefined) {
+      try { setPriority(child.pid, 19); } catch { /* not allowed: it runs at our priority */ }
+    }
+  });
+  void done.then(() => running.delete(done));
+  return done;
+}
+
+/** Waits for the -z commands still running; another stop signal meanwhile gives up waiting (they go on, in their own process groups). */
+async function waitForPostRotate(running: Set<Promise<void>>): Promise<void> {
+  if (running.size === 0) return;
+  let giveUp!: () => void;
+  const gaveUp = new Promise<'gave-up'>((r) => { giveUp = () => r('gave-up'); });
+  for (const sig of STOP_SIGNALS) process.on(sig, giveUp);
+  try {
+    while (running.size > 0) {
+      if (await Promise.race([Promise.all([...running]), gaveUp]) === 'gave-up') {
+        writeStderr(`netlens: not waiting for ${running.size} -z command${running.size === 1 ? '' : 's'} still running\n`);
+        return;
+      }
+    }
+  } finally {
+    for (const sig of STOP_SIGNALS) process.removeListener(sig, giveUp);
   }
 }
 
