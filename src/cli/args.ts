@@ -73,6 +73,8 @@ export interface Options {
   postRotate: string | null;
   /** --free-space-min in bytes (0: not checked). */
   freeSpaceMin: number;
+  /** --stats: seconds between the capture's counters on stderr (a stats record with --json); 0: only at the end and on SIGUSR1. */
+  statsEvery: number;
 }
 
 /** A user's mistake on the command line: one line, then the command's usage, on stderr; status 2. */
@@ -164,6 +166,7 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['-G'], value: 'SECONDS', commands: LIVE_VIEWS, live: true, help: 'with -w: a new file every SECONDS, at multiples of SECONDS since the epoch; the -w name takes strftime conversions (%Y%m%d-%H%M%S)' },
   { names: ['-W'], value: 'N', commands: LIVE_VIEWS, live: true, help: 'with -C: a ring of N files (FILE0 … FILE{N-1}); with -G alone: stop after N files' },
   { names: ['-z'], value: 'CMD', commands: LIVE_VIEWS, live: true, help: 'with -C or -G: run CMD FILE on each file once it is closed, the last one too (netlens waits for them before it exits)' },
+  { names: ['--stats'], value: 'SECONDS', commands: LIVE_VIEWS, live: true, help: "every SECONDS, tcpdump's counters on stderr (captured, received, dropped by kernel, by interface, by netlens's ring); with --json a {\"type\":\"stats\"} record on stdout" },
   { names: ['--free-space-min'], value: 'MB', commands: LIVE_VIEWS, live: true, help: "with -w: below MB million bytes free on the file's filesystem, delete the ring's oldest file (-C -W), or else stop writing" },
   { names: ['-Z'], value: 'USER', commands: LIVE_VIEWS, live: true, help: 'drop root privileges to USER once capture is open' },
   { names: ['-D', '--list-interfaces'], value: null, commands: [], help: 'the capture devices (netlens interfaces)' },
@@ -258,7 +261,7 @@ export function parseArgs(argv: string[]): Options {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
     annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false, version: false, prefilter: false,
-    rotateBytes: 0, rotateSeconds: 0, rotateFiles: 0, postRotate: null, freeSpaceMin: 0,
+    rotateBytes: 0, rotateSeconds: 0, rotateFiles: 0, postRotate: null, freeSpaceMin: 0, statsEvery: 0,
   };
   const { tokens, positional } = tokenize(argv);
   const has = (n: string): boolean => tokens.some((t) => t.name === n);
@@ -316,6 +319,7 @@ export function parseArgs(argv: string[]): Options {
       case '-W': o.rotateFiles = atMost(name, atLeast1(name, positiveInt(name, value!)), 0x7fffffff, 'files'); break;
       case '-z': o.postRotate = value!; break;
       case '--free-space-min': o.freeSpaceMin = fileSize(name, value!); break;
+      case '--stats': o.statsEvery = atMost(name, positiveNumber(name, value!), MAX_DURATION_SEC, 'seconds (24 days: a longer timer would fire at once)'); break;
       case '-p': case '--no-promisc': case '--no-promiscuous-mode': o.promisc = false; break;
       case '--nano': o.nano = true; break;
       // tcpdump counts its t's: -t none, -tt epoch, -ttt delta, -tttt date, -ttttt since the first.

@@ -104,6 +104,10 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
   });
   for (const sig of STOP_SIGNALS) process.on(sig, stop);
   onStatsSignal(() => printCounters(pipe, session));
+  // --stats: the counters on a clock; with --json a stats record in the output, between packets' or conversations' records.
+  const statsClock = opts.statsEvery > 0
+    ? setInterval(() => { if (opts.json) writeStatsRecord(out, pipe, session); else printCounters(pipe, session); }, opts.statsEvery * 1000)
+    : null;
   if (opts.duration > 0) timer = setTimeout(stop, opts.duration * 1000);
   // -G closes an interval's file on time when no packet comes; --free-space-min looks at the disk while packets are few.
   const clock = writer !== null && (opts.rotateSeconds > 0 || opts.freeSpaceMin > 0)
@@ -119,6 +123,7 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
   await done;
   if (timer !== null) clearTimeout(timer);
   if (clock !== null) clearInterval(clock);
+  if (statsClock !== null) clearInterval(statsClock);
   pipe.finish();
   try {
     writer?.close();
@@ -211,11 +216,26 @@ function printCounters(pipe: Pipeline, session: LiveSession): void {
   if (session.backend === 'native') {
     s += `${st.received} packet${st.received === 1 ? '' : 's'} received by filter\n`;
     s += `${st.dropped} packet${st.dropped === 1 ? '' : 's'} dropped by kernel\n`;
+    if (st.ifDropped > 0) s += `${st.ifDropped} packet${st.ifDropped === 1 ? '' : 's'} dropped by interface\n`; // tcpdump prints it when not 0
     if (st.ringDropped > 0) s += `${st.ringDropped} packet${st.ringDropped === 1 ? '' : 's'} dropped by netlens (capture ring full; see --ring-buffer)\n`;
   } else {
     s += '(the cap backend reports no kernel counters)\n';
   }
   writeStderr(s);
+}
+
+/**
+ * CONTRACT.md's stats record: {"type":"stats","ts":…,"captured":…,"received":…,"droppedKernel":…,
+ * "droppedInterface":…,"droppedRing":…}; the kernel's counters are null where the backend has none
+ * (cap), droppedRing where the ring does not count.
+ */
+function writeStatsRecord(out: ByteSink, pipe: Pipeline, session: LiveSession): void {
+  const st = session.stats();
+  const native = session.backend === 'native';
+  const n = (v: number): string => (native && v >= 0 ? String(v) : 'null');
+  const now = Date.now();
+  out.line(`{"type":"stats","ts":"${Math.floor(now / 1000)}.${String((now % 1000) * 1e6).padStart(9, '0')}","captured":${pipe.count},"received":${n(st.received)},"droppedKernel":${n(st.dropped)},"droppedInterface":${n(st.ifDropped)},"droppedRing":${n(st.ringDropped)}}`);
+  out.flush();
 }
 
 /**

@@ -240,3 +240,20 @@ export interface ArpEvictedRecord {
   retired: number;
   maxPerAddress: number;
 }
+
+/** `capture --json --stats SECONDS` (and the `-i` views with `--json`): the capture's counters, every SECONDS, between the other records. */
+export interface StatsRecord {
+  type: 'stats';
+  /** Wall-clock time the counters were read. */
+  ts: Timestamp;
+  /** Frames that passed the filter and reached the view (tcpdump's "captured"). */
+  captured: number;
+  /** libpcap's ps_recv ("received by filter"); null where the backend keeps no kernel counters (cap). */
+  received: number | null;
+  /** libpcap's ps_drop ("dropped by kernel"). */
+  droppedKernel: number | null;
+  /** libpcap's ps_ifdrop ("dropped by interface"). */
+  droppedInterface: number | null;
+  /** Frames the kernel delivered that netlens's capture ring had no room for; null where not counted. */
+  droppedRing: number | null;
+}
