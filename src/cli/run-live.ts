@@ -5,7 +5,9 @@
  * three counter lines on stderr.
  */
 import { spawn } from 'node:child_process';
-import { setPriority } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { networkInterfaces, setPriority } from 'node:os';
+import { CaptureHealth } from '../track/health.js';
 import type { Frame } from '../frame.js';
 import { SourceError } from '../frame.js';
 import { type LiveSession, openLive } from '../source/live.js';
@@ -20,6 +22,32 @@ import { Pipeline, type PacketSink } from '../pipeline.js';
 export interface LiveHooks {
   /** Called once capture has started: the session (for stats), the pipeline (tracker, count) and the function that ends the run. */
   onStart?(session: LiveSession, pipe: Pipeline, stop: () => void): void;
+  /** Given the capture's health monitor before the first frame (capture --top shows its findings). */
+  onHealth?(health: CaptureHealth): void;
+}
+
+/** The health monitor of a capture on `iface`: its MTU and IPv4 addresses as Linux reports them (unknown: those checks are off). */
+function liveHealth(iface: string, snaplen: number): CaptureHealth {
+  let mtu = 0;
+  try { mtu = Number(readFileSync(`/sys/class/net/${iface}/mtu`, 'utf8').trim()) || 0; } catch { /* not Linux, or 'any' */ }
+  const localV4: number[] = [];
+  for (const a of networkInterfaces()[iface] ?? []) {
+    if (a.family !== 'IPv4') continue;
+    const [w, x, y, z] = a.address.split('.').map(Number) as [number, number, number, number];
+    localV4.push(((w << 24) | (x << 16) | (y << 8) | z) >>> 0);
+  }
+  return new CaptureHealth({ iface, mtu, snaplen, localV4 });
+}
+
+/** The counters' drops and the link's operational state, into the health monitor. */
+function checkHealth(health: CaptureHealth, session: LiveSession, iface: string): void {
+  if (session.backend === 'native') {
+    try {
+      const st = session.stats();
+      health.counters(st.dropped, st.ringDropped);
+    } catch { /* closed */ }
+  }
+  try { health.link(readFileSync(`/sys/class/net/${iface}/operstate`, 'utf8').trim()); } catch { /* gone: the capture says so */ }
 }
 
 /** Every catchable signal that ends a capture the way Ctrl-C does (tcpdump: INT, TERM, HUP, PIPE; netlens adds QUIT). */
@@ -63,6 +91,10 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
     writeStderr(`netlens: listening on ${iface}, link-type ${session.linkType}, snapshot length ${opts.snaplen} bytes\n`);
   }
   const pipe = new Pipeline(opts, sink);
+  // What about this capture point makes packets differ from the wire: said once when first seen, and in the summary.
+  const health = liveHealth(iface, opts.snaplen);
+  health.onFinding = (f) => { writeStderr(`netlens: health: ${f.text}\n`); };
+  hooks?.onHealth?.(health);
   let stopping: Promise<void> | null = null;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => { resolveDone = r; });
@@ -96,6 +128,7 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
       if (writingEnded) return;
     }
     if (!pipe.onFrame(f)) stop();
+    health.observe(f, pipe.decoder);
     if (!flushScheduled) { flushScheduled = true; setImmediate(flushOutput); }
   };
   session.start(onFrame, (e) => {
@@ -104,6 +137,8 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
   });
   for (const sig of STOP_SIGNALS) process.on(sig, stop);
   onStatsSignal(() => printCounters(pipe, session));
+  // Drops and the link's state, looked at every second.
+  const healthClock = setInterval(() => { checkHealth(health, session, iface); }, 1000);
   // --stats: the counters on a clock; with --json a stats record in the output, between packets' or conversations' records.
   const statsClock = opts.statsEvery > 0
     ? setInterval(() => { if (opts.json) writeStatsRecord(out, pipe, session); else printCounters(pipe, session); }, opts.statsEvery * 1000)
@@ -124,6 +159,7 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
   if (timer !== null) clearTimeout(timer);
   if (clock !== null) clearInterval(clock);
   if (statsClock !== null) clearInterval(statsClock);
+  clearInterval(healthClock);
   pipe.finish();
   try {
     writer?.close();
@@ -134,6 +170,9 @@ export async function runLive(opts: Options, iface: string, filter: string, sink
   out.flush();
   await waitForPostRotate(postRotate);
   printCounters(pipe, session);
+  checkHealth(health, session, iface);
+  health.finish();
+  for (const line of health.summary()) writeStderr(`netlens: health: ${line}\n`);
   onStatsSignal(null);
   for (const sig of STOP_SIGNALS) process.removeListener(sig, stop);
   return failed ? 1 : 0;

@@ -26,7 +26,7 @@ import { Tracker } from '../track/tracker.js';
 import { writeAnnotations } from './annotations.js';
 import { MAX_NESTING, PrintContext, type LineOptions } from './context.js';
 import { undecodedNetwork } from './hex-dump.js';
-import { upperChecksum } from './ip-checksum.js';
+import { upperChecksum } from '../decode/upper-checksum.js';
 import { InterfaceNames, linkHeaderReplacesName, linkHeaderText, sll2Prefix } from './link-header.js';
 import { arpText } from './print-arp.js';
 import { bootpText } from './print-bootp.js';

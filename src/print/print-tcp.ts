@@ -19,7 +19,7 @@ import { TcpError } from '../decode/tcp.js';
 import type { ByteSink } from '../encode/sink.js';
 import { tcpFlagLetters } from '../encode/tcp-flags.js';
 import type { PrintContext } from './context.js';
-import { upperChecksum } from './ip-checksum.js';
+import { upperChecksum } from '../decode/upper-checksum.js';
 import { printMptcp } from './print-mptcp.js';
 import { hex4, hexBytes, printChar } from './util.js';
 
