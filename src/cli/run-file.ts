@@ -198,7 +198,7 @@ export async function runSourceView(opts: Options, command: string, makeView: (o
 }
 
 /** The views whose filter selects conversations, analysed on all their frames (FilterScope 'packets'), unless --prefilter. */
-const SCOPED_VIEWS = new Set(['conns', 'http', 'follow', 'ladder']);
+const SCOPED_VIEWS = new Set(['conns', 'http', 'dns', 'follow', 'ladder']);
 
 /** stdin copied to a temporary file (0600, its own directory), for a second pass. */
 async function spoolStdin(): Promise<{ path: string; cleanup(): void }> {
