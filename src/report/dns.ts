@@ -60,6 +60,9 @@ export class DnsCollector {
     this.table = new DnsPendingTable<DnsTransaction>(Math.max(1, this.bounds.maxPending), this.bounds.timeout, (q, why) => this.expired(q, why));
   }
 
+  /** Queries waiting for their responses now (never more than bounds.maxPending). */
+  get pending(): number { return this.table.size; }
+
   /** Queries dropped unanswered because the pending table was full. */
   get evicted(): number { return this.table.evicted; }
 
@@ -301,6 +304,15 @@ function paintRow(c: string[], line: string, p: Palette): string {
   return c[RCODE] === '-' ? p.warn(line) : !c[RCODE]!.startsWith('NOERROR') ? p.error(line) : line;
 }
 
+/**
+ * A cell of text from the wire. The decoder already wrote every byte of a name
+ * outside printable ASCII as \ddd, and TXT data is in presentation form, so this
+ * only guards (safeText would double their backslashes).
+ */
+function wireCell(s: string): string {
+  return /^[\x20-\x7e]*$/.test(s) ? s : safeText(s);
+}
+
 function endpointCell(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
@@ -308,7 +320,7 @@ function endpointCell(ip: string, port: number): string {
 /** The answers cell: the first answer's data, and how many more. */
 function answersCell(answers: DnsAnswer[]): string {
   if (answers.length === 0) return '-';
-  const first = safeText(answers[0]!.data);
+  const first = wireCell(answers[0]!.data);
   const shown = first.length > 48 ? `${first.slice(0, 47)}${'~'}` : first;
   return answers.length > 1 ? `${shown} (+${answers.length - 1})` : shown;
 }
@@ -343,7 +355,7 @@ export class DnsTableWriter {
     c[3] = endpointCell(t.clientIp, t.clientPort);
     c[4] = endpointCell(t.serverIp, t.serverPort);
     c[5] = String(t.id);
-    c[6] = t.query === null ? '-' : safeText(t.query);
+    c[6] = t.query === null ? '-' : wireCell(t.query);
     c[7] = t.qtype < 0 ? '-' : dnsTypeName(t.qtype) + (t.qclass !== 1 ? ` ${dnsClassName(t.qclass)}` : '');
     c[8] = hasResponse ? dnsRcodeName(t.rcode) + (t.truncated ? ' (TC)' : '') : '-';
     c[9] = answersCell(t.answers);
