@@ -142,12 +142,15 @@ export interface DnsRecord {
   ts: Timestamp;
   /** null when no response was seen. */
   responseTs: Timestamp | null;
-  /** Times the same query (id and question, same 4-tuple) was sent again before the response. */
+  /** Times the same query (id and question, same 4-tuple) was sent again before the response, within 5 s of the first (tshark's retransmissions). */
   retries: number;
   /** The response's TC bit: the answer did not fit (over UDP, ask again over TCP). */
   truncated: boolean;
-  /** Only on a query reported without a response: why it stopped waiting (the timeout, the table's cap, the end of the capture). */
-  expired?: 'timeout' | 'cap' | 'end';
+  /**
+   * Only on a query reported without a response: why it stopped waiting (the timeout, the table's cap, the end of
+   * the capture, or the same query sent again more than 5 s after it, which starts a new transaction).
+   */
+  expired?: 'timeout' | 'cap' | 'end' | 'resent';
 }
 
 /** One resource record of a DNS response's answer section. */

@@ -13,7 +13,7 @@ import { DnsView, dnsTypeName } from '../decode/dns.js';
 import type { PacketDecoder } from '../decode/packet-decoder.js';
 import type { Frame } from '../frame.js';
 import type { Connection } from '../track/tcp/connection.js';
-import { DEFAULT_DNS_TIMEOUT, DEFAULT_MAX_PENDING, DnsPendingTable, DnsTcpFramer, type DnsAnswer, type DnsTransaction, type ExpiryReason } from '../track/dns.js';
+import { DEFAULT_DNS_TIMEOUT, DEFAULT_MAX_PENDING, DEFAULT_RETRY_WINDOW, DnsPendingTable, DnsTcpFramer, type DnsAnswer, type DnsTransaction, type ExpiryReason } from '../track/dns.js';
 import { DEFAULT_MAX_HELD, DEFAULT_MAX_HELD_TOTAL, ReassemblyBudget, TcpStreams } from '../track/reassembly.js';
 import type { Tracker } from '../track/tracker.js';
 import { ipv4At, ipv6At, safeText } from '../encode/addr.js';
@@ -26,15 +26,17 @@ import { DEFAULT_SPILL_MEMORY, LineSpill } from './spill.js';
 
 export const DNS_PORT = 53;
 
-/** The dns view's bounds: pending queries (cap, timeout in seconds of capture time) and TCP reassembly. */
+/** The dns view's bounds: pending queries (cap, timeout in seconds of capture time), the retry window, and TCP reassembly. */
 export interface DnsBounds {
   maxPending: number;
   timeout: number;
+  /** Seconds after a query's first copy within which another copy is a retry (later: a new transaction). */
+  retryWindow: number;
   maxHeld: number;
   maxHeldTotal: number;
 }
 
-export const defaultDnsBounds: DnsBounds = { maxPending: DEFAULT_MAX_PENDING, timeout: DEFAULT_DNS_TIMEOUT, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL };
+export const defaultDnsBounds: DnsBounds = { maxPending: DEFAULT_MAX_PENDING, timeout: DEFAULT_DNS_TIMEOUT, retryWindow: DEFAULT_RETRY_WINDOW, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL };
 
 export class DnsCollector {
   private readonly view = new DnsView();
@@ -125,7 +127,14 @@ export class DnsCollector {
     const key = query === null ? `${idKey}|-` : `${idKey}|${qtype}|${qclass}|${query.toLowerCase()}`;
     let tx = this.table.find(key);
     if (!response) {
-      if (tx !== undefined && !tx.answered) { tx.retries++; return; }
+      if (tx !== undefined && !tx.answered) {
+        if ((this.sec - tx.querySec) + (this.nsec - tx.queryNsec) / 1e9 <= this.bounds.retryWindow) { tx.retries++; return; }
+        // Sent again after the retry window: the first went unanswered, this is a new transaction (as tshark counts them).
+        this.table.remove(tx);
+        this.expired(tx, 'resent');
+      } else if (tx !== undefined) {
+        this.table.remove(tx); // an answered, retried query's record, kept for its copies' answers: this is a new query
+      }
       tx = newTransaction(key, idKey, v.id, transport, c, cs, v.opcode, query, qtype, qclass);
       tx.querySec = this.sec;
       tx.queryNsec = this.nsec;

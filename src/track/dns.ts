@@ -26,11 +26,21 @@ export interface PendingQuery {
   answered: boolean;
 }
 
-/** Why a pending query left the table unanswered. */
-export type ExpiryReason = 'timeout' | 'cap' | 'end';
+/**
+ * Why a pending query left the table unanswered: its timeout, the table's cap,
+ * the end of the capture, or the same query sent again after the retry window
+ * (a new transaction from then on).
+ */
+export type ExpiryReason = 'timeout' | 'cap' | 'end' | 'resent';
 
 export const DEFAULT_DNS_TIMEOUT = 30;
 export const DEFAULT_MAX_PENDING = 65536;
+/**
+ * A copy of a query sent within this many seconds of the first is a retry;
+ * later, it is a new transaction (tshark's dns.retransmission_timer, 5 s, the
+ * same as a stub resolver's default timeout: glibc's `timeout:5`).
+ */
+export const DEFAULT_RETRY_WINDOW = 5;
 
 export class DnsPendingTable<T extends PendingQuery> {
   /** In insertion order, which is first-query order: the oldest is first (Map keeps insertion order; a retry does not move its query). */
@@ -217,6 +227,6 @@ export interface DnsTransaction extends PendingQuery {
   answers: DnsAnswer[];
   /** The same query (id and question) sent again before a response. */
   retries: number;
-  /** Why an unanswered query was reported ('timeout', 'cap', 'end'), or null. */
+  /** Why an unanswered query was reported ('timeout', 'cap', 'end', 'resent'), or null. */
   expired: ExpiryReason | null;
 }

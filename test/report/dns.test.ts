@@ -148,6 +148,16 @@ describe('dns over UDP: pairing by id, 4-tuple and question', () => {
     expect(resp.time).toBeCloseTo(run(frames).records[0]!.rtt!, 6);
   });
 
+  it('a copy sent more than 5 s after the first is a new transaction, as tshark counts them (dns.retransmission_timer)', () => {
+    const frames = [query(0, { id: 4 }), query(6, { id: 4 }), reply(6.25, { id: 4 })];
+    const { records } = run(frames);
+    expect(records.map((r) => [r.retries, r.rcode, r.rtt, r.expired ?? null])).toEqual([[0, null, null, 'resent'], [0, 'NOERROR', 0.25, null]]);
+    if (!HAVE_TSHARK) return;
+    const file = captureWriter('dns')('resent', frames);
+    expect(tsharkDns(file).filter((m) => m.retransmission)).toEqual([]);
+    compareWithTshark(file, records);
+  });
+
   it('a response with no question pairs by id on its 4-tuple (a FORMERR or REFUSED often carries none)', () => {
     const { records } = run([query(0, { id: 5 }), reply(0.001, { id: 5, q: [], rcode: 1 })]);
     expect(records.map((r) => [r.query, r.rcode, r.rtt])).toEqual([['www.example.com', 'FORMERR', 0.001]]);
