@@ -49,6 +49,8 @@ export class DnsCollector {
   /** Time stamp of the frame being processed. */
   sec = 0;
   nsec = 0;
+  /** The capture second from which packet() next looks for timed-out queries. */
+  private nextSweep = 0;
 
   /**
    * onTransaction gets each transaction once: at its response, or unanswered
@@ -73,6 +75,11 @@ export class DnsCollector {
     if (c === null) return;
     this.sec = f.tsSec;
     this.nsec = f.tsNsec;
+    // Queries time out in capture time even while no DNS message comes (checked once a second of it).
+    if (f.tsSec >= this.nextSweep) {
+      this.nextSweep = f.tsSec + 1;
+      if (this.table.size > 0) this.table.expire(f.tsSec, f.tsNsec);
+    }
     if (c.proto === IpProto.UDP) {
       const udp = d.udp;
       if (udp.sport !== DNS_PORT && udp.dport !== DNS_PORT) return;
@@ -83,7 +90,9 @@ export class DnsCollector {
     const tcp = d.tcp;
     let e = c.viewState as TcpEntry | null;
     if (e === null) {
-      if (tcp.sport !== DNS_PORT && tcp.dport !== DNS_PORT) { c.viewState = FINISHED; return; }
+      // A connection whose SYN was not captured is not read: where its messages begin is unknown,
+      // and a length read from the middle of one would make queries out of whatever follows.
+      if ((tcp.sport !== DNS_PORT && tcp.dport !== DNS_PORT) || !c.handshakeSeen) { c.viewState = FINISHED; return; }
       e = this.take(c);
       c.viewState = e;
     }

@@ -176,6 +176,20 @@ describe('pending queries are bounded: a timeout and a cap', () => {
     expect(records.map((r) => [r.id, r.rcode, r.expired ?? null])).toEqual([[1, null, 'timeout'], [2, 'NOERROR', null]]);
   });
 
+  it('with no DNS after it, an unanswered query still times out while other traffic goes on', () => {
+    const other = (t: number): Frame => udpFrame({ src: C, dst: S, sport: 5000, dport: 6000, payload: Buffer.from('x'), t });
+    const records: DnsRecord[] = [];
+    const col = new DnsCollector((t) => records.push(dnsRecord(t)), { timeout: 2 });
+    const d = new PacketDecoder();
+    const t = new Tracker({ onEnd: (c) => col.conn(c), recycle: true });
+    const frames = [query(0, { id: 1 }), other(1), other(2.5), other(3)];
+    frames.forEach((f, i) => {
+      d.decode(f); t.observe(d, f.tsSec, f.tsNsec); col.packet(i + 1, f, d, t);
+      if (i === 1) expect(records).toHaveLength(0);
+      if (i === 3) expect(records.map((r) => r.expired)).toEqual(['timeout']);
+    });
+  });
+
   it('an answer after the timeout is a response alone', () => {
     const { records } = run([query(0, { id: 1 }), reply(5, { id: 1 })], { timeout: 2 });
     expect(records.map((r) => [r.rcode, r.rtt, r.expired ?? null])).toEqual([[null, null, 'timeout'], ['NOERROR', null, null]]);
@@ -271,6 +285,11 @@ describe('dns over TCP (RFC 7766): two-byte lengths over the reassembled streams
     const frames = tcpExchange([framed(q1), framed(q2)], [framed(r2), framed(r1)], true);
     const file = captureWriter('dns')('tcp', frames);
     compareWithTshark(file, run(frames).records);
+  });
+
+  it('a connection whose SYN was not captured is not read (where its messages begin is unknown)', () => {
+    const frames = tcpExchange([framed(q1)], [framed(r1)]).slice(1); // no SYN
+    expect(run(frames).records).toEqual([]);
   });
 
   it('the framer: byte by byte, a zero-length message, nothing after a gap', () => {
