@@ -5,6 +5,7 @@
  * rcodes, rtts and retransmissions where it is installed.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -18,7 +19,7 @@ import type { DnsRecord } from '../../src/encode/records.js';
 import { noColor } from '../../src/encode/palette.js';
 import { TimeFormatter } from '../../src/encode/time.js';
 import { captureWriter, tcpFrame, udpFrame } from '../helpers/frames.js';
-import { FIXTURES, haveTool, ndjson, netlens } from '../helpers/netlens.js';
+import { FIXTURES, haveTool, ndjson, netlens, ROOT } from '../helpers/netlens.js';
 
 interface Rr { name: string; type: number; cls?: number; ttl?: number; data: Buffer }
 interface Msg { id: number; qr?: boolean; rcode?: number; tc?: boolean; q?: { name: string; type: number; cls?: number }[]; an?: Rr[] }
@@ -373,6 +374,10 @@ describe('netlens dns on the fixtures', () => {
     ]); // as fixtures/README.md says dnsmasq answered
     expect(records[2]!.answers.map((a) => [a.type, a.data])).toEqual([['CNAME', 'example.test'], ['A', '10.77.0.99']]);
     if (HAVE_TSHARK) compareWithTshark(file, records);
+  });
+
+  it('--json matches test/golden/dns.dns.ndjson (every field; the pairs above are tshark\'s)', () => {
+    expect(netlens(['dns', '--json', file]).stdout).toBe(readFileSync(join(ROOT, 'test', 'golden', 'dns.dns.ndjson'), 'utf8'));
   });
 
   it('a filter picks conversations; the ids stay those of the whole capture', () => {
