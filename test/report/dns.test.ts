@@ -164,6 +164,32 @@ describe('dns over UDP: pairing by id, 4-tuple and question', () => {
     expect(records.map((r) => [r.query, r.rcode, r.rtt])).toEqual([['www.example.com', 'FORMERR', 0.001]]);
   });
 
+  it('over IPv6: the endpoints in RFC 5952 form, bracketed with their port in the table', () => {
+    const v6 = (src: string, dst: string, sport: number, dport: number, payload: Buffer, t: number): Frame => {
+      const b = Buffer.alloc(14 + 40 + 8 + payload.length);
+      b.writeUInt16BE(0x86dd, 12);
+      b[14] = 0x60; b.writeUInt16BE(8 + payload.length, 18); b[20] = 17; b[21] = 64;
+      Buffer.from(src, 'hex').copy(b, 22); Buffer.from(dst, 'hex').copy(b, 38);
+      b.writeUInt16BE(sport, 54); b.writeUInt16BE(dport, 56); b.writeUInt16BE(8 + payload.length, 58);
+      payload.copy(b, 62);
+      return { buf: b, offset: 0, caplen: b.length, len: b.length, tsSec: 1_700_000_000, tsNsec: Math.round(t * 1e9), linkType: 1, ifIndex: 0 };
+    };
+    const c6 = '20010db8000000000000000000000001', s6 = '20010db8000000000000000000000035';
+    const frames = [v6(c6, s6, 50000, 53, dns({ id: 77, q: [{ name: 'six.test', type: 28 }] }), 0.1),
+      v6(s6, c6, 53, 50000, dns({ id: 77, qr: true, q: [{ name: 'six.test', type: 28 }], an: [{ name: 'six.test', type: 28, data: Buffer.from(s6, 'hex') }] }), 0.1003)];
+    const { records } = run(frames);
+    expect(records.map((r) => [r.client, r.server, r.answers[0]?.data, r.rtt])).toEqual([[{ ip: '2001:db8::1', port: 50000 }, { ip: '2001:db8::35', port: 53 }, '2001:db8::35', 0.0003]]);
+    const table = new DnsTableWriter(noColor);
+    const col = new DnsCollector((t) => table.add(t));
+    const d = new PacketDecoder();
+    const t = new Tracker({ onEnd: (c) => col.conn(c), recycle: true });
+    frames.forEach((f, i) => { d.decode(f); t.observe(d, f.tsSec, f.tsNsec); col.packet(i + 1, f, d, t); });
+    t.finish(); col.end();
+    const lines: string[] = [];
+    table.write((l) => lines.push(l));
+    expect(lines[1]).toMatch(/^#0 +udp +\[2001:db8::1\]:50000 +\[2001:db8::35\]:53 +77 +six\.test +AAAA +NOERROR +2001:db8::35 +300µs +0$/);
+  });
+
   it('the TC bit is `truncated`', () => {
     const { records } = run([query(0, { id: 3 }), reply(0.001, { id: 3, tc: true })]);
     expect(records[0]!.truncated).toBe(true);
