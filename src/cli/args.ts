@@ -1,6 +1,7 @@
 /** argv → options. No protocol logic here. */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { DEFAULT_MAX_HELD, DEFAULT_MAX_HELD_TOTAL } from '../track/reassembly.js';
+import { DEFAULT_DNS_TIMEOUT, DEFAULT_MAX_PENDING } from '../track/dns.js';
 import type { DumpMode } from '../print/hex-dump.js';
 import type { TimeMode } from '../encode/time.js';
 import { finestPeriod, patternProblem } from '../source/file-name.js';
@@ -75,6 +76,10 @@ export interface Options {
   freeSpaceMin: number;
   /** --stats: seconds between the capture's counters on stderr (a stats record with --json); 0: only at the end and on SIGUSR1. */
   statsEvery: number;
+  /** dns: seconds (of capture time) a query waits for its response before it is reported unanswered. */
+  dnsTimeout: number;
+  /** dns: queries waiting for their responses at once; the oldest is reported unanswered when one more comes. */
+  maxPending: number;
 }
 
 /** A user's mistake on the command line: one line, then the command's usage, on stderr; status 2. */
@@ -92,15 +97,16 @@ export const COMMAND_SYNOPSIS: Readonly<Record<string, { args: string; about: st
   ladder: { args: '<file...|- | -i iface> <conn> [filter...]', about: 'ladder diagram of one TCP connection' },
   follow: { args: '<file...|- | -i iface> <conn> [filter...]', about: "a conversation's reassembled byte streams" },
   http: { args: '<file...|- | -i iface> [filter...]', about: 'one record per HTTP request/response pair' },
+  dns: { args: '<file...|- | -i iface> [filter...]', about: 'one record per DNS query and its response (UDP and TCP): rcode, answers, rtt, retries' },
   interfaces: { args: '', about: 'capture devices, like tcpdump -D' },
 };
 const COMMAND_NAMES = Object.keys(COMMAND_SYNOPSIS);
 
-const FILE_VIEWS = ['read', 'conns', 'arp', 'ladder', 'follow', 'http'];
-const LIVE_VIEWS = ['capture', 'conns', 'arp', 'ladder', 'follow', 'http'];
+const FILE_VIEWS = ['read', 'conns', 'arp', 'ladder', 'follow', 'http', 'dns'];
+const LIVE_VIEWS = ['capture', 'conns', 'arp', 'ladder', 'follow', 'http', 'dns'];
 const SOURCE_VIEWS = ['read', ...LIVE_VIEWS];
 const LINE_VIEWS = ['read', 'capture'];
-const TIME_VIEWS = ['read', 'capture', 'arp', 'conns', 'http'];
+const TIME_VIEWS = ['read', 'capture', 'arp', 'conns', 'http', 'dns'];
 const ALL = [...COMMAND_NAMES];
 
 /**
@@ -123,7 +129,7 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['-F'], value: 'FILE', commands: SOURCE_VIEWS, help: 'the filter expression, from a file' },
   { names: ['-c'], value: 'N', commands: SOURCE_VIEWS, help: 'stop after N packets' },
   { names: ['-w'], value: 'FILE', commands: SOURCE_VIEWS, help: 'also write the frames that pass the filter (pcap, or pcapng for *.pcapng); read, capture: -w - writes the capture alone to stdout' },
-  { names: ['--json'], value: null, commands: ['read', 'capture', 'conns', 'arp', 'http', 'interfaces'], help: 'NDJSON records on stdout (docs/records.md)' },
+  { names: ['--json'], value: null, commands: ['read', 'capture', 'conns', 'arp', 'http', 'dns', 'interfaces'], help: 'NDJSON records on stdout (docs/records.md)' },
   { names: ['-t'], value: null, commands: TIME_VIEWS, help: '-t none, -tt epoch, -ttt delta, -tttt date, -ttttt since the first packet, as tcpdump' },
   { names: ['--time'], value: 'MODE', commands: TIME_VIEWS, help: 'time stamps: default, none, epoch, delta, date, since-first' },
   { names: ['--nano'], value: null, commands: TIME_VIEWS, help: 'nanosecond time stamps' },
@@ -149,9 +155,11 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--ascii'], value: null, commands: ['ladder'], help: 'draw with ASCII only' },
   { names: ['--svg'], value: 'FILE', commands: ['ladder'], help: 'also write the diagram as SVG' },
   { names: ['--full'], value: null, commands: ['ladder'], help: 'every segment, not runs of data folded into one arrow' },
-  { names: ['--max-held'], value: 'SIZE', commands: ['follow', 'http'], help: 'bytes held out of order per stream (default 4M)' },
-  { names: ['--max-held-total'], value: 'SIZE', commands: ['follow', 'http'], help: 'bytes held out of order in all streams (default 64M)' },
-  { names: ['--prefilter'], value: null, commands: ['read', 'conns', 'http', 'follow', 'ladder'], help: "the filter drops frames before the analysis (tcpdump's meaning); without it the analysis sees every frame and the filter picks the lines (read) or the conversations shown" },
+  { names: ['--max-held'], value: 'SIZE', commands: ['follow', 'http', 'dns'], help: 'bytes held out of order per stream (default 4M)' },
+  { names: ['--max-held-total'], value: 'SIZE', commands: ['follow', 'http', 'dns'], help: 'bytes held out of order in all streams (default 64M)' },
+  { names: ['--dns-timeout'], value: 'S', commands: ['dns'], help: 'a query unanswered this long (capture time) is reported without a response (default 30)' },
+  { names: ['--max-pending'], value: 'N', commands: ['dns'], help: 'queries waiting for their responses at once; the oldest is reported unanswered when full (default 65536)' },
+  { names: ['--prefilter'], value: null, commands: ['read', 'conns', 'http', 'dns', 'follow', 'ladder'], help: "the filter drops frames before the analysis (tcpdump's meaning); without it the analysis sees every frame and the filter picks the lines (read) or the conversations shown" },
   { names: ['--max-conns'], value: 'N', commands: SOURCE_VIEWS, help: 'conversations tracked at once (default 100000)' },
   { names: ['--tcp-idle'], value: 'S', commands: SOURCE_VIEWS, help: 'a TCP conversation idle this long ends (default 300)' },
   { names: ['--udp-idle'], value: 'S', commands: SOURCE_VIEWS, help: 'a UDP conversation idle this long ends (default 60)' },
@@ -262,6 +270,7 @@ export function parseArgs(argv: string[]): Options {
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
     annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false, version: false, prefilter: false,
     rotateBytes: 0, rotateSeconds: 0, rotateFiles: 0, postRotate: null, freeSpaceMin: 0, statsEvery: 0,
+    dnsTimeout: DEFAULT_DNS_TIMEOUT, maxPending: DEFAULT_MAX_PENDING,
   };
   const { tokens, positional } = tokenize(argv);
   const has = (n: string): boolean => tokens.some((t) => t.name === n);
@@ -359,6 +368,8 @@ export function parseArgs(argv: string[]): Options {
       case '--full': o.full = true; break;
       case '--top': o.top = true; break;
       case '--prefilter': o.prefilter = true; break;
+      case '--dns-timeout': o.dnsTimeout = positiveNumber(name, value!); break;
+      case '--max-pending': o.maxPending = atLeast1(name, positiveInt(name, value!)); break;
       case '-r': readFile = value!; break; // the file, as the first argument after the command
       case '-F': filterFile = value!; break; // the filter expression, from a file
       case '--time-stamp-precision':
