@@ -11,6 +11,7 @@ export const COMMANDS: Record<string, (opts: Options) => Promise<Command>> = {
   follow: async () => (await import('./follow-command.js')).runFollow,
   http: async () => (await import('./http-command.js')).runHttp,
   ladder: async () => (await import('./ladder-command.js')).runLadder,
+  slice: async () => (await import('./slice-command.js')).runSlice,
   capture: async (opts) => opts.top ? (await import('./top-command.js')).runTopCapture : (await import('./capture-command.js')).runCapture,
   interfaces: async () => (await import('./interfaces-command.js')).runInterfaces,
 };

@@ -8,6 +8,10 @@
  * A failed write (full disk, /dev/full, a closed pipe) throws OutputFailed or
  * OutputClosed once; a regular file is then cut back to the end of its last whole
  * record, so what was written stays a valid capture file.
+ *
+ * suspend() closes the file and lets the buffer go between writes (slice
+ * --split keeps a writer per conversation, only a few of them open at once);
+ * the next write() reopens it for appending.
  */
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { outputError, type OutputClosed, type OutputFailed } from '../errors.js';
@@ -26,9 +30,15 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** How CaptureWriter.open writes: the format (default: pcapng when the path ends in .pcapng), and its buffer's size (default 1 MiB). */
+export interface WriterOptions {
+  format?: 'pcap' | 'pcapng';
+  bufferSize?: number;
+}
+
 export class CaptureWriter {
   /** Holds whole records only: it is flushed before a record that does not fit, so it always starts at a record boundary. */
-  private buf = Buffer.allocUnsafe(CHUNK);
+  private buf: Buffer;
   private pos = 0;
   private closed = false;
   /** The error of the write that failed; later writes are refused with it. */
@@ -38,31 +48,32 @@ export class CaptureWriter {
   /** pcapng: LINKTYPE -> interface id. */
   private readonly ifaces = new Map<number, number>();
 
+  /** Closed by suspend() (fd -1, no buffer); the next write reopens the file for appending. */
+  private suspended = false;
+
   private constructor(
-    private readonly fd: number,
+    private fd: number,
     private readonly ownsFd: boolean,
     readonly path: string,
     readonly linkType: number,
     readonly snaplen: number,
     readonly nanosecond: boolean,
     readonly pcapng: boolean,
-  ) {}
+    private readonly bufferSize: number,
+  ) {
+    this.buf = Buffer.allocUnsafe(bufferSize);
+  }
 
-  static open(path: string, linkType: number, snaplen: number, nanosecond: boolean): CaptureWriter {
-    const pcapng = /\.pcapng$/i.test(path);
+  static open(path: string, linkType: number, snaplen: number, nanosecond: boolean, options: WriterOptions = {}): CaptureWriter {
+    const pcapng = options.format !== undefined ? options.format === 'pcapng' : /\.pcapng$/i.test(path);
     let fd = 1;
     let owns = false;
     if (path !== '-') {
-      try {
-        fd = openSync(path, 'w');
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        throw new SourceError(`cannot write ${path}: ${err.code ?? ''} ${err.message.split('\n')[0]}`.trim());
-      }
+      fd = openFile(path, 'w');
       owns = true;
     }
     const snap = snaplen > 0 ? snaplen >>> 0 : 262144;
-    const w = new CaptureWriter(fd, owns, path, linkType, snap, nanosecond, pcapng);
+    const w = new CaptureWriter(fd, owns, path, linkType, snap, nanosecond, pcapng, Math.max(4096, options.bufferSize ?? CHUNK));
     if (pcapng) {
       w.writeShb();
       w.writeIdb(linkType);
@@ -75,6 +86,7 @@ export class CaptureWriter {
   write(f: Frame): void {
     if (this.failure !== null) throw this.failure;
     if (this.closed) throw new SourceError(`capture file ${this.path} is already closed`);
+    if (this.suspended) this.resume();
     const caplen = Math.min(f.caplen, this.snaplen);
     const size = this.pcapng ? 32 + 28 + pad4(caplen) + 4 : 16 + caplen; // pcapng: room for a new IDB too
     this.roomFor(size);
@@ -98,11 +110,36 @@ export class CaptureWriter {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.suspended) return;
     try {
       if (this.failure === null) this.flush();
     } finally {
       if (this.ownsFd) closeSync(this.fd);
     }
+  }
+
+  /** Whether the file is closed until the next write (suspend()). */
+  get isSuspended(): boolean {
+    return this.suspended;
+  }
+
+  /** A file's writer only: flushes, closes the file and drops the buffer until the next write(), which reopens it for appending. */
+  suspend(): void {
+    if (this.closed || this.suspended || !this.ownsFd || this.failure !== null) return;
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+      this.fd = -1;
+      this.suspended = true;
+      this.buf = EMPTY;
+    }
+  }
+
+  private resume(): void {
+    this.fd = openFile(this.path, 'a');
+    this.suspended = false;
+    this.buf = Buffer.allocUnsafe(this.bufferSize);
   }
 
   // ---------------------------------------------------------------- classic pcap
@@ -286,6 +323,17 @@ export class CaptureWriter {
     if (this.pcapng) return i + 8 <= this.buf.length ? this.buf.readUInt32LE(i + 4) : 0;
     if (start === 0 && i === 0) return 24; // the pcap file header
     return i + 16 <= this.buf.length ? 16 + this.buf.readUInt32LE(i + 8) : 0;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function openFile(path: string, flags: 'w' | 'a'): number {
+  try {
+    return openSync(path, flags);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new SourceError(`cannot write ${path}: ${err.code ?? ''} ${err.message.split('\n')[0]}`.trim());
   }
 }
 

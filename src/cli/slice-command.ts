@@ -1,0 +1,84 @@
+/**
+ * `netlens slice <file|-> <conn...> -w FILE` / `--split DIR`: every frame of
+ * the conversations named, in capture order, as they were captured
+ * (report/slice.ts). Nothing on stdout unless -w -.
+ */
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { SourceError } from '../frame.js';
+import { parseConnSelector } from '../report/ladder/model.js';
+import { selectorText, SingleFileOutput, sliceFile, sliceFormat, SplitOutput, type ConnSelector, type SliceOutput, type SliceRun } from '../report/slice.js';
+import { UsageError, type Options } from './args.js';
+
+export async function runSlice(opts: Options): Promise<number> {
+  const file = opts.positional[0];
+  if (file === undefined) throw new UsageError('slice needs a capture file (- for stdin) and the connections to write');
+  const selectors: ConnSelector[] = [];
+  for (const arg of opts.positional.slice(1)) {
+    const s = parseConnSelector(arg);
+    if (s === null) throw new UsageError(`not a connection id (N or #N, as netlens conns prints them) or ip:port-ip:port: ${JSON.stringify(arg)}`);
+    selectors.push(s);
+  }
+  if (opts.write === null && opts.split === null) throw new UsageError('slice writes to -w FILE (- for stdout) or to --split DIR');
+  if (opts.write !== null && opts.split !== null) throw new UsageError('-w and --split do not go together');
+  if (opts.write !== null && selectors.length === 0) {
+    throw new UsageError('slice -w needs a connection: an id from netlens conns, or ip:port-ip:port (--split DIR alone writes every conversation)');
+  }
+  if (opts.write === '-' && process.stdout.isTTY === true) {
+    throw new UsageError('-w - writes a capture file to stdout, which is a terminal: redirect it to a file or a pipe');
+  }
+  if (opts.write !== null && opts.write !== '-' && file !== '-' && sameFile(file, opts.write)) {
+    throw new UsageError(`-w ${opts.write} is the capture being read`);
+  }
+  let single: SingleFileOutput | null = null;
+  let split: SplitOutput | null = null;
+  const written = (): string[] => (single !== null ? (opts.write !== '-' ? [opts.write!] : []) : split?.paths ?? []);
+  let run: SliceRun<object>;
+  try {
+    run = sliceFile<object>(file, selectors, opts, (reader): SliceOutput<object> => {
+      const format = sliceFormat(reader, opts.pcapng || (opts.write !== null && /\.pcapng$/i.test(opts.write)));
+      if (opts.split !== null) {
+        makeDirectory(opts.split);
+        split = new SplitOutput(opts.split, format);
+        return split as SliceOutput<object>;
+      }
+      single = new SingleFileOutput(opts.write!, format);
+      return single as SliceOutput<object>;
+    });
+  } finally {
+    (single as SingleFileOutput | null)?.finish();
+    (split as SplitOutput | null)?.finish();
+  }
+  if (run.warning !== null) process.stderr.write(`netlens: warning: ${run.warning}\n`);
+  const missing = run.collector.unmatched();
+  if (missing.length > 0) {
+    // A name that is wrong makes the slice wrong: nothing of it is left behind.
+    for (const p of written()) rmSync(p, { force: true });
+    const names = missing.map(selectorText).join(', ');
+    const cause = run.damage !== null ? ` before the damage (${run.damage.message})` : '';
+    throw new SourceError(`no conversation ${names} in this capture${cause} (netlens conns lists them); nothing written`);
+  }
+  if (run.damage !== null) {
+    process.stderr.write(`netlens: ${run.damage.message}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** Whether two paths name one file (-w onto the input would empty it before it is read). */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a), y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+function makeDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new SourceError(`--split ${dir}: ${err.code === 'EEXIST' || err.code === 'ENOTDIR' ? 'not a directory' : err.code === 'EACCES' ? 'permission denied' : err.message.split('\n')[0]}`);
+  }
+}

@@ -1,0 +1,325 @@
+/**
+ * `slice`: every frame of the chosen conversations, written as it comes, in
+ * capture order, with its own time stamp, link type, captured and wire
+ * lengths. A SliceCollector is a packet sink: the tracker names each frame's
+ * conversation (t.conn), the collector decides once per conversation whether
+ * it is wanted (the verdict, or the output's entry for it, is kept on the
+ * Connection's viewState, so a frame costs one comparison), and hands the
+ * frame straight to a CaptureWriter, which copies its bytes into its buffer:
+ * nothing is held per frame, and per conversation only the chosen ones' entry.
+ *
+ * Ids are the tracker's, over every frame of the capture, so they are the
+ * ids `conns` prints (no filter is involved). A tuple (ip:port-ip:port)
+ * chooses every conversation on it (a port reused is two conversations).
+ */
+import type { PacketDecoder } from '../decode/packet-decoder.js';
+import { SourceError, type Frame } from '../frame.js';
+import { Pipeline, type PipelineOptions } from '../pipeline.js';
+import { CaptureFileReader } from '../source/file-reader.js';
+import { CaptureWriter } from '../source/pcap-writer.js';
+import type { Connection } from '../track/tcp/connection.js';
+import type { Tracker } from '../track/tracker.js';
+import { connRecord } from '../encode/conn-record.js';
+import { selectorMatches } from './ladder/model.js';
+
+/** A `<conn>` argument: a conversation id, or its two endpoints as ip:port-ip:port. */
+export type ConnSelector = { id: number } | { a: string; b: string };
+
+/**
+ * Where the chosen conversations' frames go. `open` is told a chosen
+ * conversation at its first frame and returns its entry (kept on the
+ * Connection), `frame` gets each of its frames with that entry, `close` the
+ * entry when the conversation ended.
+ */
+export interface SliceOutput<E extends object> {
+  open(c: Connection): E;
+  frame(f: Frame, e: E): void;
+  close(e: E): void;
+}
+
+/** Connection.viewState of a conversation slice does not want (a wanted one holds its output's entry). */
+const UNWANTED = Object.freeze({ slice: false });
+
+export class SliceCollector<E extends object> {
+  /** Per selector: whether it named a conversation of the capture. */
+  readonly matched: boolean[];
+  /** Conversations chosen, and frames handed to the output. */
+  conversations = 0;
+  frames = 0;
+  /** Chosen conversations not ended yet; selectors that have named none yet. */
+  private open = 0;
+  private unmatchedCount: number;
+  /** id → the selectors naming it. */
+  private readonly byId = new Map<number, number[]>();
+  private readonly tuples: { sel: { a: string; b: string }; index: number }[] = [];
+
+  /** `selectors` empty: every conversation. */
+  constructor(readonly selectors: readonly ConnSelector[], private readonly out: SliceOutput<E>) {
+    this.matched = selectors.map(() => false);
+    this.unmatchedCount = selectors.length;
+    selectors.forEach((s, index) => {
+      if ('id' in s) {
+        const list = this.byId.get(s.id);
+        if (list === undefined) this.byId.set(s.id, [index]); else list.push(index);
+      } else this.tuples.push({ sel: s, index });
+    });
+  }
+
+  packet(_n: number, f: Frame, _d: PacketDecoder, t: Tracker): void {
+    const c = t.conn;
+    if (c === null) return;
+    let v = c.viewState;
+    if (v === UNWANTED) return;
+    if (v === null) {
+      v = this.choose(c);
+      c.viewState = v;
+      if (v === UNWANTED) return;
+    }
+    this.frames++;
+    this.out.frame(f, v as E);
+  }
+
+  /** The tracker ended a conversation (PacketSink.conn): a chosen one's output entry is closed; nothing of it is kept. */
+  connEnded(c: Connection): void {
+    const v = c.viewState;
+    if (v === null || v === UNWANTED) return;
+    c.viewState = UNWANTED;
+    this.open--;
+    this.out.close(v as E);
+  }
+
+  /**
+   * Nothing more can be chosen: every id asked for has been seen and has
+   * ended (ids are given in order, so none can come back), and no tuple or
+   * "every conversation" is asked for. The rest of the capture need not be read.
+   */
+  get complete(): boolean {
+    return this.open === 0 && this.unmatchedCount === 0 && this.tuples.length === 0 && this.selectors.length > 0;
+  }
+
+  /** The selectors that named no conversation, as given. */
+  unmatched(): ConnSelector[] {
+    return this.selectors.filter((_, i) => !this.matched[i]);
+  }
+
+  private mark(i: number): void {
+    if (this.matched[i]) return;
+    this.matched[i] = true;
+    this.unmatchedCount--;
+  }
+
+  private choose(c: Connection): object {
+    let hit = this.selectors.length === 0;
+    const ids = this.byId.get(c.id);
+    if (ids !== undefined) {
+      hit = true;
+      for (const i of ids) this.mark(i);
+    }
+    for (const t of this.tuples) {
+      if (selectorMatches(t.sel, c)) { hit = true; this.mark(t.index); }
+    }
+    if (!hit) return UNWANTED;
+    this.conversations++;
+    this.open++;
+    return this.out.open(c);
+  }
+}
+
+/** A selector as the user wrote it (for a message). */
+export function selectorText(s: ConnSelector): string {
+  return 'id' in s ? `#${s.id}` : `${s.a}-${s.b}`;
+}
+
+/** What the output files are: the format, and the header values taken from the input. */
+export interface SliceFormat {
+  pcapng: boolean;
+  linkType: number;
+  snaplen: number;
+  nanosecond: boolean;
+}
+
+/**
+ * The output's format for an input: pcapng when asked (`--pcapng`, or a -w
+ * path ending in .pcapng), or when the input is a pcapng whose interfaces
+ * have several link types (a classic pcap holds one); classic pcap otherwise.
+ * The input's link type, snaplen and time-stamp precision (µs or ns) are kept.
+ */
+export function sliceFormat(reader: CaptureFileReader, pcapng: boolean): SliceFormat {
+  // A pcapng whose section has no interface yet has no link type to write (tcpdump refuses such a file too).
+  if (reader.linkType < 0) throw new SourceError(`${reader.path}: no interface description block before the first packet: nothing to slice`);
+  return {
+    pcapng: pcapng || (reader.format === 'pcapng' && reader.linkTypes.length > 1),
+    linkType: reader.linkType,
+    snaplen: reader.snaplen || 262144,
+    nanosecond: reader.nanosecond,
+  };
+}
+
+/** One output file for every chosen conversation (-w FILE, or -w - for stdout). */
+export class SingleFileOutput implements SliceOutput<{ file: true }> {
+  readonly writer: CaptureWriter;
+  private readonly entry = { file: true } as const;
+
+  constructor(path: string, format: SliceFormat) {
+    this.writer = CaptureWriter.open(path, format.linkType, format.snaplen, format.nanosecond, { format: format.pcapng ? 'pcapng' : 'pcap' });
+  }
+
+  open(): { file: true } { return this.entry; }
+  frame(f: Frame): void { this.writer.write(f); }
+  close(): void { /* the file stays open for the others */ }
+  finish(): void { this.writer.close(); }
+}
+
+/** A conversation's file in --split: its path, its writer once its first frame came, its place among the open files. */
+export interface SplitFile {
+  readonly id: number;
+  readonly path: string;
+  writer: CaptureWriter | null;
+  frames: number;
+  /** The open files, most recently written first. */
+  newer: SplitFile | null;
+  older: SplitFile | null;
+}
+
+/** Files open at once in --split (each a descriptor and a 64 KiB buffer); the least recently written is suspended past it. */
+export const SPLIT_OPEN_FILES = 64;
+const SPLIT_BUFFER = 64 * 1024;
+
+/**
+ * One file per conversation in a directory (--split DIR): `conn-<id>-<client>-<server>.pcap`
+ * (.pcapng for pcapng), each file opened at its conversation's first frame and
+ * closed when it ends. At most SPLIT_OPEN_FILES are open at once; the least
+ * recently written is suspended (flushed, closed, its buffer let go) and reopened
+ * for appending at its next frame, so memory and descriptors stay bounded
+ * whatever the number of conversations.
+ */
+export class SplitOutput implements SliceOutput<SplitFile> {
+  /** Every file written, in the order they were made. */
+  readonly paths: string[] = [];
+  private newest: SplitFile | null = null;
+  private oldest: SplitFile | null = null;
+  private openFiles = 0;
+
+  constructor(private readonly dir: string, private readonly format: SliceFormat, private readonly maxOpen = SPLIT_OPEN_FILES) {}
+
+  open(c: Connection): SplitFile {
+    const r = connRecord(c);
+    const name = splitFileName(c.id, r.client, r.server, this.format.pcapng);
+    const file: SplitFile = { id: c.id, path: joinPath(this.dir, name), writer: null, frames: 0, newer: null, older: null };
+    return file;
+  }
+
+  frame(f: Frame, e: SplitFile): void {
+    let w = e.writer;
+    if (w === null) {
+      // The file's link type is its conversation's first frame's (a pcapng may carry conversations on several).
+      w = CaptureWriter.open(e.path, f.linkType, this.format.snaplen, this.format.nanosecond,
+        { format: this.format.pcapng ? 'pcapng' : 'pcap', bufferSize: SPLIT_BUFFER });
+      e.writer = w;
+      this.paths.push(e.path);
+      this.link(e);
+    } else if (w.isSuspended) {
+      this.link(e);
+    } else if (this.newest !== e) {
+      this.unlink(e);
+      this.link(e);
+    }
+    w.write(f);
+    e.frames++;
+  }
+
+  close(e: SplitFile): void {
+    if (e.writer === null) return;
+    if (!e.writer.isSuspended) this.unlink(e);
+    e.writer.close();
+  }
+
+  /** At the end: every file still open is closed. */
+  finish(): void {
+    for (let e = this.newest; e !== null; e = this.newest) {
+      this.unlink(e);
+      e.writer!.close();
+    }
+  }
+
+  /** Makes e the newest open file, suspending the oldest past the bound. */
+  private link(e: SplitFile): void {
+    e.older = this.newest;
+    e.newer = null;
+    if (this.newest !== null) this.newest.newer = e;
+    this.newest = e;
+    if (this.oldest === null) this.oldest = e;
+    this.openFiles++;
+    if (this.openFiles > this.maxOpen) {
+      const o = this.oldest!;
+      this.unlink(o);
+      o.writer!.suspend();
+    }
+  }
+
+  private unlink(e: SplitFile): void {
+    if (e.newer !== null) e.newer.older = e.older; else this.newest = e.older;
+    if (e.older !== null) e.older.newer = e.newer; else this.oldest = e.newer;
+    e.newer = e.older = null;
+    this.openFiles--;
+  }
+}
+
+/**
+ * `conn-<id>-<client>-<server>.pcap`, each endpoint as tcpdump writes it
+ * (`ip.port`), an IPv6 address's colons as '_', and any other character
+ * outside [A-Za-z0-9._-] as '_' too: a name that is one path component, for any shell.
+ */
+export function splitFileName(id: number, client: { ip: string; port: number }, server: { ip: string; port: number }, pcapng: boolean): string {
+  const ep = (e: { ip: string; port: number }): string => `${e.ip}.${e.port}`;
+  const name = `conn-${id}-${ep(client)}-${ep(server)}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  return `${name}.${pcapng ? 'pcapng' : 'pcap'}`;
+}
+
+function joinPath(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
+/** What a slice run did. */
+export interface SliceRun<E extends object> {
+  collector: SliceCollector<E>;
+  /** A damaged record after which nothing more was read (everything before it was written), or null. */
+  damage: SourceError | null;
+  /** The reader's warning (the file ends inside a record), or null. */
+  warning: string | null;
+}
+
+/**
+ * Reads a capture file (or "-", stdin) through a pipeline into a
+ * SliceCollector whose output `makeOutput` makes once the file's header is
+ * read. Every frame is tracked (the ids are those of `conns`); the reading
+ * stops early once the conversations asked for by id have all ended. Damage
+ * in the middle ends the reading as in every view: what came before is
+ * written, and the damage is returned for the caller to report.
+ */
+export function sliceFile<E extends object>(path: string, selectors: readonly ConnSelector[], opts: PipelineOptions,
+  makeOutput: (format: CaptureFileReader) => SliceOutput<E>): SliceRun<E> {
+  const reader = new CaptureFileReader(path);
+  try {
+    const collector = new SliceCollector(selectors, makeOutput(reader));
+    const pipe = new Pipeline({ ...opts, count: 0 }, {
+      packet: (n, f, d, t) => collector.packet(n, f, d, t),
+      conn: (c) => collector.connEnded(c),
+      recycle: true,
+    });
+    let damage: SourceError | null = null;
+    try {
+      for (let f = reader.next(); f !== null; f = reader.next()) {
+        pipe.onFrame(f);
+        if (collector.complete) break;
+      }
+    } catch (e) {
+      if (!(e instanceof SourceError)) throw e;
+      damage = e;
+    }
+    pipe.finish();
+    return { collector, damage, warning: reader.warning };
+  } finally {
+    reader.close();
+  }
+}
