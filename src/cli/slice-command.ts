@@ -3,10 +3,10 @@
  * the conversations named, in capture order, as they were captured
  * (report/slice.ts). Nothing on stdout unless -w -.
  */
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { SourceError } from '../frame.js';
 import { parseConnSelector } from '../report/ladder/model.js';
-import { selectorText, SingleFileOutput, sliceFile, sliceFormat, SplitOutput, type ConnSelector, type SliceOutput, type SliceRun } from '../report/slice.js';
+import { unmatchedMessage, writeSlice, type ConnSelector } from '../report/slice.js';
 import { UsageError, type Options } from './args.js';
 
 export async function runSlice(opts: Options): Promise<number> {
@@ -29,34 +29,10 @@ export async function runSlice(opts: Options): Promise<number> {
   if (opts.write !== null && opts.write !== '-' && file !== '-' && sameFile(file, opts.write)) {
     throw new UsageError(`-w ${opts.write} is the capture being read`);
   }
-  let single: SingleFileOutput | null = null;
-  let split: SplitOutput | null = null;
-  const written = (): string[] => (single !== null ? (opts.write !== '-' ? [opts.write!] : []) : split?.paths ?? []);
-  let run: SliceRun<object>;
-  try {
-    run = sliceFile<object>(file, selectors, opts, (reader): SliceOutput<object> => {
-      const format = sliceFormat(reader, opts.pcapng || (opts.write !== null && /\.pcapng$/i.test(opts.write)));
-      if (opts.split !== null) {
-        makeDirectory(opts.split);
-        split = new SplitOutput(opts.split, format);
-        return split as SliceOutput<object>;
-      }
-      single = new SingleFileOutput(opts.write!, format);
-      return single as SliceOutput<object>;
-    });
-  } finally {
-    (single as SingleFileOutput | null)?.finish();
-    (split as SplitOutput | null)?.finish();
-  }
+  const run = writeSlice(file, selectors, opts.write !== null ? { write: opts.write, pcapng: opts.pcapng } : { split: opts.split!, pcapng: opts.pcapng }, opts);
   if (run.warning !== null) process.stderr.write(`netlens: warning: ${run.warning}\n`);
   const missing = run.collector.unmatched();
-  if (missing.length > 0) {
-    // A name that is wrong makes the slice wrong: nothing of it is left behind.
-    for (const p of written()) rmSync(p, { force: true });
-    const names = missing.map(selectorText).join(', ');
-    const cause = run.damage !== null ? ` before the damage (${run.damage.message})` : '';
-    throw new SourceError(`no conversation ${names} in this capture${cause} (netlens conns lists them); nothing written`);
-  }
+  if (missing.length > 0) throw new SourceError(unmatchedMessage(missing, run.damage));
   if (run.damage !== null) {
     process.stderr.write(`netlens: ${run.damage.message}\n`);
     return 1;
@@ -71,14 +47,5 @@ function sameFile(a: string, b: string): boolean {
     return x.dev === y.dev && x.ino === y.ino;
   } catch {
     return false;
-  }
-}
-
-function makeDirectory(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new SourceError(`--split ${dir}: ${err.code === 'EEXIST' || err.code === 'ENOTDIR' ? 'not a directory' : err.code === 'EACCES' ? 'permission denied' : err.message.split('\n')[0]}`);
   }
 }

@@ -12,6 +12,7 @@
  * ids `conns` prints (no filter is involved). A tuple (ip:port-ip:port)
  * chooses every conversation on it (a port reused is two conversations).
  */
+import { mkdirSync, rmSync } from 'node:fs';
 import type { PacketDecoder } from '../decode/packet-decoder.js';
 import { SourceError, type Frame } from '../frame.js';
 import { Pipeline, type PipelineOptions } from '../pipeline.js';
@@ -322,4 +323,65 @@ export function sliceFile<E extends object>(path: string, selectors: readonly Co
   } finally {
     reader.close();
   }
+}
+
+/** Where a slice is written: one file (-w; "-" is stdout), or a directory with a file per conversation (--split). */
+export type SliceTarget = { write: string; pcapng?: boolean } | { split: string; pcapng?: boolean };
+
+/** What writeSlice did: the run, and the files it left (none when a selector named no conversation). */
+export interface SliceWritten extends SliceRun<object> {
+  files: string[];
+}
+
+/**
+ * The whole of `slice`: reads `input` and writes the chosen conversations'
+ * frames to `target` (pcapng when asked, when a -w path ends in .pcapng, or
+ * for an input mixing link types). When a selector named no conversation of
+ * the capture, the files written are removed again: a slice with a wrong name
+ * in it is no slice (the caller says so). Every file is closed before it returns.
+ */
+export function writeSlice(input: string, selectors: readonly ConnSelector[], target: SliceTarget, opts: PipelineOptions): SliceWritten {
+  let single: SingleFileOutput | null = null;
+  let split: SplitOutput | null = null;
+  let run: SliceRun<object>;
+  try {
+    run = sliceFile<object>(input, selectors, opts, (reader): SliceOutput<object> => {
+      const path = 'write' in target ? target.write : null;
+      const format = sliceFormat(reader, target.pcapng === true || (path !== null && /\.pcapng$/i.test(path)));
+      if (path !== null) {
+        single = new SingleFileOutput(path, format);
+        return single as SliceOutput<object>;
+      }
+      const dir = (target as { split: string }).split;
+      makeDirectory(dir);
+      split = new SplitOutput(dir, format);
+      return split as SliceOutput<object>;
+    });
+  } finally {
+    (single as SingleFileOutput | null)?.finish();
+    (split as SplitOutput | null)?.finish();
+  }
+  let files = single !== null ? ('write' in target && target.write !== '-' ? [target.write] : []) : (split as SplitOutput | null)?.paths ?? [];
+  if (run.collector.unmatched().length > 0) {
+    for (const p of files) rmSync(p, { force: true });
+    files = [];
+  }
+  return { ...run, files };
+}
+
+function makeDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const cause = err.code === 'EEXIST' || err.code === 'ENOTDIR' ? 'not a directory' : err.code === 'EACCES' ? 'permission denied' : err.message.split('\n')[0]!;
+    throw new SourceError(`--split ${dir}: ${cause}`);
+  }
+}
+
+/** The one line for selectors that named no conversation. */
+export function unmatchedMessage(missing: readonly ConnSelector[], damage: SourceError | null): string {
+  const names = missing.map(selectorText).join(', ');
+  const cause = damage !== null ? ` before the damage (${damage.message})` : '';
+  return `no conversation ${names} in this capture${cause} (netlens conns lists them); nothing written`;
 }

@@ -333,7 +333,9 @@ function openFile(path: string, flags: 'w' | 'a'): number {
     return openSync(path, flags);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new SourceError(`cannot write ${path}: ${err.code ?? ''} ${err.message.split('\n')[0]}`.trim());
+    // "ENOENT: no such file or directory, open '…'" → "no such file or directory (ENOENT)"
+    const cause = err.message.split('\n')[0]!.replace(/^[A-Z]+: /, '').replace(/, open '.*'$/, '');
+    throw new SourceError(`cannot write ${path}: ${cause}${err.code !== undefined ? ` (${err.code})` : ''}`);
   }
 }
 
