@@ -171,43 +171,47 @@ export class SingleFileOutput implements SliceOutput<{ file: true }> {
   finish(): void { this.writer.close(); }
 }
 
-/** A conversation's file in --split: its path, its writer once its first frame came, its place among the open files. */
+/** A conversation's file in --split: its path, its writer once its first frame came, its place among the files holding a buffer. */
 export interface SplitFile {
   readonly id: number;
   readonly path: string;
   writer: CaptureWriter | null;
   frames: number;
-  /** The open files, most recently written first. */
+  /** Whether it is in the list of files holding a buffer (most recently written first). */
+  listed: boolean;
   newer: SplitFile | null;
   older: SplitFile | null;
 }
 
-/** Files open at once in --split (each a descriptor and a 64 KiB buffer); the least recently written is suspended past it. */
-export const SPLIT_OPEN_FILES = 64;
-const SPLIT_BUFFER = 64 * 1024;
+/** Buffer memory all the --split files hold together; past it the least recently written are flushed and let go. */
+export const SPLIT_MEMORY = 16 * 1024 * 1024;
+/** One file's buffer at most (it is flushed when full). */
+const SPLIT_BUFFER = 256 * 1024;
 
 /**
  * One file per conversation in a directory (--split DIR): `conn-<id>-<client>-<server>.pcap`
- * (.pcapng for pcapng), each file opened at its conversation's first frame and
- * closed when it ends. At most SPLIT_OPEN_FILES are open at once; the least
- * recently written is suspended (flushed, closed, its buffer let go) and reopened
- * for appending at its next frame, so memory and descriptors stay bounded
- * whatever the number of conversations.
+ * (.pcapng for pcapng), made at its conversation's first frame and closed when
+ * it ends. The writers are detached (a descriptor only while a buffer is
+ * written out), and their buffers together stay within `memory`: past it, the
+ * least recently written files are flushed and their buffers let go. So
+ * descriptors and memory stay bounded whatever the number of conversations,
+ * and a busy file is written in large pieces.
  */
 export class SplitOutput implements SliceOutput<SplitFile> {
   /** Every file written, in the order they were made. */
   readonly paths: string[] = [];
+  /** Buffer bytes the files hold now, and the most they held after a frame. */
+  held = 0;
+  mostHeld = 0;
   private newest: SplitFile | null = null;
   private oldest: SplitFile | null = null;
-  private openFiles = 0;
 
-  constructor(private readonly dir: string, private readonly format: SliceFormat, private readonly maxOpen = SPLIT_OPEN_FILES) {}
+  constructor(private readonly dir: string, private readonly format: SliceFormat, private readonly memory = SPLIT_MEMORY) {}
 
   open(c: Connection): SplitFile {
     const r = connRecord(c);
     const name = splitFileName(c.id, r.client, r.server, this.format.pcapng);
-    const file: SplitFile = { id: c.id, path: joinPath(this.dir, name), writer: null, frames: 0, newer: null, older: null };
-    return file;
+    return { id: c.id, path: joinPath(this.dir, name), writer: null, frames: 0, listed: false, newer: null, older: null };
   }
 
   frame(f: Frame, e: SplitFile): void {
@@ -215,54 +219,61 @@ export class SplitOutput implements SliceOutput<SplitFile> {
     if (w === null) {
       // The file's link type is its conversation's first frame's (a pcapng may carry conversations on several).
       w = CaptureWriter.open(e.path, f.linkType, this.format.snaplen, this.format.nanosecond,
-        { format: this.format.pcapng ? 'pcapng' : 'pcap', bufferSize: SPLIT_BUFFER });
+        { format: this.format.pcapng ? 'pcapng' : 'pcap', bufferSize: SPLIT_BUFFER, detached: true });
       e.writer = w;
       this.paths.push(e.path);
-      this.link(e);
-    } else if (w.isSuspended) {
-      this.link(e);
-    } else if (this.newest !== e) {
-      this.unlink(e);
-      this.link(e);
+      this.held += w.capacity; // the header's buffer
     }
+    const before = w.capacity;
     w.write(f);
     e.frames++;
+    this.held += w.capacity - before;
+    if (this.newest !== e) {
+      if (e.listed) this.unlink(e);
+      this.link(e);
+    }
+    if (this.held > this.memory) this.shed();
+    if (this.held > this.mostHeld) this.mostHeld = this.held;
   }
 
   close(e: SplitFile): void {
-    if (e.writer === null) return;
-    if (!e.writer.isSuspended) this.unlink(e);
-    e.writer.close();
+    const w = e.writer;
+    if (w === null) return;
+    if (e.listed) this.unlink(e);
+    this.held -= w.capacity;
+    w.close();
   }
 
-  /** At the end: every file still open is closed. */
+  /** At the end: every file still buffered is written out. */
   finish(): void {
-    for (let e = this.newest; e !== null; e = this.newest) {
-      this.unlink(e);
-      e.writer!.close();
+    for (let e = this.newest; e !== null; e = this.newest) this.close(e);
+  }
+
+  /** Flushes the least recently written files and lets their buffers go, down to three quarters of the bound. */
+  private shed(): void {
+    const target = this.memory - (this.memory >> 2);
+    while (this.held > target && this.oldest !== null) {
+      const o = this.oldest;
+      this.unlink(o);
+      this.held -= o.writer!.capacity;
+      o.writer!.release();
     }
   }
 
-  /** Makes e the newest open file, suspending the oldest past the bound. */
   private link(e: SplitFile): void {
     e.older = this.newest;
     e.newer = null;
     if (this.newest !== null) this.newest.newer = e;
     this.newest = e;
     if (this.oldest === null) this.oldest = e;
-    this.openFiles++;
-    if (this.openFiles > this.maxOpen) {
-      const o = this.oldest!;
-      this.unlink(o);
-      o.writer!.suspend();
-    }
+    e.listed = true;
   }
 
   private unlink(e: SplitFile): void {
     if (e.newer !== null) e.newer.older = e.older; else this.newest = e.older;
     if (e.older !== null) e.older.newer = e.newer; else this.oldest = e.newer;
     e.newer = e.older = null;
-    this.openFiles--;
+    e.listed = false;
   }
 }
 

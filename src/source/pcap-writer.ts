@@ -9,9 +9,11 @@
  * OutputClosed once; a regular file is then cut back to the end of its last whole
  * record, so what was written stays a valid capture file.
  *
- * suspend() closes the file and lets the buffer go between writes (slice
- * --split keeps a writer per conversation, only a few of them open at once);
- * the next write() reopens it for appending.
+ * A detached writer (slice --split: a file per conversation, thousands at
+ * once) holds no descriptor: each flush opens the file for appending and
+ * closes it again; its buffer grows from 4 KiB as its records need, and
+ * release() flushes it and lets the buffer go, so its owner can bound the
+ * memory all of them hold.
  */
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { outputError, type OutputClosed, type OutputFailed } from '../errors.js';
@@ -30,11 +32,18 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** How CaptureWriter.open writes: the format (default: pcapng when the path ends in .pcapng), and its buffer's size (default 1 MiB). */
+/** How CaptureWriter.open writes. */
 export interface WriterOptions {
+  /** Default: pcapng when the path ends in .pcapng. */
   format?: 'pcap' | 'pcapng';
+  /** The buffer's size (default 1 MiB); a detached writer's grows to it. */
   bufferSize?: number;
+  /** No descriptor held between flushes: each flush opens the file for appending and closes it. */
+  detached?: boolean;
 }
+
+/** A detached writer's first buffer. */
+const DETACHED_START = 1024;
 
 export class CaptureWriter {
   /** Holds whole records only: it is flushed before a record that does not fit, so it always starts at a record boundary. */
@@ -48,32 +57,33 @@ export class CaptureWriter {
   /** pcapng: LINKTYPE -> interface id. */
   private readonly ifaces = new Map<number, number>();
 
-  /** Closed by suspend() (fd -1, no buffer); the next write reopens the file for appending. */
-  private suspended = false;
-
   private constructor(
-    private fd: number,
+    /** -1 for a detached writer. */
+    private readonly fd: number,
     private readonly ownsFd: boolean,
     readonly path: string,
     readonly linkType: number,
     readonly snaplen: number,
     readonly nanosecond: boolean,
     readonly pcapng: boolean,
-    private readonly bufferSize: number,
+    private readonly maxBuffer: number,
+    private readonly detached: boolean,
   ) {
-    this.buf = Buffer.allocUnsafe(bufferSize);
+    this.buf = detached ? EMPTY : Buffer.allocUnsafe(maxBuffer);
   }
 
   static open(path: string, linkType: number, snaplen: number, nanosecond: boolean, options: WriterOptions = {}): CaptureWriter {
     const pcapng = options.format !== undefined ? options.format === 'pcapng' : /\.pcapng$/i.test(path);
+    const detached = options.detached === true && path !== '-';
     let fd = 1;
     let owns = false;
     if (path !== '-') {
       fd = openFile(path, 'w');
       owns = true;
+      if (detached) { closeSync(fd); fd = -1; } // created (emptied) now, appended to at each flush
     }
     const snap = snaplen > 0 ? snaplen >>> 0 : 262144;
-    const w = new CaptureWriter(fd, owns, path, linkType, snap, nanosecond, pcapng, Math.max(4096, options.bufferSize ?? CHUNK));
+    const w = new CaptureWriter(fd, owns, path, linkType, snap, nanosecond, pcapng, Math.max(DETACHED_START, options.bufferSize ?? CHUNK), detached);
     if (pcapng) {
       w.writeShb();
       w.writeIdb(linkType);
@@ -86,7 +96,6 @@ export class CaptureWriter {
   write(f: Frame): void {
     if (this.failure !== null) throw this.failure;
     if (this.closed) throw new SourceError(`capture file ${this.path} is already closed`);
-    if (this.suspended) this.resume();
     const caplen = Math.min(f.caplen, this.snaplen);
     const size = this.pcapng ? 32 + 28 + pad4(caplen) + 4 : 16 + caplen; // pcapng: room for a new IDB too
     this.roomFor(size);
@@ -94,11 +103,33 @@ export class CaptureWriter {
     else this.writePcapRecord(f, caplen);
   }
 
-  /** Flushes before a record that would not fit, so that a flush always ends on a record boundary. */
+  /**
+   * Grows the buffer up to its bound, or flushes before a record that would
+   * not fit, so that a flush always ends on a record boundary.
+   */
   private roomFor(size: number): void {
-    if (this.pos + size <= this.buf.length) return;
+    const need = this.pos + size;
+    if (need <= this.buf.length) return;
+    if (need <= this.maxBuffer) {
+      const grown = Buffer.allocUnsafeSlow(Math.min(this.maxBuffer, Math.max(need, this.buf.length * 2, DETACHED_START)));
+      this.buf.copy(grown, 0, 0, this.pos);
+      this.buf = grown;
+      return;
+    }
     this.flush();
-    if (size > this.buf.length) this.buf = Buffer.allocUnsafe(size);
+    if (size > this.buf.length) this.buf = Buffer.allocUnsafeSlow(Math.max(size, Math.min(this.maxBuffer, DETACHED_START)));
+  }
+
+  /** Bytes of buffer the writer holds. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
+  /** Flushes and lets the buffer go (the next write takes a new one). */
+  release(): void {
+    if (this.closed || this.failure !== null) return;
+    this.flush();
+    this.buf = EMPTY;
   }
 
   /** True once a write failed (the file holds every whole record before it). */
@@ -110,36 +141,12 @@ export class CaptureWriter {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.suspended) return;
     try {
       if (this.failure === null) this.flush();
     } finally {
-      if (this.ownsFd) closeSync(this.fd);
-    }
-  }
-
-  /** Whether the file is closed until the next write (suspend()). */
-  get isSuspended(): boolean {
-    return this.suspended;
-  }
-
-  /** A file's writer only: flushes, closes the file and drops the buffer until the next write(), which reopens it for appending. */
-  suspend(): void {
-    if (this.closed || this.suspended || !this.ownsFd || this.failure !== null) return;
-    try {
-      this.flush();
-    } finally {
-      closeSync(this.fd);
-      this.fd = -1;
-      this.suspended = true;
+      if (this.ownsFd && !this.detached) closeSync(this.fd);
       this.buf = EMPTY;
     }
-  }
-
-  private resume(): void {
-    this.fd = openFile(this.path, 'a');
-    this.suspended = false;
-    this.buf = Buffer.allocUnsafe(this.bufferSize);
   }
 
   // ---------------------------------------------------------------- classic pcap
@@ -278,23 +285,36 @@ export class CaptureWriter {
     this.pos = 0;
     if (len === 0) return;
     const start = this.fileBytes;
-    let off = 0;
-    while (off < len) {
+    let fd = this.fd;
+    if (this.detached) {
       try {
-        const n = writeSync(this.fd, this.buf, off, len - off);
-        off += n;
-        this.fileBytes += n;
+        fd = openSync(this.path, 'a');
       } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        // stdout may be a non-blocking pipe: wait briefly and retry.
-        if (err.code === 'EAGAIN') {
-          sleepSync(1);
-          continue;
-        }
-        this.failure = outputError(this.path === '-' ? 'stdout' : this.path, e);
-        this.cutToLastRecord(start, off);
+        this.failure = outputError(this.path, e);
         throw this.failure;
       }
+    }
+    try {
+      let off = 0;
+      while (off < len) {
+        try {
+          const n = writeSync(fd, this.buf, off, len - off);
+          off += n;
+          this.fileBytes += n;
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException;
+          // stdout may be a non-blocking pipe: wait briefly and retry.
+          if (err.code === 'EAGAIN') {
+            sleepSync(1);
+            continue;
+          }
+          this.failure = outputError(this.path === '-' ? 'stdout' : this.path, e);
+          this.cutToLastRecord(fd, start, off);
+          throw this.failure;
+        }
+      }
+    } finally {
+      if (this.detached) closeSync(fd);
     }
   }
 
@@ -303,7 +323,7 @@ export class CaptureWriter {
    * offset `start`, and of which `written` bytes reached the file): a regular file
    * is cut back to the end of the last whole record, so it stays a valid capture.
    */
-  private cutToLastRecord(start: number, written: number): void {
+  private cutToLastRecord(fd: number, start: number, written: number): void {
     if (!this.ownsFd) return;
     let i = 0;
     for (;;) {
@@ -313,7 +333,7 @@ export class CaptureWriter {
     }
     if (start + i === this.fileBytes) return;
     try {
-      ftruncateSync(this.fd, start + i);
+      ftruncateSync(fd, start + i);
       this.fileBytes = start + i;
     } catch { /* not a regular file (a device, a pipe): nothing to cut */ }
   }

@@ -1,8 +1,9 @@
 /**
  * slice's pieces on built captures, where which frame belongs to which
- * connection is known from how the capture was made: --split with a bound on
- * open files (suspended writers reopened for appending) writes the same files
- * as without, never holding more descriptors than the bound; a tuple names
+ * connection is known from how the capture was made: --split under a small
+ * bound on buffer memory (the least recently written files flushed and let
+ * go) writes the same files as under the default, holding no descriptor
+ * between frames; a tuple names
  * every conversation on it (a reused port is two); the reading stops once the
  * conversations asked for have ended; the library gives the same frames.
  */
@@ -51,19 +52,19 @@ function openDescriptors(): number {
   return readdirSync('/proc/self/fd').length;
 }
 
-describe('--split with few files open at once', () => {
+describe('--split within a bound on memory, holding no descriptor', () => {
   const N = 40;
   const { all, byConn } = interleaved(N);
   const file = join(dir, 'interleaved.pcap');
   writeFileSync(file, framesPcap(all));
 
-  function split(out: string, maxOpen: number): { paths: string[]; mostOpen: number } {
+  function split(out: string, memory: number): { paths: string[]; mostOpen: number; mostHeld: number } {
     let mostOpen = 0;
     let inner: SplitOutput | null = null;
     let base = -1;
     sliceFile<object>(file, [], OPTS, (reader) => {
       if (existsSync('/proc/self/fd')) base = openDescriptors(); // the reader's is open by now
-      const s = new SplitOutput(out, sliceFormat(reader, false), maxOpen);
+      const s = new SplitOutput(out, sliceFormat(reader, false), memory);
       inner = s;
       // Counts the descriptors open after each frame.
       const counted: SliceOutput<object> = {
@@ -75,13 +76,13 @@ describe('--split with few files open at once', () => {
     });
     const s = inner as SplitOutput | null;
     s!.finish();
-    return { paths: s!.paths, mostOpen };
+    return { paths: s!.paths, mostOpen, mostHeld: s!.mostHeld };
   }
 
-  it('every conversation\'s file holds exactly its frames; with at most 3 open, the files are the same, and never more than 3 descriptors', () => {
+  it('every conversation\'s file holds exactly its frames; within 8 KiB of buffers the files are the same; no descriptor is held', () => {
     for (const d of ['a', 'b']) mkdirSync(join(dir, d)); // SplitOutput writes into a directory (writeSlice makes it)
-    const wide = split(join(dir, 'a'), 64);
-    const narrow = split(join(dir, 'b'), 3);
+    const wide = split(join(dir, 'a'), 16 * 1024 * 1024);
+    const narrow = split(join(dir, 'b'), 8192);
     expect(wide.paths).toHaveLength(N);
     expect(narrow.paths.map((p) => p.replace('/b/', '/a/'))).toEqual(wide.paths);
     for (let i = 0; i < N; i++) {
@@ -90,9 +91,11 @@ describe('--split with few files open at once', () => {
       expect(got.raw.map(hex), name).toEqual(byConn[i]!.map(recordOf));
       expect(hex(readFileSync(join(dir, 'b', name))), name).toBe(hex(readFileSync(join(dir, 'a', name))));
     }
+    expect(narrow.mostHeld).toBeLessThanOrEqual(8192);
+    expect(wide.mostHeld).toBeGreaterThan(8192 * 4); // the bound is what kept it down
     if (existsSync('/proc/self/fd')) {
-      expect(narrow.mostOpen).toBeLessThanOrEqual(3);
-      expect(wide.mostOpen).toBeGreaterThan(3); // the bound is what kept it down
+      expect(narrow.mostOpen).toBe(0);
+      expect(wide.mostOpen).toBe(0);
     } else console.warn('skipping the descriptor count: no /proc/self/fd');
   });
 });
