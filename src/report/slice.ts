@@ -162,7 +162,7 @@ export class SingleFileOutput implements SliceOutput<{ file: true }> {
   private readonly entry = { file: true } as const;
 
   constructor(path: string, format: SliceFormat) {
-    this.writer = CaptureWriter.open(path, format.linkType, format.snaplen, format.nanosecond, { format: format.pcapng ? 'pcapng' : 'pcap' });
+    this.writer = CaptureWriter.open(path, format.linkType, format.snaplen, format.nanosecond, { format: format.pcapng ? 'pcapng' : 'pcap', keepLength: true });
   }
 
   open(): { file: true } { return this.entry; }
@@ -219,7 +219,7 @@ export class SplitOutput implements SliceOutput<SplitFile> {
     if (w === null) {
       // The file's link type is its conversation's first frame's (a pcapng may carry conversations on several).
       w = CaptureWriter.open(e.path, f.linkType, this.format.snaplen, this.format.nanosecond,
-        { format: this.format.pcapng ? 'pcapng' : 'pcap', bufferSize: SPLIT_BUFFER, detached: true });
+        { format: this.format.pcapng ? 'pcapng' : 'pcap', bufferSize: SPLIT_BUFFER, detached: true, keepLength: true });
       e.writer = w;
       this.paths.push(e.path);
       this.held += w.capacity; // the header's buffer

@@ -40,6 +40,8 @@ export interface WriterOptions {
   bufferSize?: number;
   /** No descriptor held between flushes: each flush opens the file for appending and closes it. */
   detached?: boolean;
+  /** Records keep every captured byte, even past the snaplen (default: cut to it); slice copies frames as the input holds them. */
+  keepLength?: boolean;
 }
 
 /** A detached writer's first buffer. */
@@ -68,6 +70,7 @@ export class CaptureWriter {
     readonly pcapng: boolean,
     private readonly maxBuffer: number,
     private readonly detached: boolean,
+    private readonly keepLength: boolean,
   ) {
     this.buf = detached ? EMPTY : Buffer.allocUnsafe(maxBuffer);
   }
@@ -83,7 +86,8 @@ export class CaptureWriter {
       if (detached) { closeSync(fd); fd = -1; } // created (emptied) now, appended to at each flush
     }
     const snap = snaplen > 0 ? snaplen >>> 0 : 262144;
-    const w = new CaptureWriter(fd, owns, path, linkType, snap, nanosecond, pcapng, Math.max(DETACHED_START, options.bufferSize ?? CHUNK), detached);
+    const w = new CaptureWriter(fd, owns, path, linkType, snap, nanosecond, pcapng, Math.max(DETACHED_START, options.bufferSize ?? CHUNK), detached,
+      options.keepLength === true);
     if (pcapng) {
       w.writeShb();
       w.writeIdb(linkType);
@@ -96,7 +100,7 @@ export class CaptureWriter {
   write(f: Frame): void {
     if (this.failure !== null) throw this.failure;
     if (this.closed) throw new SourceError(`capture file ${this.path} is already closed`);
-    const caplen = Math.min(f.caplen, this.snaplen);
+    const caplen = this.keepLength ? f.caplen : Math.min(f.caplen, this.snaplen);
     const size = this.pcapng ? 32 + 28 + pad4(caplen) + 4 : 16 + caplen; // pcapng: room for a new IDB too
     this.roomFor(size);
     if (this.pcapng) this.writeEpb(f, caplen);

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURES, haveTool, ndjson, netlens } from '../helpers/netlens.js';
 import { ngInterface, ngPacket, ngSection, pcapRecords } from '../helpers/pcapng.js';
+import { conversation, framesPcap } from '../helpers/frames.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'netlens-slice-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -150,6 +151,22 @@ describe.skipIf(!hasTshark)('slice against tshark\'s streams', () => {
     const file = join(dir, 'stdout.pcap');
     writeFileSync(file, r.stdout as Buffer);
     expect(fields(file, FRAME_FIELDS)).toEqual(fields(fixture, FRAME_FIELDS, 'tcp.stream==0'));
+  });
+
+  it('records longer than the file header\'s snaplen are copied whole, as tshark reads them', () => {
+    const k = conversation('10.0.0.1', '10.0.0.2', 40000, 80);
+    k.c(100, undefined, 'S'); k.s(900, 101, 'SA'); k.c(101, 901, 'A'); k.c(101, 901, 'PA', 200); k.s(901, 301, 'A');
+    const pcap = framesPcap(k.frames);
+    pcap.writeUInt32LE(64, 16); // a header snaplen below the records' lengths
+    const file = join(dir, 'long-records.pcap');
+    writeFileSync(file, pcap);
+    const ours = join(dir, 'long-records.slice.pcap');
+    expect(netlens(['slice', file, '0', '-w', ours]).status).toBe(0);
+    const F = ['frame.time_epoch', 'frame.len', 'frame.cap_len', 'tcp.len'];
+    const want = fields(file, F, 'tcp.stream==0');
+    expect(want.some((r) => Number(r[2]) > 64)).toBe(true);
+    expect(fields(ours, F)).toEqual(want);
+    expect(pcapRecords(readFileSync(ours)).raw.map((b) => b.toString('hex'))).toEqual(pcapRecords(pcap).raw.map((b) => b.toString('hex')));
   });
 
   it('--pcapng on a classic pcap: a pcapng of the same frames, stamps to the microsecond as in the original', () => {
