@@ -144,6 +144,15 @@ describe.skipIf(!hasTshark)('slice against tshark\'s streams', () => {
     expect(fields(ours, FRAME_FIELDS)).toEqual(fields(fixture, FRAME_FIELDS, `udp.stream==${su.index} or tcp.stream==${st.index}`));
   });
 
+  it('- reads the capture from stdin: the same slice as from the file', () => {
+    const fixture = join(FIXTURES, 'http-keepalive.pcap');
+    const [a, b] = [join(dir, 'from-file.pcap'), join(dir, 'from-stdin.pcap')];
+    expect(netlens(['slice', fixture, '0', '-w', a]).status).toBe(0);
+    expect(netlens(['slice', '-', '0', '-w', b], readFileSync(fixture)).status).toBe(0);
+    expect(readFileSync(b).toString('hex')).toBe(readFileSync(a).toString('hex'));
+    expect(fields(b, FRAME_FIELDS)).toEqual(fields(fixture, FRAME_FIELDS, 'tcp.stream==0'));
+  });
+
   it('-w - writes the slice to stdout (a pipe)', () => {
     const fixture = join(FIXTURES, 'tcp-client-close.pcap');
     const r = spawnSync(process.execPath, [join(FIXTURES, '..', 'dist', 'cli', 'main.js'), 'slice', fixture, '0', '-w', '-'], { maxBuffer: 1 << 26 });
