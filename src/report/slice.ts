@@ -17,7 +17,7 @@ import type { PacketDecoder } from '../decode/packet-decoder.js';
 import { SourceError, type Frame } from '../frame.js';
 import { Pipeline, type PipelineOptions } from '../pipeline.js';
 import { CaptureFileReader } from '../source/file-reader.js';
-import { CaptureWriter } from '../source/pcap-writer.js';
+import { CaptureWriter, type BufferPool } from '../source/pcap-writer.js';
 import type { Connection } from '../track/tcp/connection.js';
 import type { Tracker } from '../track/tracker.js';
 import { connRecord } from '../encode/conn-record.js';
@@ -189,6 +189,42 @@ export const SPLIT_MEMORY = 16 * 1024 * 1024;
 const SPLIT_BUFFER = 256 * 1024;
 
 /**
+ * Buffers of 1 KiB to 256 KiB (powers of two) kept for reuse, up to `keep`
+ * bytes in all: the split files' buffers come and go with the shedding, and
+ * would otherwise be garbage faster than the collector takes it.
+ */
+export class SplitBuffers implements BufferPool {
+  private readonly free: Buffer[][] = [];
+  private kept = 0;
+
+  constructor(private readonly keep: number) {
+    for (let k = 0; k <= 8; k++) this.free.push([]);
+  }
+
+  take(size: number): Buffer {
+    const k = classOf(size);
+    if (k < 0) return Buffer.allocUnsafeSlow(size);
+    const b = this.free[k]!.pop();
+    if (b !== undefined) { this.kept -= b.length; return b; }
+    return Buffer.allocUnsafeSlow(1024 << k);
+  }
+
+  give(b: Buffer): void {
+    const k = classOf(b.length);
+    if (k < 0 || b.length !== 1024 << k || this.kept + b.length > this.keep) return;
+    this.free[k]!.push(b);
+    this.kept += b.length;
+  }
+}
+
+/** The size class (1 KiB << k) of a buffer of at least `size` bytes, or -1 past 256 KiB. */
+function classOf(size: number): number {
+  let k = 0;
+  while ((1024 << k) < size) if (++k > 8) return -1;
+  return k;
+}
+
+/**
  * One file per conversation in a directory (--split DIR): `conn-<id>-<client>-<server>.pcap`
  * (.pcapng for pcapng), made at its conversation's first frame and closed when
  * it ends. The writers are detached (a descriptor only while a buffer is
@@ -205,8 +241,11 @@ export class SplitOutput implements SliceOutput<SplitFile> {
   mostHeld = 0;
   private newest: SplitFile | null = null;
   private oldest: SplitFile | null = null;
+  private readonly buffers: SplitBuffers;
 
-  constructor(private readonly dir: string, private readonly format: SliceFormat, private readonly memory = SPLIT_MEMORY) {}
+  constructor(private readonly dir: string, private readonly format: SliceFormat, private readonly memory = SPLIT_MEMORY) {
+    this.buffers = new SplitBuffers(memory);
+  }
 
   open(c: Connection): SplitFile {
     const r = connRecord(c);
@@ -219,7 +258,7 @@ export class SplitOutput implements SliceOutput<SplitFile> {
     if (w === null) {
       // The file's link type is its conversation's first frame's (a pcapng may carry conversations on several).
       w = CaptureWriter.open(e.path, f.linkType, this.format.snaplen, this.format.nanosecond,
-        { format: this.format.pcapng ? 'pcapng' : 'pcap', bufferSize: SPLIT_BUFFER, detached: true, keepLength: true });
+        { format: this.format.pcapng ? 'pcapng' : 'pcap', bufferSize: SPLIT_BUFFER, detached: true, keepLength: true, buffers: this.buffers });
       e.writer = w;
       this.paths.push(e.path);
       this.held += w.capacity; // the header's buffer

@@ -42,6 +42,14 @@ export interface WriterOptions {
   detached?: boolean;
   /** Records keep every captured byte, even past the snaplen (default: cut to it); slice copies frames as the input holds them. */
   keepLength?: boolean;
+  /** Where the buffers come from and go back to (slice --split: one pool for every file's writer, so none is garbage). */
+  buffers?: BufferPool;
+}
+
+/** Buffers to reuse: take() one of at least `size` bytes, give() one back. */
+export interface BufferPool {
+  take(size: number): Buffer;
+  give(b: Buffer): void;
 }
 
 /** A detached writer's first buffer. */
@@ -71,6 +79,7 @@ export class CaptureWriter {
     private readonly maxBuffer: number,
     private readonly detached: boolean,
     private readonly keepLength: boolean,
+    private readonly pool: BufferPool | null,
   ) {
     this.buf = detached ? EMPTY : Buffer.allocUnsafe(maxBuffer);
   }
@@ -87,7 +96,7 @@ export class CaptureWriter {
     }
     const snap = snaplen > 0 ? snaplen >>> 0 : 262144;
     const w = new CaptureWriter(fd, owns, path, linkType, snap, nanosecond, pcapng, Math.max(DETACHED_START, options.bufferSize ?? CHUNK), detached,
-      options.keepLength === true);
+      options.keepLength === true, options.buffers ?? null);
     if (pcapng) {
       w.writeShb();
       w.writeIdb(linkType);
@@ -115,13 +124,21 @@ export class CaptureWriter {
     const need = this.pos + size;
     if (need <= this.buf.length) return;
     if (need <= this.maxBuffer) {
-      const grown = Buffer.allocUnsafeSlow(Math.min(this.maxBuffer, Math.max(need, this.buf.length * 2, DETACHED_START)));
+      const grown = this.take(Math.min(this.maxBuffer, Math.max(need, this.buf.length * 2, DETACHED_START)));
       this.buf.copy(grown, 0, 0, this.pos);
+      this.pool?.give(this.buf);
       this.buf = grown;
       return;
     }
     this.flush();
-    if (size > this.buf.length) this.buf = Buffer.allocUnsafeSlow(Math.max(size, Math.min(this.maxBuffer, DETACHED_START)));
+    if (size > this.buf.length) {
+      this.pool?.give(this.buf);
+      this.buf = this.take(Math.max(size, Math.min(this.maxBuffer, DETACHED_START)));
+    }
+  }
+
+  private take(size: number): Buffer {
+    return this.pool !== null ? this.pool.take(size) : Buffer.allocUnsafeSlow(size);
   }
 
   /** Bytes of buffer the writer holds. */
@@ -133,6 +150,7 @@ export class CaptureWriter {
   release(): void {
     if (this.closed || this.failure !== null) return;
     this.flush();
+    this.pool?.give(this.buf);
     this.buf = EMPTY;
   }
 
@@ -149,6 +167,7 @@ export class CaptureWriter {
       if (this.failure === null) this.flush();
     } finally {
       if (this.ownsFd && !this.detached) closeSync(this.fd);
+      this.pool?.give(this.buf);
       this.buf = EMPTY;
     }
   }
