@@ -29,12 +29,15 @@ const ERRNO_TEXT: Record<string, string> = {
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
   EINVAL: 'invalid argument',
+  ENOENT: 'no such file or directory',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
 };
 
 /** The error a failed write becomes: OutputClosed for EPIPE, OutputFailed with a plain cause otherwise. */
 export function outputError(what: string, e: unknown): OutputClosed | OutputFailed {
   const code = (e as NodeJS.ErrnoException)?.code ?? 'EIO';
   if (code === 'EPIPE') return new OutputClosed(what);
-  const detail = ERRNO_TEXT[code] ?? String((e as Error)?.message ?? e).split('\n')[0]!.replace(/^[A-Z]+: /, '').replace(/, write$/, '');
+  const detail = ERRNO_TEXT[code] ?? String((e as Error)?.message ?? e).split('\n')[0]!.replace(/^[A-Z]+: /, '').replace(/, (write|open '.*')$/, '');
   return new OutputFailed(what, code, detail);
 }

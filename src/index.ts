@@ -34,6 +34,8 @@ export type * from './encode/records.js';
 export type { CaptureSource } from './library/source.js';
 export type { RunOptions } from './library/run.js';
 export type { DeviceInfo } from './source/live.js';
+export { slicePackets, sliceToFile } from './library/slice.js';
+export type { ConnNames, SlicedFrame, SliceDestination, SliceOptions, SliceSummary } from './library/slice.js';
 export { SourceError, LinkType };
 
 /** Every packet, as `netlens read --json` prints it (tshark's fields, the conversation id, analysis flags, state events). */

@@ -80,6 +80,10 @@ export interface Options {
   dnsTimeout: number;
   /** dns: queries waiting for their responses at once; the oldest is reported unanswered when one more comes. */
   maxPending: number;
+  /** slice: one file per conversation, in this directory. */
+  split: string | null;
+  /** slice: write pcapng whatever the input. */
+  pcapng: boolean;
 }
 
 /** A user's mistake on the command line: one line, then the command's usage, on stderr; status 2. */
@@ -98,11 +102,12 @@ export const COMMAND_SYNOPSIS: Readonly<Record<string, { args: string; about: st
   follow: { args: '<file...|- | -i iface> <conn> [filter...]', about: "a conversation's reassembled byte streams" },
   http: { args: '<file...|- | -i iface> [filter...]', about: 'one record per HTTP request/response pair' },
   dns: { args: '<file...|- | -i iface> [filter...]', about: 'one record per DNS query and its response (UDP and TCP): rcode, answers, rtt, retries' },
+  slice: { args: '<file...|-> <conn...>', about: "every frame of some conversations: to -w FILE, or one file each with --split DIR" },
   interfaces: { args: '', about: 'capture devices, like tcpdump -D' },
 };
 const COMMAND_NAMES = Object.keys(COMMAND_SYNOPSIS);
 
-const FILE_VIEWS = ['read', 'conns', 'arp', 'ladder', 'follow', 'http', 'dns'];
+const FILE_VIEWS = ['read', 'conns', 'arp', 'ladder', 'follow', 'http', 'dns', 'slice'];
 const LIVE_VIEWS = ['capture', 'conns', 'arp', 'ladder', 'follow', 'http', 'dns'];
 const SOURCE_VIEWS = ['read', ...LIVE_VIEWS];
 const LINE_VIEWS = ['read', 'capture'];
@@ -128,7 +133,7 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['-i'], value: 'IFACE', commands: LIVE_VIEWS, help: 'a live source instead of a file (netlens -i IFACE is capture)' },
   { names: ['-F'], value: 'FILE', commands: SOURCE_VIEWS, help: 'the filter expression, from a file' },
   { names: ['-c'], value: 'N', commands: SOURCE_VIEWS, help: 'stop after N packets' },
-  { names: ['-w'], value: 'FILE', commands: SOURCE_VIEWS, help: 'also write the frames that pass the filter (pcap, or pcapng for *.pcapng); read, capture: -w - writes the capture alone to stdout' },
+  { names: ['-w'], value: 'FILE', commands: [...SOURCE_VIEWS, 'slice'], help: 'also write the frames that pass the filter (pcap, or pcapng for *.pcapng); read, capture: -w - writes the capture alone to stdout; slice: the conversations\' frames (- for stdout)' },
   { names: ['--json'], value: null, commands: ['read', 'capture', 'conns', 'arp', 'http', 'dns', 'interfaces'], help: 'NDJSON records on stdout (docs/records.md)' },
   { names: ['-t'], value: null, commands: TIME_VIEWS, help: '-t none, -tt epoch, -ttt delta, -tttt date, -ttttt since the first packet, as tcpdump' },
   { names: ['--time'], value: 'MODE', commands: TIME_VIEWS, help: 'time stamps: default, none, epoch, delta, date, since-first' },
@@ -159,10 +164,12 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--max-held-total'], value: 'SIZE', commands: ['follow', 'http', 'dns'], help: 'bytes held out of order in all streams (default 64M)' },
   { names: ['--dns-timeout'], value: 'S', commands: ['dns'], help: 'a query unanswered this long (capture time) is reported without a response (default 30)' },
   { names: ['--max-pending'], value: 'N', commands: ['dns'], help: 'queries waiting for their responses at once; the oldest is reported unanswered when full (default 65536)' },
+  { names: ['--split'], value: 'DIR', commands: ['slice'], help: 'one file per conversation in DIR, conn-<id>-<client>-<server>.pcap (every conversation when none is named)' },
+  { names: ['--pcapng'], value: null, commands: ['slice'], help: 'write pcapng (default: pcap, or pcapng for a -w *.pcapng or an input mixing link types)' },
   { names: ['--prefilter'], value: null, commands: ['read', 'conns', 'http', 'dns', 'follow', 'ladder'], help: "the filter drops frames before the analysis (tcpdump's meaning); without it the analysis sees every frame and the filter picks the lines (read) or the conversations shown" },
-  { names: ['--max-conns'], value: 'N', commands: SOURCE_VIEWS, help: 'conversations tracked at once (default 100000)' },
-  { names: ['--tcp-idle'], value: 'S', commands: SOURCE_VIEWS, help: 'a TCP conversation idle this long ends (default 300)' },
-  { names: ['--udp-idle'], value: 'S', commands: SOURCE_VIEWS, help: 'a UDP conversation idle this long ends (default 60)' },
+  { names: ['--max-conns'], value: 'N', commands: [...SOURCE_VIEWS, 'slice'], help: 'conversations tracked at once (default 100000)' },
+  { names: ['--tcp-idle'], value: 'S', commands: [...SOURCE_VIEWS, 'slice'], help: 'a TCP conversation idle this long ends (default 300)' },
+  { names: ['--udp-idle'], value: 'S', commands: [...SOURCE_VIEWS, 'slice'], help: 'a UDP conversation idle this long ends (default 60)' },
   { names: ['-d'], value: 'SECONDS', commands: LIVE_VIEWS, live: true, help: 'stop a live capture after SECONDS' },
   { names: ['-s'], value: 'SNAPLEN', commands: LIVE_VIEWS, live: true, help: 'bytes captured of each packet (default 262144; 0 is the most)' },
   { names: ['-B'], value: 'KiB', commands: LIVE_VIEWS, live: true, help: "the kernel's capture buffer" },
@@ -268,7 +275,7 @@ export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
-    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false, version: false, prefilter: false,
+    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false, version: false, prefilter: false, split: null, pcapng: false,
     rotateBytes: 0, rotateSeconds: 0, rotateFiles: 0, postRotate: null, freeSpaceMin: 0, statsEvery: 0,
     dnsTimeout: DEFAULT_DNS_TIMEOUT, maxPending: DEFAULT_MAX_PENDING,
   };
@@ -370,6 +377,8 @@ export function parseArgs(argv: string[]): Options {
       case '--prefilter': o.prefilter = true; break;
       case '--dns-timeout': o.dnsTimeout = positiveNumber(name, value!); break;
       case '--max-pending': o.maxPending = atLeast1(name, positiveInt(name, value!)); break;
+      case '--split': o.split = value!; break;
+      case '--pcapng': o.pcapng = true; break;
       case '-r': readFile = value!; break; // the file, as the first argument after the command
       case '-F': filterFile = value!; break; // the filter expression, from a file
       case '--time-stamp-precision':

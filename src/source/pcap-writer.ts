@@ -8,6 +8,12 @@
  * A failed write (full disk, /dev/full, a closed pipe) throws OutputFailed or
  * OutputClosed once; a regular file is then cut back to the end of its last whole
  * record, so what was written stays a valid capture file.
+ *
+ * A detached writer (slice --split: a file per conversation, thousands at
+ * once) holds no descriptor: each flush opens the file for appending and
+ * closes it again; its buffer grows from 4 KiB as its records need, and
+ * release() flushes it and lets the buffer go, so its owner can bound the
+ * memory all of them hold.
  */
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { outputError, type OutputClosed, type OutputFailed } from '../errors.js';
@@ -26,9 +32,32 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** How CaptureWriter.open writes. */
+export interface WriterOptions {
+  /** Default: pcapng when the path ends in .pcapng. */
+  format?: 'pcap' | 'pcapng';
+  /** The buffer's size (default 1 MiB); a detached writer's grows to it. */
+  bufferSize?: number;
+  /** No descriptor held between flushes: each flush opens the file for appending and closes it. */
+  detached?: boolean;
+  /** Records keep every captured byte, even past the snaplen (default: cut to it); slice copies frames as the input holds them. */
+  keepLength?: boolean;
+  /** Where the buffers come from and go back to (slice --split: one pool for every file's writer, so none is garbage). */
+  buffers?: BufferPool;
+}
+
+/** Buffers to reuse: take() one of at least `size` bytes, give() one back. */
+export interface BufferPool {
+  take(size: number): Buffer;
+  give(b: Buffer): void;
+}
+
+/** A detached writer's first buffer. */
+const DETACHED_START = 1024;
+
 export class CaptureWriter {
   /** Holds whole records only: it is flushed before a record that does not fit, so it always starts at a record boundary. */
-  private buf = Buffer.allocUnsafe(CHUNK);
+  private buf: Buffer;
   private pos = 0;
   private closed = false;
   /** The error of the write that failed; later writes are refused with it. */
@@ -39,6 +68,7 @@ export class CaptureWriter {
   private readonly ifaces = new Map<number, number>();
 
   private constructor(
+    /** -1 for a detached writer. */
     private readonly fd: number,
     private readonly ownsFd: boolean,
     readonly path: string,
@@ -46,23 +76,28 @@ export class CaptureWriter {
     readonly snaplen: number,
     readonly nanosecond: boolean,
     readonly pcapng: boolean,
-  ) {}
+    private readonly maxBuffer: number,
+    private readonly detached: boolean,
+    private readonly keepLength: boolean,
+    private readonly pool: BufferPool | null,
+  ) {
+    this.buf = detached ? EMPTY : Buffer.allocUnsafe(maxBuffer);
+  }
 
-  /** `pcapng` defaults to the name's ending; rotated files (name0, name1 …) take it from the -w name instead. */
-  static open(path: string, linkType: number, snaplen: number, nanosecond: boolean, pcapng = isPcapngName(path)): CaptureWriter {
+  /** `options.format` defaults to the name's ending (isPcapngName); rotated files (name0, name1 …) pass the -w name's. */
+  static open(path: string, linkType: number, snaplen: number, nanosecond: boolean, options: WriterOptions = {}): CaptureWriter {
+    const pcapng = options.format !== undefined ? options.format === 'pcapng' : /\.pcapng$/i.test(path);
+    const detached = options.detached === true && path !== '-';
     let fd = 1;
     let owns = false;
     if (path !== '-') {
-      try {
-        fd = openSync(path, 'w');
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        throw new SourceError(`cannot write ${path}: ${err.code ?? ''} ${err.message.split('\n')[0]}`.trim());
-      }
+      fd = openFile(path, 'w');
       owns = true;
+      if (detached) { closeSync(fd); fd = -1; } // created (emptied) now, appended to at each flush
     }
     const snap = snaplen > 0 ? snaplen >>> 0 : 262144;
-    const w = new CaptureWriter(fd, owns, path, linkType, snap, nanosecond, pcapng);
+    const w = new CaptureWriter(fd, owns, path, linkType, snap, nanosecond, pcapng, Math.max(DETACHED_START, options.bufferSize ?? CHUNK), detached,
+      options.keepLength === true, options.buffers ?? null);
     if (pcapng) {
       w.writeShb();
       w.writeIdb(linkType);
@@ -75,18 +110,49 @@ export class CaptureWriter {
   write(f: Frame): void {
     if (this.failure !== null) throw this.failure;
     if (this.closed) throw new SourceError(`capture file ${this.path} is already closed`);
-    const caplen = Math.min(f.caplen, this.snaplen);
+    const caplen = this.keepLength ? f.caplen : Math.min(f.caplen, this.snaplen);
     const size = this.pcapng ? 32 + 28 + pad4(caplen) + 4 : 16 + caplen; // pcapng: room for a new IDB too
     this.roomFor(size);
     if (this.pcapng) this.writeEpb(f, caplen);
     else this.writePcapRecord(f, caplen);
   }
 
-  /** Flushes before a record that would not fit, so that a flush always ends on a record boundary. */
+  /**
+   * Grows the buffer up to its bound, or flushes before a record that would
+   * not fit, so that a flush always ends on a record boundary.
+   */
   private roomFor(size: number): void {
-    if (this.pos + size <= this.buf.length) return;
+    const need = this.pos + size;
+    if (need <= this.buf.length) return;
+    if (need <= this.maxBuffer) {
+      const grown = this.take(Math.min(this.maxBuffer, Math.max(need, this.buf.length * 2, DETACHED_START)));
+      this.buf.copy(grown, 0, 0, this.pos);
+      this.pool?.give(this.buf);
+      this.buf = grown;
+      return;
+    }
     this.flush();
-    if (size > this.buf.length) this.buf = Buffer.allocUnsafe(size);
+    if (size > this.buf.length) {
+      this.pool?.give(this.buf);
+      this.buf = this.take(Math.max(size, Math.min(this.maxBuffer, DETACHED_START)));
+    }
+  }
+
+  private take(size: number): Buffer {
+    return this.pool !== null ? this.pool.take(size) : Buffer.allocUnsafeSlow(size);
+  }
+
+  /** Bytes of buffer the writer holds. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
+  /** Flushes and lets the buffer go (the next write takes a new one). */
+  release(): void {
+    if (this.closed || this.failure !== null) return;
+    this.flush();
+    this.pool?.give(this.buf);
+    this.buf = EMPTY;
   }
 
   /** Bytes of the file so far, written or buffered (tcpdump's pcap_dump_ftell, which -C compares). */
@@ -106,7 +172,9 @@ export class CaptureWriter {
     try {
       if (this.failure === null) this.flush();
     } finally {
-      if (this.ownsFd) closeSync(this.fd);
+      if (this.ownsFd && !this.detached) closeSync(this.fd);
+      this.pool?.give(this.buf);
+      this.buf = EMPTY;
     }
   }
 
@@ -246,23 +314,36 @@ export class CaptureWriter {
     this.pos = 0;
     if (len === 0) return;
     const start = this.fileBytes;
-    let off = 0;
-    while (off < len) {
+    let fd = this.fd;
+    if (this.detached) {
       try {
-        const n = writeSync(this.fd, this.buf, off, len - off);
-        off += n;
-        this.fileBytes += n;
+        fd = openSync(this.path, 'a');
       } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        // stdout may be a non-blocking pipe: wait briefly and retry.
-        if (err.code === 'EAGAIN') {
-          sleepSync(1);
-          continue;
-        }
-        this.failure = outputError(this.path === '-' ? 'stdout' : this.path, e);
-        this.cutToLastRecord(start, off);
+        this.failure = outputError(this.path, e);
         throw this.failure;
       }
+    }
+    try {
+      let off = 0;
+      while (off < len) {
+        try {
+          const n = writeSync(fd, this.buf, off, len - off);
+          off += n;
+          this.fileBytes += n;
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException;
+          // stdout may be a non-blocking pipe: wait briefly and retry.
+          if (err.code === 'EAGAIN') {
+            sleepSync(1);
+            continue;
+          }
+          this.failure = outputError(this.path === '-' ? 'stdout' : this.path, e);
+          this.cutToLastRecord(fd, start, off);
+          throw this.failure;
+        }
+      }
+    } finally {
+      if (this.detached) closeSync(fd);
     }
   }
 
@@ -271,7 +352,7 @@ export class CaptureWriter {
    * offset `start`, and of which `written` bytes reached the file): a regular file
    * is cut back to the end of the last whole record, so it stays a valid capture.
    */
-  private cutToLastRecord(start: number, written: number): void {
+  private cutToLastRecord(fd: number, start: number, written: number): void {
     if (!this.ownsFd) return;
     let i = 0;
     for (;;) {
@@ -281,7 +362,7 @@ export class CaptureWriter {
     }
     if (start + i === this.fileBytes) return;
     try {
-      ftruncateSync(this.fd, start + i);
+      ftruncateSync(fd, start + i);
       this.fileBytes = start + i;
     } catch { /* not a regular file (a device, a pipe): nothing to cut */ }
   }
@@ -297,6 +378,19 @@ export class CaptureWriter {
 /** A name ending in .pcapng asks for pcapng; any other, classic pcap. */
 export function isPcapngName(path: string): boolean {
   return /\.pcapng$/i.test(path);
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function openFile(path: string, flags: 'w' | 'a'): number {
+  try {
+    return openSync(path, flags);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    // "ENOENT: no such file or directory, open '…'" → "no such file or directory (ENOENT)"
+    const cause = err.message.split('\n')[0]!.replace(/^[A-Z]+: /, '').replace(/, open '.*'$/, '');
+    throw new SourceError(`cannot write ${path}: ${cause}${err.code !== undefined ? ` (${err.code})` : ''}`);
+  }
 }
 
 function pad4(n: number): number {

@@ -167,7 +167,7 @@ export class RotatingWriter {
     const again = this.closedFiles.indexOf(name);
     if (again >= 0) this.closedFiles.splice(again, 1); // the ring comes round: this name is overwritten
     try {
-      this.current = CaptureWriter.open(name, this.linkType, this.snaplen, this.nanosecond, this.pcapng);
+      this.current = CaptureWriter.open(name, this.linkType, this.snaplen, this.nanosecond, { format: this.pcapng ? 'pcapng' : 'pcap' });
     } catch (e) {
       this.stopped = true;
       throw e;

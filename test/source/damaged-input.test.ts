@@ -68,6 +68,7 @@ const VIEWS: { name: string; args: (f: string) => string[] }[] = [
   { name: 'follow --hex', args: (f) => ['follow', '--hex', f, '0'] },
   { name: 'ladder', args: (f) => ['ladder', '--ascii', f, '0'] },
   { name: 'arp', args: (f) => ['arp', f] },
+  { name: 'slice -w -', args: (f) => ['slice', f, '0', '-w', '-'] },
 ];
 
 /** One line: netlens: FILE: … at offset N …, and nothing else on stderr. */

@@ -51,9 +51,9 @@ export interface LadderModel {
   summary: [string, string];
 }
 
-/** `<conn>` as the contract names it: a conversation id, or ip:port-ip:port (IPv6 in brackets). */
+/** `<conn>` as the contract names it: a conversation id (`N`, or `#N` as the conns table prints it), or ip:port-ip:port (IPv6 in brackets). */
 export function parseConnSelector(s: string): { id: number } | { a: string; b: string } | null {
-  if (/^\d+$/.test(s)) return { id: Number(s) };
+  if (/^#?\d+$/.test(s)) return { id: Number(s.startsWith('#') ? s.slice(1) : s) };
   const m = /^(\[[0-9a-fA-F:.]+\]:\d+|[0-9.]+:\d+)-(\[[0-9a-fA-F:.]+\]:\d+|[0-9.]+:\d+)$/.exec(s);
   return m ? { a: m[1]!, b: m[2]! } : null;
 }
