@@ -62,6 +62,8 @@ export interface Options {
   version: boolean;
   /** --prefilter: a filter drops frames before the analysis sees them (tcpdump's meaning), in conns, http, follow and ladder too. */
   prefilter: boolean;
+  /** --community-id-seed: the Community ID's 16-bit seed. */
+  communityIdSeed: number;
 }
 
 /** A user's mistake on the command line: one line, then the command's usage, on stderr; status 2. */
@@ -139,6 +141,7 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--max-held'], value: 'SIZE', commands: ['follow', 'http'], help: 'bytes held out of order per stream (default 4M)' },
   { names: ['--max-held-total'], value: 'SIZE', commands: ['follow', 'http'], help: 'bytes held out of order in all streams (default 64M)' },
   { names: ['--prefilter'], value: null, commands: ['read', 'conns', 'http', 'follow', 'ladder'], help: "the filter drops frames before the analysis (tcpdump's meaning); without it the analysis sees every frame and the filter picks the lines (read) or the conversations shown" },
+  { names: ['--community-id-seed'], value: 'N', commands: ['read', 'capture', 'conns', 'http'], help: 'the seed of the Community ID in records (0 to 65535, default 0; the same on every sensor)' },
   { names: ['--max-conns'], value: 'N', commands: SOURCE_VIEWS, help: 'conversations tracked at once (default 100000)' },
   { names: ['--tcp-idle'], value: 'S', commands: SOURCE_VIEWS, help: 'a TCP conversation idle this long ends (default 300)' },
   { names: ['--udp-idle'], value: 'S', commands: SOURCE_VIEWS, help: 'a UDP conversation idle this long ends (default 60)' },
@@ -241,7 +244,7 @@ export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
-    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false, version: false, prefilter: false,
+    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false, version: false, prefilter: false, communityIdSeed: 0,
   };
   const { tokens, positional } = tokenize(argv);
   const has = (n: string): boolean => tokens.some((t) => t.name === n);
@@ -320,6 +323,7 @@ export function parseArgs(argv: string[]): Options {
       case '-n': case '-N': case '-O': case '--no-optimize': case '-l': case '-U': break;
       case '--immediate-mode': o.immediate = true; break;
       case '--max-conns': o.maxConns = positiveInt(name, value!); break;
+      case '--community-id-seed': o.communityIdSeed = atMost(name, positiveInt(name, value!), 0xffff, '(the seed is 16 bits)'); break;
       case '--max-held': o.maxHeld = size(name, value!); break;
       case '--max-held-total': o.maxHeldTotal = size(name, value!); break;
       case '--tcp-idle': o.tcpIdle = positiveNumber(name, value!); break;

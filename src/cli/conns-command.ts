@@ -10,7 +10,7 @@ import { hasFilter, runSourceView, viewTime } from './run-file.js';
 
 function connsSink(opts: Options, out: ByteSink): { sink: PacketSink; end(): void } {
   if (opts.json) {
-    return { sink: { conn: (c: Connection) => writeConnJson(out, c), recycle: true }, end: () => out.flush() };
+    return { sink: { conn: (c: Connection) => writeConnJson(out, c, opts.communityIdSeed), recycle: true }, end: () => out.flush() };
   }
   // Printed as conversations end, in id order (held or spilled only while a lower id is still open).
   const p = paletteFor(process.stdout);

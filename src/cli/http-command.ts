@@ -17,13 +17,14 @@ export async function runHttp(opts: Options): Promise<number> {
     const time = viewTime(opts, 'http');
     const table = opts.json ? null : new HttpTableWriter(p, undefined, time);
     const col = new HttpCollector(
-      (id, tx) => { if (table === null) writeHttpJson(out, id, tx); else table.add(id, tx); },
+      (id, tx, communityId) => { if (table === null) writeHttpJson(out, id, tx, communityId); else table.add(id, tx); },
       (id, side, msg) => warn(`conn ${id} ${side}: not HTTP from here on (${msg})`),
       { maxHeld: opts.maxHeld, maxHeldTotal: opts.maxHeldTotal },
       (id, side, held) => warn(`conn ${id} ${side}: out-of-order bytes over the reassembly bounds were dropped (${held} bytes held; --max-held ${opts.maxHeld}, --max-held-total ${opts.maxHeldTotal})`),
       true,
       (id, pending) => warn(`conn ${id}: more than ${pending} requests waiting for their responses: the oldest are reported without one, and the responses that answer them later are not reported`),
     );
+    col.communityIdSeed = opts.communityIdSeed;
     return {
       sink: { packet: (n, f, d, t) => col.packet(n, f, d, t), conn: (c) => col.conn(c), recycle: true, first: (sec, nsec) => time.origin(sec, nsec) },
       end: () => {

@@ -292,6 +292,12 @@ export class Connection {
   declare mptcpOf: number;
   /** Keys whose tokens the tracker has taken: 1 the server's, 2 the client's. */
   declare mptcpKeys: number;
+  /**
+   * The conversation's Community ID, '' until a record asks for it
+   * (encode/community-id.ts computes it once), and the seed it was computed with.
+   */
+  declare communityId: string;
+  declare communityIdSeed: number;
 
   /** Made by newConnection() only. */
   private constructor() { /* fields come from newConnection's literal */ }
@@ -331,6 +337,8 @@ export class Connection {
     this.mptcpToken = -1;
     this.mptcpOf = -1;
     this.mptcpKeys = 0;
+    this.communityId = '';
+    this.communityIdSeed = -1;
   }
 
   /** tcpdump's relative-sequence base of a side (int32). */
@@ -424,6 +432,8 @@ export function newConnection(id: number, proto: number, v6: boolean): Connectio
     mptcpToken: -1,
     mptcpOf: -1,
     mptcpKeys: 0,
+    communityId: '',
+    communityIdSeed: -1,
   } satisfies LiteralOf<Connection, 'client' | 'server' | 'packets' | 'handshake' | 'teardown' | 'connState' | 'missedBytes'> as unknown as Connection;
 }
 
