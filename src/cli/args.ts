@@ -64,6 +64,12 @@ export interface Options {
   prefilter: boolean;
   /** --community-id-seed: the Community ID's 16-bit seed. */
   communityIdSeed: number;
+  /** --format: text (the human view), json (= --json), zeek (Zeek's TSV log), zeek-json (Zeek's JSON log). */
+  format: 'text' | 'json' | 'zeek' | 'zeek-json';
+  /** --seed: what Zeek uids are drawn from (null: a random seed per run, as Zeek's are). */
+  seed: number | null;
+  /** --zeek-local-nets: Site::local_nets for local_orig / local_resp, besides the private address space (as Zeek). */
+  zeekLocalNets: string | null;
 }
 
 /** A user's mistake on the command line: one line, then the command's usage, on stderr; status 2. */
@@ -141,6 +147,9 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--max-held'], value: 'SIZE', commands: ['follow', 'http'], help: 'bytes held out of order per stream (default 4M)' },
   { names: ['--max-held-total'], value: 'SIZE', commands: ['follow', 'http'], help: 'bytes held out of order in all streams (default 64M)' },
   { names: ['--prefilter'], value: null, commands: ['read', 'conns', 'http', 'follow', 'ladder'], help: "the filter drops frames before the analysis (tcpdump's meaning); without it the analysis sees every frame and the filter picks the lines (read) or the conversations shown" },
+  { names: ['--format'], value: 'FORMAT', commands: ['conns', 'http'], help: 'text (default), json (= --json), zeek (Zeek\'s TSV conn.log / http.log), zeek-json (Zeek\'s JSON log lines)' },
+  { names: ['--seed'], value: 'N', commands: ['conns', 'http'], help: 'with --format zeek/zeek-json: uids drawn from N, the same in every run and in conns and http (default: random, as Zeek\'s)' },
+  { names: ['--zeek-local-nets'], value: 'CIDR,…', commands: ['conns'], help: 'with --format zeek/zeek-json: networks local_orig and local_resp count as local, besides Zeek\'s private address space' },
   { names: ['--community-id-seed'], value: 'N', commands: ['read', 'capture', 'conns', 'http'], help: 'the seed of the Community ID in records (0 to 65535, default 0; the same on every sensor)' },
   { names: ['--max-conns'], value: 'N', commands: SOURCE_VIEWS, help: 'conversations tracked at once (default 100000)' },
   { names: ['--tcp-idle'], value: 'S', commands: SOURCE_VIEWS, help: 'a TCP conversation idle this long ends (default 300)' },
@@ -244,7 +253,7 @@ export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
-    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false, version: false, prefilter: false, communityIdSeed: 0,
+    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false, version: false, prefilter: false, communityIdSeed: 0, format: 'text', seed: null, zeekLocalNets: null,
   };
   const { tokens, positional } = tokenize(argv);
   const has = (n: string): boolean => tokens.some((t) => t.name === n);
@@ -270,6 +279,7 @@ export function parseArgs(argv: string[]): Options {
   let filterFile: string | null = null;
   let tLevel = 0, xLevel = 0, bigXLevel = 0, aLevel = 0;
   let liveOnly: string | null = null;
+  let format: Options['format'] | null = null;
   for (const { name, value, spelled } of tokens) {
     const spec = SPEC_BY_NAME.get(name)!;
     if (name === '-h' || name === '--help') { o.help = true; continue; }
@@ -283,7 +293,13 @@ export function parseArgs(argv: string[]): Options {
     }
     if (spec.live === true && command !== 'capture') liveOnly ??= name;
     switch (name) {
-      case '--json': o.json = true; break;
+      case '--json': o.json = true; format ??= 'json'; break;
+      case '--format':
+        if (value !== 'text' && value !== 'json' && value !== 'zeek' && value !== 'zeek-json') throw new UsageError(`--format must be text, json, zeek or zeek-json, not ${JSON.stringify(value)}`);
+        if (format !== null && format !== value && !(format === 'json' && value === 'json')) throw new UsageError(`--format ${value} and ${format === 'json' ? '--json' : `--format ${format}`} ask for two formats`);
+        format = value; break;
+      case '--seed': o.seed = atMost(name, positiveInt(name, value!), Number.MAX_SAFE_INTEGER, ''); break;
+      case '--zeek-local-nets': o.zeekLocalNets = value!; break;
       case '-c': o.count = positiveInt(name, value!); break;
       case '-d': o.duration = atMost(name, positiveNumber(name, value!), MAX_DURATION_SEC, 'seconds (24 days: a longer timer would fire at once)'); break;
       case '-i': o.iface = value!; break;
@@ -346,6 +362,7 @@ export function parseArgs(argv: string[]): Options {
       case '-D': case '--list-interfaces': break;
     }
   }
+  if (format !== null) { o.format = format; o.json = format === 'json'; }
   if (tLevel > 0) o.time = (['t', 'tt', 'ttt', 'tttt', 'ttttt'] as const)[Math.min(tLevel, 5) - 1]!;
   // As in tcpdump, -X wins over -x, and either over -A; doubled, each includes the link-level header.
   if (bigXLevel > 0) { o.dump = 'hex-ascii'; o.dumpLink = bigXLevel > 1; }

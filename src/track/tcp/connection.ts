@@ -59,6 +59,8 @@ export class Endpoint {
   declare nextSeqNsec: number;
   declare lastWasKeepAlive: boolean;
   declare packets: number;
+  /** IP bytes sent, from the IP headers' lengths (Zeek's num_bytes_ip: orig_ip_bytes, resp_ip_bytes). */
+  declare ipBytes: number;
   /** Payload bytes, without retransmitted bytes. */
   declare bytes: number;
   declare retransmissions: number;
@@ -131,6 +133,7 @@ export class Endpoint {
     this.nextSeqNsec = 0;
     this.lastWasKeepAlive = false;
     this.packets = 0;
+    this.ipBytes = 0;
     this.bytes = 0;
     this.retransmissions = 0;
     this.zeekState = ZeekState.INACTIVE;
@@ -190,6 +193,7 @@ export function newEndpoint(): Endpoint {
     nextSeqNsec: 0,
     lastWasKeepAlive: false,
     packets: 0,
+    ipBytes: 0,
     bytes: 0,
     retransmissions: 0,
     zeekState: 0, // ZeekState.INACTIVE
