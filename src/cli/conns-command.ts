@@ -8,20 +8,14 @@ import type { ByteSink } from '../encode/sink.js';
 import type { PacketSink } from '../pipeline.js';
 import { hasFilter, runSourceView, viewTime } from './run-file.js';
 import { UsageError } from './args.js';
-import { CONN_FIELDS, connLogValues, type LocalNet, ZeekLogWriter, zeekLocalNets } from '../encode/zeek-log.js';
-import { randomInt } from 'node:crypto';
-
-/** The seed of a run's Zeek uids: --seed, or a random one (Zeek's uids differ from run to run). */
-export function uidSeed(opts: Options): number {
-  return opts.seed ?? randomInt(2 ** 47);
-}
+import { CONN_FIELDS, connLogValues, type LocalNet, runUidSeed, ZeekLogWriter, zeekLocalNets } from '../encode/zeek-log.js';
 
 /** --format zeek / zeek-json: Zeek's conn.log, a row per conversation as it ends (Zeek logs at connection_state_remove). */
 function zeekConnsSink(opts: Options, out: ByteSink): { sink: PacketSink; end(): void } {
   let localNets: LocalNet[];
   try { localNets = zeekLocalNets(opts.zeekLocalNets); } catch (e) { throw new UsageError((e as Error).message); }
   const log = new ZeekLogWriter(out, 'conn', CONN_FIELDS, opts.format === 'zeek-json');
-  const o = { uidSeed: uidSeed(opts), localNets, communityIdSeed: opts.communityIdSeed };
+  const o = { uidSeed: runUidSeed(opts.seed), localNets, communityIdSeed: opts.communityIdSeed };
   return { sink: { conn: (c: Connection) => log.row(connLogValues(c, o)), recycle: true }, end: () => { log.close(); out.flush(); } };
 }
 

@@ -5,8 +5,12 @@ import { paletteFor } from '../encode/palette.js';
 import { LineSpill } from '../report/spill.js';
 import type { Options } from './args.js';
 import { hasFilter, runSourceView, viewTime } from './run-file.js';
+import { HTTP_FIELDS, httpLogValues, runUidSeed, type ZeekConnId, zeekConnId, ZeekLogWriter } from '../encode/zeek-log.js';
+import { UsageError } from './args.js';
 
 export async function runHttp(opts: Options): Promise<number> {
+  const zeek = opts.format === 'zeek' || opts.format === 'zeek-json';
+  if (!zeek && opts.seed !== null) throw new UsageError('--seed goes with --format zeek or zeek-json');
   // The table's warnings come after it: kept like its rows (in memory up to a bound, then a temporary file).
   const errors = new LineSpill();
   const warn = (text: string): void => {
@@ -15,9 +19,20 @@ export async function runHttp(opts: Options): Promise<number> {
   return runSourceView(opts, 'http', (out) => {
     const p = paletteFor(process.stdout);
     const time = viewTime(opts, 'http');
-    const table = opts.json ? null : new HttpTableWriter(p, undefined, time);
+    const table = opts.json || zeek ? null : new HttpTableWriter(p, undefined, time);
+    // --format zeek: http.log, its id fields and uid taken from each conversation while it lasts (the same uid as conns').
+    const log = zeek ? new ZeekLogWriter(out, 'http', HTTP_FIELDS, opts.format === 'zeek-json') : null;
+    const uidSeed = runUidSeed(opts.seed);
+    const conns = new Map<number, { id: ZeekConnId; depth: number }>();
     const col = new HttpCollector(
-      (id, tx, communityId) => { if (table === null) writeHttpJson(out, id, tx, communityId); else table.add(id, tx); },
+      (id, tx, communityId) => {
+        if (log !== null) {
+          // Zeek logs a transaction once it saw a request or a reply: not bytes that were neither.
+          const c = conns.get(id);
+          if (c !== undefined && (tx.method !== null || tx.status !== null)) log.row(httpLogValues(tx, c.id, ++c.depth));
+        } else if (table === null) writeHttpJson(out, id, tx, communityId);
+        else table.add(id, tx);
+      },
       (id, side, msg) => warn(`conn ${id} ${side}: not HTTP from here on (${msg})`),
       { maxHeld: opts.maxHeld, maxHeldTotal: opts.maxHeldTotal },
       (id, side, held) => warn(`conn ${id} ${side}: out-of-order bytes over the reassembly bounds were dropped (${held} bytes held; --max-held ${opts.maxHeld}, --max-held-total ${opts.maxHeldTotal})`),
@@ -26,9 +41,17 @@ export async function runHttp(opts: Options): Promise<number> {
     );
     col.communityIdSeed = opts.communityIdSeed;
     return {
-      sink: { packet: (n, f, d, t) => col.packet(n, f, d, t), conn: (c) => col.conn(c), recycle: true, first: (sec, nsec) => time.origin(sec, nsec) },
+      sink: {
+        packet: (n, f, d, t) => {
+          if (log !== null && t.conn !== null && t.conn.proto === 6 && !conns.has(t.conn.id)) conns.set(t.conn.id, { id: zeekConnId(t.conn, uidSeed), depth: 0 });
+          col.packet(n, f, d, t);
+        },
+        conn: (c) => { col.conn(c); conns.delete(c.id); },
+        recycle: true, first: (sec, nsec) => time.origin(sec, nsec),
+      },
       end: () => {
         col.end();
+        log?.close();
         if (table === null) return;
         table.write((l) => out.line(l), hasFilter(opts));
         errors.forEach((e) => out.line(p.warn(e)));

@@ -6,11 +6,13 @@
  * One writer for both: a log is a list of fields (name, Zeek type) and each
  * row a list of values in that order; null is Zeek's unset field.
  */
+import { randomInt } from 'node:crypto';
 import { IpProto } from '../decode/constants.js';
 import { type Connection } from '../track/tcp/connection.js';
 import { connCommunityId } from './community-id.js';
 import { endpointIp } from './conn-record.js';
 import type { ByteSink } from './sink.js';
+import type { HttpTransaction } from '../track/http.js';
 
 /** A field of a log: its name and Zeek type, as the `#fields` and `#types` lines give them. */
 export type ZeekField = readonly [name: string, type: string];
@@ -39,19 +41,38 @@ function jsonDouble(x: number): string {
   return Number.isInteger(x) && !s.includes('e') ? `${s}.0` : s;
 }
 
-/** Zeek's ASCII escaping of a string field: non-printable bytes and the separator as \xNN, "\" doubled; "" is (empty), "-" escaped. */
+/**
+ * A string of bytes (one char a byte, as the HTTP parser reads them) as Zeek
+ * writes it: valid UTF-8 as its characters, control bytes and invalid UTF-8 as
+ * \xNN; in TSV a backslash doubled (json-non-printable-escaping baselines).
+ */
+function zeekText(s: string, tsv: boolean): string {
+  let plain = true;
+  for (let i = 0; i < s.length && plain; i++) { const c = s.charCodeAt(i); plain = c >= 0x20 && c < 0x7f && (c !== 0x5c || !tsv); }
+  if (plain) return s;
+  const b = Buffer.from(s, 'latin1');
+  let r = '';
+  for (let i = 0; i < b.length;) {
+    const c = b[i]!;
+    if (c >= 0x20 && c < 0x7f) { r += c === 0x5c && tsv ? '\\\\' : String.fromCharCode(c); i++; continue; }
+    const n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    let ok = n > 0 && i + n <= b.length;
+    for (let k = 1; ok && k < n; k++) ok = (b[i + k]! & 0xc0) === 0x80;
+    if (ok) {
+      const ch = b.toString('utf8', i, i + n);
+      if (!ch.includes('\ufffd')) { r += ch; i += n; continue; }
+    }
+    r += `\\x${c.toString(16).padStart(2, '0')}`;
+    i++;
+  }
+  return r;
+}
+
+/** A string field in TSV: "" is (empty), "-" escaped (it would read as unset). */
 function tsvString(s: string): string {
   if (s === '') return '(empty)';
   if (s === '-') return '\\x2d';
-  let plain = true;
-  for (let i = 0; i < s.length && plain; i++) { const c = s.charCodeAt(i); plain = c > 0x20 && c < 0x7f && c !== 0x5c; }
-  if (plain) return s;
-  let r = '';
-  for (const b of Buffer.from(s, 'utf8')) {
-    r += b === 0x5c ? '\\\\' : b === 0x20 ? ' ' : b < 0x20 || b === 0x7f ? `\\x${b.toString(16).padStart(2, '0')}` : String.fromCharCode(b);
-  }
-  // Multi-byte UTF-8 stays as it is (Zeek writes valid UTF-8 through): decode what was copied byte by byte.
-  return Buffer.from(r, 'latin1').toString('utf8');
+  return zeekText(s, true);
 }
 
 /** strftime's "%Y-%m-%d-%H-%M-%S" in local time, as the ASCII writer stamps #open and #close. */
@@ -123,7 +144,8 @@ export class ZeekLogWriter {
       if (type === 'time') { const [sec, nsec] = v as [number, number]; s += jsonDouble(zeekTime(sec, nsec)); }
       else if (type === 'interval') s += jsonDouble(v as number);
       else if (typeof v === 'number' || typeof v === 'boolean') s += String(v);
-      else s += JSON.stringify(v);
+      else if (Array.isArray(v)) s += JSON.stringify(v.map((x: string) => zeekText(x, false)));
+      else s += JSON.stringify(zeekText(v as string, false));
     }
     return s + '}';
   }
@@ -157,6 +179,11 @@ export function zeekUid(seed: number, id: number, prefix = 'C'): string {
   const hi = mix64(base) >> 32n; // Zeek's first word holds the 32 bits beyond 64
   const lo = mix64(base | 1n);
   return prefix + base62(hi) + base62(lo);
+}
+
+/** The seed of a run's uids: the one given (--seed), or a random one (Zeek's uids differ from run to run). */
+export function runUidSeed(seed: number | null): number {
+  return seed ?? randomInt(2 ** 47);
 }
 
 /** A network of --zeek-local-nets: its address words (IPv4 in the last) and prefix length in bits over the 128. */
@@ -273,5 +300,42 @@ export function connLogValues(c: Connection, o: ConnLogOptions): ZeekValue[] {
     tcp ? c.missedBytes : 0, history === '' ? null : history,
     C.packets, C.ipBytes, S.packets, S.ipBytes,
     null, c.proto, connCommunityId(c, o.communityIdSeed),
+  ];
+}
+
+/**
+ * HTTP::Info (base/protocols/http/main.zeek) and the file fields
+ * base/protocols/http/entities.zeek adds, in their order.
+ */
+export const HTTP_FIELDS: readonly ZeekField[] = [
+  ['ts', 'time'], ['uid', 'string'], ['id.orig_h', 'addr'], ['id.orig_p', 'port'], ['id.resp_h', 'addr'], ['id.resp_p', 'port'],
+  ['trans_depth', 'count'], ['method', 'string'], ['host', 'string'], ['uri', 'string'], ['referrer', 'string'], ['version', 'string'],
+  ['user_agent', 'string'], ['origin', 'string'], ['request_body_len', 'count'], ['response_body_len', 'count'],
+  ['status_code', 'count'], ['status_msg', 'string'], ['info_code', 'count'], ['info_msg', 'string'], ['tags', 'set[enum]'],
+  ['username', 'string'], ['password', 'string'], ['proxied', 'set[string]'],
+  ['orig_fuids', 'vector[string]'], ['orig_filenames', 'vector[string]'], ['orig_mime_types', 'vector[string]'],
+  ['resp_fuids', 'vector[string]'], ['resp_filenames', 'vector[string]'], ['resp_mime_types', 'vector[string]'],
+];
+
+/** A conversation's id fields as http.log repeats them: its uid and endpoints, taken while the Connection is at hand. */
+export interface ZeekConnId { uid: string; origH: string; origP: number; respH: string; respP: number }
+
+export function zeekConnId(c: Connection, uidSeed: number): ZeekConnId {
+  const cs = c.clientSide, ss = cs ^ 1;
+  return { uid: zeekUid(uidSeed, c.id), origH: endpointIp(c, cs), origP: c.port[cs]!, respH: endpointIp(c, ss), respP: c.port[ss]! };
+}
+
+/** One transaction's http.log values, in HTTP_FIELDS order; `depth` is its trans_depth (1 for a connection's first). */
+export function httpLogValues(t: HttpTransaction, id: ZeekConnId, depth: number): ZeekValue[] {
+  // Zeek stamps the record when the request (or, without one, the response) begins.
+  const at: [number, number] = t.requestSec >= 0 ? [t.requestSec, t.requestNsec] : [t.responseSec, t.responseNsec];
+  const info = t.interim.length > 0 ? t.interim[t.interim.length - 1]! : null;
+  return [
+    at, id.uid, id.origH, id.origP, id.respH, id.respP,
+    depth, t.method, t.host, t.uri, t.referrer, t.version, t.userAgent, t.origin,
+    t.requestBodyBytes, t.responseBodyBytes, t.status, t.status === null ? null : t.reason ?? '',
+    info, info === null ? null : t.interimReason, [],
+    t.username, null, t.proxied === null ? null : [...new Set(t.proxied)],
+    null, null, null, null, null, null,
   ];
 }

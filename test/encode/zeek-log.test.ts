@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseLocalNets, zeekUid } from '../../src/encode/zeek-log.js';
-import { classicPcap } from '../helpers/pcap.js';
+import { classicPcap, tcpSegment } from '../helpers/pcap.js';
 import { FIXTURES, ndjson, netlens } from '../helpers/netlens.js';
 
 function tsv(text: string): Record<string, string>[] {
@@ -132,5 +132,50 @@ describe('--format', () => {
     expect(r.stderr.split('\n')[0]).toMatch(/two formats/);
     const bad = netlens(['conns', '--format', 'csv', file]);
     expect(bad.status).toBe(2);
+  });
+});
+
+describe('http --format zeek / zeek-json', () => {
+  /** A capture of one HTTP connection: handshake, this request, this response, both FINs. */
+  function httpCapture(request: Buffer, response: Buffer): string {
+    const c = { src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 80 };
+    const s = { src: '10.0.0.2', dst: '10.0.0.1', sport: 80, dport: 40000 };
+    const frames = [
+      tcpSegment({ ...c, seq: 100, flags: 0x02 }),
+      tcpSegment({ ...s, seq: 500, ack: 101, flags: 0x12 }),
+      tcpSegment({ ...c, seq: 101, ack: 501, flags: 0x10 }),
+      tcpSegment({ ...c, seq: 101, ack: 501, payload: request }),
+      tcpSegment({ ...s, seq: 501, ack: 101 + request.length, payload: response }),
+      tcpSegment({ ...c, seq: 101 + request.length, ack: 501 + response.length, flags: 0x11 }),
+      tcpSegment({ ...s, seq: 501 + response.length, ack: 102 + request.length, flags: 0x11 }),
+      tcpSegment({ ...c, seq: 102 + request.length, ack: 502 + response.length, flags: 0x10 }),
+    ];
+    const file = join(mkdtempSync(join(tmpdir(), 'nl-zeek-http-')), 'http.pcap');
+    writeFileSync(file, classicPcap(frames));
+    return file;
+  }
+
+  it('request headers Zeek keeps, Basic auth user, proxy headers, 1xx info, and Zeek\'s escaping', () => {
+    // The URI: a backslash, a control byte, UTF-8 "é", and a byte that is not UTF-8.
+    const uri = Buffer.concat([Buffer.from('/a\\b\x07/', 'latin1'), Buffer.from('é', 'utf8'), Buffer.from([0xff])]);
+    const req = Buffer.concat([Buffer.from('GET ', 'latin1'), uri, Buffer.from(' HTTP/1.1\r\nHost: h.example\r\nUser-Agent: t/1\r\nReferer: http://r/\r\n'
+      + `Authorization: Basic ${Buffer.from('alice:secret').toString('base64')}\r\nX-Forwarded-For: 192.0.2.7\r\nOrigin: http://o\r\n\r\n`, 'latin1')]);
+    const resp = Buffer.from('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello', 'latin1');
+    const file = httpCapture(req, resp);
+    const [row] = tsv(netlens(['http', '--format', 'zeek', '--seed', '2', file]).stdout);
+    expect(row).toBeDefined();
+    expect(row!.uri).toBe('/a\\\\b\\x07/é\\xff');
+    expect([row!.host, row!.user_agent, row!.referrer, row!.origin, row!.username, row!.password, row!.proxied])
+      .toEqual(['h.example', 't/1', 'http://r/', 'http://o', 'alice', '-', 'X-FORWARDED-FOR -> 192.0.2.7']);
+    expect([row!.trans_depth, row!.version, row!.status_code, row!.status_msg, row!.info_code, row!.info_msg, row!.response_body_len, row!.tags])
+      .toEqual(['1', '1.1', '200', 'OK', '100', 'Continue', '5', '(empty)']);
+    const [j] = ndjson(netlens(['http', '--format', 'zeek-json', '--seed', '2', file]).stdout);
+    expect(j!.uri).toBe('/a\\b\\x07/é\\xff');
+    expect(j!.tags).toEqual([]);
+    expect(j!.proxied).toEqual(['X-FORWARDED-FOR -> 192.0.2.7']);
+    expect(j!.password).toBeUndefined();
+    expect(j!.uid).toBe(row!.uid);
+    const [conn] = tsv(netlens(['conns', '--format', 'zeek', '--seed', '2', file]).stdout);
+    expect(conn!.uid).toBe(row!.uid);
   });
 });
