@@ -298,7 +298,7 @@ export function parseArgs(argv: string[]): Options {
         if (value !== 'text' && value !== 'json' && value !== 'zeek' && value !== 'zeek-json') throw new UsageError(`--format must be text, json, zeek or zeek-json, not ${JSON.stringify(value)}`);
         if (format !== null && format !== value && !(format === 'json' && value === 'json')) throw new UsageError(`--format ${value} and ${format === 'json' ? '--json' : `--format ${format}`} ask for two formats`);
         format = value; break;
-      case '--seed': o.seed = atMost(name, positiveInt(name, value!), Number.MAX_SAFE_INTEGER, ''); break;
+      case '--seed': o.seed = positiveInt(name, value!); break;
       case '--zeek-local-nets': o.zeekLocalNets = value!; break;
       case '-c': o.count = positiveInt(name, value!); break;
       case '-d': o.duration = atMost(name, positiveNumber(name, value!), MAX_DURATION_SEC, 'seconds (24 days: a longer timer would fire at once)'); break;

@@ -5,7 +5,7 @@ import { paletteFor } from '../encode/palette.js';
 import { LineSpill } from '../report/spill.js';
 import type { Options } from './args.js';
 import { hasFilter, runSourceView, viewTime } from './run-file.js';
-import { HTTP_FIELDS, httpLogValues, runUidSeed, type ZeekConnId, zeekConnId, ZeekLogWriter } from '../encode/zeek-log.js';
+import { runUidSeed, ZeekHttpLog } from '../encode/zeek-log.js';
 import { UsageError } from './args.js';
 
 export async function runHttp(opts: Options): Promise<number> {
@@ -14,23 +14,18 @@ export async function runHttp(opts: Options): Promise<number> {
   // The table's warnings come after it: kept like its rows (in memory up to a bound, then a temporary file).
   const errors = new LineSpill();
   const warn = (text: string): void => {
-    if (opts.json) process.stderr.write(`netlens: warning: ${text}\n`); else errors.push(text);
+    if (opts.json || zeek) process.stderr.write(`netlens: warning: ${text}\n`); else errors.push(text);
   };
   return runSourceView(opts, 'http', (out) => {
     const p = paletteFor(process.stdout);
     const time = viewTime(opts, 'http');
     const table = opts.json || zeek ? null : new HttpTableWriter(p, undefined, time);
-    // --format zeek: http.log, its id fields and uid taken from each conversation while it lasts (the same uid as conns').
-    const log = zeek ? new ZeekLogWriter(out, 'http', HTTP_FIELDS, opts.format === 'zeek-json') : null;
-    const uidSeed = runUidSeed(opts.seed);
-    const conns = new Map<number, { id: ZeekConnId; depth: number }>();
+    // --format zeek: http.log (the same uids as conns' for one --seed).
+    const log = zeek ? new ZeekHttpLog(out, opts.format === 'zeek-json', runUidSeed(opts.seed)) : null;
     const col = new HttpCollector(
       (id, tx, communityId) => {
-        if (log !== null) {
-          // Zeek logs a transaction once it saw a request or a reply: not bytes that were neither.
-          const c = conns.get(id);
-          if (c !== undefined && (tx.method !== null || tx.status !== null)) log.row(httpLogValues(tx, c.id, ++c.depth));
-        } else if (table === null) writeHttpJson(out, id, tx, communityId);
+        if (log !== null) log.transaction(id, tx);
+        else if (table === null) writeHttpJson(out, id, tx, communityId);
         else table.add(id, tx);
       },
       (id, side, msg) => warn(`conn ${id} ${side}: not HTTP from here on (${msg})`),
@@ -42,11 +37,8 @@ export async function runHttp(opts: Options): Promise<number> {
     col.communityIdSeed = opts.communityIdSeed;
     return {
       sink: {
-        packet: (n, f, d, t) => {
-          if (log !== null && t.conn !== null && t.conn.proto === 6 && !conns.has(t.conn.id)) conns.set(t.conn.id, { id: zeekConnId(t.conn, uidSeed), depth: 0 });
-          col.packet(n, f, d, t);
-        },
-        conn: (c) => { col.conn(c); conns.delete(c.id); },
+        packet: (n, f, d, t) => { log?.packet(t.conn); col.packet(n, f, d, t); },
+        conn: (c) => { col.conn(c); log?.ended(c); },
         recycle: true, first: (sec, nsec) => time.origin(sec, nsec),
       },
       end: () => {

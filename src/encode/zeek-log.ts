@@ -339,3 +339,33 @@ export function httpLogValues(t: HttpTransaction, id: ZeekConnId, depth: number)
     null, null, null, null, null, null,
   ];
 }
+
+/**
+ * http.log for a run: each conversation's uid and endpoints taken at its
+ * first packet (the Connection is reused once it ends, transactions may come
+ * later), trans_depth counted per conversation, forgotten when it ends.
+ */
+export class ZeekHttpLog {
+  private readonly log: ZeekLogWriter;
+  private readonly conns = new Map<number, { id: ZeekConnId; depth: number }>();
+
+  constructor(out: ByteSink, json: boolean, private readonly uidSeed: number) {
+    this.log = new ZeekLogWriter(out, 'http', HTTP_FIELDS, json);
+  }
+
+  /** Every packet's conversation (a lookup; the id fields are made once per TCP conversation). */
+  packet(c: Connection | null): void {
+    if (c !== null && c.proto === IpProto.TCP && !this.conns.has(c.id)) this.conns.set(c.id, { id: zeekConnId(c, this.uidSeed), depth: 0 });
+  }
+
+  /** A transaction of conversation connId; Zeek logs one once it saw a request or a reply, not bytes that were neither. */
+  transaction(connId: number, t: HttpTransaction): void {
+    const c = this.conns.get(connId);
+    if (c !== undefined && (t.method !== null || t.status !== null)) this.log.row(httpLogValues(t, c.id, ++c.depth));
+  }
+
+  /** The conversation ended (after its last transactions were given). */
+  ended(c: Connection): void { this.conns.delete(c.id); }
+
+  close(): void { this.log.close(); }
+}

@@ -24,6 +24,7 @@ import { StringSink } from '../../src/encode/sink.js';
 import { PacketDecoder } from '../../src/decode/packet-decoder.js';
 import { CaptureFileReader } from '../../src/source/file-reader.js';
 import { Tracker } from '../../src/track/tracker.js';
+import { connections } from '../../src/index.js';
 import { FIXTURES, haveTool, ndjson, netlens, ROOT } from '../helpers/netlens.js';
 
 const VECTORS = join(ROOT, 'test', 'encode', 'community-id');
@@ -180,6 +181,17 @@ describe('one Community ID per conversation', () => {
     const http = ndjson(netlens(['http', '--json', '--community-id-seed', '9', file]).stdout);
     expect(http.length).toBeGreaterThan(0);
     for (const h of http) expect(h.communityId).toBe(byConn.get(h.conn));
+  });
+
+  it('the library takes the seed as communityIdSeed', async () => {
+    const file = join(FIXTURES, 'mixed.pcap');
+    const cli = ndjson(netlens(['conns', '--json', '--community-id-seed', '77', file]).stdout);
+    const lib: Record<string, any>[] = [];
+    for await (const c of connections(file, { communityIdSeed: 77 })) lib.push(c);
+    expect(lib.map((c) => [c.id, c.communityId]).sort()).toEqual(cli.map((c) => [c.id, c.communityId]).sort());
+    const unseeded: string[] = [];
+    for await (const c of connections(file)) unseeded.push(c.communityId);
+    expect(unseeded).not.toContain(lib[0]!.communityId);
   });
 
   it('a seed beyond 16 bits is refused in one line', () => {
