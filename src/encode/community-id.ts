@@ -13,7 +13,6 @@
  * packets of flows the tracker does not keep (ICMP) go through a small cache
  * keyed by the flow (packetCommunityId).
  */
-import { createHash } from 'node:crypto';
 import { IpProto } from '../decode/constants.js';
 import type { PacketDecoder } from '../decode/packet-decoder.js';
 import type { Connection } from '../track/tcp/connection.js';
@@ -38,8 +37,55 @@ export function icmpPorts(v6: boolean, type: number, code: number): [number, num
   return other === undefined ? [type, code, true] : [type, other, false];
 }
 
-/** The hash input: at most 2 + 16 + 16 + 2 + 4 bytes. */
-const input = Buffer.alloc(40);
+/** The hash input: at most 2 + 16 + 16 + 2 + 4 bytes, padded to SHA-1's one 64-byte block. */
+const input = new Uint8Array(64);
+const W = new Int32Array(80);
+const H = new Int32Array(5);
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const b64codes = new Uint16Array(28);
+
+/**
+ * SHA-1 (FIPS 180-4) of input's first n bytes, n ≤ 55: one block, into H.
+ * Node's createHash costs an object and a native call per hash, more than the
+ * rest of a packet's record; a conversation's first packet pays this.
+ */
+function sha1Block(n: number): void {
+  const b = input;
+  b.fill(0, n);
+  b[n] = 0x80;
+  b[62] = (n * 8) >>> 8; b[63] = (n * 8) & 0xff;
+  for (let i = 0; i < 16; i++) W[i] = (b[4 * i]! << 24) | (b[4 * i + 1]! << 16) | (b[4 * i + 2]! << 8) | b[4 * i + 3]!;
+  for (let i = 16; i < 80; i++) { const x = W[i - 3]! ^ W[i - 8]! ^ W[i - 14]! ^ W[i - 16]!; W[i] = (x << 1) | (x >>> 31); }
+  const h0 = 0x67452301, h1 = 0xefcdab89 | 0, h2 = 0x98badcfe | 0, h3 = 0x10325476, h4 = 0xc3d2e1f0 | 0;
+  let a = h0, bb = h1, c = h2, d = h3, e = h4;
+  for (let i = 0; i < 80; i++) {
+    let f: number, k: number;
+    if (i < 20) { f = (bb & c) | (~bb & d); k = 0x5a827999; }
+    else if (i < 40) { f = bb ^ c ^ d; k = 0x6ed9eba1; }
+    else if (i < 60) { f = (bb & c) | (bb & d) | (c & d); k = 0x8f1bbcdc | 0; }
+    else { f = bb ^ c ^ d; k = 0xca62c1d6 | 0; }
+    const t = (((a << 5) | (a >>> 27)) + f + e + k + W[i]!) | 0;
+    e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = t;
+  }
+  H[0] = (a + h0) | 0; H[1] = (bb + h1) | 0; H[2] = (c + h2) | 0; H[3] = (d + h3) | 0; H[4] = (e + h4) | 0;
+}
+
+/** The 20 bytes of H in base64 (28 characters, the last '='). */
+function digestBase64(): string {
+  const out = b64codes;
+  let o = 0;
+  // 20 bytes: six 3-byte groups, then 2 bytes and the padding.
+  for (let g = 0; g < 20; g += 3) {
+    const byte = (k: number) => (H[k >> 2]! >>> (24 - 8 * (k & 3))) & 0xff;
+    const x = (byte(g) << 16) | (byte(g + 1) << 8) | (g + 2 < 20 ? byte(g + 2) : 0);
+    out[o++] = B64.charCodeAt(x >>> 18); out[o++] = B64.charCodeAt((x >>> 12) & 63);
+    out[o++] = B64.charCodeAt((x >>> 6) & 63); out[o++] = g + 2 < 20 ? B64.charCodeAt(x & 63) : 61;
+  }
+  return String.fromCharCode.apply(null, out as unknown as number[]);
+}
+
+/** Hashes counted (tests: a known flow costs none). */
+export const communityIdStats = { hashes: 0 };
 
 /**
  * The Community ID of a flow. `addr` holds side A's address in words 0-3 and
@@ -59,20 +105,26 @@ export function communityId(seed: number, v6: boolean, proto: number, addr: Arra
     flip = !(cmp < 0 || (cmp === 0 && sport < dport));
   }
   const b = input;
-  b.writeUInt16BE(seed & 0xffff, 0);
+  b[0] = seed >>> 8; b[1] = seed;
   let o = 2;
-  const first = flip ? 4 : 0, second = flip ? 0 : 4;
-  for (const base of [first, second]) {
-    for (let i = v6 ? 0 : 3; i < 4; i++) { b.writeUInt32BE(addr[base + i]! >>> 0, o); o += 4; }
+  for (let side = 0; side < 2; side++) {
+    const base = (side === 0) !== flip ? 0 : 4;
+    for (let i = v6 ? 0 : 3; i < 4; i++) {
+      const w = addr[base + i]!;
+      b[o] = w >>> 24; b[o + 1] = w >>> 16; b[o + 2] = w >>> 8; b[o + 3] = w;
+      o += 4;
+    }
   }
   b[o++] = proto;
   b[o++] = 0;
   if (hasPorts) {
-    b.writeUInt16BE(flip ? dport : sport, o);
-    b.writeUInt16BE(flip ? sport : dport, o + 2);
+    const p = flip ? dport : sport, q = flip ? sport : dport;
+    b[o] = p >>> 8; b[o + 1] = p; b[o + 2] = q >>> 8; b[o + 3] = q;
     o += 4;
   }
-  return '1:' + createHash('sha1').update(b.subarray(0, o)).digest('base64');
+  sha1Block(o);
+  communityIdStats.hashes++;
+  return '1:' + digestBase64();
 }
 
 /** A conversation's Community ID, computed on first use and kept on the Connection (for this seed). */

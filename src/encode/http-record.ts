@@ -31,7 +31,7 @@ function writeTs(out: ByteSink, sec: number, nsec: number): void {
 /** One `http --json` record and its newline; `communityId` is its conversation's (encode/community-id.ts). */
 export function writeHttpJson(out: ByteSink, connId: number, t: HttpTransaction, communityId: string): void {
   const hasReq = t.requestSec >= 0, hasResp = t.responseSec >= 0;
-  out.reserve(512 + 6 * ((t.method?.length ?? 0) + (t.uri?.length ?? 0) + (t.host?.length ?? 0)));
+  out.reserve(576 + 6 * ((t.method?.length ?? 0) + (t.uri?.length ?? 0) + (t.host?.length ?? 0)));
   out.ascii('{"type":"http","conn":'); out.dec(connId);
   out.ascii(',"communityId":"'); out.ascii(communityId); out.byte(34); // base64: nothing to escape
   out.ascii(',"method":'); writeJsonString(out, t.method);

@@ -105,8 +105,7 @@ export class ZeekLogWriter {
 
   row(values: readonly ZeekValue[]): void {
     if (!this.opened) this.open();
-    this.out.utf8(this.json ? this.jsonRow(values) : this.tsvRow(values));
-    this.out.endLine();
+    this.out.line(this.json ? this.jsonRow(values) : this.tsvRow(values));
   }
 
   /** The end of the log: `#close` (TSV). */
