@@ -11,7 +11,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseLocalNets, zeekUid } from '../../src/encode/zeek-log.js';
+import { CONN_FIELDS, parseLocalNets, ZeekLogWriter, zeekUid } from '../../src/encode/zeek-log.js';
+import { StringSink } from '../../src/encode/sink.js';
 import { classicPcap, tcpSegment } from '../helpers/pcap.js';
 import { FIXTURES, ndjson, netlens } from '../helpers/netlens.js';
 
@@ -177,5 +178,31 @@ describe('http --format zeek / zeek-json', () => {
     expect(j!.uid).toBe(row!.uid);
     const [conn] = tsv(netlens(['conns', '--format', 'zeek', '--seed', '2', file]).stdout);
     expect(conn!.uid).toBe(row!.uid);
+  });
+});
+
+describe('ZeekLogWriter', () => {
+  it('rows longer than the sink\'s buffer, unset and empty values, an empty log\'s header and #close', () => {
+    const out = new StringSink(64);
+    const log = new ZeekLogWriter(out, 'test', [['ts', 'time'], ['s', 'string'], ['n', 'count'], ['v', 'vector[string]'], ['b', 'bool']], false, () => new Date(0));
+    const long = 'x'.repeat(5000);
+    log.row([[1700000000, 123456789], long, 7, ['a', 'b'], true]);
+    log.row([[1700000000, 0], '', null, [], false]);
+    log.row([[1700000000, 0], '-', 0, null, null]);
+    log.close();
+    const lines = out.take().split('\n');
+    expect(lines[8]).toBe(`1700000000.123456\t${long}\t7\ta,b\tT`);
+    expect(lines[9]).toBe('1700000000.000000\t(empty)\t-\t(empty)\tF');
+    expect(lines[10]).toBe('1700000000.000000\t\\x2d\t0\t-\t-');
+    expect(lines[11]).toMatch(/^#close\t/);
+    const empty = new StringSink();
+    new ZeekLogWriter(empty, 'conn', CONN_FIELDS, false).close();
+    expect(empty.take().split('\n').filter((l) => l !== '').map((l) => l.split('\t')[0])).toEqual(
+      ['#separator \\x09', '#set_separator', '#empty_field', '#unset_field', '#path', '#open', '#fields', '#types', '#close']);
+    const json = new StringSink();
+    const jl = new ZeekLogWriter(json, 'test', [['ts', 'time'], ['d', 'interval'], ['n', 'count'], ['s', 'string']], true);
+    jl.row([[1700000000, 0], 2, null, 'a"b']);
+    jl.close();
+    expect(json.take()).toBe('{"ts":1700000000.0,"d":2.0,"s":"a\\"b"}\n');
   });
 });
