@@ -115,6 +115,7 @@ export function viewsFor(file, svg, mode, filter) {
   const v = [
     ['read', file], ['read', '-v', file], ['read', '-vvv', '-X', file], ['read', '--json', file], ['read', '-e', file],
     ['conns', file], ['conns', '--json', file], ['http', file], ['http', '--json', file],
+    ['dns', file], ['dns', '--json', file],
     ['follow', file, '0'], ['follow', file, '0', '--hex'],
     ['ladder', file, '0'], ['ladder', file, '@tcp', '--svg', svg],
     ['arp', file], ['arp', '--json', file],
@@ -129,6 +130,7 @@ export function viewsFor(file, svg, mode, filter) {
       // Tiny bounds, so that evictions and reassembly limits are reached on small files.
       ['conns', '--json', '--max-conns', '2', '--tcp-idle', '0.001', '--udp-idle', '0.001', file],
       ['http', '--max-held', '64', '--max-held-total', '256', file],
+      ['dns', '--json', '--max-pending', '2', '--dns-timeout', '0.001', '--max-held', '64', '--max-held-total', '256', file],
       ['follow', file, '@tcp', '--max-held', '64', '--max-held-total', '128'],
       ['read', '--count', '-w', svg.replace(/\.svg$/, '-w.pcap'), file],
       ['read', '--count', '-w', svg.replace(/\.svg$/, '-w.pcapng'), file],
@@ -143,7 +145,7 @@ const BROKEN_BUILD = /does not provide an export named|Cannot find module|ERR_MO
 
 /** For the big inputs: the views that keep a table (and read, which streams, once). */
 function heavyViews(file) {
-  return [['conns', file], ['conns', '--json', file], ['http', file], ['http', '--json', file], ['arp', file], ['arp', '--json', file], ['follow', file, '0'], ['ladder', file, '@tcp'], ['read', '--json', file]];
+  return [['conns', file], ['conns', '--json', file], ['http', file], ['http', '--json', file], ['dns', file], ['dns', '--json', file], ['arp', file], ['arp', '--json', file], ['follow', file, '0'], ['ladder', file, '@tcp'], ['read', '--json', file]];
 }
 
 const viewName = (argv, file) => argv.filter((a) => a !== file).map((a) => (a.endsWith('.svg') ? 'OUT.svg' : a.endsWith('-w.pcap') ? 'OUT.pcap' : a.endsWith('-w.pcapng') ? 'OUT.pcapng' : a)).join(' ');

@@ -20,13 +20,15 @@ import { writePacketJson } from './encode/packet-record.js';
 import { writeConnJson } from './encode/conn-record.js';
 import { writeHttpJson } from './encode/http-record.js';
 import { HttpCollector } from './report/http.js';
+import { writeDnsJson } from './encode/dns-record.js';
+import { DnsCollector } from './report/dns.js';
 import { ArpReport } from './report/arp.js';
 import { FollowCollector } from './report/follow.js';
 import { parseConnSelector } from './report/ladder/model.js';
 import { noColor } from './encode/palette.js';
 import { pipelineOptions, runRecords, type RunOptions } from './library/run.js';
 import type { CaptureSource } from './library/source.js';
-import type { ArpRecord, ConnRecord, Handshake, HttpRecord, PacketRecord, Teardown } from './encode/records.js';
+import type { ArpRecord, ConnRecord, DnsRecord, Handshake, HttpRecord, PacketRecord, Teardown } from './encode/records.js';
 
 export type * from './encode/records.js';
 export type { CaptureSource } from './library/source.js';
@@ -70,6 +72,30 @@ export function httpTransactions(source: CaptureSource, options: StreamOptions =
       (id, pending) => warn(`conn ${id}: more than ${pending} requests waiting for their responses: the oldest are reported without one`),
     );
     col.communityIdSeed = options.communityIdSeed ?? 0;
+    return { sink: { packet: (n, f, d, t) => col.packet(n, f, d, t), conn: (c) => col.conn(c), recycle: true }, end: () => col.end() };
+  }, undefined, 'conversations');
+}
+
+/** Options of dnsTransactions. */
+export interface DnsOptions extends StreamOptions {
+  /** Seconds of capture time a query waits for its response before it is reported unanswered (default 30). */
+  timeout?: number;
+  /** Queries waiting for their responses at once (default 65536); the oldest is reported unanswered when one more comes. */
+  maxPending?: number;
+}
+
+/**
+ * Every DNS query and its response over UDP and TCP port 53, as `netlens dns --json` prints them: in the order
+ * they are reported (at the response; an unanswered query when it times out or the capture ends, with `rcode: null`).
+ */
+export function dnsTransactions(source: CaptureSource, options: DnsOptions = {}): AsyncGenerator<DnsRecord> {
+  const warn = options.onWarning ?? (() => {});
+  return runRecords<DnsRecord>(source, options, (out) => {
+    const col = new DnsCollector((tx) => writeDnsJson(out, tx), {
+      ...held(options),
+      ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+      ...(options.maxPending !== undefined ? { maxPending: options.maxPending } : {}),
+    }, (id, side) => warn(`conn ${id} ${side}: bytes missing from the capture: DNS messages after them are not read`));
     return { sink: { packet: (n, f, d, t) => col.packet(n, f, d, t), conn: (c) => col.conn(c), recycle: true }, end: () => col.end() };
   }, undefined, 'conversations');
 }

@@ -6,7 +6,7 @@ import { DecodeStatus } from './decode/constants.js';
 import { PacketDecoder } from './decode/packet-decoder.js';
 import { endianness } from 'node:os';
 import { SourceError, type Frame } from './frame.js';
-import { CaptureFileReader } from './source/file-reader.js';
+import { type CaptureInput, openCapture } from './source/capture-set.js';
 import { PerLinkTypeFilter } from './source/bpf.js';
 import { ArpTable } from './track/arp-table.js';
 import type { Connection } from './track/tcp/connection.js';
@@ -120,10 +120,10 @@ export function shownOnly(inner: PacketSink, shown: (id: number) => boolean, see
  * so the ids are those of the unfiltered capture), and, with -c N, how many
  * frames the second pass reads: up to the Nth match.
  */
-export function matchingConversations(opts: PipelineOptions, file: string, filterExpr: string): { ids: Set<number>; frames: number } {
+export function matchingConversations(opts: PipelineOptions, file: CaptureInput, filterExpr: string, names?: ReadonlyMap<string, string>): { ids: Set<number>; frames: number } {
   const ids = new Set<number>();
   let frames = 0, matched = 0, stopAt = 0;
-  const reader = new CaptureFileReader(file);
+  const reader = openCapture(file, names);
   try {
     const swapped = reader.littleEndian !== (endianness() === 'LE');
     const filter = new PerLinkTypeFilter(filterExpr, reader.linkTypes, reader.snaplen || 262144, swapped);
@@ -139,7 +139,7 @@ export function matchingConversations(opts: PipelineOptions, file: string, filte
     });
     try {
       for (let f = reader.next(); f !== null && stopAt === 0; f = reader.next()) {
-        filter.select(f.linkType, swapped);
+        filter.select(f.linkType, reader.littleEndian !== (endianness() === 'LE'));
         pipe.onFrame(f);
       }
     } catch (e) {

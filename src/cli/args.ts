@@ -1,8 +1,10 @@
 /** argv → options. No protocol logic here. */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { DEFAULT_MAX_HELD, DEFAULT_MAX_HELD_TOTAL } from '../track/reassembly.js';
+import { DEFAULT_DNS_TIMEOUT, DEFAULT_MAX_PENDING } from '../track/dns.js';
 import type { DumpMode } from '../print/hex-dump.js';
 import type { TimeMode } from '../encode/time.js';
+import { finestPeriod, patternProblem } from '../source/file-name.js';
 
 export interface Options {
   command: string;
@@ -70,6 +72,22 @@ export interface Options {
   seed: number | null;
   /** --zeek-local-nets: Site::local_nets for local_orig / local_resp, besides the private address space (as Zeek). */
   zeekLocalNets: string | null;
+  /** -C: bytes per capture file before the next one (0: one file). */
+  rotateBytes: number;
+  /** -G: seconds per capture file (0: none). */
+  rotateSeconds: number;
+  /** -W: the ring's files (with -C), or files before stopping (-G alone); 0: no limit. */
+  rotateFiles: number;
+  /** -z: the program run on each capture file once it is closed. */
+  postRotate: string | null;
+  /** --free-space-min in bytes (0: not checked). */
+  freeSpaceMin: number;
+  /** --stats: seconds between the capture's counters on stderr (a stats record with --json); 0: only at the end and on SIGUSR1. */
+  statsEvery: number;
+  /** dns: seconds (of capture time) a query waits for its response before it is reported unanswered. */
+  dnsTimeout: number;
+  /** dns: queries waiting for their responses at once; the oldest is reported unanswered when one more comes. */
+  maxPending: number;
 }
 
 /** A user's mistake on the command line: one line, then the command's usage, on stderr; status 2. */
@@ -80,22 +98,23 @@ export class UsageError extends Error {
 
 /** The commands, in the order the top-level help lists them, with their synopsis. */
 export const COMMAND_SYNOPSIS: Readonly<Record<string, { args: string; about: string }>> = {
-  read: { args: '<file|-> [filter...]', about: 'one line per packet, like tcpdump -nn (or --json records, like tshark)' },
+  read: { args: '<file...|-> [filter...]', about: 'one line per packet, like tcpdump -nn (or --json records, like tshark)' },
   capture: { args: '<iface> [filter...]', about: 'the same, live (libpcap); --top for a live connection table' },
-  conns: { args: '<file|- | -i iface> [filter...]', about: 'one record per TCP/UDP conversation: states, patterns, counts' },
-  arp: { args: '<file|- | -i iface> [filter...]', about: 'ARP / neighbour-discovery table, unanswered requests, conflicts' },
-  ladder: { args: '<file|- | -i iface> <conn> [filter...]', about: 'ladder diagram of one TCP connection' },
-  follow: { args: '<file|- | -i iface> <conn> [filter...]', about: "a conversation's reassembled byte streams" },
-  http: { args: '<file|- | -i iface> [filter...]', about: 'one record per HTTP request/response pair' },
+  conns: { args: '<file...|- | -i iface> [filter...]', about: 'one record per TCP/UDP conversation: states, patterns, counts' },
+  arp: { args: '<file...|- | -i iface> [filter...]', about: 'ARP / neighbour-discovery table, unanswered requests, conflicts' },
+  ladder: { args: '<file...|- | -i iface> <conn> [filter...]', about: 'ladder diagram of one TCP connection' },
+  follow: { args: '<file...|- | -i iface> <conn> [filter...]', about: "a conversation's reassembled byte streams" },
+  http: { args: '<file...|- | -i iface> [filter...]', about: 'one record per HTTP request/response pair' },
+  dns: { args: '<file...|- | -i iface> [filter...]', about: 'one record per DNS query and its response (UDP and TCP): rcode, answers, rtt, retries' },
   interfaces: { args: '', about: 'capture devices, like tcpdump -D' },
 };
 const COMMAND_NAMES = Object.keys(COMMAND_SYNOPSIS);
 
-const FILE_VIEWS = ['read', 'conns', 'arp', 'ladder', 'follow', 'http'];
-const LIVE_VIEWS = ['capture', 'conns', 'arp', 'ladder', 'follow', 'http'];
+const FILE_VIEWS = ['read', 'conns', 'arp', 'ladder', 'follow', 'http', 'dns'];
+const LIVE_VIEWS = ['capture', 'conns', 'arp', 'ladder', 'follow', 'http', 'dns'];
 const SOURCE_VIEWS = ['read', ...LIVE_VIEWS];
 const LINE_VIEWS = ['read', 'capture'];
-const TIME_VIEWS = ['read', 'capture', 'arp', 'conns', 'http'];
+const TIME_VIEWS = ['read', 'capture', 'arp', 'conns', 'http', 'dns'];
 const ALL = [...COMMAND_NAMES];
 
 /**
@@ -118,7 +137,7 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['-F'], value: 'FILE', commands: SOURCE_VIEWS, help: 'the filter expression, from a file' },
   { names: ['-c'], value: 'N', commands: SOURCE_VIEWS, help: 'stop after N packets' },
   { names: ['-w'], value: 'FILE', commands: SOURCE_VIEWS, help: 'also write the frames that pass the filter (pcap, or pcapng for *.pcapng); read, capture: -w - writes the capture alone to stdout' },
-  { names: ['--json'], value: null, commands: ['read', 'capture', 'conns', 'arp', 'http', 'interfaces'], help: 'NDJSON records on stdout (docs/records.md)' },
+  { names: ['--json'], value: null, commands: ['read', 'capture', 'conns', 'arp', 'http', 'dns', 'interfaces'], help: 'NDJSON records on stdout (docs/records.md)' },
   { names: ['-t'], value: null, commands: TIME_VIEWS, help: '-t none, -tt epoch, -ttt delta, -tttt date, -ttttt since the first packet, as tcpdump' },
   { names: ['--time'], value: 'MODE', commands: TIME_VIEWS, help: 'time stamps: default, none, epoch, delta, date, since-first' },
   { names: ['--nano'], value: null, commands: TIME_VIEWS, help: 'nanosecond time stamps' },
@@ -144,9 +163,11 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--ascii'], value: null, commands: ['ladder'], help: 'draw with ASCII only' },
   { names: ['--svg'], value: 'FILE', commands: ['ladder'], help: 'also write the diagram as SVG' },
   { names: ['--full'], value: null, commands: ['ladder'], help: 'every segment, not runs of data folded into one arrow' },
-  { names: ['--max-held'], value: 'SIZE', commands: ['follow', 'http'], help: 'bytes held out of order per stream (default 4M)' },
-  { names: ['--max-held-total'], value: 'SIZE', commands: ['follow', 'http'], help: 'bytes held out of order in all streams (default 64M)' },
-  { names: ['--prefilter'], value: null, commands: ['read', 'conns', 'http', 'follow', 'ladder'], help: "the filter drops frames before the analysis (tcpdump's meaning); without it the analysis sees every frame and the filter picks the lines (read) or the conversations shown" },
+  { names: ['--max-held'], value: 'SIZE', commands: ['follow', 'http', 'dns'], help: 'bytes held out of order per stream (default 4M)' },
+  { names: ['--max-held-total'], value: 'SIZE', commands: ['follow', 'http', 'dns'], help: 'bytes held out of order in all streams (default 64M)' },
+  { names: ['--dns-timeout'], value: 'S', commands: ['dns'], help: 'a query unanswered this long (capture time) is reported without a response (default 30)' },
+  { names: ['--max-pending'], value: 'N', commands: ['dns'], help: 'queries waiting for their responses at once; the oldest is reported unanswered when full (default 65536)' },
+  { names: ['--prefilter'], value: null, commands: ['read', 'conns', 'http', 'dns', 'follow', 'ladder'], help: "the filter drops frames before the analysis (tcpdump's meaning); without it the analysis sees every frame and the filter picks the lines (read) or the conversations shown" },
   { names: ['--format'], value: 'FORMAT', commands: ['conns', 'http'], help: 'text (default), json (= --json), zeek (Zeek\'s TSV conn.log / http.log), zeek-json (Zeek\'s JSON log lines)' },
   { names: ['--seed'], value: 'N', commands: ['conns', 'http'], help: 'with --format zeek/zeek-json: uids drawn from N, the same in every run and in conns and http (default: random, as Zeek\'s)' },
   { names: ['--zeek-local-nets'], value: 'CIDR,…', commands: ['conns'], help: 'with --format zeek/zeek-json: networks local_orig and local_resp count as local, besides Zeek\'s private address space' },
@@ -161,6 +182,12 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--immediate-mode'], value: null, commands: LIVE_VIEWS, live: true, help: 'each packet handed over at once' },
   { names: ['-p', '--no-promisc', '--no-promiscuous-mode'], value: null, commands: LIVE_VIEWS, live: true, help: 'do not put the interface into promiscuous mode' },
   { names: ['--backend'], value: 'native|cap', commands: LIVE_VIEWS, live: true, help: "netlens's own libpcap binding (default) or the cap package" },
+  { names: ['-C'], value: 'MB', commands: LIVE_VIEWS, live: true, help: 'with -w: a new file once one holds more than MB million bytes (or 100k, 10m, 1g: KiB, MiB, GiB), named FILE, FILE1, FILE2 … as tcpdump' },
+  { names: ['-G'], value: 'SECONDS', commands: LIVE_VIEWS, live: true, help: 'with -w: a new file every SECONDS, at multiples of SECONDS since the epoch; the -w name takes strftime conversions (%Y%m%d-%H%M%S)' },
+  { names: ['-W'], value: 'N', commands: LIVE_VIEWS, live: true, help: 'with -C: a ring of N files (FILE0 … FILE{N-1}); with -G alone: stop after N files' },
+  { names: ['-z'], value: 'CMD', commands: LIVE_VIEWS, live: true, help: 'with -C or -G: run CMD FILE on each file once it is closed, the last one too (netlens waits for them before it exits)' },
+  { names: ['--stats'], value: 'SECONDS', commands: LIVE_VIEWS, live: true, help: "every SECONDS, tcpdump's counters on stderr (captured, received, dropped by kernel, by interface, by netlens's ring); with --json a {\"type\":\"stats\"} record on stdout" },
+  { names: ['--free-space-min'], value: 'MB', commands: LIVE_VIEWS, live: true, help: "with -w: below MB million bytes free on the file's filesystem, delete the ring's oldest file (-C -W), or else stop writing" },
   { names: ['-Z'], value: 'USER', commands: LIVE_VIEWS, live: true, help: 'drop root privileges to USER once capture is open' },
   { names: ['-D', '--list-interfaces'], value: null, commands: [], help: 'the capture devices (netlens interfaces)' },
   { names: ['-h', '--help'], value: null, commands: ALL, help: 'this help' },
@@ -253,7 +280,10 @@ export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
-    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false, version: false, prefilter: false, communityIdSeed: 0, format: 'text', seed: null, zeekLocalNets: null,
+    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false, version: false, prefilter: false,
+    rotateBytes: 0, rotateSeconds: 0, rotateFiles: 0, postRotate: null, freeSpaceMin: 0, statsEvery: 0,
+    dnsTimeout: DEFAULT_DNS_TIMEOUT, maxPending: DEFAULT_MAX_PENDING,
+    communityIdSeed: 0, format: 'text', seed: null, zeekLocalNets: null,
   };
   const { tokens, positional } = tokenize(argv);
   const has = (n: string): boolean => tokens.some((t) => t.name === n);
@@ -313,6 +343,12 @@ export function parseArgs(argv: string[]): Options {
         if (value !== 'native' && value !== 'cap') throw new UsageError(`--backend must be native or cap, not ${value}`);
         o.backend = value; break;
       case '-Z': o.user = value!; break;
+      case '-C': o.rotateBytes = fileSize(name, value!); break;
+      case '-G': o.rotateSeconds = atMost(name, atLeast1(name, positiveInt(name, value!)), 0x7fffffff, 'seconds'); break;
+      case '-W': o.rotateFiles = atMost(name, atLeast1(name, positiveInt(name, value!)), 0x7fffffff, 'files'); break;
+      case '-z': o.postRotate = value!; break;
+      case '--free-space-min': o.freeSpaceMin = fileSize(name, value!); break;
+      case '--stats': o.statsEvery = atMost(name, positiveNumber(name, value!), MAX_DURATION_SEC, 'seconds (24 days: a longer timer would fire at once)'); break;
       case '-p': case '--no-promisc': case '--no-promiscuous-mode': o.promisc = false; break;
       case '--nano': o.nano = true; break;
       // tcpdump counts its t's: -t none, -tt epoch, -ttt delta, -tttt date, -ttttt since the first.
@@ -353,6 +389,8 @@ export function parseArgs(argv: string[]): Options {
       case '--full': o.full = true; break;
       case '--top': o.top = true; break;
       case '--prefilter': o.prefilter = true; break;
+      case '--dns-timeout': o.dnsTimeout = positiveNumber(name, value!); break;
+      case '--max-pending': o.maxPending = atLeast1(name, positiveInt(name, value!)); break;
       case '-r': readFile = value!; break; // the file, as the first argument after the command
       case '-F': filterFile = value!; break; // the filter expression, from a file
       case '--time-stamp-precision':
@@ -373,9 +411,34 @@ export function parseArgs(argv: string[]): Options {
     e.usageOf = command;
     throw e;
   }
+  if (!o.help) checkRotation(o);
   if (readFile !== null) o.positional.unshift(readFile);
   if (filterFile !== null) o.positional.push(readFilterFile(filterFile));
   return o;
+}
+
+/** tcpdump's rules for -C, -G, -W and -z, and netlens's for a -G name (one that would overwrite itself is refused). */
+function checkRotation(o: Options): void {
+  const rotating = o.rotateBytes > 0 || o.rotateSeconds > 0;
+  const refuse = (message: string): never => {
+    const e = new UsageError(message);
+    e.usageOf = o.command;
+    throw e;
+  };
+  if (o.rotateBytes > 0 && o.write === null) refuse('-C cannot be used without -w');
+  if (o.rotateSeconds > 0 && o.write === null) refuse('-G cannot be used without -w');
+  if (o.freeSpaceMin > 0 && o.write === null) refuse('--free-space-min cannot be used without -w');
+  if (o.postRotate !== null && !rotating) refuse('-z cannot be used without -w and (-C or -G)');
+  if (o.rotateFiles > 0 && !rotating) refuse('-W cannot be used without -C or -G');
+  if (o.write === '-' && (rotating || o.freeSpaceMin > 0)) refuse('-w - writes one stream to stdout: it cannot be rotated (-C, -G) or watched for free space');
+  if (o.write === '') refuse('-w needs a file name');
+  if (o.rotateSeconds > 0) {
+    const problem = patternProblem(o.write!);
+    if (problem !== null) refuse(`-w ${o.write}: the -G file name ${problem}`);
+    if (finestPeriod(o.write!) === Infinity) {
+      refuse(`-w ${o.write}: with -G the name needs a time conversion such as %H%M%S, or every interval would overwrite the same file`);
+    }
+  }
 }
 
 /** libpcap's MAXIMUM_SNAPLEN: tcpdump -s refuses more. */
@@ -450,6 +513,16 @@ function size(name: string, v: string): number {
   const m = /^(\d+)([KMG]?)i?B?$/i.exec(v);
   if (m === null) throw new UsageError(`option ${name} needs a size such as 512K or 4M, not ${JSON.stringify(v)}`);
   return Number(m[1]) * ({ '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as Record<string, number>)[m[2]!.toUpperCase()]!;
+}
+
+/** tcpdump's -C: a whole number of millions of bytes, or of KiB, MiB, GiB with a k, m or g after it. */
+function fileSize(name: string, v: string): number {
+  const m = /^(\d+)([kmg]?)$/i.exec(v);
+  if (m === null) throw new UsageError(`option ${name} needs a size in millions of bytes (or with k, m, g: KiB, MiB, GiB), not ${JSON.stringify(v)}`);
+  const bytes = Number(m[1]) * ({ '': 1e6, k: 1024, m: 1024 ** 2, g: 1024 ** 3 } as Record<string, number>)[m[2]!.toLowerCase()]!;
+  if (bytes < 1) throw new UsageError(`option ${name} needs a size of at least 1`);
+  if (!Number.isSafeInteger(bytes)) throw new UsageError(`option ${name}: ${v} is too large`);
+  return bytes;
 }
 
 function positiveNumber(name: string, v: string): number {

@@ -10,6 +10,7 @@ export const COMMANDS: Record<string, (opts: Options) => Promise<Command>> = {
   arp: async () => (await import('./arp-command.js')).runArp,
   follow: async () => (await import('./follow-command.js')).runFollow,
   http: async () => (await import('./http-command.js')).runHttp,
+  dns: async () => (await import('./dns-command.js')).runDns,
   ladder: async () => (await import('./ladder-command.js')).runLadder,
   capture: async (opts) => opts.top ? (await import('./top-command.js')).runTopCapture : (await import('./capture-command.js')).runCapture,
   interfaces: async () => (await import('./interfaces-command.js')).runInterfaces,

@@ -4,11 +4,11 @@ import { FollowCollector, type FollowMode } from '../report/follow.js';
 import { parseConnSelector } from '../report/ladder/model.js';
 import { noColor, paletteFor } from '../encode/palette.js';
 import { UsageError, type Options } from './args.js';
-import { runSourceView } from './run-file.js';
+import { runSourceView, sourceArgs } from './run-file.js';
 
 export async function runFollow(opts: Options): Promise<number> {
   // follow FILE CONN, or follow -i IFACE CONN
-  const connArg = opts.iface !== null ? opts.positional[0] : opts.positional[1];
+  const connArg = sourceArgs(opts).rest[0];
   if (connArg === undefined) throw new UsageError('follow needs a connection: an id from `netlens conns`, or ip:port-ip:port');
   const selector = parseConnSelector(connArg);
   if (selector === null) throw new UsageError(`not a connection id or ip:port-ip:port: ${JSON.stringify(connArg)}`);

@@ -8,7 +8,7 @@ import { glyphs } from '../encode/glyphs.js';
 import { paletteFor } from '../encode/palette.js';
 import { LineSpill } from '../report/spill.js';
 import { UsageError, type Options } from './args.js';
-import { runSourceView } from './run-file.js';
+import { runSourceView, sourceArgs } from './run-file.js';
 
 /** Writes a file in pieces (a diagram of a million rows is never one string); the cause in one line if it fails. */
 function writeFileInPieces(path: string, fill: (write: (s: string) => void) => void): void {
@@ -33,7 +33,7 @@ function writeFileInPieces(path: string, fill: (write: (s: string) => void) => v
 
 export async function runLadder(opts: Options): Promise<number> {
   // ladder FILE CONN, or ladder -i IFACE CONN
-  const connArg = opts.iface !== null ? opts.positional[0] : opts.positional[1];
+  const connArg = sourceArgs(opts).rest[0];
   if (connArg === undefined) throw new UsageError('ladder needs a connection: an id from `netlens conns`, or ip:port-ip:port');
   const selector = parseConnSelector(connArg);
   if (selector === null) throw new UsageError(`not a connection id or ip:port-ip:port: ${JSON.stringify(connArg)}`);

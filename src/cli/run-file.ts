@@ -8,7 +8,7 @@ import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { compileBpf, PerLinkTypeFilter, type BpfProgram } from '../source/bpf.js';
-import { CaptureFileReader } from '../source/file-reader.js';
+import { type CaptureInput, type CaptureReader, expandInputs, openCapture, prepareInput } from '../source/capture-set.js';
 import { SourceError, type Frame } from '../frame.js';
 import { CaptureWriter } from '../source/pcap-writer.js';
 import { UsageError, type Options } from './args.js';
@@ -21,12 +21,12 @@ import { matchingConversations, Pipeline, shownOnly, type PacketSink } from '../
  * interpreter; without the binding compileBpf says in one line what to install),
  * once per link type the file's interfaces have (a pcapng may mix them).
  */
-function offlineFilter(expr: string, reader: CaptureFileReader): PerLinkTypeFilter | null {
+function offlineFilter(expr: string, reader: CaptureReader): PerLinkTypeFilter | null {
   if (expr.trim() === '') return null;
   return new PerLinkTypeFilter(expr, reader.linkTypes, reader.snaplen || 262144, swappedFile(reader));
 }
 
-function swappedFile(reader: CaptureFileReader): boolean {
+function swappedFile(reader: CaptureReader): boolean {
   return reader.littleEndian !== (endianness() === 'LE');
 }
 
@@ -46,8 +46,8 @@ export interface FileRun {
  * at the end of a file, and the caller prints its view before reportDamage()
  * says what stopped it — tcpdump prints every packet before the damage, then its error.
  */
-export async function runFile(opts: Options, file: string, filterExpr: string, sink: PacketSink, scope: FilterScope = 'prefilter'): Promise<FileRun> {
-  const reader = new CaptureFileReader(file);
+export async function runFile(opts: Options, file: CaptureInput, filterExpr: string, sink: PacketSink, scope: FilterScope = 'prefilter', names?: ReadonlyMap<string, string>): Promise<FileRun> {
+  const reader = openCapture(file, names);
   // tcpdump's lines see records as libpcap cuts them; --json (tshark's fields) and the analyses see every byte.
   reader.cutToSnaplen = opts.command === 'read' && !opts.json;
   if (scope === 'pick' && filterExpr.trim() === '') scope = 'prefilter'; // nothing to pick: the same, without the test per frame
@@ -72,7 +72,7 @@ export async function runFile(opts: Options, file: string, filterExpr: string, s
       damage = e;
     }
     pipe.finish();
-    if (reader.warning !== null) process.stderr.write(`netlens: warning: ${reader.warning}\n`);
+    for (const w of reader.warnings) process.stderr.write(`netlens: warning: ${w}\n`);
     return { pipe, damage };
   } finally {
     writer?.close();
@@ -87,7 +87,7 @@ export function reportDamage(run: FileRun): number {
   return 1;
 }
 
-function openWriter(path: string, reader: CaptureFileReader): CaptureWriter {
+function openWriter(path: string, reader: CaptureReader): CaptureWriter {
   // A pcapng whose section has no interface yet has no link type to write (tcpdump refuses such a file too).
   if (reader.linkType < 0) throw new SourceError(`${reader.path}: no interface description block before the first packet: nothing to write to ${path}`);
   try {
@@ -127,14 +127,9 @@ export interface SourceView {
   end(): void;
 }
 
-/**
- * Runs a view over `<source>`: `-i IFACE` (live, until -c, -d or Ctrl-C) or a
- * file path / "-" as the first positional argument; the rest of the
- * positional arguments from `firstFilterArg` on are a BPF filter.
- */
-/** Whether the command line holds a filter expression (after the file; all of the positionals with -i). */
+/** Whether the command line holds a filter expression (after the inputs; all of the positionals with -i). */
 export function hasFilter(opts: Options, firstFilterArg = 1): boolean {
-  return opts.positional.slice(opts.iface !== null ? firstFilterArg - 1 : firstFilterArg).join(' ').trim() !== '';
+  return sourceArgs(opts).rest.slice(firstFilterArg - 1).join(' ').trim() !== '';
 }
 
 /**
@@ -147,6 +142,12 @@ export function viewTime(opts: Options, command: string): TimeFormatter {
   return new TimeFormatter(opts.time, opts.nano);
 }
 
+/**
+ * Runs a view over `<source>`: `-i IFACE` (live, until -c, -d or Ctrl-C), or
+ * the inputs the positional arguments begin with (files, directories, globs,
+ * "-"; read as one capture); of what follows them, the arguments from
+ * `firstFilterArg` on (counting from 1) are a BPF filter.
+ */
 export async function runSourceView(opts: Options, command: string, makeView: (out: ByteSink) => SourceView, firstFilterArg = 1): Promise<number> {
   if (opts.write === '-') throw new UsageError(`${command} writes its view to stdout: -w - (the capture to stdout) goes with read or capture`);
   const out = new ByteSink();
@@ -172,33 +173,48 @@ export async function runSourceView(opts: Options, command: string, makeView: (o
     if (conn !== undefined) sink.conn = (c) => { conn(c); ids.delete(c.id); };
     return runLive(opts, opts.iface, '', sink, out, () => view.end());
   }
-  let file = opts.positional[0];
-  if (file === undefined) throw new UsageError(`${command} needs a capture file, - for stdin, or -i IFACE`);
-  const filterExpr = opts.positional.slice(firstFilterArg).join(' ');
-  if (!scoped || filterExpr.trim() === '') {
-    const view = makeView(out);
-    const run = await runFile(opts, file, filterExpr, view.sink);
-    view.end();
-    out.flush();
-    return reportDamage(run);
-  }
-  // Two passes over the file: which conversations match, then the view over every frame, showing those.
-  const spool = file === '-' ? await spoolStdin() : null;
+  const { files, rest } = sourceArgs(opts);
+  if (files.length === 0) throw new UsageError(`${command} needs a capture file, - for stdin, or -i IFACE`);
+  const filterExpr = rest.slice(firstFilterArg - 1).join(' ');
+  // Two passes over the file when a filter chooses conversations: which match, then the view over every frame, showing those.
+  const twoPass = scoped && filterExpr.trim() !== '';
+  const spool = twoPass && files[0] === '-' ? await spoolStdin() : null;
+  const prepared = await prepareInput(spool !== null ? [spool.path] : files);
   try {
-    if (spool !== null) file = spool.path;
-    const { ids, frames } = matchingConversations(opts, file, filterExpr);
+    for (const w of prepared.warnings) process.stderr.write(`netlens: warning: ${w}\n`);
+    const input = prepared.input;
+    if (!twoPass) {
+      const view = makeView(out);
+      const run = await runFile(opts, input, filterExpr, view.sink, 'prefilter', prepared.names);
+      view.end();
+      out.flush();
+      return reportDamage(run);
+    }
+    const { ids, frames } = matchingConversations(opts, input, filterExpr, prepared.names);
     const view = makeView(out);
-    const run = await runFile({ ...opts, count: frames }, file, filterExpr, shownOnly(view.sink, (id) => ids.has(id)), 'packets');
+    const run = await runFile({ ...opts, count: frames }, input, filterExpr, shownOnly(view.sink, (id) => ids.has(id)), 'packets', prepared.names);
     view.end();
     out.flush();
     return reportDamage(run);
   } finally {
+    prepared.cleanup();
     spool?.cleanup();
   }
 }
 
+/**
+ * A file command's positional arguments: the inputs (files, directories,
+ * globs: source/capture-set.ts expandInputs; none with -i) and what follows
+ * them (a connection, a filter).
+ */
+export function sourceArgs(opts: Options): { files: string[]; rest: string[] } {
+  if (opts.iface !== null) return { files: [], rest: opts.positional };
+  const { files, used } = expandInputs(opts.positional);
+  return { files, rest: opts.positional.slice(used) };
+}
+
 /** The views whose filter selects conversations, analysed on all their frames (FilterScope 'packets'), unless --prefilter. */
-const SCOPED_VIEWS = new Set(['conns', 'http', 'follow', 'ladder']);
+const SCOPED_VIEWS = new Set(['conns', 'http', 'dns', 'follow', 'ladder']);
 
 /** stdin copied to a temporary file (0600, its own directory), for a second pass. */
 async function spoolStdin(): Promise<{ path: string; cleanup(): void }> {

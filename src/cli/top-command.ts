@@ -18,6 +18,7 @@ import { UsageError, type Options } from './args.js';
 import { runLive } from './run-live.js';
 import { ByteSink } from '../encode/sink.js';
 import type { PacketSink, Pipeline } from '../pipeline.js';
+import type { CaptureHealth } from '../track/health.js';
 
 /** How often the table is redrawn, and how long a closed conversation stays (dimmed). */
 const REFRESH_MS = 500;
@@ -92,6 +93,7 @@ async function runScreen(opts: Options, iface: string, filter: string): Promise<
 
   let session: LiveSession | null = null;
   let pipe: Pipeline | null = null;
+  let health: CaptureHealth | null = null;
   let stopCapture: (() => void) | null = null;
   let timer: NodeJS.Timeout | null = null;
   let onScreen = false;
@@ -140,7 +142,7 @@ async function runScreen(opts: Options, iface: string, filter: string): Promise<
     const st = native ? session.stats() : null;
     const lines = renderTop(rows, {
       iface, clock: new Date(now).toTimeString().slice(0, 8),
-      captured: pipe.count, received: st?.received ?? null, dropped: st?.dropped ?? null,
+      captured: pipe.count, received: st?.received ?? null, dropped: st?.dropped ?? null, health: health?.findings().map((f) => f.kind),
       active: pipe.tracker.active, seen: pipe.tracker.nextId,
     }, stdout.columns || 80, stdout.rows || 24, palette);
     write(`\x1b[H${lines.join('\x1b[K\r\n')}\x1b[K\x1b[J`);
@@ -188,6 +190,8 @@ async function runScreen(opts: Options, iface: string, filter: string): Promise<
 
   try {
     return await runLive(opts, iface, filter, sink, out, printSummary, {
+      // Findings go in the footer while the screen is up (a line on stderr would tear it), and in full after it.
+      onHealth: (h) => { health = h; h.onFinding = null; },
       onStart: (s, p, stop) => {
         session = s;
         pipe = p;

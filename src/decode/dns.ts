@@ -2,9 +2,10 @@
  * DNS messages (RFC 1035) over UDP: header fields and names. Names are read
  * with compression pointers followed at most 64 times, so a pointer loop ends
  * instead of spinning (the dns-zlip corpus case). Reading names builds
- * strings, so only views call readName.
+ * strings, so only views call readName; skipName, readQuestion and readRecord
+ * walk the sections without allocating (their results are fields of the view).
  */
-import { u16be } from '../bytes.js';
+import { u16be, u32be } from '../bytes.js';
 
 /** tcpdump's ns_type2str (print-domain.c, current sources): the names its lines use. */
 const TYPE_NAMES: Record<number, string> = {
@@ -64,6 +65,49 @@ export class DnsView {
   get ad(): boolean { return (this.flags & 0x0020) !== 0; }
   get cd(): boolean { return (this.flags & 0x0010) !== 0; }
   get rcode(): number { return this.flags & 0xf; }
+
+  /** The fixed part of the question or record last read: type, class, TTL (records), and the record's data [rdOff, rdOff + rdLen). */
+  rrType = 0;
+  rrClass = 0;
+  rrTtl = 0;
+  rdOff = 0;
+  rdLen = 0;
+
+  /** The offset after the name at p (a pointer ends it), or -1 when the message ends first. No allocation. */
+  skipName(p: number): number {
+    const b = this.buf;
+    for (let labels = 0; labels < 128; labels++) {
+      if (p >= this.end) return -1;
+      const len = b[p]!;
+      if (len === 0) return p + 1;
+      if ((len & 0xc0) === 0xc0) return p + 2 <= this.end ? p + 2 : -1;
+      if ((len & 0xc0) !== 0) return -1;
+      p += 1 + len;
+    }
+    return -1;
+  }
+
+  /** The question at p (its name skipped): sets rrType and rrClass; the offset after it, or -1. */
+  readQuestion(p: number): number {
+    const q = this.skipName(p);
+    if (q < 0 || q + 4 > this.end) return -1;
+    this.rrType = u16be(this.buf, q);
+    this.rrClass = u16be(this.buf, q + 2);
+    return q + 4;
+  }
+
+  /** The resource record at p (its name skipped): sets rrType, rrClass, rrTtl, rdOff, rdLen; the offset after it, or -1 when it is cut. */
+  readRecord(p: number): number {
+    const q = this.skipName(p);
+    if (q < 0 || q + 10 > this.end) return -1;
+    const b = this.buf;
+    this.rrType = u16be(b, q);
+    this.rrClass = u16be(b, q + 2);
+    this.rrTtl = u32be(b, q + 4);
+    this.rdLen = u16be(b, q + 8);
+    this.rdOff = q + 10;
+    return this.rdOff + this.rdLen <= this.end ? this.rdOff + this.rdLen : -1;
+  }
 
   /** Reads a (possibly compressed) name at p. Returns null when it runs out of bytes or loops. */
   readName(p: number): { name: string; next: number } | null {

@@ -14,7 +14,7 @@ import { writeSeconds, writeTsString } from './time.js';
  * or control bytes is written as it is. The caller has reserved 6 bytes a
  * character: JSON.stringify's longest escape (\uXXXX), or 3 bytes of UTF-8.
  */
-function writeJsonString(out: ByteSink, s: string | null): void {
+export function writeJsonString(out: ByteSink, s: string | null): void {
   if (s === null) { out.ascii('null'); return; }
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

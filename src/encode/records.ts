@@ -116,6 +116,58 @@ export interface HttpRecord {
   gapBytes?: number;
 }
 
+/**
+ * `dns --json`: one record per DNS transaction (a query and its response) over UDP or TCP port 53, written when
+ * the response comes, or when an unanswered query times out, is pushed out of the full pending table, or the capture ends.
+ */
+export interface DnsRecord {
+  type: 'dns';
+  /** The DNS transaction id (the header's ID). */
+  id: number;
+  /** The conversation id, as in `conns`. */
+  conn: number;
+  transport: 'udp' | 'tcp';
+  /** The query's sender (for a response alone, its destination). */
+  client: Endpoint;
+  server: Endpoint;
+  /** The first question's name, without the final dot (the root is "."); null when the message has no question. */
+  query: string | null;
+  /** The question's type, by tcpdump's names ("A", "AAAA", "Type65280"); null without a question. */
+  qtype: string | null;
+  /** The question's class ("IN", "CH", "CLASS7"); null without a question. */
+  qclass: string | null;
+  /** The response's RCODE mnemonic ("NOERROR", "NXDOMAIN", "SERVFAIL", "REFUSED" …); null when no response was seen. */
+  rcode: string | null;
+  /** The response's answer section, in order. */
+  answers: DnsAnswerRecord[];
+  /** First query to response, seconds; null without both. */
+  rtt: number | null;
+  /** When the query was first sent (the response's time when the query was not captured). */
+  ts: Timestamp;
+  /** null when no response was seen. */
+  responseTs: Timestamp | null;
+  /** Times the same query (id and question, same 4-tuple) was sent again before the response, within 5 s of the first (tshark's retransmissions). */
+  retries: number;
+  /** The response's TC bit: the answer did not fit (over UDP, ask again over TCP). */
+  truncated: boolean;
+  /**
+   * Only on a query reported without a response: why it stopped waiting (the timeout, the table's cap, the end of
+   * the capture, or the same query sent again more than 5 s after it, which starts a new transaction).
+   */
+  expired?: 'timeout' | 'cap' | 'end' | 'resent';
+}
+
+/** One resource record of a DNS response's answer section. */
+export interface DnsAnswerRecord {
+  /** The owner name, without the final dot. */
+  name: string;
+  /** tcpdump's type name. */
+  type: string;
+  ttl: number;
+  /** The data as dig shows it (names without the final dot): "10.0.0.1", "example.test", "10 mail.example.test", or RFC 3597's "\\# 4 0a000001". */
+  data: string;
+}
+
 /** `read --json` / `capture --json`: one record per packet, tshark's fields. */
 export interface PacketRecord {
   type: 'packet';
@@ -245,4 +297,21 @@ export interface ArpEvictedRecord {
   /** Records retired from addresses still held (each address keeps at most maxPerAddress). */
   retired: number;
   maxPerAddress: number;
+}
+
+/** `capture --json --stats SECONDS` (and the `-i` views with `--json`): the capture's counters, every SECONDS, between the other records. */
+export interface StatsRecord {
+  type: 'stats';
+  /** Wall-clock time the counters were read. */
+  ts: Timestamp;
+  /** Frames that passed the filter and reached the view (tcpdump's "captured"). */
+  captured: number;
+  /** libpcap's ps_recv ("received by filter"); null where the backend keeps no kernel counters (cap). */
+  received: number | null;
+  /** libpcap's ps_drop ("dropped by kernel"). */
+  droppedKernel: number | null;
+  /** libpcap's ps_ifdrop ("dropped by interface"). */
+  droppedInterface: number | null;
+  /** Frames the kernel delivered that netlens's capture ring had no room for; null where not counted. */
+  droppedRing: number | null;
 }

@@ -7,7 +7,7 @@ import { endianness } from 'node:os';
 import { SourceError } from '../frame.js';
 import { matchingConversations, Pipeline, shownOnly, type PacketSink, type PipelineOptions } from '../pipeline.js';
 import { PerLinkTypeFilter } from '../source/bpf.js';
-import { CaptureFileReader } from '../source/file-reader.js';
+import { openCapture } from '../source/capture-set.js';
 import { StringSink } from '../encode/sink.js';
 import { sourceFile, type CaptureSource } from './source.js';
 
@@ -72,8 +72,9 @@ export async function* runRecords<T>(source: CaptureSource, opts: RunOptions, ma
     const expr = (opts.filter ?? '').trim();
     if (expr === '' || opts.prefilter === true) scope = 'drop';
     // Conversations: a first pass finds those with a matching frame (and, with count, where the Nth match is).
-    const shown = scope === 'conversations' ? matchingConversations(pipelineOptions(opts), file.path, expr) : null;
-    const reader = new CaptureFileReader(file.path);
+    const shown = scope === 'conversations' ? matchingConversations(pipelineOptions(opts), file.input, expr, file.names) : null;
+    for (const w of file.warnings) opts.onWarning?.(w);
+    const reader = openCapture(file.input, file.names);
     try {
       const swapped = reader.littleEndian !== (endianness() === 'LE');
       const filter = expr === '' ? null : new PerLinkTypeFilter(expr, reader.linkTypes, reader.snaplen || 262144, swapped);
@@ -99,7 +100,7 @@ export async function* runRecords<T>(source: CaptureSource, opts: RunOptions, ma
       pipe.finish();
       view.end();
       yield* parseLines<T>(out.take());
-      if (reader.warning !== null) opts.onWarning?.(reader.warning);
+      for (const w of reader.warnings) opts.onWarning?.(w);
       if (damage !== null) throw damage;
     } finally {
       reader.close();

@@ -26,7 +26,7 @@ import { Tracker } from '../track/tracker.js';
 import { writeAnnotations } from './annotations.js';
 import { MAX_NESTING, PrintContext, type LineOptions } from './context.js';
 import { undecodedNetwork } from './hex-dump.js';
-import { upperChecksum } from './ip-checksum.js';
+import { upperChecksum } from '../decode/upper-checksum.js';
 import { InterfaceNames, linkHeaderReplacesName, linkHeaderText, sll2Prefix } from './link-header.js';
 import { arpText } from './print-arp.js';
 import { bootpText } from './print-bootp.js';
@@ -68,25 +68,24 @@ export { MAX_NESTING, type LineOptions } from './context.js';
  * telnet, PPTP, NetBIOS, SMB, BEEP and OpenFlow segments are left at their length.
  */
 export function tcpPortPrinter(sport: number, dport: number): string | null {
-  if (sport > 10288 && dport > 10288) return null; // the usual case: two high ports, no printer
-  const is = (p: number): boolean => sport === p || dport === p;
-  if (is(23)) return 'telnet';
-  if (is(25)) return 'smtp';
-  if (is(43)) return 'whois';
-  if (is(179)) return 'bgp';
-  if (is(1723)) return 'pptp';
-  if (is(6379)) return 'resp';
-  if (is(22)) return 'ssh';
-  if (is(139)) return 'nbt';
-  if (is(445)) return 'smb';
-  if (is(10288)) return 'beep';
-  if (is(976) || is(6653)) return 'openflow';
-  if (is(21)) return 'ftp';
-  if (is(80) || is(8080)) return 'http';
-  if (is(554) || is(8554)) return 'rtsp';
-  if (is(53)) return 'domain';
-  return null;
+  const a = TCP_PORT_RANK[sport]!, b = TCP_PORT_RANK[dport]!;
+  const r = a === 0 ? b : b === 0 ? a : Math.min(a, b);
+  return r === 0 ? null : TCP_PRINTERS[r - 1]![0];
 }
+
+/** print-tcp.c's port tests in its order: a printer and its ports (either end matching). */
+const TCP_PRINTERS: readonly (readonly [string, readonly number[]])[] = [
+  ['telnet', [23]], ['smtp', [25]], ['whois', [43]], ['bgp', [179]], ['pptp', [1723]], ['resp', [6379]], ['ssh', [22]],
+  ['nbt', [139]], ['smb', [445]], ['beep', [10288]], ['openflow', [976, 6653]], ['ftp', [21]], ['http', [80, 8080]],
+  ['rtsp', [554, 8554]], ['domain', [53]],
+];
+/**
+ * Each port's place in that list (1-based; 0: none). Every port is in one
+ * entry at most, so the first entry matching either port is the one with the
+ * smaller place: one lookup per port instead of the chain of tests per segment.
+ */
+const TCP_PORT_RANK = new Uint8Array(65536);
+TCP_PRINTERS.forEach(([, ports], i) => { for (const p of ports) TCP_PORT_RANK[p] = i + 1; });
 
 /**
  * Which of tcpdump's UDP printers takes a datagram between these ports: the

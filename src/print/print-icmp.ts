@@ -12,7 +12,7 @@ import type { PacketDecoder } from '../decode/packet-decoder.js';
 import { ipv4 } from '../encode/addr.js';
 import { LinkType } from '../frame.js';
 import type { PrintContext } from './context.js';
-import { upperChecksum } from './ip-checksum.js';
+import { upperChecksum } from '../decode/upper-checksum.js';
 
 /** icmp_print after the addresses; `len`: the message's length from the IP header. */
 export function printIcmp(ctx: PrintContext, len: number): void {

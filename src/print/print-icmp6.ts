@@ -12,7 +12,7 @@ import { Icmp6Type } from '../decode/icmp.js';
 import type { PacketDecoder } from '../decode/packet-decoder.js';
 import { ipv6At } from '../encode/addr.js';
 import type { PrintContext } from './context.js';
-import { upperChecksum } from './ip-checksum.js';
+import { upperChecksum } from '../decode/upper-checksum.js';
 import { bittok2str, hex4, hexColons, hexWithOffset, printn } from './util.js';
 
 /** icmp6_print after the addresses; `len`: the message's length from the IP header. */

@@ -19,7 +19,7 @@ import { TcpError } from '../decode/tcp.js';
 import type { ByteSink } from '../encode/sink.js';
 import { tcpFlagLetters } from '../encode/tcp-flags.js';
 import type { PrintContext } from './context.js';
-import { upperChecksum } from './ip-checksum.js';
+import { upperChecksum } from '../decode/upper-checksum.js';
 import { printMptcp } from './print-mptcp.js';
 import { hex4, hexBytes, printChar } from './util.js';
 
@@ -80,6 +80,9 @@ const TCP_OPTION_NAMES: Readonly<Record<number, string>> = {
   0: 'eol', 1: 'nop', 2: 'mss', 3: 'wscale', 4: 'sackOK', 5: 'sack', 6: 'echo', 7: 'echoreply', 8: 'TS', 11: 'cc', 12: 'ccnew', 13: '',
   19: 'md5', 20: 'scps', 28: 'uto', 29: 'tcp-ao', 30: 'mptcp', 34: 'tfo', 254: 'exp',
 };
+/** The names as bytes, indexed by kind (a dense array, not a dictionary lookup per option); null: `unknown-N`. */
+const OPTION_NAME_BYTES: readonly (Uint8Array | null)[] = Array.from({ length: 256 }, (_, k) =>
+  TCP_OPTION_NAMES[k] === undefined ? null : Buffer.from(TCP_OPTION_NAMES[k]!, 'latin1'));
 
 /** LENCHECK: l bytes of the option's data must be left in the header (`hlen`), and captured. */
 function lencheck(l: number, hlen: number, cp: number, capEnd: number): number {
@@ -100,6 +103,10 @@ function printOptions(ctx: PrintContext, relative: boolean): boolean {
   const capEnd = d.end;
   // SACK blocks are shown relative to the conversation's base, as tcpdump does.
   const sackBase = relative && !t.seqAbsolute ? t.conn!.tcpdumpBase(t.side ^ 1) : 0;
+  if (cp + hlen <= capEnd && commonOptions(b, cp, cp + hlen)) {
+    printCommonOptions(out, b, cp, cp + hlen, sackBase);
+    return true;
+  }
   let later = false;
   while (hlen > 0) {
     // The header holds at most 40 bytes of options: any one of them prints in this room.
@@ -116,8 +123,8 @@ function printOptions(ctx: PrintContext, relative: boolean): boolean {
     }
     hlen--;
     let datalen = 0;
-    const name = TCP_OPTION_NAMES[opt];
-    if (name !== undefined) out.ascii(name);
+    const name = OPTION_NAME_BYTES[opt]!;
+    if (name !== null) out.bytes(name);
     else { out.ascii('unknown-'); out.dec(opt); }
     let r = OK;
     switch (opt) {
@@ -203,6 +210,63 @@ function printOptions(ctx: PrintContext, relative: boolean): boolean {
     if (opt === 0) break;
   }
   return true;
+}
+
+/**
+ * Whether the options are only the ones nearly every segment carries, each
+ * well formed: EOL, NOP, MSS, window scale, SACK-permitted, SACK, timestamps.
+ * Those print through printCommonOptions's short loop (the same text the
+ * general loop writes, without its per-option checks).
+ */
+function commonOptions(b: Buffer, p: number, end: number): boolean {
+  while (p < end) {
+    const kind = b[p]!;
+    if (kind === 0) return true;
+    if (kind === 1) { p++; continue; }
+    if (p + 1 >= end) return false;
+    const len = b[p + 1]!;
+    if (len < 2 || p + len > end) return false;
+    switch (kind) {
+      case 2: if (len !== 4) return false; break;
+      case 3: if (len !== 3) return false; break;
+      case 4: if (len !== 2) return false; break;
+      case 5: if ((len - 2) % 8 !== 0) return false; break;
+      case 8: if (len !== 10) return false; break;
+      default: return false;
+    }
+    p += len;
+  }
+  return true;
+}
+
+/** The options commonOptions accepted, bytes [p, end) of the header (all captured). */
+function printCommonOptions(out: ByteSink, b: Buffer, p: number, end: number, sackBase: number): void {
+  out.reserve(48 + 2 * (end - p) * 6); // the longest: a SACK's blocks, two 10-digit numbers per 8 bytes
+  let first = true;
+  while (p < end) {
+    const kind = b[p]!;
+    if (!first) out.byte(44);
+    first = false;
+    if (kind === 0) { out.ascii('eol'); break; }
+    if (kind === 1) { out.ascii('nop'); p++; continue; }
+    const len = b[p + 1]!;
+    switch (kind) {
+      case 2: out.ascii('mss '); out.dec(u16be(b, p + 2)); break;
+      case 3: out.ascii('wscale '); out.dec(b[p + 2]!); break;
+      case 4: out.ascii('sackOK'); break;
+      case 5:
+        out.ascii('sack '); out.dec((len - 2) / 8); out.byte(32);
+        for (let q = p + 2; q + 8 <= p + len; q += 8) {
+          out.byte(123); out.dec((u32be(b, q) - sackBase) >>> 0); out.byte(58);
+          out.dec((u32be(b, q + 4) - sackBase) >>> 0); out.byte(125);
+        }
+        break;
+      default: // 8: timestamps
+        out.ascii('TS val '); out.dec(u32be(b, p + 2)); out.ascii(' ecr '); out.dec(u32be(b, p + 6));
+    }
+    p += len;
+  }
+  out.reserve(2);
 }
 
 /** `[bad opt]`, and the bracket closed after the first option (tcpdump's LENCHECK failing at `goto bad`). */

@@ -9,7 +9,7 @@ import { IpProto } from '../decode/constants.js';
 import type { PacketDecoder } from '../decode/packet-decoder.js';
 import { UdpError } from '../decode/udp.js';
 import type { PrintContext } from './context.js';
-import { fragmented, upperChecksum } from './ip-checksum.js';
+import { fragmented, upperChecksum } from '../decode/upper-checksum.js';
 import { hex4 } from './util.js';
 
 /** udp_print from the ports on. `l4len`: the datagram's length from the IP header. */

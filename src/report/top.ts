@@ -49,6 +49,8 @@ export interface TopStatus {
   /** Conversations in the tracker now, and seen since the start. */
   active: number;
   seen: number;
+  /** The capture health findings so far (track/health.ts kinds: over-mtu, checksum-offload, drops …); the summary after the screen says each in full. */
+  health?: readonly string[];
 }
 
 function endpointIp(c: Connection, side: number): string {
@@ -224,6 +226,7 @@ export function renderTop(rows: readonly TopRow[], st: TopStatus, width: number,
   const counters = [plural(st.captured, 'packet') + ' captured'];
   if (st.received !== null) counters.push(`${st.received} received by filter`);
   if (st.dropped !== null) counters.push(`${st.dropped} dropped by kernel`);
+  if (st.health !== undefined && st.health.length > 0) counters.push(`health: ${st.health.join(', ')} (in full on exit)`);
   const keys = '  q quit';
   let footer = counters.join(', ');
   footer = footer.length + keys.length <= width ? footer + keys : footer;

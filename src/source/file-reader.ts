@@ -69,7 +69,23 @@ interface PcapngInterface {
   tsOffsetSec: number;
 }
 
-export class CaptureFileReader {
+/** The members of a capture reader the pipeline and the views use: a file's, or a set's. */
+export interface CaptureReader {
+  readonly path: string;
+  readonly format: FileFormat;
+  readonly linkType: number;
+  readonly snaplen: number;
+  readonly nanosecond: boolean;
+  readonly littleEndian: boolean;
+  readonly linkTypes: number[];
+  /** One-line warnings for stderr (a file that ends inside a record, files that overlap…), in the order they arose. */
+  readonly warnings: string[];
+  cutToSnaplen: boolean;
+  next(): Frame | null;
+  close(): void;
+}
+
+export class CaptureFileReader implements CaptureReader {
   readonly path: string;
   format: FileFormat = 'pcap';
   /** Link type of a classic pcap file, or of the first pcapng interface. */
@@ -79,6 +95,8 @@ export class CaptureFileReader {
   nanosecond = false;
   /** Set when the file ends inside a record: a one-line warning for stderr. */
   warning: string | null = null;
+  /** The warning as a list (CaptureReader's form). */
+  get warnings(): string[] { return this.warning === null ? [] : [this.warning]; }
   /** Byte order of the file's headers (of the current section for pcapng). */
   get littleEndian(): boolean { return this.le; }
   /** Frames handed out so far. */
@@ -108,8 +126,9 @@ export class CaptureFileReader {
   private maxBlock = INITIAL_MAX_BLOCK;
   private readonly frame: Frame = newFrame();
 
-  constructor(path: string) {
-    this.path = path;
+  /** `path`: the file to read ("-": stdin); `name`: what messages call it (a decompressed file's original name), the path by default. */
+  constructor(path: string, name = path) {
+    this.path = name;
     if (path === '-') {
       this.fd = 0;
       this.ownsFd = false;
@@ -118,11 +137,11 @@ export class CaptureFileReader {
         this.fd = openSync(path, 'r');
         if (fstatSync(this.fd).isDirectory()) {
           closeSync(this.fd);
-          throw new SourceError(`${path}: is a directory, not a capture file`);
+          throw new SourceError(`${name}: is a directory, not a capture file`);
         }
       } catch (e) {
         if (e instanceof SourceError) throw e;
-        throw new SourceError(fsMessage(path, e));
+        throw new SourceError(fsMessage(name, e));
       }
       this.ownsFd = true;
     }

@@ -48,8 +48,8 @@ export class CaptureWriter {
     readonly pcapng: boolean,
   ) {}
 
-  static open(path: string, linkType: number, snaplen: number, nanosecond: boolean): CaptureWriter {
-    const pcapng = /\.pcapng$/i.test(path);
+  /** `pcapng` defaults to the name's ending; rotated files (name0, name1 …) take it from the -w name instead. */
+  static open(path: string, linkType: number, snaplen: number, nanosecond: boolean, pcapng = isPcapngName(path)): CaptureWriter {
     let fd = 1;
     let owns = false;
     if (path !== '-') {
@@ -87,6 +87,11 @@ export class CaptureWriter {
     if (this.pos + size <= this.buf.length) return;
     this.flush();
     if (size > this.buf.length) this.buf = Buffer.allocUnsafe(size);
+  }
+
+  /** Bytes of the file so far, written or buffered (tcpdump's pcap_dump_ftell, which -C compares). */
+  get size(): number {
+    return this.fileBytes + this.pos;
   }
 
   /** True once a write failed (the file holds every whole record before it). */
@@ -287,6 +292,11 @@ export class CaptureWriter {
     if (start === 0 && i === 0) return 24; // the pcap file header
     return i + 16 <= this.buf.length ? 16 + this.buf.readUInt32LE(i + 8) : 0;
   }
+}
+
+/** A name ending in .pcapng asks for pcapng; any other, classic pcap. */
+export function isPcapngName(path: string): boolean {
+  return /\.pcapng$/i.test(path);
 }
 
 function pad4(n: number): number {

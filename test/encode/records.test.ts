@@ -1,7 +1,7 @@
 /**
  * src/encode/records.ts is the one definition of the JSON records: the
  * generated docs/records.md matches it, and every record the fixtures give
- * (conns, http, arp and read --json) has exactly the fields its type
+ * (conns, http, dns, arp and read --json) has exactly the fields its type
  * declares: none missing that is not optional, none the type does not name.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ const text = readFileSync(join(ROOT, 'src', 'encode', 'records.ts'), 'utf8');
 const fields = recordFields(text) as Record<string, Field[]>;
 
 const BY_TYPE: Record<string, string> = {
-  conn: 'ConnRecord', http: 'HttpRecord', packet: 'PacketRecord', 'arp-binding': 'ArpBindingRecord', 'arp-conflict': 'ArpConflictRecord',
+  conn: 'ConnRecord', http: 'HttpRecord', dns: 'DnsRecord', packet: 'PacketRecord', 'arp-binding': 'ArpBindingRecord', 'arp-conflict': 'ArpConflictRecord',
   'arp-unanswered': 'ArpUnansweredRecord', 'arp-gratuitous': 'ArpSightingRecord', 'arp-probe': 'ArpSightingRecord',
   'arp-unsolicited-reply': 'ArpSightingRecord', 'arp-evicted': 'ArpEvictedRecord',
 };
@@ -39,7 +39,7 @@ describe('records.ts, the one definition of the JSON records', () => {
     expect(readFileSync(join(ROOT, 'docs', 'records.md'), 'utf8')).toBe(recordsDoc(text));
   });
   const captures = readdirSync(FIXTURES).filter((f) => /\.pcap(ng)?$/.test(f));
-  for (const command of ['conns', 'http', 'arp', 'read']) {
+  for (const command of ['conns', 'http', 'dns', 'arp', 'read']) {
     it(`${command} --json on every fixture: every record as its type declares`, () => {
       const problems = new Set<string>();
       const seen = new Set<string>();

@@ -91,3 +91,24 @@ export function captureWriter(prefix: string): (name: string, frames: Frame[]) =
     return file;
   };
 }
+
+export interface DatagramSpec {
+  src: string; dst: string; sport: number; dport: number;
+  payload: Buffer; t: number; // t in seconds
+}
+
+/** An Ethernet + IPv4 + UDP frame (UDP checksum 0: none, as RFC 768 allows over IPv4). */
+export function udpFrame(s: DatagramSpec): Frame {
+  const total = 20 + 8 + s.payload.length;
+  const b = Buffer.alloc(14 + total);
+  Buffer.from([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00]).copy(b, 0);
+  const o = 14;
+  b[o] = 0x45; b.writeUInt16BE(total, o + 2); b[o + 8] = 64; b[o + 9] = 17;
+  Buffer.from(ip(s.src)).copy(b, o + 12); Buffer.from(ip(s.dst)).copy(b, o + 16);
+  b.writeUInt16BE(~sum16(b, o, o + 20) & 0xffff, o + 10);
+  const u = o + 20;
+  b.writeUInt16BE(s.sport, u); b.writeUInt16BE(s.dport, u + 2); b.writeUInt16BE(8 + s.payload.length, u + 4);
+  s.payload.copy(b, u + 8);
+  const sec = Math.floor(s.t);
+  return { buf: b, offset: 0, caplen: b.length, len: b.length, tsSec: 1_700_000_000 + sec, tsNsec: Math.round((s.t - sec) * 1e9), linkType: 1, ifIndex: 0 };
+}

@@ -7,7 +7,7 @@ import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { arpFindings, connections, decodeFrame, followStream, httpTransactions, readPackets, SourceError, summarise } from '../../src/index.js';
+import { arpFindings, connections, decodeFrame, dnsTransactions, followStream, httpTransactions, readPackets, SourceError, summarise } from '../../src/index.js';
 import { CLI, FIXTURES, netlens } from '../helpers/netlens.js';
 import { spawnSync } from 'node:child_process';
 import { nativeAvailable, nativeUnavailableReason } from '../../src/source/live.js';
@@ -40,6 +40,13 @@ describe('the same records as the command line', () => {
     const want = cliRecords(['http', '--json', KEEPALIVE]);
     expect(want).toHaveLength(4);
     expect(await all(httpTransactions(KEEPALIVE))).toEqual(want);
+  });
+  it('dnsTransactions = dns --json', async () => {
+    const dns = join(FIXTURES, 'dns.pcap');
+    const want = cliRecords(['dns', '--json', dns]);
+    expect(want).toHaveLength(6);
+    expect(await all(dnsTransactions(dns))).toEqual(want);
+    expect(await all(dnsTransactions(dns, { timeout: 0.001 }))).toEqual(cliRecords(['dns', '--json', '--dns-timeout', '0.001', dns]));
   });
   it('arpFindings = arp --json', async () => {
     const want = cliRecords(['arp', '--json', CLOSE]);

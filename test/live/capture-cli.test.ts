@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, ndjson } from '../helpers/netlens.js';
+import { CLI, FIXTURES as FIXTURES_DIR, ROOT, ndjson } from '../helpers/netlens.js';
 import { createVethPair, netnsUnavailableReason, type VethPair } from '../helpers/netns.js';
 import { tsharkFields } from '../helpers/tshark-fields.js';
 
@@ -161,6 +161,35 @@ describe.skipIf(reason !== '')('netlens capture on a veth pair', () => {
       term.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(err).toMatch(/dropped by kernel/);
+    } finally {
+      pinger.kill();
+    }
+  }, 40_000);
+
+  it('--stats 1: the counters every second on stderr; with --json, stats records among the packets', async () => {
+    const pinger = v.nsSpawn('ping', ['-i', '0.1', '-c', '40', v.hostIp], { stdio: 'ignore' });
+    try {
+      const t = spawnSync(process.execPath, [CLI, 'capture', v.hostIf, '-d', '3.5', '--stats', '1', '-Z', 'root', 'icmp'], { encoding: 'utf8', timeout: 20_000 });
+      expect(t.status, t.stderr).toBe(0);
+      // Three on the clock (1 s, 2 s, 3 s) and the final ones: each block tcpdump's three counters, the captured count never going down.
+      const captured = [...t.stderr.matchAll(/^(\d+) packets? captured\n\d+ packets? received by filter\n\d+ packets? dropped by kernel$/gm)].map((m) => Number(m[1]));
+      expect(captured).toHaveLength(4);
+      expect(captured).toEqual([...captured].sort((a, b) => a - b));
+      expect(captured[3]).toBe(t.stdout.trim().split('\n').length);
+      const j = spawnSync(process.execPath, [CLI, 'capture', v.hostIf, '-d', '2.5', '--stats', '1', '--json', '-Z', 'root', 'icmp'], { encoding: 'utf8', timeout: 20_000 });
+      expect(j.status, j.stderr).toBe(0);
+      const recs = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const stats = recs.filter((r) => r.type === 'stats');
+      expect(stats).toHaveLength(2);
+      for (const s of stats) {
+        expect(Object.keys(s)).toEqual(['type', 'ts', 'captured', 'received', 'droppedKernel', 'droppedInterface', 'droppedRing']);
+        expect(s.droppedKernel).toBe(0);
+        expect(Number(s.received)).toBeGreaterThanOrEqual(Number(s.captured));
+      }
+      // Each stats record counts the packet records before it.
+      const at = recs.indexOf(stats[1]!);
+      expect(stats[1]!.captured).toBe(recs.slice(0, at).filter((r) => r.type === 'packet').length);
+      expect(spawnSync(process.execPath, [CLI, 'read', '--stats', '1', join(FIXTURES_DIR, 'tcp-refused.pcap')], { encoding: 'utf8' }).stderr).toMatch(/--stats/);
     } finally {
       pinger.kill();
     }

@@ -71,6 +71,10 @@ describe('renderTop', () => {
     expect(lines[19]).toBe('1234 packets captured, 1240 received by filter, 6 dropped by kernel  q quit');
     const cap = renderTop(rows, { ...status, received: null, dropped: null, captured: 1 }, 120, 20);
     expect(cap[19]).toBe('1 packet captured  q quit');
+    // Capture health findings (track/health.ts) join the footer while the screen is up.
+    const sick = renderTop(rows, { ...status, health: ['over-mtu', 'checksum-offload'] }, 160, 20);
+    expect(sick[19]).toBe('1234 packets captured, 1240 received by filter, 6 dropped by kernel, health: over-mtu, checksum-offload (in full on exit)  q quit');
+    expect(renderTop(rows, { ...status, health: [] }, 120, 20)[19]).toBe(lines[19]);
   });
 
   it('fits any width and height: drops the least important columns, cuts what still does not fit', () => {

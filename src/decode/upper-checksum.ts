@@ -5,9 +5,9 @@
  * ip6_finddst). Used by the TCP, UDP, ICMP, ICMPv6 and VRRP printers.
  */
 import { u32be } from '../bytes.js';
-import { foldComplement, onesSum, pseudoSum4, pseudoSum6 } from '../decode/checksum.js';
-import { IpProto } from '../decode/constants.js';
-import type { PacketDecoder } from '../decode/packet-decoder.js';
+import { foldComplement, onesSum, pseudoSum4, pseudoSum6 } from './checksum.js';
+import { IpProto } from './constants.js';
+import type { PacketDecoder } from './packet-decoder.js';
 
 /** Whether the IP layer says this is part of a fragmented datagram (tcpdump then checks no upper-layer sum). */
 export function fragmented(d: PacketDecoder): boolean {
