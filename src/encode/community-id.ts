@@ -42,7 +42,6 @@ const input = new Uint8Array(64);
 const W = new Int32Array(80);
 const H = new Int32Array(5);
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const b64codes = new Uint16Array(28);
 
 /**
  * SHA-1 (FIPS 180-4) of input's first n bytes, n ≤ 55: one block, into H.
@@ -70,18 +69,20 @@ function sha1Block(n: number): void {
   H[0] = (a + h0) | 0; H[1] = (bb + h1) | 0; H[2] = (c + h2) | 0; H[3] = (d + h3) | 0; H[4] = (e + h4) | 0;
 }
 
+/** Byte k of the digest in H. */
+function digestByte(k: number): number {
+  return (H[k >> 2]! >>> (24 - 8 * (k & 3))) & 0xff;
+}
+
 /** The 20 bytes of H in base64 (28 characters, the last '='). */
 function digestBase64(): string {
-  const out = b64codes;
-  let o = 0;
+  let s = '';
   // 20 bytes: six 3-byte groups, then 2 bytes and the padding.
   for (let g = 0; g < 20; g += 3) {
-    const byte = (k: number) => (H[k >> 2]! >>> (24 - 8 * (k & 3))) & 0xff;
-    const x = (byte(g) << 16) | (byte(g + 1) << 8) | (g + 2 < 20 ? byte(g + 2) : 0);
-    out[o++] = B64.charCodeAt(x >>> 18); out[o++] = B64.charCodeAt((x >>> 12) & 63);
-    out[o++] = B64.charCodeAt((x >>> 6) & 63); out[o++] = g + 2 < 20 ? B64.charCodeAt(x & 63) : 61;
+    const x = (digestByte(g) << 16) | (digestByte(g + 1) << 8) | (g + 2 < 20 ? digestByte(g + 2) : 0);
+    s += B64[x >>> 18]! + B64[(x >>> 12) & 63]! + B64[(x >>> 6) & 63]! + (g + 2 < 20 ? B64[x & 63]! : '=');
   }
-  return String.fromCharCode.apply(null, out as unknown as number[]);
+  return s;
 }
 
 /** Hashes counted (tests: a known flow costs none). */
