@@ -168,7 +168,7 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--dns-timeout'], value: 'S', commands: ['dns'], help: 'a query unanswered this long (capture time) is reported without a response (default 30)' },
   { names: ['--max-pending'], value: 'N', commands: ['dns'], help: 'queries waiting for their responses at once; the oldest is reported unanswered when full (default 65536)' },
   { names: ['--prefilter'], value: null, commands: ['read', 'conns', 'http', 'dns', 'follow', 'ladder'], help: "the filter drops frames before the analysis (tcpdump's meaning); without it the analysis sees every frame and the filter picks the lines (read) or the conversations shown" },
-  { names: ['--format'], value: 'FORMAT', commands: ['conns', 'http'], help: 'text (default), json (= --json), zeek (Zeek\'s TSV conn.log / http.log), zeek-json (Zeek\'s JSON log lines)' },
+  { names: ['--format'], value: 'FORMAT', commands: ['conns', 'http', 'dns'], help: 'text (default), json (= --json), zeek (Zeek\'s TSV conn.log / http.log), zeek-json (Zeek\'s JSON log lines; not dns yet)' },
   { names: ['--seed'], value: 'N', commands: ['conns', 'http'], help: 'with --format zeek/zeek-json: uids drawn from N, the same in every run and in conns and http (default: random, as Zeek\'s)' },
   { names: ['--zeek-local-nets'], value: 'CIDR,…', commands: ['conns'], help: 'with --format zeek/zeek-json: networks local_orig and local_resp count as local, besides Zeek\'s private address space' },
   { names: ['--community-id-seed'], value: 'N', commands: ['read', 'capture', 'conns', 'http'], help: 'the seed of the Community ID in records (0 to 65535, default 0; the same on every sensor)' },

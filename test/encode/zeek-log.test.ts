@@ -133,6 +133,11 @@ describe('--format', () => {
     expect(r.stderr.split('\n')[0]).toMatch(/two formats/);
     const bad = netlens(['conns', '--format', 'csv', file]);
     expect(bad.status).toBe(2);
+    const dns = join(FIXTURES, 'dns.pcap');
+    expect(netlens(['dns', '--format', 'json', dns]).stdout).toBe(netlens(['dns', '--json', dns]).stdout);
+    const zeekDns = netlens(['dns', '--format', 'zeek', dns]);
+    expect(zeekDns.status).toBe(2);
+    expect(zeekDns.stderr.split('\n')[0]).toMatch(/dns.log is not written yet/);
   });
 });
 
