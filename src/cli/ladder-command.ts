@@ -1,7 +1,7 @@
 /** `netlens ladder <source> <conn>`: one TCP connection as a ladder diagram (text, or --svg FILE). */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { SourceError } from '../frame.js';
-import { LadderCollector, parseConnSelector } from '../report/ladder/model.js';
+import { LadderCollector, parseConnSelector, type LadderRow } from '../report/ladder/model.js';
 import { LadderSvgRenderer } from '../report/ladder/svg.js';
 import { LadderTextRenderer } from '../report/ladder/text.js';
 import { glyphs } from '../encode/glyphs.js';
@@ -39,30 +39,31 @@ export async function runLadder(opts: Options): Promise<number> {
   if (selector === null) throw new UsageError(`not a connection id or ip:port-ip:port: ${JSON.stringify(connArg)}`);
   let found = true;
   const status = await runSourceView(opts, 'ladder', (out) => {
-    // Rows are drawn as they come and kept (in memory up to a bound, then a temporary file): the
-    // diagram's head needs the whole connection, and the SVG's its height.
+    // Rows are kept as they come (in memory up to a bound, then a temporary file) and drawn at the
+    // end: the diagram's head needs the whole connection, the SVG its height, and the time scale
+    // the median gap between rows.
     const ascii = opts.ascii || glyphs().ascii;
-    const text = new LadderTextRenderer(paletteFor(process.stdout), ascii);
-    const textRows = new LineSpill();
-    const svg = opts.svg !== null ? new LadderSvgRenderer() : null;
-    const svgRows = svg !== null ? new LineSpill() : null;
-    const collector = new LadderCollector(selector, opts.full, (r) => {
-      textRows.push(text.row(r));
-      if (svg !== null) for (const el of svg.row(r)) svgRows!.push(el);
-    });
+    const rows = new LineSpill();
+    const collector = new LadderCollector(selector, opts.full, (r) => rows.push(JSON.stringify(r)));
     return {
       sink: { packet: (n, f, d, t) => collector.packet(n, f, d, t), conn: (c) => collector.connEnded(c), recycle: true },
       end: () => {
         const head = collector.finish();
         if (head === null) { found = false; return; }
-        if (svg !== null) {
-          writeFileInPieces(opts.svg!, (write) => svg.document(head, head.start, (each) => svgRows!.forEach(each), write));
-          svgRows!.clear();
+        const each = (cb: (r: LadderRow) => void): void => rows.forEach((l) => cb(JSON.parse(l) as LadderRow));
+        if (opts.svg !== null) {
+          const svg = new LadderSvgRenderer({ timeScale: opts.timeScale ?? true, foldThreshold: head.foldThreshold });
+          const svgRows = new LineSpill();
+          each((r) => { for (const el of svg.row(r)) svgRows.push(el); });
+          writeFileInPieces(opts.svg, (write) => svg.document(head, head.start, (el) => svgRows.forEach(el), write));
+          svgRows.clear();
         }
+        const text = new LadderTextRenderer(paletteFor(process.stdout), ascii, { timeScale: opts.timeScale ?? false, foldThreshold: head.foldThreshold });
         for (const l of text.head(head.client, head.server, head.start)) out.line(l);
-        textRows.forEach((l) => out.line(l));
-        textRows.clear();
+        each((r) => text.lines(r, (l) => out.line(l)));
+        rows.clear();
         for (const l of text.summary(head.summary)) out.line(l);
+        if (opts.legend) for (const l of text.legend(head)) out.line(l);
       },
     };
   }, 2);
