@@ -161,7 +161,11 @@ line.life { stroke: #999; stroke-width: 2; }
       // The legend box: what the letters in the arrows and the summary mean (only those that occur).
       write(`<g class="legend"><rect x="10" y="${px(legendTop)}" width="${WIDTH - 20}" height="${px(legendHeight - 6)}" rx="4" class="legend"/>\n`);
       write(text(20, legendTop + LEGEND_LINE, 'legend (Zeek letters: upper case client, lower case server)', 'legend head') + '\n');
-      legend.forEach((l, i) => write(text(20, legendTop + LEGEND_LINE * (i + 2), l, 'legend entry') + '\n'));
+      legend.forEach((l, i) => {
+        // A wrapped line's indent as an x offset (SVG text collapses spaces).
+        const indent = l.length - l.trimStart().length;
+        write(text(Math.round(20 + 7.2 * indent), legendTop + LEGEND_LINE * (i + 2), l.trimStart(), 'legend entry') + '\n');
+      });
       write('</g>\n');
     }
     write('</svg>\n');
