@@ -39,29 +39,35 @@ export async function runLadder(opts: Options): Promise<number> {
   if (selector === null) throw new UsageError(`not a connection id or ip:port-ip:port: ${JSON.stringify(connArg)}`);
   let found = true;
   const status = await runSourceView(opts, 'ladder', (out) => {
-    // Rows are kept as they come (in memory up to a bound, then a temporary file) and drawn at the
-    // end: the diagram's head needs the whole connection, the SVG its height, and the time scale
-    // the median gap between rows.
+    // Rows are drawn as they come and kept (in memory up to a bound, then a temporary file): the
+    // diagram's head needs the whole connection, the SVG its height, and the time scale the median
+    // gap between rows. The SVG's rows are kept as rows and drawn at the end (their y needs the scale).
     const ascii = opts.ascii || glyphs().ascii;
-    const rows = new LineSpill();
-    const collector = new LadderCollector(selector, opts.full, (r) => rows.push(JSON.stringify(r)));
+    const text = new LadderTextRenderer(paletteFor(process.stdout), ascii, { timeScale: opts.timeScale ?? false });
+    const textRows = new LineSpill();
+    const svgRows = opts.svg !== null ? new LineSpill() : null;
+    const collector = new LadderCollector(selector, opts.full, (r) => {
+      const e = text.entry(r);
+      if (e !== null) textRows.push(e);
+      if (svgRows !== null) svgRows.push(JSON.stringify(r));
+    });
     return {
       sink: { packet: (n, f, d, t) => collector.packet(n, f, d, t), conn: (c) => collector.connEnded(c), recycle: true },
       end: () => {
         const head = collector.finish();
         if (head === null) { found = false; return; }
-        const each = (cb: (r: LadderRow) => void): void => rows.forEach((l) => cb(JSON.parse(l) as LadderRow));
-        if (opts.svg !== null) {
+        if (svgRows !== null) {
           const svg = new LadderSvgRenderer({ timeScale: opts.timeScale ?? true, foldThreshold: head.foldThreshold });
-          const svgRows = new LineSpill();
-          each((r) => { for (const el of svg.row(r)) svgRows.push(el); });
-          writeFileInPieces(opts.svg, (write) => svg.document(head, head.start, (el) => svgRows.forEach(el), write));
+          const elements = new LineSpill();
+          svgRows.forEach((l) => { for (const el of svg.row(JSON.parse(l) as LadderRow)) elements.push(el); });
           svgRows.clear();
+          writeFileInPieces(opts.svg!, (write) => svg.document(head, head.start, (each) => elements.forEach(each), write));
+          elements.clear();
         }
-        const text = new LadderTextRenderer(paletteFor(process.stdout), ascii, { timeScale: opts.timeScale ?? false, foldThreshold: head.foldThreshold });
+        text.setFoldThreshold(head.foldThreshold);
         for (const l of text.head(head.client, head.server, head.start)) out.line(l);
-        each((r) => text.lines(r, (l) => out.line(l)));
-        rows.clear();
+        textRows.forEach((e) => text.expand(e, (l) => out.line(l)));
+        textRows.clear();
         for (const l of text.summary(head.summary)) out.line(l);
         if (opts.legend) for (const l of text.legend(head)) out.line(l);
       },

@@ -42,7 +42,7 @@ export class LadderTextRenderer {
   private readonly g: Glyphs;
   private readonly blankTime = ' '.repeat(TIME_W);
   private readonly timeScale: boolean;
-  private readonly foldThreshold: number;
+  private foldThreshold: number;
   private readonly walker = new GapWalker();
 
   constructor(private readonly p: Palette, private readonly ascii: boolean, opts: LadderTextOptions = {}) {
@@ -59,18 +59,38 @@ export class LadderTextRenderer {
    * on its segment's arrow instead of a line of its own.
    */
   lines(r: LadderRow, each: (line: string) => void): void {
-    if (!this.timeScale) { each(this.row(r)); return; }
-    if (r.kind === 'http') return;
+    const e = this.entry(r);
+    if (e !== null) this.expand(e, each);
+  }
+
+  /**
+   * A row drawn as it comes, before the fold threshold is known (it needs the
+   * whole connection): its line, under --time-scale after the gap before it
+   * and a tab; null for a row that is drawn on another (HTTP on its arrow).
+   */
+  entry(r: LadderRow): string | null {
+    if (!this.timeScale) return this.row(r);
+    if (r.kind === 'http') return null;
     const gap = this.walker.gap(r);
-    if (gap !== null) {
+    return `${gap ?? ''}\t${this.row(r, true)}`;
+  }
+
+  /** An entry's lines, now that the threshold is known (the constructor's, or setFoldThreshold's). */
+  expand(e: string, each: (line: string) => void): void {
+    if (!this.timeScale) { each(e); return; }
+    const tab = e.indexOf('\t');
+    if (tab > 0) {
+      const gap = Number(e.slice(0, tab));
       if (gap > this.foldThreshold) each(this.breakLine(gap));
       else {
         const n = Math.min(TEXT_MAX_BLANK, Math.round(TEXT_MAX_BLANK * gap / this.foldThreshold));
         for (let i = 0; i < n; i++) each(this.rowText(this.blankTime, ' '.repeat(SIDE_W), ' '.repeat(AREA), ''));
       }
     }
-    each(this.row(r, true));
+    each(e.slice(tab + 1));
   }
+
+  setFoldThreshold(t: number): void { this.foldThreshold = t; }
 
   /** A folded gap: both lifelines broken, and its length. */
   private breakLine(gap: number): string {
