@@ -145,6 +145,25 @@ describe('ladder --svg', () => {
     }
     expect(dark / (img.width * img.height)).toBeGreaterThan(0.005); // text and arrows, not a blank page
     expect(colours.size).toBeGreaterThan(8); // client green, server blue, greys …
+    // The legend box (its #f6f8fa fill) is drawn where the SVG puts it, below the summary, with text in it.
+    const box = /<rect x="10" y="([\d.]+)" width="\d+" height="([\d.]+)" rx="4" class="legend"\/>/.exec(svg)!;
+    const top = Math.ceil(Number(box[1])) + 2, bottom = Math.floor(Number(box[1]) + Number(box[2])) - 2;
+    let fill = 0, ink = 0;
+    for (let y = top; y < bottom; y++) {
+      for (let x = 14; x < img.width - 14; x++) {
+        const i = (y * img.width + x) * 4;
+        const [rr, gg, bb] = [img.data[i]!, img.data[i + 1]!, img.data[i + 2]!];
+        if (rr === 0xf6 && gg === 0xf8 && bb === 0xfa) fill++;
+        else if (rr + gg + bb < 450) ink++;
+      }
+    }
+    expect(fill).toBeGreaterThan((bottom - top) * (img.width - 28) * 0.5);
+    expect(ink).toBeGreaterThan(100);
+    // The 200 ms break cuts the client's lifeline: at its middle the lifeline's column is white, the zig-zag beside it grey.
+    const mid = Number(/<g class="break"><rect x="\d+" y="([\d.]+)"/.exec(svg)![1]) + 10;
+    const at = (x: number, y: number) => { const i = (Math.round(y) * img.width + x) * 4; return img.data[i]! + img.data[i + 1]! + img.data[i + 2]!; };
+    expect(at(250, mid - 7)).toBeGreaterThan(700); // the lifeline is gone there (it is grey elsewhere)
+    expect(at(250, mid - 40)).toBeLessThan(600);
   }, 90_000);
 });
 
