@@ -18,8 +18,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CaptureWriter } from '../../src/source/pcap-writer.js';
 import { conversation, tcpFrame } from '../helpers/frames.js';
 import { FIXTURES, ROOT, ndjson, netlens } from '../helpers/netlens.js';
+import { GapStats, arrowLabel, type LadderModel, type LadderRow, type LadderSegment } from '../../src/report/ladder/model.js';
 import { ROW } from '../../src/report/ladder/svg.js';
-import { TEXT_MAX_BLANK } from '../../src/report/ladder/text.js';
+import { TEXT_MAX_BLANK, renderLadderText } from '../../src/report/ladder/text.js';
+import { noColor } from '../../src/encode/palette.js';
 
 const GOLDEN = join(ROOT, 'test', 'golden', 'ladder');
 const tmp = mkdtempSync(join(tmpdir(), 'netlens-ladder-'));
@@ -381,5 +383,30 @@ describe('ladder legend', () => {
   it('is not there without --legend (text)', () => {
     const out = netlens(['ladder', cases['client-close'], '0']).stdout;
     expect(out).not.toMatch(/^flags: /m);
+  });
+});
+
+describe('the fold threshold', () => {
+  /** Arrows at the given times (seconds), alternating sides. */
+  function model(times: number[]): LadderModel {
+    const rows: LadderRow[] = times.map((t, i) => {
+      const seg: LadderSegment = { t, fromClient: i % 2 === 0, flags: 0x10, seq: i, ack: i, len: 0, win: 100, analysis: 0, events: [], http: null };
+      return { kind: 'arrow', seg, label: arrowLabel(seg), notes: [] };
+    });
+    return { client: 'a:1', server: 'b:2', id: 0, rows, summary: ['', ''] };
+  }
+  const breaks = (times: number[]): string[] =>
+    renderLadderText(model(times), { client: 'X', server: 'Y' }, noColor, false, { timeScale: true }).filter((l) => l.includes('⋮')).map((l) => l.replace(/.*⋮ (\S+ \S+) +⋮$/, '$1'));
+
+  it('is 10 × the median gap, and at least 50 ms', () => {
+    // Gaps of 1 s: a 9 s gap is drawn to scale, a 12 s one folds.
+    const every = (n: number, step: number, from = 0) => Array.from({ length: n }, (_, i) => from + i * step);
+    expect(breaks([...every(10, 1), 9 + 9, 18 + 1])).toEqual([]);
+    expect(breaks([...every(10, 1), 9 + 12, 21 + 1])).toEqual(['12.0 s']);
+    // Gaps of 1 ms: the floor is 50 ms (a 40 ms gap is drawn to scale, a 60 ms one folds).
+    expect(breaks([...every(10, 0.001), 0.009 + 0.04, 0.009 + 0.04 + 0.06])).toEqual(['60 ms']);
+    const s = new GapStats();
+    for (const r of model([...every(100, 0.002), 1]).rows) s.add(r);
+    expect(Math.abs(s.median() / 0.002 - 1)).toBeLessThan(0.023);
   });
 });
