@@ -57,6 +57,10 @@ export interface Options {
   ascii: boolean;
   svg: string | null;
   full: boolean;
+  /** ladder --time-scale / --no-time-scale; null: the view's default (off in text, on in the SVG). */
+  timeScale: boolean | null;
+  /** ladder --legend: the text view's legend (the SVG always has its box). */
+  legend: boolean;
   /** capture: the live connection table. */
   top: boolean;
   help: boolean;
@@ -168,6 +172,9 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--ascii'], value: null, commands: ['ladder'], help: 'draw with ASCII only' },
   { names: ['--svg'], value: 'FILE', commands: ['ladder'], help: 'also write the diagram as SVG' },
   { names: ['--full'], value: null, commands: ['ladder'], help: 'every segment, not runs of data folded into one arrow' },
+  { names: ['--time-scale'], value: null, commands: ['ladder'], help: 'space rows in proportion to time, long idle gaps folded into one marked break (the SVG does by default)' },
+  { names: ['--no-time-scale'], value: null, commands: ['ladder'], help: 'rows evenly spaced in the SVG too' },
+  { names: ['--legend'], value: null, commands: ['ladder'], help: 'end the text diagram with what its flag and Zeek letters mean (the SVG has the box always)' },
   { names: ['--max-held'], value: 'SIZE', commands: ['follow', 'http', 'dns'], help: 'bytes held out of order per stream (default 4M)' },
   { names: ['--max-held-total'], value: 'SIZE', commands: ['follow', 'http', 'dns'], help: 'bytes held out of order in all streams (default 64M)' },
   { names: ['--dns-timeout'], value: 'S', commands: ['dns'], help: 'a query unanswered this long (capture time) is reported without a response (default 30)' },
@@ -287,7 +294,7 @@ export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
-    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false, version: false, prefilter: false, split: null, pcapng: false,
+    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, timeScale: null, legend: false, top: false, help: false, version: false, prefilter: false, split: null, pcapng: false,
     rotateBytes: 0, rotateSeconds: 0, rotateFiles: 0, postRotate: null, freeSpaceMin: 0, statsEvery: 0,
     dnsTimeout: DEFAULT_DNS_TIMEOUT, maxPending: DEFAULT_MAX_PENDING,
     communityIdSeed: 0, format: 'text', seed: null, zeekLocalNets: null,
@@ -394,6 +401,9 @@ export function parseArgs(argv: string[]): Options {
       case '--ascii': o.ascii = true; break;
       case '--svg': o.svg = value!; break;
       case '--full': o.full = true; break;
+      case '--time-scale': o.timeScale = true; break;
+      case '--no-time-scale': o.timeScale = false; break;
+      case '--legend': o.legend = true; break;
       case '--top': o.top = true; break;
       case '--prefilter': o.prefilter = true; break;
       case '--dns-timeout': o.dnsTimeout = positiveNumber(name, value!); break;
