@@ -17,8 +17,8 @@ import type { HttpTransaction } from '../track/http.js';
 /** A field of a log: its name and Zeek type, as the `#fields` and `#types` lines give them. */
 export type ZeekField = readonly [name: string, type: string];
 
-/** A value: a time as [sec, nsec], a number (count, port, interval), a string (string, addr, enum), a bool, a set's strings; null is unset. */
-export type ZeekValue = string | number | boolean | readonly [number, number] | readonly string[] | null;
+/** A value: a time as [sec, nsec], a number (count, port, interval), a string (string, addr, enum), a bool, a set's or vector's strings (or intervals); null is unset. */
+export type ZeekValue = string | number | boolean | readonly [number, number] | readonly string[] | readonly number[] | null;
 
 /** Conn::Info (base/protocols/conn/main.zeek), in its order, and policy/protocols/conn/community-id-logging.zeek's field. */
 export const CONN_FIELDS: readonly ZeekField[] = [
@@ -124,8 +124,9 @@ export class ZeekLogWriter {
       else if (type === 'interval') s += (v as number).toFixed(6);
       else if (type === 'bool') s += v ? 'T' : 'F';
       else if (type.startsWith('set[') || type.startsWith('vector[')) {
-        const a = v as readonly string[];
-        s += a.length === 0 ? '(empty)' : a.map(tsvString).join(',');
+        const a = v as readonly (string | number)[];
+        // The set separator inside an element is escaped (Ascii formatter: AddEscapeSequence(set_separator)).
+        s += a.length === 0 ? '(empty)' : a.map((x) => typeof x === 'number' ? x.toFixed(6) : tsvString(x).replaceAll(',', '\\x2c')).join(',');
       } else if (typeof v === 'number') s += String(v);
       else s += tsvString(v as string);
     }
@@ -143,7 +144,7 @@ export class ZeekLogWriter {
       if (type === 'time') { const [sec, nsec] = v as [number, number]; s += jsonDouble(zeekTime(sec, nsec)); }
       else if (type === 'interval') s += jsonDouble(v as number);
       else if (typeof v === 'number' || typeof v === 'boolean') s += String(v);
-      else if (Array.isArray(v)) s += JSON.stringify(v.map((x: string) => zeekText(x, false)));
+      else if (Array.isArray(v)) s += type === 'vector[interval]' ? `[${(v as number[]).map(jsonDouble).join(',')}]` : JSON.stringify(v.map((x: string) => zeekText(x, false)));
       else s += JSON.stringify(zeekText(v as string, false));
     }
     return s + '}';

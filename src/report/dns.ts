@@ -51,6 +51,8 @@ export class DnsCollector {
   nsec = 0;
   /** The capture second from which packet() next looks for timed-out queries. */
   private nextSweep = 0;
+  /** Given every message before it is paired (the view reset on it): Zeek's dns.log pairs them its own way. */
+  onMessage: ((v: DnsView, c: Connection, transport: 'udp' | 'tcp') => void) | null = null;
 
   /**
    * onTransaction gets each transaction once: at its response, or unanswered
@@ -122,6 +124,7 @@ export class DnsCollector {
   message(buf: Buffer, off: number, end: number, c: Connection, side: number, transport: 'udp' | 'tcp'): void {
     const v = this.view;
     if (!v.reset(buf, off, end)) return; // shorter than its header: nothing to pair
+    if (this.onMessage !== null) this.onMessage(v, c, transport);
     this.table.expire(this.sec, this.nsec);
     let p = off + 12;
     let query: string | null = null, qtype = -1, qclass = -1;
