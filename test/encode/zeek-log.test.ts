@@ -136,8 +136,11 @@ describe('--format', () => {
     const dns = join(FIXTURES, 'dns.pcap');
     expect(netlens(['dns', '--format', 'json', dns]).stdout).toBe(netlens(['dns', '--json', dns]).stdout);
     const zeekDns = netlens(['dns', '--format', 'zeek', dns]);
-    expect(zeekDns.status).toBe(2);
-    expect(zeekDns.stderr.split('\n')[0]).toMatch(/dns.log is not written yet/);
+    expect(zeekDns.status).toBe(0);
+    expect(zeekDns.stdout.split('\n')[4]).toBe('#path\tdns');
+    const seedless = netlens(['dns', '--seed', '1', dns]);
+    expect(seedless.status).toBe(2);
+    expect(seedless.stderr.split('\n')[0]).toMatch(/--seed goes with --format zeek/);
   });
 });
 
