@@ -63,6 +63,11 @@ export function writeDnsJson(out: ByteSink, t: DnsTransaction): void {
   out.ascii(',"responseTs":'); if (hasResponse) writeTs(out, t.responseSec, t.responseNsec); else out.ascii('null');
   out.ascii(',"retries":'); out.dec(t.retries);
   out.ascii(t.truncated ? ',"truncated":true' : ',"truncated":false');
+  const q = t.queryFlags, r = t.responseFlags;
+  out.ascii(r < 0 ? ',"authoritative":null' : (r & 0x0400) !== 0 ? ',"authoritative":true' : ',"authoritative":false');
+  out.ascii(q < 0 ? ',"recursionDesired":null' : (q & 0x0100) !== 0 ? ',"recursionDesired":true' : ',"recursionDesired":false');
+  out.ascii(r < 0 ? ',"recursionAvailable":null' : (r & 0x0080) !== 0 ? ',"recursionAvailable":true' : ',"recursionAvailable":false');
+  out.ascii(',"z":'); if (q < 0) out.ascii('null'); else out.dec((q >>> 4) & 7);
   if (t.expired !== null) { out.ascii(',"expired":"'); out.ascii(t.expired); out.byte(34); }
   out.byte(125);
   out.endLine();

@@ -150,6 +150,14 @@ export interface DnsRecord {
   retries: number;
   /** The response's TC bit: the answer did not fit (over UDP, ask again over TCP). */
   truncated: boolean;
+  /** The response's AA bit: the server is an authority for the name; null when no response was seen. */
+  authoritative: boolean | null;
+  /** The query's RD bit: the client asked for recursion; null when the query was not captured. */
+  recursionDesired: boolean | null;
+  /** The response's RA bit: the server offers recursion; null when no response was seen. */
+  recursionAvailable: boolean | null;
+  /** The query's three bits after RD and RA (Z, AD, CD: 4, 2, 1), as Zeek's `Z`; null when the query was not captured. */
+  z: number | null;
   /**
    * Only on a query reported without a response: why it stopped waiting (the timeout, the table's cap, the end of
    * the capture, or the same query sent again more than 5 s after it, which starts a new transaction).

@@ -150,6 +150,7 @@ export class DnsCollector {
       tx = newTransaction(key, idKey, v.id, transport, c, cs, v.opcode, query, qtype, qclass);
       tx.querySec = this.sec;
       tx.queryNsec = this.nsec;
+      tx.queryFlags = v.flags;
       this.table.add(tx);
       return;
     }
@@ -168,6 +169,7 @@ export class DnsCollector {
     tx.responseNsec = this.nsec;
     tx.rcode = v.rcode;
     tx.truncated = v.tc;
+    tx.responseFlags = v.flags;
     if (p >= 0) {
       for (let i = 1; i < v.qdcount && p >= 0; i++) p = v.readQuestion(p);
       for (let i = 0; i < v.ancount && p >= 0; i++) {
@@ -247,7 +249,7 @@ function newTransaction(key: string, idKey: string, id: number, transport: 'udp'
     key, idKey, answered: false, id, transport, conn: c.id,
     clientIp: endpointIp(c, cs), clientPort: c.port[cs]!, serverIp: endpointIp(c, cs ^ 1), serverPort: c.port[cs ^ 1]!,
     opcode, query, qtype, qclass, querySec: -1, queryNsec: -1, responseSec: -1, responseNsec: -1,
-    rcode: -1, truncated: false, answers: [], retries: 0, expired: null,
+    rcode: -1, truncated: false, queryFlags: -1, responseFlags: -1, answers: [], retries: 0, expired: null,
   };
 }
 

@@ -224,6 +224,9 @@ export interface DnsTransaction extends PendingQuery {
   rcode: number;
   /** The response's TC bit: the answer did not fit (over UDP, the client should ask again over TCP). */
   truncated: boolean;
+  /** The header's 16 flag bits of the query (its first copy) and of the response; -1 for a message not seen. */
+  queryFlags: number;
+  responseFlags: number;
   answers: DnsAnswer[];
   /** The same query (id and question) sent again before a response. */
   retries: number;

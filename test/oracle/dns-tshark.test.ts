@@ -13,12 +13,15 @@ import { CORPUS, FIXTURES, haveCorpus, haveTool, ndjson, netlens } from '../help
 
 const HAVE = haveTool('tshark');
 
-interface TsharkDns { frame: number; id: number; response: boolean; rcode: number; time: number | null; name: string; responseTo: number | null; responseIn: number | null; retransmission: boolean; fragmented: boolean }
+interface TsharkDns { frame: number; id: number; response: boolean; rcode: number; time: number | null; name: string; responseTo: number | null; responseIn: number | null; retransmission: boolean; fragmented: boolean; aa: boolean; rd: boolean; ra: boolean; z: number }
+
+const bit = (s: string | undefined): boolean => s === '1' || s === 'True';
 
 function tshark(file: string): TsharkDns[] {
   const r = spawnSync('tshark', ['-r', file, '-n', '-2', '-Y', '(udp.port == 53 || tcp.port == 53) && dns', '-T', 'fields', '-E', 'occurrence=f',
     '-e', 'frame.number', '-e', 'dns.id', '-e', 'dns.flags.response', '-e', 'dns.flags.rcode', '-e', 'dns.time', '-e', 'dns.qry.name',
-    '-e', 'dns.response_to', '-e', 'dns.response_in', '-e', 'dns.retransmission', '-e', 'ip.fragments', '-e', 'ipv6.fragments'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    '-e', 'dns.response_to', '-e', 'dns.response_in', '-e', 'dns.retransmission', '-e', 'ip.fragments', '-e', 'ipv6.fragments',
+    '-e', 'dns.flags.authoritative', '-e', 'dns.flags.recdesired', '-e', 'dns.flags.recavail', '-e', 'dns.flags.z', '-e', 'dns.flags.authenticated', '-e', 'dns.flags.checkdisable'], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) return [];
   return r.stdout.split('\n').filter((l) => l !== '').map((l) => {
     const f = l.split('\t');
@@ -27,6 +30,7 @@ function tshark(file: string): TsharkDns[] {
       frame: Number(f[0]), id: Number(f[1]), response: f[2] === '1' || f[2] === 'True', rcode: Number(f[3] || 0), time: num(f[4]),
       name: f[5] === '<Root>' ? '.' : f[5]!, responseTo: num(f[6]), responseIn: num(f[7]), retransmission: f[8] === '1' || f[8] === 'True',
       fragmented: (f[9] ?? '') !== '' || (f[10] ?? '') !== '',
+      aa: bit(f[11]), rd: bit(f[12]), ra: bit(f[13]), z: (bit(f[14]) ? 4 : 0) + (bit(f[15]) ? 2 : 0) + (bit(f[16]) ? 1 : 0),
     };
   });
 }
@@ -55,6 +59,13 @@ describe.skipIf(!HAVE)('dns --json against tshark', () => {
       for (const x of answered) {
         const want = time.get(`${x.id} ${x.query}`);
         if (want !== undefined) expect(Math.abs(x.rtt! - want), `${x.id} ${x.query}`).toBeLessThan(1.5e-6);
+      }
+      // The header bits: AA and RA of the response, RD and Z (Z, AD, CD) of the query it answers.
+      const byFrame = new Map(ts.map((m) => [m.frame, m]));
+      const bits = new Map(pairs.map((m) => { const q = byFrame.get(m.responseTo!); return [`${m.id} ${m.name}`, { authoritative: m.aa, recursionAvailable: m.ra, recursionDesired: q?.rd, z: q?.z }]; }));
+      for (const x of answered) {
+        const want = bits.get(`${x.id} ${x.query}`);
+        if (want !== undefined && want.z !== undefined) expect({ authoritative: x.authoritative, recursionAvailable: x.recursionAvailable, recursionDesired: x.recursionDesired, z: x.z }, `${x.id} ${x.query}`).toEqual(want);
       }
       const unanswered = ts.filter((m) => !m.response && m.responseIn === null && !m.retransmission);
       expect(ours.filter((x) => x.rcode === null).map((x) => `${x.id} ${x.query}`).sort()).toEqual(unanswered.map((m) => `${m.id} ${m.name}`).sort());
