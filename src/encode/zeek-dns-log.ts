@@ -89,54 +89,68 @@ export function zeekDnsName(v: DnsView, p: number): { name: string; next: number
   return { name: name.length >= 2 ? name.slice(0, -1) : name, next };
 }
 
-/** The character-strings of buf[p, end) as main.zeek's dns_TXT_reply writes them: "TXT <length> <bytes>", space-separated. */
-function txtStrings(b: Buffer, p: number, end: number, tag: string): string {
-  const parts: string[] = [];
-  while (p < end) {
-    const n = b[p]!;
-    const to = Math.min(end, p + 1 + n);
-    parts.push(`${tag} ${to - p - 1} ${b.toString('latin1', p + 1, to)}`);
-    p = to;
-  }
-  return parts.join(' ');
-}
-
 /**
- * The answer string main.zeek's reply events give DNS::do_reply for the record
- * DnsView.readRecord last read (its owner `owner`): '' for one logged without
- * text (WKS), null for a type main.zeek has no reply event for (HINFO, CAA,
- * SVCB, OPT, ...: no answer, no rtt), false where Zeek's parse of it fails
- * (the rest of the message is not read).
+ * What DNS.cc's parse of one record gives DNS::do_reply: the answer as
+ * main.zeek's reply event formats it ('' for one logged without text, WKS;
+ * null for a type main.zeek has no reply event for: HINFO, CAA, SVCB, OPT, ...,
+ * no answer and no rtt), where the next record starts (Zeek reads a name in
+ * the data to its end, whatever the record's length says), and whether its
+ * parse failed (the rest of the message is not read).
  */
-function zeekAnswer(v: DnsView, owner: string): string | null | false {
+interface ZeekRecord { text: string | null; next: number; stop: boolean }
+
+function zeekRecord(v: DnsView, owner: string): ZeekRecord {
   const b = v.buf, rd = v.rdOff, len = v.rdLen, end = rd + len;
-  const nameIn = (p: number): string | false => { const n = zeekDnsName(v, p); return n === null || n.next > end ? false : n.name; };
+  const ok = (text: string | null, next = end): ZeekRecord => ({ text, next, stop: false });
+  const fail: ZeekRecord = { text: null, next: end, stop: true };
+  // A name at p (bounded by the message, not the record), then what follows it.
+  const named = (p: number, fmt: (n: string) => string = (n) => n, after = 0): ZeekRecord => {
+    const n = zeekDnsName(v, p);
+    return n === null || n.next + after > v.end ? fail : ok(fmt(n.name), n.next + after);
+  };
   switch (v.rrType) {
-    case 1: return len === 4 ? ipv4At(b, rd) : false;
-    case 28: case 38: return len >= 16 ? ipv6At(b, rd) : false;
-    case 2: case 5: case 12: return nameIn(rd);
-    case 6: return nameIn(rd); // soa$mname
-    case 11: return '';
-    case 15: return len >= 3 ? nameIn(rd + 2) : false;
-    case 33: return len >= 7 ? nameIn(rd + 6) : false;
-    case 16: return txtStrings(b, rd, end, 'TXT');
-    case 99: return txtStrings(b, rd, end, 'SPF');
-    case 46: {
-      if (len < 18) return false;
-      const signer = nameIn(rd + 18);
-      return signer === false ? false : `RRSIG ${u16be(b, rd)} ${signer === '' ? '<Root>' : signer}`;
+    case 1: return len === 4 ? ok(ipv4At(b, rd)) : fail;
+    case 28: case 38: return rd + 16 <= v.end ? ok(ipv6At(b, rd), rd + 16) : fail;
+    case 2: case 5: case 12: return named(rd);
+    case 6: { // soa$mname; then rname and five 32-bit numbers
+      const m = zeekDnsName(v, rd);
+      if (m === null) return fail;
+      const r = named(m.next, undefined, 20);
+      return r.stop ? fail : ok(m.name, r.next);
     }
-    case 48: return len >= 4 ? `DNSKEY ${b[rd + 3]}` : false;
-    case 47: { const n = nameIn(rd); return n === false ? false : `NSEC ${owner} ${n}`; }
-    case 50: return 'NSEC3';
-    case 51: return 'NSEC3PARAM';
-    case 43: return len >= 4 ? `DS ${b[rd + 2]} ${b[rd + 3]}` : false;
-    case 65534: return 'BIND9 signing signal';
-    case 44: return len >= 2 ? `SSHFP: ${b.toString('hex', rd + 2, end)}` : false;
-    case 29: return len >= 4 ? `LOC:  ${b[rd + 1]} ${b[rd + 2]} ${b[rd + 3]}` : false;
+    case 11: return ok('');
+    case 15: return rd + 2 <= v.end ? named(rd + 2) : fail;
+    case 33: return rd + 6 <= v.end ? named(rd + 6) : fail;
+    case 16: case 99: {
+      // extract_char_string: each string's length byte, then its bytes; one running past the record ends the list (and the parse, unless nothing is left).
+      const tag = v.rrType === 16 ? 'TXT' : 'SPF';
+      const parts: string[] = [];
+      let p = rd, rem = len;
+      while (rem > 0) {
+        const n = b[p]!;
+        p++; rem--;
+        if (n > rem) break;
+        parts.push(`${tag} ${n} ${b.toString('latin1', p, p + n)}`);
+        p += n; rem -= n;
+      }
+      return { text: parts.join(' '), next: p, stop: rem !== 0 };
+    }
+    case 46: {
+      if (v.end - rd < 18) return fail;
+      const signer = zeekDnsName(v, rd + 18);
+      return signer === null ? fail : ok(`RRSIG ${u16be(b, rd)} ${signer.name === '' ? '<Root>' : signer.name}`);
+    }
+    case 48: return len >= 4 ? ok(`DNSKEY ${b[rd + 3]}`) : fail;
+    case 47: { const n = zeekDnsName(v, rd); return n === null ? fail : ok(`NSEC ${owner} ${n.name}`); }
+    case 50: return ok('NSEC3');
+    case 51: return ok('NSEC3PARAM');
+    case 43: return len >= 4 ? ok(`DS ${b[rd + 2]} ${b[rd + 3]}`) : fail;
+    case 65534: return ok('BIND9 signing signal');
+    case 44: return len >= 2 ? ok(`SSHFP: ${b.toString('hex', rd + 2, end)}`) : fail;
+    case 29: return len >= 4 ? ok(`LOC:  ${b[rd + 1]} ${b[rd + 2]} ${b[rd + 3]}`) : fail;
     // Types DNS.cc parses that main.zeek logs nothing of; NAPTR (its fields are not read here).
-    case 13: case 257: case 32: case 41: case 249: case 250: case 64: case 65: case 35: return null;
-    default: return `<unknown type=${v.rrType}>`;
+    case 13: case 257: case 32: case 41: case 249: case 250: case 64: case 65: case 35: return ok(null);
+    default: return ok(`<unknown type=${v.rrType}>`);
   }
 }
 
@@ -305,20 +319,26 @@ export class ZeekDnsLog {
       p = v.readRecord(p);
       if (p < 0) return; // Zeek: DNS_truncated_RR_rdlength_lt_len
       if (v.rdLen === 0 && p < v.end) return; // Zeek: DNS_zero_rdlength
-      const reply = zeekAnswer(v, owner.name);
-      if (reply === false) return;
-      if (reply === null || isQuery) continue; // do_reply: answers in a query are not what is tracked
-      // DNS::do_reply
-      if (info.query === null) info.query = owner.name;
-      info.aa = v.aa; info.ra = v.ra;
-      if (info.rtt === null) {
-        const rtt = zeekTime(sec, nsec) - zeekTime(info.sec, info.nsec);
-        info.rtt = rtt === 0 ? null : rtt; // only a reply seen: no rtt
-      }
-      if (reply !== '') {
-        (info.answers ??= []).push(reply);
-        (info.ttls ??= []).push(v.rrTtl);
-      }
+      const rec = zeekRecord(v, owner.name);
+      p = rec.next;
+      const reply = rec.text;
+      // do_reply: answers in a query are not what is tracked.
+      if (reply !== null && !isQuery) this.reply(info, v, owner.name, reply, sec, nsec);
+      if (rec.stop) return;
+    }
+  }
+
+  /** DNS::do_reply for an answer record of a response. */
+  private reply(info: DnsInfo, v: DnsView, owner: string, reply: string, sec: number, nsec: number): void {
+    if (info.query === null) info.query = owner;
+    info.aa = v.aa; info.ra = v.ra;
+    if (info.rtt === null) {
+      const rtt = zeekTime(sec, nsec) - zeekTime(info.sec, info.nsec);
+      info.rtt = rtt === 0 ? null : rtt; // only a reply seen: no rtt
+    }
+    if (reply !== '') {
+      (info.answers ??= []).push(reply);
+      (info.ttls ??= []).push(v.rrTtl);
     }
   }
 

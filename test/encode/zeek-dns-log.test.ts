@@ -98,6 +98,17 @@ describe('dns --format zeek: Zeek\'s pairing', () => {
     expect(rows.map((r) => [r.rcode, r.rcode_name, r.rejected, r.AA, r.RA, r.rtt, r.qtype_name])).toEqual([['5', 'REFUSED', 'T', 'F', 'F', '-', 'AAAA']]);
   });
 
+  it('a TXT string running past its record: the strings before it are the answer, the records after it are not read (DNS.cc extract_char_string)', () => {
+    const { rows } = dnsLog([
+      udp(C, S, 40004, 53, dns(13, RD, [['t.test', 16]])),
+      udp(S, C, 53, 40004, dns(13, QR_AA_RD_RA, [['t.test', 16]], [
+        { name: 't.test', type: 16, ttl: 30, data: Buffer.from([2, 0x61, 0x62, 9, 0x78, 0x79]) },
+        { name: 't.test', type: 1, ttl: 30, data: Buffer.from([192, 0, 2, 7]) },
+      ])),
+    ]);
+    expect(rows.map((r) => [r.answers, r.TTLs, r.AA])).toEqual([['TXT 2 ab', '30.000000', 'T']]);
+  });
+
   it('zeek-json: the same row, TTLs as numbers, unset fields left out', () => {
     const frames = [
       udp(C, S, 40003, 53, dns(12, RD, [['t.test', 16]])),
