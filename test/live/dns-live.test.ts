@@ -81,6 +81,7 @@ describe.skipIf(reason !== '')('dns -i on a veth pair, dnsmasq in the namespace'
   const dir = mkdtempSync(join(tmpdir(), 'netlens-dns-live-'));
   const ref = join(dir, 'tcpdump.pcap');
   let live: { out: string; err: string; status: number };
+  let liveZeek: { out: string; err: string; status: number };
 
   beforeAll(async () => {
     v = createVethPair('10.83.0.2', '10.83.0.1');
@@ -92,6 +93,7 @@ describe.skipIf(reason !== '')('dns -i on a veth pair, dnsmasq in the namespace'
     await new Promise<void>((r) => silent.bind(53, v.hostIp, r));
     const td = spawn('tcpdump', ['-i', v.hostIf, '-s', '0', '--immediate-mode', '-U', '-w', ref, 'port 53'], { stdio: 'ignore' });
     const view = liveView(['dns', '--json', '-i', v.hostIf, '-Z', 'root']);
+    const zeekView = liveView(['dns', '--format', 'zeek', '--seed', '5', '-i', v.hostIf, '-Z', 'root']);
     await sleep(1500);
     const client = createSocket('udp4');
     await new Promise<void>((r) => client.bind(0, v.hostIp, r));
@@ -104,6 +106,7 @@ describe.skipIf(reason !== '')('dns -i on a veth pair, dnsmasq in the namespace'
     await v.nsExec(process.execPath, ['-e', `const s=require('dgram').createSocket('udp4');const m=Buffer.from('${q}','hex');s.bind(0,()=>{s.send(m,53,'${v.hostIp}');setTimeout(()=>s.send(m,53,'${v.hostIp}',()=>s.close()),300);});`]);
     await sleep(1000);
     live = await view.done();
+    liveZeek = await zeekView.done();
     td.kill('SIGINT');
     await new Promise((r) => td.on('exit', r));
   }, 60_000);
@@ -132,6 +135,20 @@ describe.skipIf(reason !== '')('dns -i on a veth pair, dnsmasq in the namespace'
       ['tcp', 2002, 'v6.example.test', 'AAAA', 'NOERROR', ['fd83::99'], 0, null],
       ['udp', 3001, 'lost.test', 'A', null, [], 1, 'end'],
     ]);
+  });
+
+  it('--format zeek live: the rows of dns.log from tcpdump\'s capture (times and uids aside); the retry a row of its own, as Zeek logs it', () => {
+    expect(liveZeek.status, liveZeek.err).toBe(0);
+    const rows = (text: string) => {
+      const ls = text.split('\n').filter((l) => l !== '');
+      const fields = ls.find((l) => l.startsWith('#fields\t'))!.split('\t').slice(1);
+      return ls.filter((l) => !l.startsWith('#')).map((l) => Object.fromEntries(l.split('\t').map((x, i) => [fields[i]!, x])));
+    };
+    const strip = (r: Record<string, string>) => ({ ...r, ts: undefined, uid: undefined, rtt: r.rtt === '-' ? '-' : 'rtt' });
+    const on = rows(liveZeek.out), off = rows(netlens(['dns', '--format', 'zeek', '--seed', '5', ref]).stdout);
+    expect(on.map(strip)).toEqual(off.map(strip));
+    expect(off.filter((r) => r.trans_id === '3001').map((r) => [r.query, r.rcode, r.answers, r.RD])).toEqual([['lost.test', '-', '-', 'T'], ['lost.test', '-', '-', 'T']]);
+    expect(off.find((r) => r.trans_id === '1003')!.answers).toBe('example.test,10.83.0.99');
   });
 
   it.skipIf(!haveTshark)('tshark pairs the same queries on tcpdump\'s file, with the same rtts', () => {
