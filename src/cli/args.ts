@@ -57,6 +57,9 @@ export interface Options {
   ascii: boolean;
   svg: string | null;
   full: boolean;
+  /** graph: which graph (--kind), and whose data (--dir; null: the side that sent more). */
+  graphKind: 'tseq' | 'throughput' | 'rtt' | 'window';
+  graphDir: 'client' | 'server' | null;
   /** capture: the live connection table. */
   top: boolean;
   help: boolean;
@@ -99,6 +102,7 @@ export const COMMAND_SYNOPSIS: Readonly<Record<string, { args: string; about: st
   conns: { args: '<file...|- | -i iface> [filter...]', about: 'one record per TCP/UDP conversation: states, patterns, counts' },
   arp: { args: '<file...|- | -i iface> [filter...]', about: 'ARP / neighbour-discovery table, unanswered requests, conflicts' },
   ladder: { args: '<file...|- | -i iface> <conn> [filter...]', about: 'ladder diagram of one TCP connection' },
+  graph: { args: '<file...|- | -i iface> <conn> --svg FILE', about: 'TCP stream graph of one connection (--kind tseq, throughput, rtt, window), as tcptrace draws them' },
   follow: { args: '<file...|- | -i iface> <conn> [filter...]', about: "a conversation's reassembled byte streams" },
   http: { args: '<file...|- | -i iface> [filter...]', about: 'one record per HTTP request/response pair' },
   dns: { args: '<file...|- | -i iface> [filter...]', about: 'one record per DNS query and its response (UDP and TCP): rcode, answers, rtt, retries' },
@@ -107,8 +111,8 @@ export const COMMAND_SYNOPSIS: Readonly<Record<string, { args: string; about: st
 };
 const COMMAND_NAMES = Object.keys(COMMAND_SYNOPSIS);
 
-const FILE_VIEWS = ['read', 'conns', 'arp', 'ladder', 'follow', 'http', 'dns', 'slice'];
-const LIVE_VIEWS = ['capture', 'conns', 'arp', 'ladder', 'follow', 'http', 'dns'];
+const FILE_VIEWS = ['read', 'conns', 'arp', 'ladder', 'graph', 'follow', 'http', 'dns', 'slice'];
+const LIVE_VIEWS = ['capture', 'conns', 'arp', 'ladder', 'graph', 'follow', 'http', 'dns'];
 const SOURCE_VIEWS = ['read', ...LIVE_VIEWS];
 const LINE_VIEWS = ['read', 'capture'];
 const TIME_VIEWS = ['read', 'capture', 'arp', 'conns', 'http', 'dns'];
@@ -158,7 +162,9 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--raw'], value: 'client|server', commands: ['follow'], help: "one side's bytes, unescaped, for a pipe or a file" },
   { names: ['--hex'], value: null, commands: ['follow'], help: 'the streams as a hex dump' },
   { names: ['--ascii'], value: null, commands: ['ladder'], help: 'draw with ASCII only' },
-  { names: ['--svg'], value: 'FILE', commands: ['ladder'], help: 'also write the diagram as SVG' },
+  { names: ['--svg'], value: 'FILE', commands: ['ladder', 'graph'], help: 'ladder: also write the diagram as SVG; graph: the SVG file to write (- for stdout)' },
+  { names: ['--kind'], value: 'KIND', commands: ['graph'], help: 'tseq (time-sequence, the default), throughput, rtt or window' },
+  { names: ['--dir'], value: 'client|server', commands: ['graph'], help: "whose data: the client's or the server's (default: the side that sent more bytes)" },
   { names: ['--full'], value: null, commands: ['ladder'], help: 'every segment, not runs of data folded into one arrow' },
   { names: ['--max-held'], value: 'SIZE', commands: ['follow', 'http', 'dns'], help: 'bytes held out of order per stream (default 4M)' },
   { names: ['--max-held-total'], value: 'SIZE', commands: ['follow', 'http', 'dns'], help: 'bytes held out of order in all streams (default 64M)' },
@@ -166,7 +172,7 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--max-pending'], value: 'N', commands: ['dns'], help: 'queries waiting for their responses at once; the oldest is reported unanswered when full (default 65536)' },
   { names: ['--split'], value: 'DIR', commands: ['slice'], help: 'one file per conversation in DIR, conn-<id>-<client>-<server>.pcap (every conversation when none is named)' },
   { names: ['--pcapng'], value: null, commands: ['slice'], help: 'write pcapng (default: pcap, or pcapng for a -w *.pcapng or an input mixing link types)' },
-  { names: ['--prefilter'], value: null, commands: ['read', 'conns', 'http', 'dns', 'follow', 'ladder'], help: "the filter drops frames before the analysis (tcpdump's meaning); without it the analysis sees every frame and the filter picks the lines (read) or the conversations shown" },
+  { names: ['--prefilter'], value: null, commands: ['read', 'conns', 'http', 'dns', 'follow', 'ladder', 'graph'], help: "the filter drops frames before the analysis (tcpdump's meaning); without it the analysis sees every frame and the filter picks the lines (read) or the conversations shown" },
   { names: ['--max-conns'], value: 'N', commands: [...SOURCE_VIEWS, 'slice'], help: 'conversations tracked at once (default 100000)' },
   { names: ['--tcp-idle'], value: 'S', commands: [...SOURCE_VIEWS, 'slice'], help: 'a TCP conversation idle this long ends (default 300)' },
   { names: ['--udp-idle'], value: 'S', commands: [...SOURCE_VIEWS, 'slice'], help: 'a UDP conversation idle this long ends (default 60)' },
@@ -275,7 +281,7 @@ export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
-    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, top: false, help: false, version: false, prefilter: false, split: null, pcapng: false,
+    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, graphKind: 'tseq', graphDir: null, top: false, help: false, version: false, prefilter: false, split: null, pcapng: false,
     rotateBytes: 0, rotateSeconds: 0, rotateFiles: 0, postRotate: null, freeSpaceMin: 0, statsEvery: 0,
     dnsTimeout: DEFAULT_DNS_TIMEOUT, maxPending: DEFAULT_MAX_PENDING,
   };
@@ -373,6 +379,12 @@ export function parseArgs(argv: string[]): Options {
       case '--ascii': o.ascii = true; break;
       case '--svg': o.svg = value!; break;
       case '--full': o.full = true; break;
+      case '--kind':
+        if (value !== 'tseq' && value !== 'throughput' && value !== 'rtt' && value !== 'window') throw new UsageError('--kind must be tseq, throughput, rtt or window');
+        o.graphKind = value; break;
+      case '--dir':
+        if (value !== 'client' && value !== 'server') throw new UsageError('--dir must be client or server');
+        o.graphDir = value; break;
       case '--top': o.top = true; break;
       case '--prefilter': o.prefilter = true; break;
       case '--dns-timeout': o.dnsTimeout = positiveNumber(name, value!); break;
