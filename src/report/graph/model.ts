@@ -112,9 +112,12 @@ export class DirectionSamples {
   readonly data: Series;
   readonly retransmitted: Series;
   readonly outOfOrder: Series;
-  /** tseq: the receiver's cumulative ACK, when it moves (a step line); window: the advertised window. */
+  /**
+   * tseq: the receiver's ACK number each time it changes (a step line). As tcptrace draws it, an
+   * ACK that arrives after a higher one (reordered) steps the line down and the next one up again.
+   */
   readonly acks: Series;
-  /** tseq: ack + scaled window, when it changes. */
+  /** tseq: the ACK's ack + its scaled window, when it changes. */
   readonly rwin: Series;
   /** tseq: the receiver's SACK blocks (left, right). */
   readonly sack: Series;
@@ -133,9 +136,10 @@ export class DirectionSamples {
   retransmissions = 0;
   outOfOrders = 0;
   rttSamples = 0;
-  /** Highest unwrapped end sent, highest cumulative ACK (-1 until one is seen), the last rwin drawn. */
+  /** Highest unwrapped end sent, highest cumulative ACK (-1 until one is seen), the last ACK and rwin drawn. */
   maxEnd = 0;
   maxAck = -1;
+  lastAck = -1;
   lastRwin = -1;
   /** Unwrapping: the last relative value seen (a 64-bit-safe number). */
   private ref = 0;
@@ -197,13 +201,13 @@ export class DirectionSamples {
     if (moved) {
       if (this.kind === 'rtt') this.acked(t, ack);
       this.maxAck = ack;
-      if (this.kind === 'tseq') this.acks.push(t, ack);
     }
     switch (this.kind) {
       case 'tseq': {
-        const edge = this.maxAck + window;
+        if (ack !== this.lastAck) { this.acks.push(t, ack); this.lastAck = ack; }
+        const edge = ack + window;
         if (edge !== this.lastRwin) { this.rwin.push(t, edge); this.lastRwin = edge; }
-        if (zero) this.zeroWindow.push(t, this.maxAck);
+        if (zero) this.zeroWindow.push(t, ack);
         break;
       }
       case 'window':
