@@ -115,13 +115,20 @@ export function renderGraphSvg(h: GraphHead, write: (s: string) => void): void {
   const duration = h.duration > 0 ? h.duration : 1e-6;
   const x = new Axis(0, duration, LEFT, RIGHT, timeUnit(duration), 'time since the connection\'s first packet', 10);
   let y: Axis;
+  /** tseq: the receive window's highest edge, when it is drawn cut at the top (0: all of it shows). */
+  let windowCut = 0;
   // The throughput graph's points, computed before the axis (its range is theirs).
   let rate: { t: Float64Array; all: Float64Array; good: Float64Array; n: number } | null = null;
   const win = throughputWindow(duration);
   switch (h.kind) {
     case 'tseq': {
-      const top = maxOf({ s: s.data, cols: ['b'] }, { s: s.retransmitted, cols: ['b'] }, { s: s.outOfOrder, cols: ['b'] },
-        { s: s.acks, cols: ['a'] }, { s: s.rwin, cols: ['a'] }, { s: s.sack, cols: ['b'] });
+      const dataTop = maxOf({ s: s.data, cols: ['b'] }, { s: s.retransmitted, cols: ['b'] }, { s: s.outOfOrder, cols: ['b'] },
+        { s: s.acks, cols: ['a'] }, { s: s.sack, cols: ['b'] });
+      // The window's edge joins the range when it is near the data; far above it (a short
+      // exchange under a large window), it is cut at the top rather than squash the data flat.
+      const rwinTop = maxOf({ s: s.rwin, cols: ['a'] });
+      const top = rwinTop <= dataTop * 4 ? Math.max(dataTop, rwinTop) : dataTop;
+      if (top < rwinTop) windowCut = rwinTop;
       y = new Axis(0, top > 0 ? top * 1.02 : 1, BOTTOM, TOP, byteUnit(top), 'relative sequence number', 8);
       break;
     }
@@ -160,12 +167,13 @@ line.axis { stroke: #444; stroke-width: 1; } line.grid { stroke: #e4e4e4; stroke
 rect.key.zero-window, rect.key.rtt { stroke: none; }
 </style>
 <rect width="100%" height="100%" fill="#ffffff"/>
+<defs><clipPath id="plot"><rect x="${LEFT}" y="${TOP}" width="${RIGHT - LEFT}" height="${BOTTOM - TOP}"/></clipPath></defs>
 `);
   write(`<text x="${LEFT}" y="24" class="head">${esc(title)}</text>\n`);
   const bin = [s.data, s.acks, s.rtt, s.bytes, s.window].some((v) => v.bin > 0);
   write(`<text x="${LEFT}" y="42" class="note">${esc(summaryLine(h, bin))}</text>\n`);
   axes(x, y!, write);
-  legend(LEGENDS[h.kind], write);
+  legend(windowCut > 0 ? LEGENDS.tseq.map((e) => e.cls === 'rwin' ? { ...e, text: `receive window (to ${fmt(windowCut, byteUnit(windowCut))}, cut)` } : e) : LEGENDS[h.kind], write);
   switch (h.kind) {
     case 'tseq': tseq(h, x, y!, write); break;
     case 'throughput': {
@@ -245,7 +253,7 @@ function legend(entries: LegendEntry[], write: (s: string) => void): void {
 
 function tseq(h: GraphHead, x: Axis, y: Axis, write: (s: string) => void): void {
   const s = h.samples;
-  write(stepLine('rwin', s.rwin, h.duration, x, y) + '\n');
+  write(stepLine('rwin', s.rwin, h.duration, x, y).replace('<polyline ', '<polyline clip-path="url(#plot)" ') + '\n');
   write(stepLine('ack', s.acks, h.duration, x, y) + '\n');
   const bars = (series: Series, cls: string, dx = 0): void => {
     for (let i = 0; i < series.n; i++) {
