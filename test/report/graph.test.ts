@@ -18,8 +18,8 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { PacketDecoder } from '../../src/decode/packet-decoder.js';
 import { openCapture } from '../../src/source/capture-set.js';
-import { Tracker } from '../../src/track/tracker.js';
-import { DirectionSamples, GraphCollector, Series, type GraphHead, type GraphKind } from '../../src/report/graph/model.js';
+import { DirectionSamples, GraphCollector, MAX_POINTS, Series, type GraphHead, type GraphKind } from '../../src/report/graph/model.js';
+import { Analysis, Tracker } from '../../src/track/tracker.js';
 import { parseConnSelector } from '../../src/report/ladder/model.js';
 import { renderGraphSvg } from '../../src/report/graph/svg.js';
 import { FIXTURES, ROOT, haveTool, ndjson, netlens } from '../helpers/netlens.js';
@@ -247,6 +247,26 @@ describe('graph memory bound', () => {
     expect(Math.min(...span.a.subarray(0, span.n))).toBe(0);
     expect(Math.max(...span.b.subarray(0, span.n))).toBe(1000);
     for (let i = 1; i < span.n; i++) expect(span.t[i]!).toBeGreaterThan(span.t[i - 1]!);
+  });
+
+  it('draws a long connection in at most MAX_POINTS points, and says it binned them', () => {
+    for (const kind of ['tseq', 'rtt', 'throughput', 'window'] as GraphKind[]) {
+      const s = new DirectionSamples(kind);
+      const n = 400_000;
+      for (let i = 0; i < n; i++) {
+        const t = i * 1e-5, seq = 1 + i * 1000;
+        s.sent(t, seq, seq + 1000, i % 97 === 0 ? Analysis.RETRANSMISSION : 0);
+        s.replied(t + 5e-6, seq + 1000, 65535, false);
+        s.sacked(t + 5e-6, seq + 2000, seq + 3000);
+      }
+      let svg = '';
+      renderGraphSvg({ id: 0, kind, sender: 'a', receiver: 'b', dir: 'server', duration: n * 1e-5, bytes: n * 1000, scaled: true, samples: s }, (x) => { svg += x; });
+      expect(XMLValidator.validate(svg), kind).toBe(true);
+      const points = (svg.match(/<(line|circle) /g) ?? []).length + [...svg.matchAll(/points="([^"]*)"/g)].reduce((k, m) => k + m[1]!.split(' ').length, 0);
+      expect(points, kind).toBeLessThanOrEqual(MAX_POINTS * 2.2); // a step line has two points per sample
+      expect(svg, kind).toContain('binned by time to fit the points');
+      expect(s.segments).toBe(n);
+    }
   });
 
   it('keeps every sample of a short connection', () => {
