@@ -102,7 +102,7 @@ export const COMMAND_SYNOPSIS: Readonly<Record<string, { args: string; about: st
   conns: { args: '<file...|- | -i iface> [filter...]', about: 'one record per TCP/UDP conversation: states, patterns, counts' },
   arp: { args: '<file...|- | -i iface> [filter...]', about: 'ARP / neighbour-discovery table, unanswered requests, conflicts' },
   ladder: { args: '<file...|- | -i iface> <conn> [filter...]', about: 'ladder diagram of one TCP connection' },
-  graph: { args: '<file...|- | -i iface> <conn> --svg FILE', about: 'TCP stream graph of one connection (--kind tseq, throughput, rtt, window), as tcptrace draws them' },
+  graph: { args: '<file...|- | -i iface> <conn> --svg FILE [filter...]', about: 'TCP stream graph of one connection (--kind tseq, throughput, rtt, window), as tcptrace draws them' },
   follow: { args: '<file...|- | -i iface> <conn> [filter...]', about: "a conversation's reassembled byte streams" },
   http: { args: '<file...|- | -i iface> [filter...]', about: 'one record per HTTP request/response pair' },
   dns: { args: '<file...|- | -i iface> [filter...]', about: 'one record per DNS query and its response (UDP and TCP): rcode, answers, rtt, retries' },

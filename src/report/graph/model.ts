@@ -194,7 +194,7 @@ export class DirectionSamples {
     if (this.kind === 'window' && this.maxAck >= 0) this.inFlight.push(t, Math.max(0, this.maxEnd - this.maxAck));
   }
 
-  /** The receiver's segment at time t: its ACK (unwrapped; -1 without the ACK flag), scaled window, zero-window flag. */
+  /** The receiver's segment at time t: its ACK (unwrapped; -1 without the ACK flag), scaled window (-1: none, an RST's), zero-window flag. */
   replied(t: number, ack: number, window: number, zero: boolean): void {
     if (ack < 0) return;
     const moved = ack > this.maxAck;
@@ -205,13 +205,14 @@ export class DirectionSamples {
     switch (this.kind) {
       case 'tseq': {
         if (ack !== this.lastAck) { this.acks.push(t, ack); this.lastAck = ack; }
+        if (window < 0) break;
         const edge = ack + window;
         if (edge !== this.lastRwin) { this.rwin.push(t, edge); this.lastRwin = edge; }
         if (zero) this.zeroWindow.push(t, ack);
         break;
       }
       case 'window':
-        this.window.push(t, window);
+        if (window >= 0) this.window.push(t, window);
         this.inFlight.push(t, Math.max(0, this.maxEnd - this.maxAck));
         break;
       default: break;
@@ -347,7 +348,9 @@ export class GraphCollector {
       const ack = peer.unwrap((tcp.ack - P.tsharkBase) >>> 0);
       // RFC 7323 §2.2: a SYN's window is never scaled; the others by the sender's shift once both offered one.
       const shift = (tcp.flags & TcpFlag.SYN) === 0 && E.wscale >= 0 && P.wscale >= 0 ? Math.min(E.wscale, 14) : 0;
-      peer.replied(t, ack, tcp.window * 2 ** shift, (tr.analysis & Analysis.ZERO_WINDOW) !== 0);
+      // An RST's window means nothing (tcptrace draws none either).
+      const window = (tcp.flags & TcpFlag.RST) !== 0 ? -1 : tcp.window * 2 ** shift;
+      peer.replied(t, ack, window, (tr.analysis & Analysis.ZERO_WINDOW) !== 0);
       if (this.kind === 'tseq' && tcp.headerLength > 20 && tcp.error === null) this.sackBlocks(t, d, peer, P.tsharkBase);
     }
   }
