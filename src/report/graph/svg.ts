@@ -255,15 +255,18 @@ function tseq(h: GraphHead, x: Axis, y: Axis, write: (s: string) => void): void 
   const s = h.samples;
   write(stepLine('rwin', s.rwin, h.duration, x, y).replace('<polyline ', '<polyline clip-path="url(#plot)" ') + '\n');
   write(stepLine('ack', s.acks, h.duration, x, y) + '\n');
-  const bars = (series: Series, cls: string, dx = 0): void => {
+  // minPx: a flagged segment stays visible however small it is beside the whole transfer.
+  const bars = (series: Series, cls: string, dx = 0, minPx = 0): void => {
     for (let i = 0; i < series.n; i++) {
       const cx = px(x.at(series.t[i]!) + dx);
-      write(`<line x1="${cx}" y1="${px(y.at(series.a[i]!))}" x2="${cx}" y2="${px(y.at(series.b[i]!))}" class="${cls}"/>\n`);
+      let y1 = y.at(series.a[i]!), y2 = y.at(series.b[i]!);
+      if (y1 - y2 < minPx) { const mid = (y1 + y2) / 2; y1 = mid + minPx / 2; y2 = mid - minPx / 2; }
+      write(`<line x1="${cx}" y1="${px(y1)}" x2="${cx}" y2="${px(y2)}" class="${cls}"/>\n`);
     }
   };
   bars(s.data, 'segment');
-  bars(s.outOfOrder, 'out-of-order');
-  bars(s.retransmitted, 'retransmission');
+  bars(s.outOfOrder, 'out-of-order', 0, 4);
+  bars(s.retransmitted, 'retransmission', 0, 4);
   // SACK blocks a little right of their ACK, as tcptrace draws them, so they do not hide the data.
   bars(s.sack, 'sack', 2);
   for (let i = 0; i < s.zeroWindow.n; i++) {
