@@ -51,7 +51,9 @@ const SOURCES = [
 ];
 
 const COLS = ['trace', 'baseline', 'orig_h', 'orig_p', 'resp_h', 'resp_p', 'proto', 'duration', 'orig_bytes', 'resp_bytes',
-  'conn_state', 'missed_bytes', 'history', 'orig_pkts', 'resp_pkts'];
+  'conn_state', 'missed_bytes', 'history', 'orig_pkts', 'resp_pkts',
+  // The rest of Conn::Info (not uid: btest's are drawn from its own seed), kept for the --format zeek comparison.
+  'ts', 'service', 'local_orig', 'local_resp', 'orig_ip_bytes', 'resp_ip_bytes', 'tunnel_parents', 'ip_proto', 'community_id'];
 
 const show = (path) => execFileSync('git', ['--git-dir', gitDir, 'show', `${COMMIT}:${B}${path}`], { encoding: 'utf8', maxBuffer: 1 << 26 });
 const lines = (text) => text.split('\n').filter((l) => l !== '' && !l.startsWith('### '));
@@ -81,7 +83,8 @@ for (const [trace, kind, path] of SOURCES) {
       const v = l.split('\t');
       const o = {};
       fields.forEach((f, i) => {
-        const val = v[i] === '-' || v[i] === undefined ? '' : v[i];
+        // '-' is Zeek's unset field, kept as such; btest's canonified stamps (XXXXXXXXXX.XXXXXX) say nothing.
+        const val = v[i] === undefined || v[i].includes('XXXX') ? '' : v[i];
         const k = f.startsWith('id.') ? f.slice(3) : f;
         if (COLS.includes(k)) o[k] = val;
       });
@@ -108,6 +111,6 @@ for (const [trace, kind, path] of SOURCES) {
   }
 }
 
-const head = `# Connection rows from Zeek's test baselines (zeek/zeek ${COMMIT}, ${B}…) for the zeek-* corpus traces; made by scripts/zeek-conn-baselines.mjs. Empty: not in that baseline.`;
+const head = `# Connection rows from Zeek's test baselines (zeek/zeek ${COMMIT}, ${B}…) for the zeek-* corpus traces; made by scripts/zeek-conn-baselines.mjs. Empty: not in that baseline; '-': Zeek's unset field.`;
 writeFileSync(out, [head, COLS.join('\t'), ...rows.map((r) => r.join('\t'))].join('\n') + '\n');
 console.error(`zeek-conn-baselines: ${rows.length} rows from ${SOURCES.length} baselines → ${out}`);

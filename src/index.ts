@@ -41,14 +41,14 @@ export { SourceError, LinkType };
 /** Every packet, as `netlens read --json` prints it (tshark's fields, the conversation id, analysis flags, state events). */
 export function readPackets(source: CaptureSource, options: RunOptions = {}): AsyncGenerator<PacketRecord> {
   return runRecords<PacketRecord>(source, options, (out) => ({
-    sink: { packet: (n, f, d, t, arp) => writePacketJson(out, n, f, d, t, arp), recycle: true },
+    sink: { packet: (n, f, d, t, arp) => writePacketJson(out, n, f, d, t, arp, options.communityIdSeed ?? 0), recycle: true },
     end: () => {},
   }), undefined, 'pick');
 }
 
 /** Every conversation, as `netlens conns --json` prints it: in the order they end (or are evicted), each once. */
 export function connections(source: CaptureSource, options: RunOptions = {}): AsyncGenerator<ConnRecord> {
-  return runRecords<ConnRecord>(source, options, (out) => ({ sink: { conn: (c) => writeConnJson(out, c), recycle: true }, end: () => {} }), undefined, 'conversations');
+  return runRecords<ConnRecord>(source, options, (out) => ({ sink: { conn: (c) => writeConnJson(out, c, options.communityIdSeed ?? 0), recycle: true }, end: () => {} }), undefined, 'conversations');
 }
 
 /** Options of the views that reassemble streams (http, followStream). */
@@ -66,13 +66,14 @@ export function httpTransactions(source: CaptureSource, options: StreamOptions =
   const warn = options.onWarning ?? (() => {});
   return runRecords<HttpRecord>(source, options, (out) => {
     const col = new HttpCollector(
-      (id, tx) => writeHttpJson(out, id, tx),
+      (id, tx, communityId) => writeHttpJson(out, id, tx, communityId),
       (id, side, msg) => warn(`conn ${id} ${side}: not HTTP from here on (${msg})`),
       held(options),
       (id, side, bytes) => warn(`conn ${id} ${side}: out-of-order bytes over the reassembly bounds were dropped (${bytes} bytes held)`),
       true,
       (id, pending) => warn(`conn ${id}: more than ${pending} requests waiting for their responses: the oldest are reported without one`),
     );
+    col.communityIdSeed = options.communityIdSeed ?? 0;
     return { sink: { packet: (n, f, d, t) => col.packet(n, f, d, t), conn: (c) => col.conn(c), recycle: true }, end: () => col.end() };
   }, undefined, 'conversations');
 }
@@ -173,7 +174,7 @@ export interface CaptureSummary {
 export async function summarise(source: CaptureSource, options: RunOptions = {}): Promise<CaptureSummary> {
   let pipe: Pipeline | null = null;
   const conns: ConnRecord[] = [];
-  const run = runRecords<ConnRecord>(source, options, (out) => ({ sink: { conn: (c) => writeConnJson(out, c), recycle: true }, end: () => {} }), (p) => { pipe = p; }, 'conversations');
+  const run = runRecords<ConnRecord>(source, options, (out) => ({ sink: { conn: (c) => writeConnJson(out, c, options.communityIdSeed ?? 0), recycle: true }, end: () => {} }), (p) => { pipe = p; }, 'conversations');
   for await (const c of run) conns.push(c);
   conns.sort((a, b) => a.id - b.id);
   const tcp = conns.filter((c) => c.proto === 'tcp');
@@ -226,7 +227,7 @@ export async function* capture(iface: string, options: CaptureOptions = {}): Asy
   let wake: (() => void) | null = null;
   let ended = false;
   let failure: SourceError | null = null;
-  const pipe = new Pipeline(pipelineOptions(options), { packet: (n, f, d, t, arp) => writePacketJson(out, n, f, d, t, arp), recycle: true });
+  const pipe = new Pipeline(pipelineOptions(options), { packet: (n, f, d, t, arp) => writePacketJson(out, n, f, d, t, arp, options.communityIdSeed ?? 0), recycle: true });
   const stop = (): void => { ended = true; wake?.(); };
   options.signal?.addEventListener('abort', stop, { once: true });
   session.start((f) => {

@@ -60,6 +60,10 @@ export interface Options {
   /** graph: which graph (--kind), and whose data (--dir; null: the side that sent more). */
   graphKind: 'tseq' | 'throughput' | 'rtt' | 'window';
   graphDir: 'client' | 'server' | null;
+  /** ladder --time-scale / --no-time-scale; null: the view's default (off in text, on in the SVG). */
+  timeScale: boolean | null;
+  /** ladder --legend: the text view's legend (the SVG always has its box). */
+  legend: boolean;
   /** capture: the live connection table. */
   top: boolean;
   help: boolean;
@@ -67,6 +71,14 @@ export interface Options {
   version: boolean;
   /** --prefilter: a filter drops frames before the analysis sees them (tcpdump's meaning), in conns, http, follow and ladder too. */
   prefilter: boolean;
+  /** --community-id-seed: the Community ID's 16-bit seed. */
+  communityIdSeed: number;
+  /** --format: text (the human view), json (= --json), zeek (Zeek's TSV log), zeek-json (Zeek's JSON log). */
+  format: 'text' | 'json' | 'zeek' | 'zeek-json';
+  /** --seed: what Zeek uids are drawn from (null: a random seed per run, as Zeek's are). */
+  seed: number | null;
+  /** --zeek-local-nets: Site::local_nets for local_orig / local_resp, besides the private address space (as Zeek). */
+  zeekLocalNets: string | null;
   /** -C: bytes per capture file before the next one (0: one file). */
   rotateBytes: number;
   /** -G: seconds per capture file (0: none). */
@@ -166,6 +178,9 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--kind'], value: 'KIND', commands: ['graph'], help: 'tseq (time-sequence, the default), throughput, rtt or window' },
   { names: ['--dir'], value: 'client|server', commands: ['graph'], help: "whose data: the client's or the server's (default: the side that sent more bytes)" },
   { names: ['--full'], value: null, commands: ['ladder'], help: 'every segment, not runs of data folded into one arrow' },
+  { names: ['--time-scale'], value: null, commands: ['ladder'], help: 'space rows in proportion to time, long idle gaps folded into one marked break (the SVG does by default)' },
+  { names: ['--no-time-scale'], value: null, commands: ['ladder'], help: 'rows evenly spaced in the SVG too' },
+  { names: ['--legend'], value: null, commands: ['ladder'], help: 'end the text diagram with what its flag and Zeek letters mean (the SVG has the box always)' },
   { names: ['--max-held'], value: 'SIZE', commands: ['follow', 'http', 'dns'], help: 'bytes held out of order per stream (default 4M)' },
   { names: ['--max-held-total'], value: 'SIZE', commands: ['follow', 'http', 'dns'], help: 'bytes held out of order in all streams (default 64M)' },
   { names: ['--dns-timeout'], value: 'S', commands: ['dns'], help: 'a query unanswered this long (capture time) is reported without a response (default 30)' },
@@ -173,6 +188,10 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--split'], value: 'DIR', commands: ['slice'], help: 'one file per conversation in DIR, conn-<id>-<client>-<server>.pcap (every conversation when none is named)' },
   { names: ['--pcapng'], value: null, commands: ['slice'], help: 'write pcapng (default: pcap, or pcapng for a -w *.pcapng or an input mixing link types)' },
   { names: ['--prefilter'], value: null, commands: ['read', 'conns', 'http', 'dns', 'follow', 'ladder', 'graph'], help: "the filter drops frames before the analysis (tcpdump's meaning); without it the analysis sees every frame and the filter picks the lines (read) or the conversations shown" },
+  { names: ['--format'], value: 'FORMAT', commands: ['conns', 'http', 'dns'], help: 'text (default), json (= --json), zeek (Zeek\'s TSV conn.log / http.log), zeek-json (Zeek\'s JSON log lines; not dns yet)' },
+  { names: ['--seed'], value: 'N', commands: ['conns', 'http'], help: 'with --format zeek/zeek-json: uids drawn from N, the same in every run and in conns and http (default: random, as Zeek\'s)' },
+  { names: ['--zeek-local-nets'], value: 'CIDR,…', commands: ['conns'], help: 'with --format zeek/zeek-json: networks local_orig and local_resp count as local, besides Zeek\'s private address space' },
+  { names: ['--community-id-seed'], value: 'N', commands: ['read', 'capture', 'conns', 'http'], help: 'the seed of the Community ID in records (0 to 65535, default 0; the same on every sensor)' },
   { names: ['--max-conns'], value: 'N', commands: [...SOURCE_VIEWS, 'slice'], help: 'conversations tracked at once (default 100000)' },
   { names: ['--tcp-idle'], value: 'S', commands: [...SOURCE_VIEWS, 'slice'], help: 'a TCP conversation idle this long ends (default 300)' },
   { names: ['--udp-idle'], value: 'S', commands: [...SOURCE_VIEWS, 'slice'], help: 'a UDP conversation idle this long ends (default 60)' },
@@ -281,9 +300,10 @@ export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
-    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, graphKind: 'tseq', graphDir: null, top: false, help: false, version: false, prefilter: false, split: null, pcapng: false,
+    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, timeScale: null, legend: false, graphKind: 'tseq', graphDir: null, top: false, help: false, version: false, prefilter: false, split: null, pcapng: false,
     rotateBytes: 0, rotateSeconds: 0, rotateFiles: 0, postRotate: null, freeSpaceMin: 0, statsEvery: 0,
     dnsTimeout: DEFAULT_DNS_TIMEOUT, maxPending: DEFAULT_MAX_PENDING,
+    communityIdSeed: 0, format: 'text', seed: null, zeekLocalNets: null,
   };
   const { tokens, positional } = tokenize(argv);
   const has = (n: string): boolean => tokens.some((t) => t.name === n);
@@ -309,6 +329,7 @@ export function parseArgs(argv: string[]): Options {
   let filterFile: string | null = null;
   let tLevel = 0, xLevel = 0, bigXLevel = 0, aLevel = 0;
   let liveOnly: string | null = null;
+  let format: Options['format'] | null = null;
   for (const { name, value, spelled } of tokens) {
     const spec = SPEC_BY_NAME.get(name)!;
     if (name === '-h' || name === '--help') { o.help = true; continue; }
@@ -322,7 +343,13 @@ export function parseArgs(argv: string[]): Options {
     }
     if (spec.live === true && command !== 'capture') liveOnly ??= name;
     switch (name) {
-      case '--json': o.json = true; break;
+      case '--json': o.json = true; format ??= 'json'; break;
+      case '--format':
+        if (value !== 'text' && value !== 'json' && value !== 'zeek' && value !== 'zeek-json') throw new UsageError(`--format must be text, json, zeek or zeek-json, not ${JSON.stringify(value)}`);
+        if (format !== null && format !== value && !(format === 'json' && value === 'json')) throw new UsageError(`--format ${value} and ${format === 'json' ? '--json' : `--format ${format}`} ask for two formats`);
+        format = value; break;
+      case '--seed': o.seed = positiveInt(name, value!); break;
+      case '--zeek-local-nets': o.zeekLocalNets = value!; break;
       case '-c': o.count = positiveInt(name, value!); break;
       case '-d': o.duration = atMost(name, positiveNumber(name, value!), MAX_DURATION_SEC, 'seconds (24 days: a longer timer would fire at once)'); break;
       case '-i': o.iface = value!; break;
@@ -368,6 +395,7 @@ export function parseArgs(argv: string[]): Options {
       case '-n': case '-N': case '-O': case '--no-optimize': case '-l': case '-U': break;
       case '--immediate-mode': o.immediate = true; break;
       case '--max-conns': o.maxConns = positiveInt(name, value!); break;
+      case '--community-id-seed': o.communityIdSeed = atMost(name, positiveInt(name, value!), 0xffff, '(the seed is 16 bits)'); break;
       case '--max-held': o.maxHeld = size(name, value!); break;
       case '--max-held-total': o.maxHeldTotal = size(name, value!); break;
       case '--tcp-idle': o.tcpIdle = positiveNumber(name, value!); break;
@@ -385,6 +413,9 @@ export function parseArgs(argv: string[]): Options {
       case '--dir':
         if (value !== 'client' && value !== 'server') throw new UsageError('--dir must be client or server');
         o.graphDir = value; break;
+      case '--time-scale': o.timeScale = true; break;
+      case '--no-time-scale': o.timeScale = false; break;
+      case '--legend': o.legend = true; break;
       case '--top': o.top = true; break;
       case '--prefilter': o.prefilter = true; break;
       case '--dns-timeout': o.dnsTimeout = positiveNumber(name, value!); break;
@@ -400,6 +431,7 @@ export function parseArgs(argv: string[]): Options {
       case '-D': case '--list-interfaces': break;
     }
   }
+  if (format !== null) { o.format = format; o.json = format === 'json'; }
   if (tLevel > 0) o.time = (['t', 'tt', 'ttt', 'tttt', 'ttttt'] as const)[Math.min(tLevel, 5) - 1]!;
   // As in tcpdump, -X wins over -x, and either over -A; doubled, each includes the link-level header.
   if (bigXLevel > 0) { o.dump = 'hex-ascii'; o.dumpLink = bigXLevel > 1; }

@@ -7,10 +7,23 @@ import type { Options } from './args.js';
 import type { ByteSink } from '../encode/sink.js';
 import type { PacketSink } from '../pipeline.js';
 import { hasFilter, runSourceView, viewTime } from './run-file.js';
+import { UsageError } from './args.js';
+import { CONN_FIELDS, connLogValues, type LocalNet, runUidSeed, ZeekLogWriter, zeekLocalNets } from '../encode/zeek-log.js';
+
+/** --format zeek / zeek-json: Zeek's conn.log, a row per conversation as it ends (Zeek logs at connection_state_remove). */
+function zeekConnsSink(opts: Options, out: ByteSink): { sink: PacketSink; end(): void } {
+  let localNets: LocalNet[];
+  try { localNets = zeekLocalNets(opts.zeekLocalNets); } catch (e) { throw new UsageError((e as Error).message); }
+  const log = new ZeekLogWriter(out, 'conn', CONN_FIELDS, opts.format === 'zeek-json');
+  const o = { uidSeed: runUidSeed(opts.seed), localNets, communityIdSeed: opts.communityIdSeed };
+  return { sink: { conn: (c: Connection) => log.row(connLogValues(c, o)), recycle: true }, end: () => { log.close(); out.flush(); } };
+}
 
 function connsSink(opts: Options, out: ByteSink): { sink: PacketSink; end(): void } {
+  if (opts.format === 'zeek' || opts.format === 'zeek-json') return zeekConnsSink(opts, out);
+  if (opts.zeekLocalNets !== null || opts.seed !== null) throw new UsageError(`${opts.zeekLocalNets !== null ? '--zeek-local-nets' : '--seed'} goes with --format zeek or zeek-json`);
   if (opts.json) {
-    return { sink: { conn: (c: Connection) => writeConnJson(out, c), recycle: true }, end: () => out.flush() };
+    return { sink: { conn: (c: Connection) => writeConnJson(out, c, opts.communityIdSeed), recycle: true }, end: () => out.flush() };
   }
   // Printed as conversations end, in id order (held or spilled only while a lower id is still open).
   const p = paletteFor(process.stdout);

@@ -3,10 +3,11 @@ import { DnsCollector, DnsTableWriter } from '../report/dns.js';
 import { writeDnsJson } from '../encode/dns-record.js';
 import { paletteFor } from '../encode/palette.js';
 import { LineSpill } from '../report/spill.js';
-import type { Options } from './args.js';
+import { type Options, UsageError } from './args.js';
 import { hasFilter, runSourceView, viewTime } from './run-file.js';
 
 export async function runDns(opts: Options): Promise<number> {
+  if (opts.format === 'zeek' || opts.format === 'zeek-json') throw new UsageError(`dns --format ${opts.format}: Zeek's dns.log is not written yet (--format text or json)`);
   // The table's warnings come after it, as http's do.
   const errors = new LineSpill();
   const warn = (text: string): void => {

@@ -5,29 +5,45 @@ import { paletteFor } from '../encode/palette.js';
 import { LineSpill } from '../report/spill.js';
 import type { Options } from './args.js';
 import { hasFilter, runSourceView, viewTime } from './run-file.js';
+import { runUidSeed, ZeekHttpLog } from '../encode/zeek-log.js';
+import { UsageError } from './args.js';
 
 export async function runHttp(opts: Options): Promise<number> {
+  const zeek = opts.format === 'zeek' || opts.format === 'zeek-json';
+  if (!zeek && opts.seed !== null) throw new UsageError('--seed goes with --format zeek or zeek-json');
   // The table's warnings come after it: kept like its rows (in memory up to a bound, then a temporary file).
   const errors = new LineSpill();
   const warn = (text: string): void => {
-    if (opts.json) process.stderr.write(`netlens: warning: ${text}\n`); else errors.push(text);
+    if (opts.json || zeek) process.stderr.write(`netlens: warning: ${text}\n`); else errors.push(text);
   };
   return runSourceView(opts, 'http', (out) => {
     const p = paletteFor(process.stdout);
     const time = viewTime(opts, 'http');
-    const table = opts.json ? null : new HttpTableWriter(p, undefined, time);
+    const table = opts.json || zeek ? null : new HttpTableWriter(p, undefined, time);
+    // --format zeek: http.log (the same uids as conns' for one --seed).
+    const log = zeek ? new ZeekHttpLog(out, opts.format === 'zeek-json', runUidSeed(opts.seed)) : null;
     const col = new HttpCollector(
-      (id, tx) => { if (table === null) writeHttpJson(out, id, tx); else table.add(id, tx); },
+      (id, tx, communityId) => {
+        if (log !== null) log.transaction(id, tx);
+        else if (table === null) writeHttpJson(out, id, tx, communityId);
+        else table.add(id, tx);
+      },
       (id, side, msg) => warn(`conn ${id} ${side}: not HTTP from here on (${msg})`),
       { maxHeld: opts.maxHeld, maxHeldTotal: opts.maxHeldTotal },
       (id, side, held) => warn(`conn ${id} ${side}: out-of-order bytes over the reassembly bounds were dropped (${held} bytes held; --max-held ${opts.maxHeld}, --max-held-total ${opts.maxHeldTotal})`),
       true,
       (id, pending) => warn(`conn ${id}: more than ${pending} requests waiting for their responses: the oldest are reported without one, and the responses that answer them later are not reported`),
     );
+    col.communityIdSeed = opts.communityIdSeed;
     return {
-      sink: { packet: (n, f, d, t) => col.packet(n, f, d, t), conn: (c) => col.conn(c), recycle: true, first: (sec, nsec) => time.origin(sec, nsec) },
+      sink: {
+        packet: (n, f, d, t) => { log?.packet(t.conn); col.packet(n, f, d, t); },
+        conn: (c) => { col.conn(c); log?.ended(c); },
+        recycle: true, first: (sec, nsec) => time.origin(sec, nsec),
+      },
       end: () => {
         col.end();
+        log?.close();
         if (table === null) return;
         table.write((l) => out.line(l), hasFilter(opts));
         errors.forEach((e) => out.line(p.warn(e)));

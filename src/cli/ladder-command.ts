@@ -1,6 +1,6 @@
 /** `netlens ladder <source> <conn>`: one TCP connection as a ladder diagram (text, or --svg FILE). */
 import { SourceError } from '../frame.js';
-import { LadderCollector, parseConnSelector } from '../report/ladder/model.js';
+import { LadderCollector, parseConnSelector, type LadderRow } from '../report/ladder/model.js';
 import { LadderSvgRenderer } from '../report/ladder/svg.js';
 import { LadderTextRenderer } from '../report/ladder/text.js';
 import { glyphs } from '../encode/glyphs.js';
@@ -19,29 +19,36 @@ export async function runLadder(opts: Options): Promise<number> {
   let found = true;
   const status = await runSourceView(opts, 'ladder', (out) => {
     // Rows are drawn as they come and kept (in memory up to a bound, then a temporary file): the
-    // diagram's head needs the whole connection, and the SVG's its height.
+    // diagram's head needs the whole connection, the SVG its height, and the time scale the median
+    // gap between rows. The SVG's rows are kept as rows and drawn at the end (their y needs the scale).
     const ascii = opts.ascii || glyphs().ascii;
-    const text = new LadderTextRenderer(paletteFor(process.stdout), ascii);
+    const text = new LadderTextRenderer(paletteFor(process.stdout), ascii, { timeScale: opts.timeScale ?? false });
     const textRows = new LineSpill();
-    const svg = opts.svg !== null ? new LadderSvgRenderer() : null;
-    const svgRows = svg !== null ? new LineSpill() : null;
+    const svgRows = opts.svg !== null ? new LineSpill() : null;
     const collector = new LadderCollector(selector, opts.full, (r) => {
-      textRows.push(text.row(r));
-      if (svg !== null) for (const el of svg.row(r)) svgRows!.push(el);
+      const e = text.entry(r);
+      if (e !== null) textRows.push(e);
+      if (svgRows !== null) svgRows.push(JSON.stringify(r));
     });
     return {
       sink: { packet: (n, f, d, t) => collector.packet(n, f, d, t), conn: (c) => collector.connEnded(c), recycle: true },
       end: () => {
         const head = collector.finish();
         if (head === null) { found = false; return; }
-        if (svg !== null) {
-          writeFileInPieces(opts.svg!, (write) => svg.document(head, head.start, (each) => svgRows!.forEach(each), write));
-          svgRows!.clear();
+        if (svgRows !== null) {
+          const svg = new LadderSvgRenderer({ timeScale: opts.timeScale ?? true, foldThreshold: head.foldThreshold });
+          const elements = new LineSpill();
+          svgRows.forEach((l) => { for (const el of svg.row(JSON.parse(l) as LadderRow)) elements.push(el); });
+          svgRows.clear();
+          writeFileInPieces(opts.svg!, (write) => svg.document(head, head.start, (each) => elements.forEach(each), write));
+          elements.clear();
         }
+        text.setFoldThreshold(head.foldThreshold);
         for (const l of text.head(head.client, head.server, head.start)) out.line(l);
-        textRows.forEach((l) => out.line(l));
+        textRows.forEach((e) => text.expand(e, (l) => out.line(l)));
         textRows.clear();
         for (const l of text.summary(head.summary)) out.line(l);
+        if (opts.legend) for (const l of text.legend(head)) out.line(l);
       },
     };
   }, 2);

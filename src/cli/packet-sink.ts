@@ -12,7 +12,7 @@ export function packetSink(opts: Options, out: ByteSink): PacketSink {
   // -w - : the capture file goes to stdout, so nothing else may (as with tcpdump -w -).
   if (opts.write === '-') return { recycle: true };
   if (opts.json) {
-    return { packet: (n, f, d, t, arp) => writePacketJson(out, n, f, d, t, arp), recycle: true };
+    return { packet: (n, f, d, t, arp) => writePacketJson(out, n, f, d, t, arp, opts.communityIdSeed), recycle: true };
   }
   const lineOpts = { time: new TimeFormatter(opts.time, opts.nano), palette: paletteFor(process.stdout), annotate: opts.annotate, linkHeader: opts.linkHeader, quick: opts.quick, absolute: opts.absolute, verbose: opts.verbose, oneLine: opts.oneLine, noChecksums: opts.noChecksums,
     defaultDump: !opts.quick && opts.dump !== 'hex' && opts.dump !== 'hex-ascii' };

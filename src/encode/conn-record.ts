@@ -11,6 +11,7 @@ import type { ConnRecord } from './records.js';
 import { ipv4, ipv6Words } from './addr.js';
 import { type ByteSink, StringSink } from './sink.js';
 import { writeSeconds, writeTsString } from './time.js';
+import { connCommunityId } from './community-id.js';
 
 const v6words = new Uint16Array(8);
 
@@ -44,8 +45,8 @@ function statesBytes(path: string): Buffer {
   return b;
 }
 
-/** One `conns --json` record and its newline. */
-export function writeConnJson(out: ByteSink, c: Connection): void {
+/** One `conns --json` record and its newline; `seed` is the Community ID's (--community-id-seed). */
+export function writeConnJson(out: ByteSink, c: Connection, seed = 0): void {
   const cs = c.clientSide, ss = cs ^ 1;
   const C = c.ep[cs], S = c.ep[ss];
   const tcp = c.proto === IpProto.TCP;
@@ -54,7 +55,9 @@ export function writeConnJson(out: ByteSink, c: Connection): void {
   out.ascii(tcp ? ',"proto":"tcp","client":{"ip":"' : ',"proto":"udp","client":{"ip":"');
   writeEndpointIp(out, c, cs); out.ascii('","port":'); out.dec(c.port[cs]!);
   out.ascii('},"server":{"ip":"'); writeEndpointIp(out, c, ss); out.ascii('","port":'); out.dec(c.port[ss]!);
-  out.ascii('},"firstTs":"'); writeTsString(out, c.firstSec, c.firstNsec);
+  // Base64 and a colon: nothing to escape.
+  out.ascii('},"communityId":"'); out.ascii(connCommunityId(c, seed));
+  out.ascii('","firstTs":"'); writeTsString(out, c.firstSec, c.firstNsec);
   out.ascii('","lastTs":"'); writeTsString(out, c.lastSec, c.lastNsec);
   out.ascii('","duration":'); writeSeconds(out, c.durationSec());
   out.ascii(',"packets":{"client":'); out.dec(C.packets); out.ascii(',"server":'); out.dec(S.packets);
@@ -92,7 +95,7 @@ function writeMptcp(out: ByteSink, c: Connection): void {
 const recordSink = new StringSink();
 
 /** The record writeConnJson writes, as an object (reports: a few conversations each, never per packet). */
-export function connRecord(c: Connection): ConnRecord {
-  writeConnJson(recordSink, c);
+export function connRecord(c: Connection, seed = 0): ConnRecord {
+  writeConnJson(recordSink, c, seed);
   return JSON.parse(recordSink.take()) as ConnRecord;
 }

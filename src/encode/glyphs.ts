@@ -12,10 +12,12 @@ export interface Glyphs {
   readonly micro: string;
   readonly times: string;
   readonly ellipsis: string;
+  /** A break in a vertical line (the ladder's folded idle gaps). */
+  readonly vdots: string;
 }
 
-export const UNICODE_GLYPHS: Glyphs = { ascii: false, arrow: '→', micro: 'µ', times: '×', ellipsis: '…' };
-export const ASCII_GLYPHS: Glyphs = { ascii: true, arrow: '->', micro: 'u', times: 'x', ellipsis: '...' };
+export const UNICODE_GLYPHS: Glyphs = { ascii: false, arrow: '→', micro: 'µ', times: '×', ellipsis: '…', vdots: '⋮' };
+export const ASCII_GLYPHS: Glyphs = { ascii: true, arrow: '->', micro: 'u', times: 'x', ellipsis: '...', vdots: ':' };
 
 /** Unicode unless the locale says otherwise (no UTF-8 in the first of LC_ALL, LC_CTYPE, LANG that is set). */
 export function localeIsUtf8(env: NodeJS.ProcessEnv = process.env): boolean {

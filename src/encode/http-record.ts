@@ -28,11 +28,12 @@ function writeTs(out: ByteSink, sec: number, nsec: number): void {
   out.byte(34); writeTsString(out, sec, nsec); out.byte(34);
 }
 
-/** One `http --json` record and its newline. */
-export function writeHttpJson(out: ByteSink, connId: number, t: HttpTransaction): void {
+/** One `http --json` record and its newline; `communityId` is its conversation's (encode/community-id.ts). */
+export function writeHttpJson(out: ByteSink, connId: number, t: HttpTransaction, communityId: string): void {
   const hasReq = t.requestSec >= 0, hasResp = t.responseSec >= 0;
-  out.reserve(512 + 6 * ((t.method?.length ?? 0) + (t.uri?.length ?? 0) + (t.host?.length ?? 0)));
+  out.reserve(576 + 6 * ((t.method?.length ?? 0) + (t.uri?.length ?? 0) + (t.host?.length ?? 0)));
   out.ascii('{"type":"http","conn":'); out.dec(connId);
+  out.ascii(',"communityId":"'); out.ascii(communityId); out.byte(34); // base64: nothing to escape
   out.ascii(',"method":'); writeJsonString(out, t.method);
   out.ascii(',"uri":'); writeJsonString(out, t.uri);
   out.ascii(',"host":'); writeJsonString(out, t.host);
@@ -57,7 +58,7 @@ export function writeHttpJson(out: ByteSink, connId: number, t: HttpTransaction)
 const recordSink = new StringSink();
 
 /** The record writeHttpJson writes, as an object (tests and tables; requestTs is null when the request was not captured). */
-export function httpRecord(connId: number, t: HttpTransaction): HttpRecord {
-  writeHttpJson(recordSink, connId, t);
+export function httpRecord(connId: number, t: HttpTransaction, communityId: string): HttpRecord {
+  writeHttpJson(recordSink, connId, t, communityId);
   return JSON.parse(recordSink.take()) as HttpRecord;
 }

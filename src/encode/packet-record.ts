@@ -17,6 +17,7 @@ import { ipv6At } from './addr.js';
 import { eventText } from './events.js';
 import { tcpFlagLetters } from './tcp-flags.js';
 import { writeTsString } from './time.js';
+import { connCommunityId, packetCommunityId } from './community-id.js';
 import { u16be, u32be } from '../bytes.js';
 
 function mac(out: ByteSink, b: Buffer, o: number): void {
@@ -30,7 +31,8 @@ function bool(out: ByteSink, v: boolean): void {
   out.ascii(v ? 'true' : 'false');
 }
 
-export function writePacketJson(out: ByteSink, n: number, f: Frame, d: PacketDecoder, t: Tracker, arp: ArpTable | null): void {
+/** One packet record and its newline; `seed` is the Community ID's (--community-id-seed). */
+export function writePacketJson(out: ByteSink, n: number, f: Frame, d: PacketDecoder, t: Tracker, arp: ArpTable | null, seed = 0): void {
   out.reserve(2048 + 64 * t.eventCount);
   out.ascii('{"type":"packet","n":'); out.dec(n);
   out.ascii(',"ts":"');
@@ -125,7 +127,13 @@ export function writePacketJson(out: ByteSink, n: number, f: Frame, d: PacketDec
     }
     out.byte(125);
   }
-  if (t.conn !== null) { out.ascii(',"conn":'); out.dec(t.conn.id); }
+  if (t.conn !== null) {
+    out.ascii(',"conn":'); out.dec(t.conn.id);
+    out.ascii(',"communityId":"'); out.ascii(connCommunityId(t.conn, seed)); out.byte(34);
+  } else {
+    const id = packetCommunityId(d, seed);
+    if (id !== null) { out.ascii(',"communityId":"'); out.ascii(id); out.byte(34); }
+  }
   if (t.analysis !== 0) {
     out.ascii(',"analysis":[');
     let first = true;
@@ -197,8 +205,8 @@ function partialPorts(out: ByteSink, head: string, b: Buffer, o: number, end: nu
 const packetSink = new StringSink();
 
 /** writePacketJson's record as a string, without its newline (tests). */
-export function packetJson(n: number, f: Frame, d: PacketDecoder, t: Tracker, arp: ArpTable | null = null): string {
-  writePacketJson(packetSink, n, f, d, t, arp);
+export function packetJson(n: number, f: Frame, d: PacketDecoder, t: Tracker, arp: ArpTable | null = null, seed = 0): string {
+  writePacketJson(packetSink, n, f, d, t, arp, seed);
   const s = packetSink.take();
   return s.slice(0, -1);
 }

@@ -49,6 +49,8 @@ export interface ConnRecord {
   /** The side that sent the first SYN (TCP), or the first sender (UDP); by port heuristics when no SYN was seen. */
   client: Endpoint;
   server: Endpoint;
+  /** Community ID v1 of the flow ("1:" + base64 of SHA-1; --community-id-seed), as Zeek, Suricata and tshark write it. */
+  communityId: string;
   firstTs: Timestamp;
   lastTs: Timestamp;
   /** lastTs − firstTs, seconds. */
@@ -91,6 +93,8 @@ export interface HttpRecord {
   type: 'http';
   /** The conversation id, as in `conns`. */
   conn: number;
+  /** The conversation's Community ID v1, as in `conns`. */
+  communityId: string;
   /** null for a response whose request was not captured. */
   method: string | null;
   uri: string | null;
@@ -185,6 +189,8 @@ export interface PacketRecord {
   icmp?: { type: number; code: number; id?: number; seq?: number };
   /** The conversation id, as in `conns`. */
   conn?: number;
+  /** Community ID v1 of the frame's flow: its conversation's (TCP, UDP), or of the ICMP/ICMPv6 type and code. */
+  communityId?: string;
   /** TCP analysis flags of this frame. */
   analysis?: AnalysisFlag[];
   /** State events this frame caused, e.g. "client CLOSED -> SYN_SENT". */

@@ -34,6 +34,8 @@ export interface RunOptions {
   udpIdle?: number;
   /** Told each warning the command line would print on stderr (default: none are reported). */
   onWarning?: (text: string) => void;
+  /** The Community ID's seed (0 to 65535, default 0), as `--community-id-seed`. */
+  communityIdSeed?: number;
 }
 
 export function pipelineOptions(o: RunOptions): PipelineOptions {

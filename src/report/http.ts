@@ -14,6 +14,7 @@ import { DEFAULT_MAX_HELD, DEFAULT_MAX_HELD_TOTAL, ReassemblyBudget, type Reasse
 import { seqDiff } from '../track/tcp/seq.js';
 import type { Tracker } from '../track/tracker.js';
 import { safeText } from '../encode/addr.js';
+import { connCommunityId } from '../encode/community-id.js';
 import { formatDuration } from '../encode/events.js';
 import type { Palette } from '../encode/palette.js';
 import { DEFAULT_SPILL_MEMORY, LineSpill } from './spill.js';
@@ -33,13 +34,15 @@ export class HttpCollector {
   nsec = 0;
   /** Connections parked now (idle HTTP keep-alive connections holding no Entry). */
   parked = 0;
+  /** The seed of the Community IDs given to onTransaction (--community-id-seed). */
+  communityIdSeed = 0;
 
   /**
    * onTransaction gets each transaction once, in request order per connection (encode/http-record.ts
    * makes the record); onError, once per stream, why it is no longer parsed;
    * onLimit, once per stream, that out-of-order bytes over the bounds were dropped.
    */
-  constructor(readonly onTransaction: (connId: number, t: HttpTransaction) => void, readonly onError: (connId: number, side: string, msg: string) => void,
+  constructor(readonly onTransaction: (connId: number, t: HttpTransaction, communityId: string) => void, readonly onError: (connId: number, side: string, msg: string) => void,
     readonly bounds: ReassemblyBounds = { maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL },
     readonly onLimit: (connId: number, side: string, heldBytes: number) => void = () => {},
     /** Park idle connections (false: every connection keeps its full state while it lasts; the tests compare the two). */
@@ -56,14 +59,14 @@ export class HttpCollector {
     const v = c.viewState;
     let e: Entry;
     if (v === null) {
-      e = this.take(c.id, c.clientSide);
+      e = this.take(c.id, c.clientSide, connCommunityId(c, this.communityIdSeed));
       c.viewState = e;
     } else if (v instanceof Parked) {
       // An idle connection speaks again, or acknowledges bytes never seen: back to a full entry.
       const wakes = tcp.payloadEnd > tcp.payloadOff || (tcp.flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) !== 0
         || ((tcp.flags & TcpFlag.ACK) !== 0 && seqDiff(tcp.ack, t.side === 0 ? v.next1 : v.next0) > 0);
       if (!wakes) return;
-      e = this.take(v.id, v.clientSide);
+      e = this.take(v.id, v.clientSide, v.communityId);
       e.http.isHttp = true;
       e.streams.dir[0].resumeAt(v.next0);
       e.streams.dir[1].resumeAt(v.next1);
@@ -88,7 +91,7 @@ export class HttpCollector {
       // Idle between transactions with every byte delivered: park it (a few numbers instead of
       // the streams and parsers), so connections held open cost little however many there are.
       const pk = this.parkedPool.pop() ?? new Parked();
-      pk.id = e.id; pk.clientSide = e.clientSide;
+      pk.id = e.id; pk.clientSide = e.clientSide; pk.communityId = e.communityId;
       pk.next0 = s.dir[0].next; pk.next1 = s.dir[1].next;
       this.release(e);
       this.pool.push(e);
@@ -111,9 +114,9 @@ export class HttpCollector {
   }
 
   /** An entry for a connection (from the pool when one is free), in the list of open ones. */
-  private take(id: number, clientSide: number): Entry {
+  private take(id: number, clientSide: number, communityId: string): Entry {
     const e = this.pool.pop() ?? new Entry(this, this.budget);
-    e.open(id, clientSide);
+    e.open(id, clientSide, communityId);
     e.slot = this.open.length;
     this.open.push(e);
     return e;
@@ -137,12 +140,15 @@ export class HttpCollector {
 class Parked {
   id = 0;
   clientSide = 0;
+  communityId = '';
   next0 = 0;
   next1 = 0;
 }
 
 class Entry {
   id = 0;
+  /** The conversation's Community ID (kept here: the Connection is reused once the tracker lets it go). */
+  communityId = '';
   /** Index in HttpCollector.open while the connection is in progress. */
   slot = 0;
   clientSide = 0;
@@ -154,7 +160,7 @@ class Entry {
   constructor(col: HttpCollector, budget: ReassemblyBudget) {
     this.streams = new TcpStreams(col.bounds.maxHeld, budget);
     const http = this.http;
-    http.onTransaction = (tx) => col.onTransaction(this.id, tx);
+    http.onTransaction = (tx) => col.onTransaction(this.id, tx, this.communityId);
     http.onError = (side, msg) => col.onError(this.id, side, msg);
     http.onLimit = (pending) => col.onPending(this.id, pending);
     for (const i of [0, 1]) {
@@ -166,8 +172,9 @@ class Entry {
     }
   }
 
-  open(id: number, clientSide: number): void {
+  open(id: number, clientSide: number, communityId: string): void {
     this.id = id;
+    this.communityId = communityId;
     this.clientSide = clientSide;
     this.following = true;
     this.streams.reset();

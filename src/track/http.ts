@@ -85,6 +85,21 @@ export function headerValues(h: HttpHead, name: string): string[] {
   return out;
 }
 
+/** HTTP::proxy_headers (base/protocols/http/main.zeek), lower-case. */
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-from', 'client-ip', 'via', 'xroxy-connection', 'proxy-connection'];
+
+/**
+ * Zeek's username of an Authorization header (main.zeek, http_header): the user
+ * of "Basic base64(user:password)" (Authorization or Proxy-Authorization); one
+ * without a colon is "<problem-decoding> (value)", as Zeek writes it.
+ */
+function basicUser(value: string): string | null {
+  if (!/^basic /i.test(value)) return null;
+  const text = Buffer.from(value.replace(/^basic[ \t]+/i, ''), 'base64').toString('latin1');
+  const colon = text.indexOf(':');
+  return colon < 0 ? `<problem-decoding> (${value})` : text.slice(0, colon);
+}
+
 /** Body framing chosen when a head is complete. */
 export type BodyMode = 'none' | 'length' | 'chunked' | 'close';
 
@@ -448,6 +463,16 @@ export interface HttpTransaction {
   reason: string | null;
   /** Interim (1xx) statuses seen before the final one. */
   interim: number[];
+  /** The last interim status's reason phrase (Zeek's info_msg), or null. */
+  interimReason: string | null;
+  /** Request headers Zeek's http.log keeps: Referer, User-Agent, Origin (null when absent). */
+  referrer: string | null;
+  userAgent: string | null;
+  origin: string | null;
+  /** The user of a Basic Authorization header (Zeek's username), or null. */
+  username: string | null;
+  /** Zeek's proxied: "NAME -> value" of each proxy header the request carries (HTTP::proxy_headers), or null. */
+  proxied: string[] | null;
   requestSec: number;
   requestNsec: number;
   responseSec: number;
@@ -467,7 +492,8 @@ export interface HttpTransaction {
 
 function newTransaction(): HttpTransaction {
   return {
-    method: null, uri: null, version: null, host: null, status: null, reason: null, interim: [],
+    method: null, uri: null, version: null, host: null, status: null, reason: null, interim: [], interimReason: null,
+    referrer: null, userAgent: null, origin: null, username: null, proxied: null,
     requestSec: -1, requestNsec: 0, responseSec: -1, responseNsec: 0, responseEndSec: -1, responseEndNsec: 0,
     requestBodyBytes: 0, responseBodyBytes: 0, requestDone: false, responseDone: false, truncated: false, gapBytes: 0,
   };
@@ -545,6 +571,14 @@ export class HttpConversation {
       head: (h, proposed) => {
         const t = this.current!;
         t.method = h.method; t.uri = h.uri; t.version = h.version; t.host = header(h, 'host');
+        t.referrer = header(h, 'referer'); t.userAgent = header(h, 'user-agent'); t.origin = header(h, 'origin');
+        for (const name of ['authorization', 'proxy-authorization']) {
+          const auth = header(h, name);
+          if (auth !== null) t.username = basicUser(auth) ?? t.username;
+        }
+        for (const name of PROXY_HEADERS) {
+          for (const v of headerValues(h, name)) (t.proxied ??= []).push(`${name.toUpperCase()} -> ${v}`);
+        }
         return proposed;
       },
       body: (n) => { if (this.current !== null) this.current.requestBodyBytes += n; },
@@ -580,6 +614,7 @@ export class HttpConversation {
         t.responseEndSec = this.serverSec; t.responseEndNsec = this.serverNsec;
         if (h.status >= 100 && h.status < 200 && h.status !== 101) {
           t.interim.push(h.status);
+          t.interimReason = h.reason;
           return 'none';
         }
         t.status = h.status;

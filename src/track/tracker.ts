@@ -158,6 +158,8 @@ export class Tracker implements EventLog {
     this.side = side;
     const ep = c.ep[side];
     ep.packets++;
+    // Zeek's ConnSize analyzer: the IP header's total length (IPv6: payload length + 40).
+    ep.ipBytes += v6 ? d.ip6.payloadLength + 40 : d.ip4.totalLength;
     if (proto === IpProto.UDP) {
       c.zeekLastSec = tsSec;
       c.zeekLastNsec = tsNsec;

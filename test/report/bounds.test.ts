@@ -278,7 +278,7 @@ describe('http: idle connections parked', () => {
   function run(frames: Frame[], park: boolean): { records: string[]; errors: string[]; parkedAtSomePoint: boolean } {
     const records: string[] = [], errors: string[] = [];
     let parkedAtSomePoint = false;
-    const col = new HttpCollector((id, t) => records.push(JSON.stringify(httpRecord(id, t))), (id, side, msg) => errors.push(`${id} ${side} ${msg}`),
+    const col = new HttpCollector((id, t, c) => records.push(JSON.stringify(httpRecord(id, t, c))), (id, side, msg) => errors.push(`${id} ${side} ${msg}`),
       undefined, undefined, park);
     const d = new PacketDecoder();
     const t = new Tracker({ onEnd: (c) => col.conn(c), recycle: true });

@@ -176,7 +176,7 @@ describe('netlens http on fixtures', () => {
     expect(recs[0]!.responseBodyBytes).toBe(38);
     expect(recs[3]!.requestBodyBytes).toBeGreaterThan(0);
     for (const r of recs) {
-      expect(Object.keys(r)).toEqual(['type', 'conn', 'method', 'uri', 'host', 'status', 'requestTs', 'responseTs', 'latency', 'responseEndTs', 'ttlb', 'requestBodyBytes', 'responseBodyBytes']);
+      expect(Object.keys(r)).toEqual(['type', 'conn', 'communityId', 'method', 'uri', 'host', 'status', 'requestTs', 'responseTs', 'latency', 'responseEndTs', 'ttlb', 'requestBodyBytes', 'responseBodyBytes']);
       expect(r.latency).toBeCloseTo(Number(r.responseTs) - Number(r.requestTs), 5);
       expect(r.latency).toBeGreaterThan(0);
       expect(r.ttlb).toBeCloseTo(Number(r.responseEndTs) - Number(r.requestTs), 5);
@@ -234,12 +234,13 @@ describe('http records written as bytes', () => {
     requestSec: 1763800000, requestNsec: 5, responseSec: 1763800000, responseNsec: 120005, responseEndSec: 1763800001, responseEndNsec: 7,
     requestBodyBytes: 0, responseBodyBytes: 12, requestDone: true, responseDone: true, truncated: false, ...over,
   });
+  const CID = '1:wCb3OG7yAFWelaUydu0D+125CLM=';
   /** The record the contract describes, built field by field: what the writer must write. */
   const expected = (conn: number, t: HttpTransaction): string => {
     const ts = (sec: number, nsec: number) => `${sec}.${String(nsec).padStart(9, '0')}`;
     const hasReq = t.requestSec >= 0, hasResp = t.responseSec >= 0;
     return JSON.stringify({
-      type: 'http', conn, method: t.method, uri: t.uri, host: t.host, status: t.status,
+      type: 'http', conn, communityId: CID, method: t.method, uri: t.uri, host: t.host, status: t.status,
       requestTs: hasReq ? ts(t.requestSec, t.requestNsec) : null,
       responseTs: hasResp ? ts(t.responseSec, t.responseNsec) : null,
       latency: hasReq && hasResp ? Math.round(((t.responseSec - t.requestSec) + (t.responseNsec - t.requestNsec) / 1e9) * 1e9) / 1e9 : null,
@@ -259,7 +260,7 @@ describe('http records written as bytes', () => {
     ];
     for (const t of cases) {
       const out = new MemoryOutput();
-      writeHttpJson(out, 42, t);
+      writeHttpJson(out, 42, t, CID);
       expect(out.take()).toBe(expected(42, t) + '\n');
     }
     // Many records through a 700-byte buffer: each straddles its end somewhere.
@@ -267,7 +268,7 @@ describe('http records written as bytes', () => {
     let want = '';
     for (let i = 0; i < 200; i++) {
       const t = cases[i % cases.length]!;
-      writeHttpJson(out, i, t);
+      writeHttpJson(out, i, t, CID);
       want += expected(i, t) + '\n';
     }
     expect(out.take()).toBe(want);
@@ -294,7 +295,7 @@ describe('http collector: entries reused across connections', () => {
     conn(40004, 'GET /four HTTP/1.1\r\nHost: d\r\n\r\n', 'HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nfour');
     frames.forEach((f, i) => { f.tsSec += Math.floor(i / 10); });
     const records: HttpRecord[] = [];
-    const col = new HttpCollector((id, t) => records.push(httpRecord(id, t)), () => {});
+    const col = new HttpCollector((id, t, c) => records.push(httpRecord(id, t, c)), () => {});
     const d = new PacketDecoder();
     const t = new Tracker({ onEnd: (c) => col.conn(c), recycle: true });
     frames.forEach((f, i) => { d.decode(f); t.observe(d, f.tsSec, f.tsNsec); col.packet(i + 1, f, d, t); });

@@ -49,6 +49,9 @@ export interface LadderModel {
   rows: LadderRow[];
   /** Two short lines: the patterns, then the counts. */
   summary: [string, string];
+  /** Zeek's conn_state and history (for the legend). */
+  connState?: string;
+  history?: string;
 }
 
 /** `<conn>` as the contract names it: a conversation id (`N`, or `#N` as the conns table prints it), or ip:port-ip:port (IPv6 in brackets). */
@@ -91,6 +94,13 @@ export interface LadderHead {
   summary: [string, string];
   /** Each side's first state (drawn at the top of its lifeline). */
   start: { client: string; server: string };
+  /** Zeek's conn_state and history of the connection (the summary's letters, which the legend explains). */
+  connState: string;
+  history: string;
+  /** The TCP flags of the arrows drawn, OR-ed (the legend explains their letters). */
+  flagsShown: number;
+  /** Gaps between rows longer than this (seconds) are folded into a break under --time-scale. */
+  foldThreshold: number;
 }
 
 /** Connection.viewState of a conversation the ladder has looked at: the one asked for, or not. */
@@ -117,9 +127,19 @@ export class LadderCollector {
   /** The collapsed row of the run in progress (its first segment already drawn), or null. */
   private run: Extract<LadderRow, { kind: 'collapsed' }> | null = null;
 
+  private flagsShown = 0;
+  private readonly gaps = new GapStats();
+  private readonly onRow: (r: LadderRow) => void;
+
   /** `full`: every segment its own arrow (no folding); `onRow` gets each row once, in order. */
   constructor(private readonly selector: { id: number } | { a: string; b: string }, private readonly full = false,
-    private readonly onRow: (r: LadderRow) => void = () => {}) {}
+    onRow: (r: LadderRow) => void = () => {}) {
+    this.onRow = (r) => {
+      if (r.kind === 'arrow') this.flagsShown |= r.seg.flags;
+      this.gaps.add(r);
+      onRow(r);
+    };
+  }
 
   private wanted(c: Connection): boolean {
     if (c.viewState === WANTED) return true;
@@ -201,6 +221,7 @@ export class LadderCollector {
       client: this.client, server: this.server, id: this.id,
       summary: [`#${this.id}: ${sum.handshake} / ${sum.teardown}, ${sum.connState} ${sum.history}`, `${this.segmentCount} segments${rtt}, ${sum.retransmissions} retransmitted`],
       start: initialStates(c),
+      connState: sum.connState ?? '', history: sum.history ?? '', flagsShown: this.flagsShown, foldThreshold: this.gaps.foldThreshold(),
     };
     this.conn = null;
   }
@@ -303,4 +324,159 @@ export function kB(n: number): string {
   if (n < 1000) return `${n} B`;
   if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
   return `${(n / 1e6).toFixed(2)} MB`;
+}
+
+// --- Time scale -------------------------------------------------------------
+
+/**
+ * Under --time-scale a gap between two rows is folded into a break of fixed
+ * height when it is longer than FOLD_FACTOR times the median gap between rows
+ * and longer than FOLD_MIN: a keep-alive idle of 30 s is one marked break, not
+ * a picture metres tall. The rest is drawn to scale.
+ */
+export const FOLD_FACTOR = 10;
+export const FOLD_MIN = 0.05;
+
+/** The time a row stands at: an arrow's segment, a folded run's first segment; null for rows that belong to the arrow above them. */
+export function rowTime(r: LadderRow): number | null {
+  return r.kind === 'arrow' ? r.seg.t : r.kind === 'collapsed' ? r.t : null;
+}
+
+/** Walks the rows in order and says, for each row that stands at a time, the seconds since the one before (null for the first and for untimed rows). */
+export class GapWalker {
+  private last = NaN;
+
+  gap(r: LadderRow): number | null {
+    const t = rowTime(r);
+    if (t === null) return null;
+    const g = Number.isNaN(this.last) ? null : Math.max(0, t - this.last);
+    this.last = t;
+    return g;
+  }
+}
+
+// Log-spaced buckets from 1 ns to 1e6 s, 100 a decade (each 2.3% wide), and one for gaps under 1 ns:
+// the median in fixed memory, whatever the connection's length.
+const PER_DECADE = 100;
+const LOW_EXP = -9;
+const BUCKETS = 15 * PER_DECADE;
+
+/** The gaps between rows, for the median that sets the fold threshold. */
+export class GapStats {
+  private readonly walker = new GapWalker();
+  private readonly hist = new Float64Array(BUCKETS + 1);
+  private count = 0;
+
+  add(r: LadderRow): void {
+    const g = this.walker.gap(r);
+    if (g === null) return;
+    let i = 0;
+    if (g >= 1e-9) i = 1 + Math.min(BUCKETS - 1, Math.floor((Math.log10(g) - LOW_EXP) * PER_DECADE));
+    this.hist[i]!++;
+    this.count++;
+  }
+
+  /** The median gap (to within its bucket's 2.3%), 0 when there are none. */
+  median(): number {
+    if (this.count === 0) return 0;
+    const half = (this.count + 1) / 2;
+    let seen = 0;
+    for (let i = 0; i <= BUCKETS; i++) {
+      seen += this.hist[i]!;
+      if (seen >= half) return i === 0 ? 0 : 10 ** ((i - 1 + 0.5) / PER_DECADE + LOW_EXP);
+    }
+    return 0;
+  }
+
+  foldThreshold(): number {
+    return Math.max(FOLD_FACTOR * this.median(), FOLD_MIN);
+  }
+}
+
+/** The threshold of a whole diagram's rows (renderLadderText / renderLadderSvg). */
+export function foldThresholdOf(rows: Iterable<LadderRow>): number {
+  const s = new GapStats();
+  for (const r of rows) s.add(r);
+  return s.foldThreshold();
+}
+
+/** A folded gap's length as the break shows it: 3 significant digits, `2.31 s`, `101 ms`, `312 s`. */
+export function gapText(s: number): string {
+  if (s >= 100) return `${Math.round(s)} s`;
+  if (s >= 1) return `${s.toPrecision(3)} s`;
+  if (s >= 1e-3) return `${Number((s * 1e3).toPrecision(3))} ms`;
+  return `${Number((s * 1e6).toPrecision(3))} µs`;
+}
+
+// --- Legend -----------------------------------------------------------------
+
+/** tcpdump's flag letters, in its order (print-tcp.c tcp_flag_values), with what they stand for. */
+const FLAG_LEGEND: [number, string, string][] = [
+  [TcpFlag.FIN, 'F', 'FIN'], [TcpFlag.SYN, 'S', 'SYN'], [TcpFlag.RST, 'R', 'RST'], [TcpFlag.PSH, 'P', 'PSH'],
+  [TcpFlag.ACK, '.', 'ACK'], [TcpFlag.URG, 'U', 'URG'], [TcpFlag.ECE, 'E', 'ECN echo'], [TcpFlag.CWR, 'W', 'CWR'],
+];
+
+/** Zeek's history letters (base/protocols/conn/main.zeek): upper case from the originator (client), lower case from the responder (server). */
+const HISTORY_LEGEND: Record<string, string> = {
+  s: 'SYN', h: 'SYN-ACK', a: 'pure ACK', d: 'data', f: 'FIN', r: 'RST', c: 'bad checksum', g: 'content gap',
+  t: 'retransmission', w: 'zero window', i: 'inconsistent (FIN+RST)', q: 'multi-flag (SYN+FIN or SYN+RST)',
+};
+const HISTORY_OTHER: Record<string, string> = { '^': 'direction flipped by Zeek\'s heuristic', x: 'analysis partial' };
+
+/** Zeek's conn_state values (the same file). */
+const STATE_LEGEND: Record<string, string> = {
+  S0: 'attempt seen, no reply', S1: 'established, not terminated', SF: 'normal establishment and termination',
+  REJ: 'attempt rejected', S2: 'established, client tried to close, no reply', S3: 'established, server tried to close, no reply',
+  RSTO: 'established, client aborted (RST)', RSTR: 'server sent a RST', RSTOS0: 'client sent SYN then RST, no SYN-ACK',
+  RSTRH: 'server sent SYN-ACK then RST, no SYN seen', SH: 'client sent SYN then FIN, no SYN-ACK',
+  SHR: 'server sent SYN-ACK then FIN, no SYN seen', OTH: 'no SYN seen, midstream traffic',
+};
+
+export interface LegendGroup { title: string; entries: string[] }
+
+/**
+ * What the letters in the diagram mean, only those that occur: the flag letters
+ * of the arrows drawn, the conn_state, and each distinct history letter.
+ */
+export function legendOf(flagsShown: number, connState: string, history: string): LegendGroup[] {
+  const groups: LegendGroup[] = [];
+  const flags = FLAG_LEGEND.filter(([bit]) => (flagsShown & bit) !== 0).map(([, l, m]) => `${l} ${m}`);
+  if (flags.length) groups.push({ title: 'flags', entries: flags });
+  if (STATE_LEGEND[connState] !== undefined) groups.push({ title: 'conn_state', entries: [`${connState} ${STATE_LEGEND[connState]}`] });
+  const letters: string[] = [];
+  for (const ch of history) {
+    if (letters.includes(ch)) continue;
+    letters.push(ch);
+  }
+  const entries: string[] = [];
+  let repeated = '';
+  for (const ch of letters) {
+    const lower = ch.toLowerCase();
+    if (HISTORY_OTHER[ch] !== undefined) entries.push(`${ch} ${HISTORY_OTHER[ch]}`);
+    else if (HISTORY_LEGEND[lower] !== undefined) entries.push(`${ch} ${ch === lower ? 'server' : 'client'} ${HISTORY_LEGEND[lower]}`);
+    else entries.push(`${ch} ?`);
+    if (repeated === '' && 'cgtwCGTW'.includes(ch) && history.split(ch).length > 2) repeated = ch;
+  }
+  // c g t w count in powers of ten (Zeek's logarithmic letters).
+  if (repeated !== '') entries.push(`${repeated.repeat(2)} 10 or more, ${repeated.repeat(3)} 100 or more`);
+  if (entries.length) groups.push({ title: 'history', entries });
+  return groups;
+}
+
+/** The legend as lines of at most `width` characters: `title: entry · entry`, wrapped under the first entry. */
+export function legendLines(groups: readonly LegendGroup[], width: number, sep = ' · '): string[] {
+  const out: string[] = [];
+  for (const g of groups) {
+    const lead = `${g.title}: `;
+    let line = lead;
+    for (const e of g.entries) {
+      const add = line === lead || line.trim() === '' ? e : sep + e;
+      if (line.length + add.length > width && line.trim() !== '' && line !== lead) {
+        out.push(line);
+        line = ' '.repeat(lead.length) + e;
+      } else line += add;
+    }
+    out.push(line);
+  }
+  return out;
 }

@@ -59,6 +59,8 @@ export class Endpoint {
   declare nextSeqNsec: number;
   declare lastWasKeepAlive: boolean;
   declare packets: number;
+  /** IP bytes sent, from the IP headers' lengths (Zeek's num_bytes_ip: orig_ip_bytes, resp_ip_bytes). */
+  declare ipBytes: number;
   /** Payload bytes, without retransmitted bytes. */
   declare bytes: number;
   declare retransmissions: number;
@@ -131,6 +133,7 @@ export class Endpoint {
     this.nextSeqNsec = 0;
     this.lastWasKeepAlive = false;
     this.packets = 0;
+    this.ipBytes = 0;
     this.bytes = 0;
     this.retransmissions = 0;
     this.zeekState = ZeekState.INACTIVE;
@@ -190,6 +193,7 @@ export function newEndpoint(): Endpoint {
     nextSeqNsec: 0,
     lastWasKeepAlive: false,
     packets: 0,
+    ipBytes: 0,
     bytes: 0,
     retransmissions: 0,
     zeekState: 0, // ZeekState.INACTIVE
@@ -292,6 +296,12 @@ export class Connection {
   declare mptcpOf: number;
   /** Keys whose tokens the tracker has taken: 1 the server's, 2 the client's. */
   declare mptcpKeys: number;
+  /**
+   * The conversation's Community ID, '' until a record asks for it
+   * (encode/community-id.ts computes it once), and the seed it was computed with.
+   */
+  declare communityId: string;
+  declare communityIdSeed: number;
 
   /** Made by newConnection() only. */
   private constructor() { /* fields come from newConnection's literal */ }
@@ -331,6 +341,8 @@ export class Connection {
     this.mptcpToken = -1;
     this.mptcpOf = -1;
     this.mptcpKeys = 0;
+    this.communityId = '';
+    this.communityIdSeed = -1;
   }
 
   /** tcpdump's relative-sequence base of a side (int32). */
@@ -424,6 +436,8 @@ export function newConnection(id: number, proto: number, v6: boolean): Connectio
     mptcpToken: -1,
     mptcpOf: -1,
     mptcpKeys: 0,
+    communityId: '',
+    communityIdSeed: -1,
   } satisfies LiteralOf<Connection, 'client' | 'server' | 'packets' | 'handshake' | 'teardown' | 'connState' | 'missedBytes'> as unknown as Connection;
 }
 
