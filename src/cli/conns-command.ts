@@ -52,7 +52,7 @@ function connsSink(opts: Options, out: ByteSink): { sink: PacketSink; end(): voi
  */
 export const LIVE_INTERIM_DEFAULT = 60;
 
-function interimSeconds(opts: Options): number {
+export function interimSeconds(opts: Options): number {
   if (opts.interim !== null) return opts.interim;
   return opts.iface !== null && opts.json && opts.format !== 'zeek' && opts.format !== 'zeek-json' ? LIVE_INTERIM_DEFAULT : 0;
 }

@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/frame.js';
 import { connections } from '../../src/index.js';
 import type { ConnRecord } from '../../src/encode/records.js';
+import { parseArgs } from '../../src/cli/args.js';
+import { interimSeconds } from '../../src/cli/conns-command.js';
 import { captureWriter, tcpFrame } from '../helpers/frames.js';
 import { ndjson, netlens } from '../helpers/netlens.js';
 
@@ -182,5 +184,23 @@ describe('conns --interim', () => {
     expect(text.status).toBe(2);
     expect(text.stderr.split('\n')[0]).toMatch(/--interim goes with --json/);
     expect(netlens(['conns', '--json', '--interim', 'x', FILE]).status).toBe(2);
+  });
+
+  it('a filter picks the interim records of the conversations it shows, at the same boundaries', () => {
+    const b = netlens(['conns', '--json', '--interim', String(INTERVAL), FILE, 'tcp port 40002']);
+    expect(b.status).toBe(0);
+    expect(ndjson(b.stdout)).toEqual(records.filter((r) => r.id === idOf('b')));
+  });
+
+  it('the default: every 60 s on a live capture with --json, none from a file or in the Zeek formats unless asked', () => {
+    const of = (args: string[]) => interimSeconds(parseArgs(['conns', ...args]));
+    expect(of(['-i', 'eth0', '--json'])).toBe(60);
+    expect(of(['-i', 'eth0', '--format', 'json'])).toBe(60);
+    expect(of(['-i', 'eth0', '--json', '--interim', '0'])).toBe(0);
+    expect(of(['-i', 'eth0', '--json', '--interim', '2.5'])).toBe(2.5);
+    expect(of(['-i', 'eth0', '--format', 'zeek-json'])).toBe(0);
+    expect(of(['-i', 'eth0', '--format', 'zeek', '--interim', '30'])).toBe(30);
+    expect(of(['-i', 'eth0'])).toBe(0);
+    expect(of(['--json', 'f.pcap'])).toBe(0);
   });
 });
