@@ -169,6 +169,15 @@ describe('conns --interim', () => {
     }
   });
 
+  it('--format zeek: the same rows in TSV, under one header', () => {
+    const tsv = netlens(['conns', '--format', 'zeek', '--seed', '7', '--interim', String(INTERVAL), FILE]).stdout.split('\n').filter((l) => l !== '');
+    const json = ndjson(netlens(['conns', '--format', 'zeek-json', '--seed', '7', '--interim', String(INTERVAL), FILE]).stdout);
+    expect(tsv.filter((l) => l.startsWith('#fields'))).toHaveLength(1);
+    const fields = tsv.find((l) => l.startsWith('#fields'))!.split('\t').slice(1);
+    const rows = tsv.filter((l) => !l.startsWith('#')).map((l) => l.split('\t'));
+    expect(rows.map((r) => [r[fields.indexOf('uid')], Number(r[fields.indexOf('orig_pkts')])])).toEqual(json.map((r) => [r.uid, r.orig_pkts]));
+  });
+
   it('the library: connections(source, { interim }) yields the same records', async () => {
     const got: ConnRecord[] = [];
     for await (const c of connections(FILE, { interim: INTERVAL })) got.push(c);
