@@ -49,7 +49,7 @@ function shortConn(): Built[] {
   return longConn('short', 41000, 0.25, 10, 0.5);
 }
 
-const built: Built[] = [...shortConn(), ...longConn('a', 40001, 1, 7, 600, [180.25 + 0.25 - 0.25]), ...longConn('b', 40002, 2, 11, 420)]
+const built: Built[] = [...shortConn(), ...longConn('a', 40001, 1, 7, 600, [180.25 /* the third boundary, t0 being 0.25 */]), ...longConn('b', 40002, 2, 11, 420)]
   .sort((x, y) => x.t - y.t);
 const write = captureWriter('interim');
 const FILE = write('long', built.map((b) => b.frame));
