@@ -91,6 +91,8 @@ export interface Options {
   freeSpaceMin: number;
   /** --stats: seconds between the capture's counters on stderr (a stats record with --json); 0: only at the end and on SIGUSR1. */
   statsEvery: number;
+  /** conns --interim: seconds of capture time between interim records of the open conversations; 0: none; null: the default (60 live with --json, else none). */
+  interim: number | null;
   /** dns: seconds (of capture time) a query waits for its response before it is reported unanswered. */
   dnsTimeout: number;
   /** dns: queries waiting for their responses at once; the oldest is reported unanswered when one more comes. */
@@ -207,6 +209,7 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['-W'], value: 'N', commands: LIVE_VIEWS, live: true, help: 'with -C: a ring of N files (FILE0 … FILE{N-1}); with -G alone: stop after N files' },
   { names: ['-z'], value: 'CMD', commands: LIVE_VIEWS, live: true, help: 'with -C or -G: run CMD FILE on each file once it is closed, the last one too (netlens waits for them before it exits)' },
   { names: ['--stats'], value: 'SECONDS', commands: LIVE_VIEWS, live: true, help: "every SECONDS, tcpdump's counters on stderr (captured, received, dropped by kernel, by interface, by netlens's ring); in a JSON view a {\"type\":\"stats\"} record among the others" },
+  { names: ['--interim'], value: 'SECONDS', commands: ['conns'], help: 'every SECONDS of capture time, an interim record ({"interim":true}) of each conversation still open (default: 60 live with --json, off otherwise; 0 turns it off); zeek formats: conn.log rows so far, only when asked' },
   { names: ['--free-space-min'], value: 'MB', commands: LIVE_VIEWS, live: true, help: "with -w: below MB million bytes free on the file's filesystem, delete the ring's oldest file (-C -W), or else stop writing" },
   { names: ['-Z'], value: 'USER', commands: LIVE_VIEWS, live: true, help: 'drop root privileges to USER once capture is open' },
   { names: ['-D', '--list-interfaces'], value: null, commands: [], help: 'the capture devices (netlens interfaces)' },
@@ -301,7 +304,7 @@ export function parseArgs(argv: string[]): Options {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
     annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, timeScale: null, legend: false, graphKind: 'tseq', graphDir: null, top: false, help: false, version: false, prefilter: false, split: null, pcapng: false,
-    rotateBytes: 0, rotateSeconds: 0, rotateFiles: 0, postRotate: null, freeSpaceMin: 0, statsEvery: 0,
+    rotateBytes: 0, rotateSeconds: 0, rotateFiles: 0, postRotate: null, freeSpaceMin: 0, statsEvery: 0, interim: null,
     dnsTimeout: DEFAULT_DNS_TIMEOUT, maxPending: DEFAULT_MAX_PENDING,
     communityIdSeed: 0, format: 'text', seed: null, zeekLocalNets: null,
   };
@@ -367,6 +370,7 @@ export function parseArgs(argv: string[]): Options {
       case '-G': o.rotateSeconds = atMost(name, atLeast1(name, positiveInt(name, value!)), 0x7fffffff, 'seconds'); break;
       case '-W': o.rotateFiles = atMost(name, atLeast1(name, positiveInt(name, value!)), 0x7fffffff, 'files'); break;
       case '-z': o.postRotate = value!; break;
+      case '--interim': o.interim = atMost(name, positiveNumber(name, value!), MAX_DURATION_SEC, 'seconds'); break;
       case '--free-space-min': o.freeSpaceMin = fileSize(name, value!); break;
       case '--stats': o.statsEvery = atMost(name, positiveNumber(name, value!), MAX_DURATION_SEC, 'seconds (24 days: a longer timer would fire at once)'); break;
       case '-p': case '--no-promisc': case '--no-promiscuous-mode': o.promisc = false; break;
