@@ -6,7 +6,8 @@
 //   sudo node bench/capture-rates.mjs [PCAP] [COUNT=100000] [RATES=10000,50000,100000,200000,500000] [REPEATS=1]
 // Needs root, tcpreplay and the native binding; says what is missing otherwise.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,9 +58,12 @@ function counters(stderr) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Rotation's row: the same capture written to a ring of four 10 MB files (-C 10 -W 4), to see that rotating adds no drops.
+const rotDir = mkdtempSync(join(tmpdir(), 'netlens-rate-rot-'));
 const tools = [
   { name: 'tcpdump -w /dev/null', args: ['tcpdump', '-i', inn, '-s', '0', '-B', '32768', '--immediate-mode', '-w', '/dev/null'] },
   { name: 'netlens capture -w /dev/null', args: [process.execPath, cli, 'capture', inn, '-Z', 'root', '-w', '/dev/null', '-B', '32768'], quiet: true },
+  { name: 'netlens capture -w FILE -C 10 -W 4 (rotating)', args: [process.execPath, cli, 'capture', inn, '-Z', 'root', '-w', join(rotDir, 'ring.pcap'), '-C', '10', '-W', '4', '-B', '32768'], quiet: true },
   { name: 'netlens capture (lines)', args: ['sh', '-c', `exec ${process.execPath} ${cli} capture ${inn} -Z root -B 32768 > /dev/null`] },
   // libpcap's immediate mode, as tcpdump runs here: one kernel ring slot per packet, no block timeout.
   { name: 'netlens capture --immediate-mode (lines)', args: ['sh', '-c', `exec ${process.execPath} ${cli} capture ${inn} -Z root -B 32768 --immediate-mode > /dev/null`] },
@@ -75,7 +79,7 @@ try {
       const a = capture(tools[0].args), b = capture(t.args);
       await sleep(1500);
       const r = spawnSync('tcpreplay', ['-i', out, `--pps=${rate}`, `--limit=${count}`, pcap], { encoding: 'utf8' });
-      const sent = Number(/Actual: (\d+) packets/.exec(r.stdout)?.[1] ?? NaN);
+      const sent = Number(/Actual: (\d+) packets/.exec(r.stdout + r.stderr)?.[1] ?? NaN);
       await sleep(1500);
       const [ea, eb] = await Promise.all([a.stop(), b.stop()]);
       rows.push({ run, rate, sent, tool: tools[0].name, ...counters(ea), beside: t.name });
@@ -84,6 +88,7 @@ try {
   }
 } finally {
   teardown();
+  rmSync(rotDir, { recursive: true, force: true });
 }
 const dash = (x) => (Number.isNaN(x) ? '–' : x);
 console.log(`| ${repeats > 1 ? 'run | ' : ''}rate (pkt/s) | sent | capture | captured | received by filter | dropped by kernel | dropped by netlens (ring) |`);

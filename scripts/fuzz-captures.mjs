@@ -127,6 +127,8 @@ export function viewsFor(file, svg, mode, filter) {
       ['read', '-xx', '-vvv', '-ttt', '--no-annotate', file],
       ['follow', file, '@tcp'],
       ['ladder', file, '@tcp', '--full', '--ascii'],
+      ['graph', file, '@tcp', '--svg', svg.replace(/\.svg$/, '-tseq.svg')],
+      ['graph', file, '@tcp', '--kind', 'rtt', '--dir', 'client', '--svg', svg.replace(/\.svg$/, '-rtt.svg')],
       // Tiny bounds, so that evictions and reassembly limits are reached on small files.
       ['conns', '--json', '--max-conns', '2', '--tcp-idle', '0.001', '--udp-idle', '0.001', file],
       ['http', '--max-held', '64', '--max-held-total', '256', file],

@@ -46,9 +46,16 @@ export function readPackets(source: CaptureSource, options: RunOptions = {}): As
   }), undefined, 'pick');
 }
 
-/** Every conversation, as `netlens conns --json` prints it: in the order they end (or are evicted), each once. */
+/**
+ * Every conversation, as `netlens conns --json` prints it: in the order they end (or are evicted), each once;
+ * with `interim: N`, also an interim record (`interim: true`) of each one still open every N seconds of capture time.
+ */
 export function connections(source: CaptureSource, options: RunOptions = {}): AsyncGenerator<ConnRecord> {
-  return runRecords<ConnRecord>(source, options, (out) => ({ sink: { conn: (c) => writeConnJson(out, c, options.communityIdSeed ?? 0), recycle: true }, end: () => {} }), undefined, 'conversations');
+  const seed = options.communityIdSeed ?? 0;
+  return runRecords<ConnRecord>(source, options, (out) => ({
+    sink: { conn: (c) => writeConnJson(out, c, seed), interim: (c) => writeConnJson(out, c, seed, true), recycle: true },
+    end: () => {},
+  }), undefined, 'conversations');
 }
 
 /** Options of the views that reassemble streams (http, followStream). */

@@ -21,6 +21,12 @@ export interface PacketSink {
   packet?(n: number, f: Frame, d: PacketDecoder, t: Tracker, arp: ArpTable): void;
   /** Called once per conversation when it ends (evicted, or at the end of the trace). */
   conn?(c: Connection): void;
+  /**
+   * Called for each conversation still open at an interim boundary
+   * (PipelineOptions.interim), in id order: the conversation as it stands.
+   * Keeps nothing of it once it returns.
+   */
+  interim?(c: Connection): void;
   /** conn() keeps nothing of the Connection once it returns, so the tracker may reuse it (TrackerOptions.recycle). */
   recycle?: boolean;
   /** Called once, with the time stamp of the first frame that passes the filter (the views' time origin). */
@@ -34,6 +40,8 @@ export interface PipelineOptions {
   maxConns: number;
   tcpIdle: number;
   udpIdle: number;
+  /** Seconds of capture time between interim conn reports (sink.interim); 0 or absent: none. */
+  interim?: number | null;
 }
 
 /**
@@ -65,6 +73,8 @@ export class Pipeline {
       maxConns: opts.maxConns, tcpIdle: opts.tcpIdle, udpIdle: opts.udpIdle,
       onEnd: sink.conn ? (c) => sink.conn!(c) : undefined,
       recycle: sink.recycle === true,
+      interim: opts.interim ?? 0,
+      onInterim: sink.interim ? (c) => sink.interim!(c) : undefined,
     });
   }
 
@@ -111,6 +121,7 @@ export function shownOnly(inner: PacketSink, shown: (id: number) => boolean, see
       if (shown(t.conn.id)) inner.packet?.(n, f, d, t, arp);
     },
     conn: inner.conn === undefined ? undefined : (c) => { if (shown(c.id)) inner.conn!(c); },
+    interim: inner.interim === undefined ? undefined : (c) => { if (shown(c.id)) inner.interim!(c); },
   };
 }
 

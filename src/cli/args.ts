@@ -57,6 +57,9 @@ export interface Options {
   ascii: boolean;
   svg: string | null;
   full: boolean;
+  /** graph: which graph (--kind), and whose data (--dir; null: the side that sent more). */
+  graphKind: 'tseq' | 'throughput' | 'rtt' | 'window';
+  graphDir: 'client' | 'server' | null;
   /** ladder --time-scale / --no-time-scale; null: the view's default (off in text, on in the SVG). */
   timeScale: boolean | null;
   /** ladder --legend: the text view's legend (the SVG always has its box). */
@@ -88,6 +91,8 @@ export interface Options {
   freeSpaceMin: number;
   /** --stats: seconds between the capture's counters on stderr (a stats record with --json); 0: only at the end and on SIGUSR1. */
   statsEvery: number;
+  /** conns --interim: seconds of capture time between interim records of the open conversations; 0: none; null: the default (60 live with --json, else none). */
+  interim: number | null;
   /** dns: seconds (of capture time) a query waits for its response before it is reported unanswered. */
   dnsTimeout: number;
   /** dns: queries waiting for their responses at once; the oldest is reported unanswered when one more comes. */
@@ -111,6 +116,7 @@ export const COMMAND_SYNOPSIS: Readonly<Record<string, { args: string; about: st
   conns: { args: '<file...|- | -i iface> [filter...]', about: 'one record per TCP/UDP conversation: states, patterns, counts' },
   arp: { args: '<file...|- | -i iface> [filter...]', about: 'ARP / neighbour-discovery table, unanswered requests, conflicts' },
   ladder: { args: '<file...|- | -i iface> <conn> [filter...]', about: 'ladder diagram of one TCP connection' },
+  graph: { args: '<file...|- | -i iface> <conn> --svg FILE [filter...]', about: 'TCP stream graph of one connection (--kind tseq, throughput, rtt, window), as tcptrace draws them' },
   follow: { args: '<file...|- | -i iface> <conn> [filter...]', about: "a conversation's reassembled byte streams" },
   http: { args: '<file...|- | -i iface> [filter...]', about: 'one record per HTTP request/response pair' },
   dns: { args: '<file...|- | -i iface> [filter...]', about: 'one record per DNS query and its response (UDP and TCP): rcode, answers, rtt, retries' },
@@ -119,8 +125,8 @@ export const COMMAND_SYNOPSIS: Readonly<Record<string, { args: string; about: st
 };
 const COMMAND_NAMES = Object.keys(COMMAND_SYNOPSIS);
 
-const FILE_VIEWS = ['read', 'conns', 'arp', 'ladder', 'follow', 'http', 'dns', 'slice'];
-const LIVE_VIEWS = ['capture', 'conns', 'arp', 'ladder', 'follow', 'http', 'dns'];
+const FILE_VIEWS = ['read', 'conns', 'arp', 'ladder', 'graph', 'follow', 'http', 'dns', 'slice'];
+const LIVE_VIEWS = ['capture', 'conns', 'arp', 'ladder', 'graph', 'follow', 'http', 'dns'];
 const SOURCE_VIEWS = ['read', ...LIVE_VIEWS];
 const LINE_VIEWS = ['read', 'capture'];
 const TIME_VIEWS = ['read', 'capture', 'arp', 'conns', 'http', 'dns'];
@@ -170,7 +176,9 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--raw'], value: 'client|server', commands: ['follow'], help: "one side's bytes, unescaped, for a pipe or a file" },
   { names: ['--hex'], value: null, commands: ['follow'], help: 'the streams as a hex dump' },
   { names: ['--ascii'], value: null, commands: ['ladder'], help: 'draw with ASCII only' },
-  { names: ['--svg'], value: 'FILE', commands: ['ladder'], help: 'also write the diagram as SVG' },
+  { names: ['--svg'], value: 'FILE', commands: ['ladder', 'graph'], help: 'ladder: also write the diagram as SVG; graph: the SVG file to write (- for stdout)' },
+  { names: ['--kind'], value: 'KIND', commands: ['graph'], help: 'tseq (time-sequence, the default), throughput, rtt or window' },
+  { names: ['--dir'], value: 'client|server', commands: ['graph'], help: "whose data: the client's or the server's (default: the side that sent more bytes)" },
   { names: ['--full'], value: null, commands: ['ladder'], help: 'every segment, not runs of data folded into one arrow' },
   { names: ['--time-scale'], value: null, commands: ['ladder'], help: 'space rows in proportion to time, long idle gaps folded into one marked break (the SVG does by default)' },
   { names: ['--no-time-scale'], value: null, commands: ['ladder'], help: 'rows evenly spaced in the SVG too' },
@@ -181,7 +189,7 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--max-pending'], value: 'N', commands: ['dns'], help: 'queries waiting for their responses at once; the oldest is reported unanswered when full (default 65536)' },
   { names: ['--split'], value: 'DIR', commands: ['slice'], help: 'one file per conversation in DIR, conn-<id>-<client>-<server>.pcap (every conversation when none is named)' },
   { names: ['--pcapng'], value: null, commands: ['slice'], help: 'write pcapng (default: pcap, or pcapng for a -w *.pcapng or an input mixing link types)' },
-  { names: ['--prefilter'], value: null, commands: ['read', 'conns', 'http', 'dns', 'follow', 'ladder'], help: "the filter drops frames before the analysis (tcpdump's meaning); without it the analysis sees every frame and the filter picks the lines (read) or the conversations shown" },
+  { names: ['--prefilter'], value: null, commands: ['read', 'conns', 'http', 'dns', 'follow', 'ladder', 'graph'], help: "the filter drops frames before the analysis (tcpdump's meaning); without it the analysis sees every frame and the filter picks the lines (read) or the conversations shown" },
   { names: ['--format'], value: 'FORMAT', commands: ['conns', 'http', 'dns'], help: 'text (default), json (= --json), zeek (Zeek\'s TSV conn.log / http.log / dns.log), zeek-json (Zeek\'s JSON log lines)' },
   { names: ['--seed'], value: 'N', commands: ['conns', 'http', 'dns'], help: 'with --format zeek/zeek-json: uids drawn from N, the same in every run and in conns, http and dns (default: random, as Zeek\'s)' },
   { names: ['--zeek-local-nets'], value: 'CIDR,…', commands: ['conns'], help: 'with --format zeek/zeek-json: networks local_orig and local_resp count as local, besides Zeek\'s private address space' },
@@ -201,6 +209,7 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['-W'], value: 'N', commands: LIVE_VIEWS, live: true, help: 'with -C: a ring of N files (FILE0 … FILE{N-1}); with -G alone: stop after N files' },
   { names: ['-z'], value: 'CMD', commands: LIVE_VIEWS, live: true, help: 'with -C or -G: run CMD FILE on each file once it is closed, the last one too (netlens waits for them before it exits)' },
   { names: ['--stats'], value: 'SECONDS', commands: LIVE_VIEWS, live: true, help: "every SECONDS, tcpdump's counters on stderr (captured, received, dropped by kernel, by interface, by netlens's ring); in a JSON view a {\"type\":\"stats\"} record among the others" },
+  { names: ['--interim'], value: 'SECONDS', commands: ['conns'], help: 'every SECONDS of capture time, an interim record ({"interim":true}) of each conversation still open (default: 60 live with --json, off otherwise; 0 turns it off); zeek formats: conn.log rows so far, only when asked' },
   { names: ['--free-space-min'], value: 'MB', commands: LIVE_VIEWS, live: true, help: "with -w: below MB million bytes free on the file's filesystem, delete the ring's oldest file (-C -W), or else stop writing" },
   { names: ['-Z'], value: 'USER', commands: LIVE_VIEWS, live: true, help: 'drop root privileges to USER once capture is open' },
   { names: ['-D', '--list-interfaces'], value: null, commands: [], help: 'the capture devices (netlens interfaces)' },
@@ -294,8 +303,8 @@ export function parseArgs(argv: string[]): Options {
   const o: Options = {
     command: '', positional: [], json: false, count: 0, duration: 0, time: 'default', nano: false,
     iface: null, write: null, snaplen: 262144, promisc: true, bufferKiB: 4096, ringKiB: 65536, immediate: false, backend: 'native', user: null,
-    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, timeScale: null, legend: false, top: false, help: false, version: false, prefilter: false, split: null, pcapng: false,
-    rotateBytes: 0, rotateSeconds: 0, rotateFiles: 0, postRotate: null, freeSpaceMin: 0, statsEvery: 0,
+    annotate: true, dump: 'none', dumpLink: false, linkHeader: false, number: false, quick: false, verbose: 0, oneLine: false, noChecksums: false, countOnly: false, absolute: false, maxConns: 100_000, maxHeld: DEFAULT_MAX_HELD, maxHeldTotal: DEFAULT_MAX_HELD_TOTAL, tcpIdle: 300, udpIdle: 60, raw: null, hex: false, ascii: false, svg: null, full: false, timeScale: null, legend: false, graphKind: 'tseq', graphDir: null, top: false, help: false, version: false, prefilter: false, split: null, pcapng: false,
+    rotateBytes: 0, rotateSeconds: 0, rotateFiles: 0, postRotate: null, freeSpaceMin: 0, statsEvery: 0, interim: null,
     dnsTimeout: DEFAULT_DNS_TIMEOUT, maxPending: DEFAULT_MAX_PENDING,
     communityIdSeed: 0, format: 'text', seed: null, zeekLocalNets: null,
   };
@@ -361,6 +370,7 @@ export function parseArgs(argv: string[]): Options {
       case '-G': o.rotateSeconds = atMost(name, atLeast1(name, positiveInt(name, value!)), 0x7fffffff, 'seconds'); break;
       case '-W': o.rotateFiles = atMost(name, atLeast1(name, positiveInt(name, value!)), 0x7fffffff, 'files'); break;
       case '-z': o.postRotate = value!; break;
+      case '--interim': o.interim = atMost(name, positiveNumber(name, value!), MAX_DURATION_SEC, 'seconds'); break;
       case '--free-space-min': o.freeSpaceMin = fileSize(name, value!); break;
       case '--stats': o.statsEvery = atMost(name, positiveNumber(name, value!), MAX_DURATION_SEC, 'seconds (24 days: a longer timer would fire at once)'); break;
       case '-p': case '--no-promisc': case '--no-promiscuous-mode': o.promisc = false; break;
@@ -401,6 +411,12 @@ export function parseArgs(argv: string[]): Options {
       case '--ascii': o.ascii = true; break;
       case '--svg': o.svg = value!; break;
       case '--full': o.full = true; break;
+      case '--kind':
+        if (value !== 'tseq' && value !== 'throughput' && value !== 'rtt' && value !== 'window') throw new UsageError('--kind must be tseq, throughput, rtt or window');
+        o.graphKind = value; break;
+      case '--dir':
+        if (value !== 'client' && value !== 'server') throw new UsageError('--dir must be client or server');
+        o.graphDir = value; break;
       case '--time-scale': o.timeScale = true; break;
       case '--no-time-scale': o.timeScale = false; break;
       case '--legend': o.legend = true; break;

@@ -12,6 +12,7 @@ export const COMMANDS: Record<string, (opts: Options) => Promise<Command>> = {
   http: async () => (await import('./http-command.js')).runHttp,
   dns: async () => (await import('./dns-command.js')).runDns,
   ladder: async () => (await import('./ladder-command.js')).runLadder,
+  graph: async () => (await import('./graph-command.js')).runGraph,
   slice: async () => (await import('./slice-command.js')).runSlice,
   capture: async (opts) => opts.top ? (await import('./top-command.js')).runTopCapture : (await import('./capture-command.js')).runCapture,
   interfaces: async () => (await import('./interfaces-command.js')).runInterfaces,

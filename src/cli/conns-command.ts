@@ -16,14 +16,19 @@ function zeekConnsSink(opts: Options, out: ByteSink): { sink: PacketSink; end():
   try { localNets = zeekLocalNets(opts.zeekLocalNets); } catch (e) { throw new UsageError((e as Error).message); }
   const log = new ZeekLogWriter(out, 'conn', CONN_FIELDS, opts.format === 'zeek-json');
   const o = { uidSeed: runUidSeed(opts.seed), localNets, communityIdSeed: opts.communityIdSeed };
-  return { sink: { conn: (c: Connection) => log.row(connLogValues(c, o)), recycle: true }, end: () => { log.close(); out.flush(); } };
+  // Interim rows (Zeek's conn_long: conn.log's columns, the same uid, the connection so far) share the stream.
+  const row = (c: Connection) => log.row(connLogValues(c, o));
+  return { sink: { conn: row, interim: row, recycle: true }, end: () => { log.close(); out.flush(); } };
 }
 
 function connsSink(opts: Options, out: ByteSink): { sink: PacketSink; end(): void } {
   if (opts.format === 'zeek' || opts.format === 'zeek-json') return zeekConnsSink(opts, out);
   if (opts.zeekLocalNets !== null || opts.seed !== null) throw new UsageError(`${opts.zeekLocalNets !== null ? '--zeek-local-nets' : '--seed'} goes with --format zeek or zeek-json`);
   if (opts.json) {
-    return { sink: { conn: (c: Connection) => writeConnJson(out, c, opts.communityIdSeed), recycle: true }, end: () => out.flush() };
+    return {
+      sink: { conn: (c: Connection) => writeConnJson(out, c, opts.communityIdSeed), interim: (c: Connection) => writeConnJson(out, c, opts.communityIdSeed, true), recycle: true },
+      end: () => out.flush(),
+    };
   }
   // Printed as conversations end, in id order (held or spilled only while a lower id is still open).
   const p = paletteFor(process.stdout);
@@ -39,6 +44,23 @@ function connsSink(opts: Options, out: ByteSink): { sink: PacketSink; end(): voi
   };
 }
 
+/**
+ * --interim's default: every 60 s of a live capture with --json, so that a
+ * long connection shows before it ends. Zeek's formats only when asked: a
+ * conn.log reader takes each row for a connection that ended (Zeek's own
+ * long-connection rows go to a log of their own, conn_long.log).
+ */
+export const LIVE_INTERIM_DEFAULT = 60;
+
+export function interimSeconds(opts: Options): number {
+  if (opts.interim !== null) return opts.interim;
+  return opts.iface !== null && opts.json && opts.format !== 'zeek' && opts.format !== 'zeek-json' ? LIVE_INTERIM_DEFAULT : 0;
+}
+
 export async function runConns(opts: Options): Promise<number> {
-  return runSourceView(opts, 'conns', (out) => connsSink(opts, out));
+  if (opts.interim !== null && opts.interim > 0 && !opts.json && opts.format !== 'zeek' && opts.format !== 'zeek-json') {
+    throw new UsageError('--interim goes with --json or --format zeek|zeek-json (the table prints each conversation once)');
+  }
+  const resolved: Options = { ...opts, interim: interimSeconds(opts) };
+  return runSourceView(resolved, 'conns', (out) => connsSink(resolved, out));
 }

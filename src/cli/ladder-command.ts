@@ -1,5 +1,4 @@
 /** `netlens ladder <source> <conn>`: one TCP connection as a ladder diagram (text, or --svg FILE). */
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { SourceError } from '../frame.js';
 import { LadderCollector, parseConnSelector, type LadderRow } from '../report/ladder/model.js';
 import { LadderSvgRenderer } from '../report/ladder/svg.js';
@@ -9,27 +8,7 @@ import { paletteFor } from '../encode/palette.js';
 import { LineSpill } from '../report/spill.js';
 import { UsageError, type Options } from './args.js';
 import { runSourceView, sourceArgs } from './run-file.js';
-
-/** Writes a file in pieces (a diagram of a million rows is never one string); the cause in one line if it fails. */
-function writeFileInPieces(path: string, fill: (write: (s: string) => void) => void): void {
-  let fd = -1;
-  try {
-    fd = openSync(path, 'w');
-    let buf = '';
-    const flush = (): void => {
-      const b = Buffer.from(buf, 'utf8');
-      for (let o = 0; o < b.length;) o += writeSync(fd, b, o, b.length - o);
-      buf = '';
-    };
-    fill((s) => { buf += s; if (buf.length >= 1 << 16) flush(); });
-    flush();
-  } catch (e) {
-    if (e instanceof SourceError) throw e;
-    throw new SourceError(`${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  } finally {
-    if (fd >= 0) closeSync(fd);
-  }
-}
+import { writeFileInPieces } from './write-file.js';
 
 export async function runLadder(opts: Options): Promise<number> {
   // ladder FILE CONN, or ladder -i IFACE CONN

@@ -214,7 +214,7 @@ export function sourceArgs(opts: Options): { files: string[]; rest: string[] } {
 }
 
 /** The views whose filter selects conversations, analysed on all their frames (FilterScope 'packets'), unless --prefilter. */
-const SCOPED_VIEWS = new Set(['conns', 'http', 'dns', 'follow', 'ladder']);
+const SCOPED_VIEWS = new Set(['conns', 'http', 'dns', 'follow', 'ladder', 'graph']);
 
 /** stdin copied to a temporary file (0600, its own directory), for a second pass. */
 async function spoolStdin(): Promise<{ path: string; cleanup(): void }> {

@@ -45,13 +45,17 @@ function statesBytes(path: string): Buffer {
   return b;
 }
 
-/** One `conns --json` record and its newline; `seed` is the Community ID's (--community-id-seed). */
-export function writeConnJson(out: ByteSink, c: Connection, seed = 0): void {
+/**
+ * One `conns --json` record and its newline; `seed` is the Community ID's
+ * (--community-id-seed). `interim`: the conversation is still open (--interim),
+ * the record is what it is so far.
+ */
+export function writeConnJson(out: ByteSink, c: Connection, seed = 0, interim = false): void {
   const cs = c.clientSide, ss = cs ^ 1;
   const C = c.ep[cs], S = c.ep[ss];
   const tcp = c.proto === IpProto.TCP;
   out.reserve(1024 + 16 * (C.path.length + S.path.length) + c.history.length);
-  out.ascii('{"type":"conn","id":'); out.dec(c.id);
+  out.ascii(interim ? '{"type":"conn","interim":true,"id":' : '{"type":"conn","id":'); out.dec(c.id);
   out.ascii(tcp ? ',"proto":"tcp","client":{"ip":"' : ',"proto":"udp","client":{"ip":"');
   writeEndpointIp(out, c, cs); out.ascii('","port":'); out.dec(c.port[cs]!);
   out.ascii('},"server":{"ip":"'); writeEndpointIp(out, c, ss); out.ascii('","port":'); out.dec(c.port[ss]!);

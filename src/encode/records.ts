@@ -43,6 +43,12 @@ export type AnalysisFlag = 'retransmission' | 'fast-retransmission' | 'spurious-
 /** `conns --json`: one record per conversation, written once when it ends (or is evicted). */
 export interface ConnRecord {
   type: 'conn';
+  /**
+   * Present (true) on an interim record (`--interim SECONDS`): the conversation
+   * is still open and every field is what it is so far; its final record, without
+   * `interim`, comes when it ends.
+   */
+  interim?: true;
   /** Numbers conversations from 0 in the order of their first packet; `follow` and `ladder` take it. */
   id: number;
   proto: 'tcp' | 'udp';

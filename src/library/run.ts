@@ -36,10 +36,12 @@ export interface RunOptions {
   onWarning?: (text: string) => void;
   /** The Community ID's seed (0 to 65535, default 0), as `--community-id-seed`. */
   communityIdSeed?: number;
+  /** connections(): every this many seconds of capture time, an interim record (`interim: true`) of each conversation still open, as `conns --interim`; 0 or absent: none. */
+  interim?: number;
 }
 
 export function pipelineOptions(o: RunOptions): PipelineOptions {
-  return { count: o.count ?? 0, maxConns: o.maxConns ?? 100_000, tcpIdle: o.tcpIdle ?? 300, udpIdle: o.udpIdle ?? 60 };
+  return { count: o.count ?? 0, maxConns: o.maxConns ?? 100_000, tcpIdle: o.tcpIdle ?? 300, udpIdle: o.udpIdle ?? 60, interim: o.interim ?? 0 };
 }
 
 /**

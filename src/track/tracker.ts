@@ -49,6 +49,14 @@ export interface TrackerOptions {
    * and the garbage collection of every conversation.
    */
   recycle?: boolean;
+  /**
+   * Seconds of capture time between interim reports (0: none). At the first
+   * frame at or past each multiple of `interim` since the first frame, before
+   * that frame is tracked (and after the idle conversations it ends are
+   * reported), onInterim is told each conversation still open, in id order.
+   */
+  interim?: number;
+  onInterim?: (c: Connection) => void;
 }
 
 export const defaultTrackerOptions: TrackerOptions = { tcpIdle: 300, udpIdle: 60, closeDelay: 5, maxConns: 100_000 };
@@ -86,10 +94,18 @@ export class Tracker implements EventLog {
   /** The TCP segment being analysed (one object, refilled). */
   private readonly seg = new TcpSegment();
   private readonly mptcpTokens = new MptcpTokens();
+  /** The next interim boundary (capture time); -Infinity until the first frame sets the origin, +Infinity when off. */
+  private interimSec = Infinity;
+  private interimNsec = 0;
+  private interimOriginSec = 0;
+  private interimOriginNsec = 0;
+  /** The conversations of one interim report, sorted by id (reused). */
+  private readonly interimList: Connection[] = [];
 
   constructor(opts: Partial<TrackerOptions> = {}) {
     this.opts = { ...defaultTrackerOptions, ...opts };
     this.table = new FlowTable(this.opts.maxConns);
+    if ((this.opts.interim ?? 0) > 0 && this.opts.onInterim !== undefined) this.interimSec = -Infinity;
   }
 
   /** Conversations held now. */
@@ -103,6 +119,8 @@ export class Tracker implements EventLog {
     this.eventCount = 0;
     this.seqAbsolute = false;
     this.expire(tsSec);
+    // One comparison per frame; the exact test (nanoseconds) only in the boundary's second.
+    if (tsSec >= this.interimSec) this.interimAt(tsSec, tsNsec);
     if (d.ipVersion === 0 || d.laterFragment) return;
     let sport: number, dport: number;
     const proto = d.l4;
@@ -197,6 +215,37 @@ export class Tracker implements EventLog {
       this.ended(c);
     }
     this.table.clear();
+  }
+
+  /**
+   * A frame at (sec, nsec) and the next interim boundary at or before it:
+   * the open conversations are reported once (a gap over several intervals
+   * reports once: nothing changed in between), and the boundary moves to the
+   * first multiple of the interval after the frame.
+   */
+  private interimAt(sec: number, nsec: number): void {
+    if (this.interimSec === -Infinity) {
+      this.interimOriginSec = sec;
+      this.interimOriginNsec = nsec;
+    } else if (sec === this.interimSec && nsec < this.interimNsec) {
+      return;
+    } else {
+      const list = this.interimList;
+      list.length = 0;
+      // A conversation closed on both ends is not open: its final record follows within closeDelay.
+      for (const c of this.table.conversations()) if (!c.finished) list.push(c);
+      list.sort((a, b) => a.id - b.id);
+      for (const c of list) this.opts.onInterim!(c);
+      list.length = 0;
+    }
+    const stepNs = this.opts.interim! * 1e9;
+    const elapsedNs = (sec - this.interimOriginSec) * 1e9 + (nsec - this.interimOriginNsec);
+    // Boundaries are origin + k × interval, k counted from the origin (no drift from adding intervals up).
+    const k = Math.floor(elapsedNs / stepNs) + 1;
+    const at = this.interimOriginNsec + Math.round(k * stepNs);
+    const whole = Math.floor(at / 1e9);
+    this.interimSec = this.interimOriginSec + whole;
+    this.interimNsec = at - whole * 1e9;
   }
 
   /** A TCP segment g (of view t) from side s of c: every analysis, in order. */

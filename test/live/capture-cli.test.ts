@@ -216,6 +216,32 @@ describe.skipIf(reason !== '')('netlens capture on a veth pair', () => {
     }
   }, 40_000);
 
+  it('four captures at once in the default (TPACKET_V3 block) mode, stopped right after the last packet: each has every packet, five times over', async () => {
+    const N = 2000;
+    const send = `const s = require('dgram').createSocket('udp4'); let i = 0;
+      (function go() { for (let k = 0; k < 200 && i < ${N}; k++, i++) s.send(Buffer.from('n' + i), 9912, '${v.hostIp}');
+        if (i < ${N}) setImmediate(go); else s.send(Buffer.from('last'), 9912, '${v.hostIp}', () => s.close()); })();`;
+    for (let round = 0; round < 5; round++) {
+      const caps = Array.from({ length: 4 }, () => {
+        const p = spawn(process.execPath, [CLI, 'capture', v.hostIf, '-Z', 'root', '-q', 'udp', 'port', '9912'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const r = { p, out: '', err: '', exited: new Promise<number>((res) => p.on('exit', (code) => res(code ?? -1))) };
+        p.stdout.on('data', (x) => { r.out += x; });
+        p.stderr.on('data', (x) => { r.err += x; });
+        return r;
+      });
+      // Every capture listening before the first packet.
+      for (let t = 0; t < 100 && !caps.every((c) => c.err.includes('listening on')); t++) await sleep(50);
+      await sleep(300);
+      await v.nsExec(process.execPath, ['-e', send]);
+      for (const c of caps) c.p.kill('SIGINT'); // at once: the last packets are still in each socket's current block
+      for (const [i, c] of caps.entries()) {
+        expect(await c.exited, c.err).toBe(0);
+        expect(c.out.trim().split('\n'), `round ${round}, capture ${i}`).toHaveLength(N + 1);
+        expect(c.err).toMatch(new RegExp(`^${N + 1} packets captured$`, 'm'));
+      }
+    }
+  }, 90_000);
+
   it('the interface goes away mid-capture: one line saying so, the counters, exit status 1', async () => {
     const gone = createVethPair('10.83.0.2', '10.83.0.1');
     try {
