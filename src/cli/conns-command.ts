@@ -1,7 +1,7 @@
 /** `netlens conns`: one record per conversation, as a table or NDJSON (CONTRACT.md `conns --json`). */
 import type { Connection } from '../track/tcp/connection.js';
 import { ConnsTableWriter } from '../report/conns.js';
-import { connRecord, writeConnJson } from '../encode/conn-record.js';
+import { writeConnJson } from '../encode/conn-record.js';
 import { openParquetOutput } from './parquet-output.js';
 import { paletteFor } from '../encode/palette.js';
 import type { Options } from './args.js';
@@ -43,13 +43,12 @@ function connsSink(opts: Options, out: ByteSink): { sink: PacketSink; end(): voi
 /** --format parquet -w FILE: a row per conversation as it ends, the --json record's fields as columns (encode/parquet-table.ts). */
 async function runConnsParquet(opts: Options): Promise<number> {
   if (opts.zeekLocalNets !== null || opts.seed !== null) throw new UsageError(`${opts.zeekLocalNets !== null ? '--zeek-local-nets' : '--seed'} goes with --format zeek or zeek-json`);
-  const { ParquetTable, CONN_COLUMNS } = await import('../encode/parquet-table.js');
+  const { ParquetTable, connColumns } = await import('../encode/parquet-table.js');
   const file = openParquetOutput(opts, 'conns');
   try {
-    const table = new ParquetTable(file.out, CONN_COLUMNS);
-    const seed = opts.communityIdSeed;
+    const table = new ParquetTable(file.out, connColumns(opts.communityIdSeed));
     return await runSourceView(file.opts, 'conns', () => ({
-      sink: { conn: (c: Connection) => table.add(connRecord(c, seed)), recycle: true },
+      sink: { conn: (c: Connection) => table.add(c), recycle: true },
       end: () => table.close(),
     }));
   } finally {

@@ -1,15 +1,20 @@
 /**
  * `conns --format parquet` and `http --format parquet`: the `--json` records
  * as Parquet rows (hyparquet-writer), one column per field with the nesting
- * flattened (client.ip → client_ip, firstTs → first_ts). Rows are taken from
- * the record the JSON writer writes (connRecord / httpRecord, parsed), so the
- * two formats cannot drift apart. Rows are held until a row group is full
+ * flattened (client.ip → client_ip, firstTs → first_ts). http rows are taken
+ * from the record the JSON writer writes (httpRecord, parsed); conns rows from
+ * the conversation, field by field as its JSON writer reads them (a million
+ * conversations end in a SYN flood). Rows are held until a row group is full
  * (ROW_GROUP_ROWS), then encoded and written: memory is one row group's,
  * whatever the capture's size. The footer (schema, row groups' statistics)
  * comes last, at close().
  */
 import { ParquetWriter, ByteWriter } from 'hyparquet-writer';
-import type { ConnRecord, HttpRecord, Timestamp } from './records.js';
+import type { HttpRecord, Timestamp } from './records.js';
+import { IpProto } from '../decode/constants.js';
+import { type Connection, MptcpSubflow, statesOfPath } from '../track/tcp/connection.js';
+import { endpointIp } from './conn-record.js';
+import { connCommunityId } from './community-id.js';
 import { ByteSink } from './sink.js';
 
 /** Rows per row group: large enough for engines' scans, small enough to hold (a conns row is about 0.5 KB before encoding). */
@@ -21,7 +26,8 @@ type Kind =
   | 'port' // INT32 UINT_16: USMALLINT
   | 'count' // INT64: BIGINT
   | 'seconds' // DOUBLE
-  | 'ts' // INT64 TIMESTAMP(NANOS, isAdjustedToUTC): TIMESTAMP WITH TIME ZONE
+  | 'ts' // INT64 TIMESTAMP(NANOS, isAdjustedToUTC): TIMESTAMP WITH TIME ZONE, from a record's "sec.nnnnnnnnn"
+  | 'nanos' // the same, from nanoseconds (a bigint)
   | 'states'; // LIST<STRING>: VARCHAR[]
 
 /** A column: its name, kind, whether it may be null, and its value in a record (null or undefined: null). */
@@ -30,6 +36,8 @@ export interface ParquetColumn<R> {
   kind: Kind;
   optional: boolean;
   value(r: R): unknown;
+  /** A column of distinct values: not worth a dictionary (trying one costs a third of the encoding time). */
+  distinct?: boolean;
 }
 
 /** The exact nanoseconds since the epoch of a record's "sec.nnnnnnnnn" (a JS number holds only microseconds of it). */
@@ -40,37 +48,66 @@ export function tsNanos(ts: Timestamp): bigint {
   return BigInt(ts.slice(0, dot)) * 1_000_000_000n + BigInt(ts.slice(dot + 1, dot + 10).padEnd(9, '0'));
 }
 
-const col = <R>(name: string, kind: Kind, optional: boolean, value: (r: R) => unknown): ParquetColumn<R> => ({ name, kind, optional, value });
+const col = <R>(name: string, kind: Kind, optional: boolean, value: (r: R) => unknown, distinct = false): ParquetColumn<R> => ({ name, kind, optional, value, distinct });
 
-/** `conns --json`'s fields, flattened (docs/records.md, "Parquet"). */
-export const CONN_COLUMNS: readonly ParquetColumn<ConnRecord>[] = [
-  col('id', 'count', false, (r) => r.id),
-  col('proto', 'string', false, (r) => r.proto),
-  col('client_ip', 'string', false, (r) => r.client.ip),
-  col('client_port', 'port', false, (r) => r.client.port),
-  col('server_ip', 'string', false, (r) => r.server.ip),
-  col('server_port', 'port', false, (r) => r.server.port),
-  col('community_id', 'string', false, (r) => r.communityId),
-  col('first_ts', 'ts', false, (r) => r.firstTs),
-  col('last_ts', 'ts', false, (r) => r.lastTs),
-  col('duration', 'seconds', false, (r) => r.duration),
-  col('packets_client', 'count', false, (r) => r.packets.client),
-  col('packets_server', 'count', false, (r) => r.packets.server),
-  col('bytes_client', 'count', false, (r) => r.bytes.client),
-  col('bytes_server', 'count', false, (r) => r.bytes.server),
-  col('handshake', 'string', true, (r) => r.handshake),
-  col('teardown', 'string', true, (r) => r.teardown),
-  col('rtt', 'seconds', true, (r) => r.rtt),
-  col('states_client', 'states', true, (r) => r.states?.client),
-  col('states_server', 'states', true, (r) => r.states?.server),
-  col('conn_state', 'string', true, (r) => r.connState),
-  col('history', 'string', true, (r) => r.history),
-  col('retransmissions', 'count', true, (r) => r.retransmissions),
-  col('missed_bytes', 'count', true, (r) => r.missedBytes),
-  col('mptcp_subflow', 'string', true, (r) => r.mptcp?.subflow),
-  col('mptcp_token', 'string', true, (r) => r.mptcp?.token),
-  col('mptcp_of', 'count', true, (r) => r.mptcp?.of),
-];
+/** A record's seconds as its JSON text holds them: rounded to nanoseconds (encode/time.ts writeSeconds), the same double. */
+function seconds(x: number): number {
+  const k = Math.round(x * 1e9);
+  return k === 0 ? 0 : k / 1e9;
+}
+
+/** The JSON text of a state path, parsed once per distinct path (few: as conn-record's cache). */
+const statesCache = new Map<string, readonly string[]>();
+function states(path: string): readonly string[] {
+  let s = statesCache.get(path);
+  if (s === undefined) {
+    s = statesOfPath(path);
+    if (statesCache.size < 4096) statesCache.set(path, s);
+  }
+  return s;
+}
+
+const tcp = (c: Connection): boolean => c.proto === IpProto.TCP;
+const client = (c: Connection) => c.ep[c.clientSide];
+const server = (c: Connection) => c.ep[c.clientSide ^ 1];
+const nanosOf = (sec: number, nsec: number): bigint => BigInt(sec) * 1_000_000_000n + BigInt(nsec);
+
+/**
+ * `conns --json`'s fields, flattened (docs/records.md, "Parquet"), read from the
+ * conversation as writeConnJson reads them (a record object and its JSON text per
+ * conversation cost more than the rest of the file's encoding; test/report/parquet
+ * checks every row against the --json record). `seed`: --community-id-seed.
+ */
+export function connColumns(seed: number): readonly ParquetColumn<Connection>[] {
+  return [
+    col('id', 'count', false, (c) => c.id, true),
+    col('proto', 'string', false, (c) => tcp(c) ? 'tcp' : 'udp'),
+    col('client_ip', 'string', false, (c) => endpointIp(c, c.clientSide)),
+    col('client_port', 'port', false, (c) => c.port[c.clientSide]),
+    col('server_ip', 'string', false, (c) => endpointIp(c, c.clientSide ^ 1)),
+    col('server_port', 'port', false, (c) => c.port[c.clientSide ^ 1]),
+    col('community_id', 'string', false, (c) => connCommunityId(c, seed), true),
+    col('first_ts', 'nanos', false, (c) => nanosOf(c.firstSec, c.firstNsec), true),
+    col('last_ts', 'nanos', false, (c) => nanosOf(c.lastSec, c.lastNsec), true),
+    col('duration', 'seconds', false, (c) => seconds(c.durationSec())),
+    col('packets_client', 'count', false, (c) => client(c).packets),
+    col('packets_server', 'count', false, (c) => server(c).packets),
+    col('bytes_client', 'count', false, (c) => client(c).bytes),
+    col('bytes_server', 'count', false, (c) => server(c).bytes),
+    col('handshake', 'string', true, (c) => tcp(c) ? c.handshake : null),
+    col('teardown', 'string', true, (c) => tcp(c) ? c.teardown : null),
+    col('rtt', 'seconds', true, (c) => tcp(c) && c.rtt >= 0 ? seconds(c.rtt) : null),
+    col('states_client', 'states', true, (c) => tcp(c) ? states(client(c).path) : null),
+    col('states_server', 'states', true, (c) => tcp(c) ? states(server(c).path) : null),
+    col('conn_state', 'string', true, (c) => tcp(c) ? c.connState : null),
+    col('history', 'string', true, (c) => tcp(c) ? c.history : null),
+    col('retransmissions', 'count', true, (c) => tcp(c) ? client(c).retransmissions + server(c).retransmissions : null),
+    col('missed_bytes', 'count', true, (c) => tcp(c) ? c.missedBytes : null),
+    col('mptcp_subflow', 'string', true, (c) => !tcp(c) || c.mptcp === MptcpSubflow.NONE ? null : c.mptcp === MptcpSubflow.INITIAL ? 'initial' : 'additional'),
+    col('mptcp_token', 'string', true, (c) => !tcp(c) || c.mptcp === MptcpSubflow.NONE || c.mptcpToken < 0 ? null : `0x${c.mptcpToken.toString(16).padStart(8, '0')}`),
+    col('mptcp_of', 'count', true, (c) => !tcp(c) || c.mptcp !== MptcpSubflow.ADDITIONAL || c.mptcpOf < 0 ? null : c.mptcpOf),
+  ];
+}
 
 /** `http --json`'s fields. */
 export const HTTP_COLUMNS: readonly ParquetColumn<HttpRecord>[] = [
@@ -81,10 +118,10 @@ export const HTTP_COLUMNS: readonly ParquetColumn<HttpRecord>[] = [
   col('host', 'string', true, (r) => r.host),
   col('status', 'port', true, (r) => r.status),
   // null when only the response was captured (the JSON record's null).
-  col('request_ts', 'ts', true, (r) => r.requestTs),
-  col('response_ts', 'ts', true, (r) => r.responseTs),
+  col('request_ts', 'ts', true, (r) => r.requestTs, true),
+  col('response_ts', 'ts', true, (r) => r.responseTs, true),
   col('latency', 'seconds', true, (r) => r.latency),
-  col('response_end_ts', 'ts', true, (r) => r.responseEndTs),
+  col('response_end_ts', 'ts', true, (r) => r.responseEndTs, true),
   col('ttlb', 'seconds', true, (r) => r.ttlb),
   col('request_body_bytes', 'count', false, (r) => r.requestBodyBytes),
   col('response_body_bytes', 'count', false, (r) => r.responseBodyBytes),
@@ -105,7 +142,7 @@ function schemaOf(columns: readonly ParquetColumn<never>[]): SchemaElement[] {
       case 'port': schema.push({ name: c.name, type: 'INT32', converted_type: 'UINT_16', repetition_type }); break;
       case 'count': schema.push({ name: c.name, type: 'INT64', repetition_type }); break;
       case 'seconds': schema.push({ name: c.name, type: 'DOUBLE', repetition_type }); break;
-      case 'ts': schema.push({ name: c.name, type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'NANOS' }, repetition_type }); break;
+      case 'ts': case 'nanos': schema.push({ name: c.name, type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'NANOS' }, repetition_type }); break;
       case 'states':
         // The three-level LIST of the Parquet spec (LogicalTypes.md, "Lists").
         schema.push({ name: c.name, converted_type: 'LIST', num_children: 1, repetition_type });
@@ -168,7 +205,11 @@ export class ParquetTable<R> {
 
   private flushGroup(): void {
     if (this.rows === 0) return;
-    const columnData = this.columns.map((c, i) => ({ name: c.name, data: this.cells[i]! }));
+    // Distinct values: integers (ids, times: rising) as deltas, strings plain; the rest as the writer chooses (a dictionary when it pays).
+    const columnData = this.columns.map((c, i) => ({
+      name: c.name, data: this.cells[i]!,
+      ...(c.distinct ? { encoding: c.kind === 'string' ? 'PLAIN' as const : 'DELTA_BINARY_PACKED' as const } : {}),
+    }));
     void this.writer.write({ columnData, rowGroupSize: this.rows });
     this.total += this.rows;
     this.rows = 0;

@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, FIXTURES, ndjson, netlens } from '../helpers/netlens.js';
 import { ByteSink } from '../../src/encode/sink.js';
-import { CONN_COLUMNS, ParquetTable } from '../../src/encode/parquet-table.js';
-import type { ConnRecord } from '../../src/encode/records.js';
+import { connColumns, HTTP_COLUMNS, ParquetTable } from '../../src/encode/parquet-table.js';
+import type { HttpRecord } from '../../src/encode/records.js';
 
 type DuckConn = { runAndReadAll(sql: string): Promise<{ getRowObjectsJson(): Record<string, any>[] }> };
 let duck: DuckConn | null = null;
@@ -115,7 +115,7 @@ describe.skipIf(duck === null)('--format parquet, read back by DuckDB', () => {
       conn_state: 'VARCHAR', history: 'VARCHAR', retransmissions: 'BIGINT', missed_bytes: 'BIGINT',
       mptcp_subflow: 'VARCHAR', mptcp_token: 'VARCHAR', mptcp_of: 'BIGINT',
     });
-    expect(Object.keys(types)).toEqual(CONN_COLUMNS.map((c) => c.name));
+    expect(Object.keys(types)).toEqual(connColumns(0).map((c) => c.name));
     // Compressed, with statistics (min/max and null counts) in every column chunk.
     const meta = await query(`SELECT path_in_schema, compression, stats_min_value, stats_max_value, stats_null_count FROM parquet_metadata(${sqlString(file)})`);
     for (const m of meta) {
@@ -171,19 +171,19 @@ describe.skipIf(duck === null)('--format parquet, read back by DuckDB', () => {
   });
 
   it('rows go out a row group at a time (here every 2 rows): DuckDB reads the groups as the one table', async () => {
-    const records = ndjson(netlens(['conns', '--json', join(FIXTURES, 'mixed.pcap')]).stdout) as ConnRecord[];
-    expect(records.length).toBeGreaterThanOrEqual(5);
+    const records = ndjson(netlens(['http', '--json', join(FIXTURES, 'http-pipelined.pcap')]).stdout) as HttpRecord[];
+    expect(records.length).toBeGreaterThanOrEqual(3);
     const file = join(dir, 'groups.parquet');
     const { openSync, closeSync } = await import('node:fs');
     const fd = openSync(file, 'w');
-    const table = new ParquetTable(new ByteSink(fd, 4096, file), CONN_COLUMNS, 2);
+    const table = new ParquetTable(new ByteSink(fd, 4096, file), HTTP_COLUMNS, 2);
     for (const r of records) table.add(r);
     table.close();
     closeSync(fd);
     const groups = await query(`SELECT row_group_id, any_value(row_group_num_rows) AS n FROM parquet_metadata(${sqlString(file)}) GROUP BY 1 ORDER BY 1`);
     expect(groups.map((g) => Number(g.n))).toEqual(records.map((_, i) => i).filter((i) => i % 2 === 0).map((i) => Math.min(2, records.length - i)));
-    const rows = (await rowsOf(file, CONN_TS)).map(connFromRow);
-    expect(rows).toEqual(records.map((r) => ({ ...r, firstTs: micros(r.firstTs), lastTs: micros(r.lastTs) })));
+    const rows = (await rowsOf(file, HTTP_TS)).map(httpFromRow);
+    expect(rows).toEqual(records.map((r) => ({ ...r, requestTs: micros(r.requestTs), responseTs: micros(r.responseTs), responseEndTs: micros(r.responseEndTs) })));
   });
 
   it('the README\'s query: refused or reset connections by server port', async () => {
