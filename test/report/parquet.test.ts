@@ -186,16 +186,20 @@ describe.skipIf(duck === null)('--format parquet, read back by DuckDB', () => {
     expect(rows).toEqual(records.map((r) => ({ ...r, requestTs: micros(r.requestTs), responseTs: micros(r.responseTs), responseEndTs: micros(r.responseEndTs) })));
   });
 
-  it('the README\'s query: refused or reset connections by server port', async () => {
+  it('the README\'s query (refused or reset connections by server port, over fixtures/) answers as the --json records do', async () => {
     const file = join(dir, 'refused.parquet');
-    expect(netlens(['conns', '--format', 'parquet', '-w', file, join(FIXTURES, 'tcp-refused.pcap')]).status).toBe(0);
-    const rows = await query(`SELECT server_port, count(*) AS n FROM read_parquet(${sqlString(file)}) WHERE handshake = 'refused' OR teardown LIKE 'reset%' GROUP BY 1 ORDER BY 2 DESC, 1`);
-    const records = ndjson(netlens(['conns', '--json', join(FIXTURES, 'tcp-refused.pcap')]).stdout)
+    expect(netlens(['conns', '--format', 'parquet', '-w', file, FIXTURES]).status).toBe(0);
+    const rows = await query(`SELECT server_port, count(*) FROM read_parquet(${sqlString(file)}) WHERE handshake = 'refused' OR teardown LIKE 'reset%' GROUP BY 1 ORDER BY 2 DESC, 1`);
+    const records = ndjson(netlens(['conns', '--json', FIXTURES]).stdout)
       .filter((r) => r.handshake === 'refused' || String(r.teardown).startsWith('reset'));
     expect(records.length).toBeGreaterThan(0);
     const byPort = new Map<number, number>();
     for (const r of records) byPort.set(r.server.port, (byPort.get(r.server.port) ?? 0) + 1);
-    expect(rows.map((r) => [r.server_port, Number(r.n)])).toEqual([...byPort].sort((a, b) => b[1] - a[1] || a[0] - b[0]));
+    const want = [...byPort].sort((x, y) => y[1] - x[1] || x[0] - y[0]);
+    expect(rows.map((r) => [r.server_port, Number(r['count_star()'])])).toEqual(want);
+    // The table README.md and docs/usage.md show under the query.
+    const table = ['| server_port | count_star() |', '|---:|---:|', ...want.map(([port, n]) => `| ${port} | ${n} |`)].join('\n');
+    for (const doc of ['README.md', 'docs/usage.md']) expect(readFileSync(join(FIXTURES, '..', doc), 'utf8')).toContain(table);
   });
 
   it('-w - writes the file to stdout when it is not a terminal', async () => {
