@@ -187,7 +187,7 @@ class SinkWriter extends ByteWriter {
 }
 
 /** A required numeric column's cells as a typed array (no boxed number or BigInt kept per row: less for the collector); null: an array of values. */
-function typedCells(c: ParquetColumn<never>, rows: number): Int32Array | Float64Array | BigInt64Array | null {
+function typedCells(c: ColumnSpec, rows: number): Int32Array | Float64Array | BigInt64Array | null {
   if (c.optional) return null;
   if (c.kind === 'port') return new Int32Array(rows);
   if (c.kind === 'seconds') return new Float64Array(rows);
@@ -195,22 +195,51 @@ function typedCells(c: ParquetColumn<never>, rows: number): Int32Array | Float64
   return null;
 }
 
+/** What the encoder needs of a column (no accessor: it may run in a worker). */
+export type ColumnSpec = Pick<ParquetColumn<never>, 'name' | 'kind' | 'optional' | 'distinct'>;
+
+/** Row groups' cells (a column's array each) in, a Parquet file out. */
+export interface GroupEncoder {
+  group(cells: ArrayLike<unknown>[], rows: number): void;
+  /** The last group was given: the footer. */
+  finish(): void;
+}
+
+/** Encodes in this thread, writing to `out`. */
+export function encoderTo(out: ByteSink, specs: readonly ColumnSpec[], createdBy = 'netlens'): GroupEncoder {
+  const writer = new ParquetWriter({ writer: new SinkWriter(out), schema: schemaOf(specs as readonly ParquetColumn<never>[]), codec: 'SNAPPY', statistics: true, createdBy });
+  return {
+    group(cells, rows) {
+      // Distinct values: integers (ids, times: rising) as deltas, strings plain; the rest as the writer chooses (a dictionary when it pays).
+      const columnData = specs.map((c, i) => ({
+        name: c.name, data: cells[i] as unknown[],
+        ...(c.distinct ? { encoding: c.kind === 'string' ? 'PLAIN' as const : 'DELTA_BINARY_PACKED' as const } : {}),
+      }));
+      void writer.write({ columnData, rowGroupSize: rows });
+    },
+    finish() { void writer.finish(); },
+  };
+}
+
 /** A Parquet file of records of one kind, a row group at a time. */
 export class ParquetTable<R> {
-  private readonly writer: ParquetWriter;
-  private readonly sink: SinkWriter;
+  private readonly encoder: GroupEncoder;
   /** Per column, this row group's cells: a typed array for a required number, else values (null for null). */
-  private readonly typed: (Int32Array | Float64Array | BigInt64Array | null)[];
-  private readonly cells: unknown[][];
+  private typed: (Int32Array | Float64Array | BigInt64Array | null)[];
+  private cells: unknown[][];
   private rows = 0;
   /** Rows written, over every row group. */
   total = 0;
 
-  constructor(out: ByteSink, private readonly columns: readonly ParquetColumn<R>[], private readonly groupRows = ROW_GROUP_ROWS, createdBy = 'netlens') {
-    this.sink = new SinkWriter(out);
-    this.writer = new ParquetWriter({ writer: this.sink, schema: schemaOf(columns as readonly ParquetColumn<never>[]), codec: 'SNAPPY', statistics: true, createdBy });
-    this.typed = columns.map((c) => typedCells(c as ParquetColumn<never>, groupRows));
+  /** `out`: where the file goes (encoded in this thread), or an encoder (parquet-worker.ts: in a worker). */
+  constructor(out: ByteSink | GroupEncoder, private readonly columns: readonly ParquetColumn<R>[], private readonly groupRows = ROW_GROUP_ROWS) {
+    this.encoder = out instanceof ByteSink ? encoderTo(out, columns) : out;
+    this.typed = this.freshTyped();
     this.cells = columns.map(() => []);
+  }
+
+  private freshTyped(): (Int32Array | Float64Array | BigInt64Array | null)[] {
+    return this.columns.map((c) => typedCells(c, this.groupRows));
   }
 
   add(r: R): void {
@@ -226,21 +255,17 @@ export class ParquetTable<R> {
   private flushGroup(): void {
     const rows = this.rows;
     if (rows === 0) return;
-    // Distinct values: integers (ids, times: rising) as deltas, strings plain; the rest as the writer chooses (a dictionary when it pays).
-    // The writer copies what it encodes (and writes it before returning): the typed arrays are filled again for the next group.
-    const columnData = this.columns.map((c, i) => ({
-      name: c.name, data: this.typed[i]?.subarray(0, rows) ?? this.cells[i]!,
-      ...(c.distinct ? { encoding: c.kind === 'string' ? 'PLAIN' as const : 'DELTA_BINARY_PACKED' as const } : {}),
-    }));
-    void this.writer.write({ columnData, rowGroupSize: rows });
+    // The encoder owns the group's arrays from here (a worker takes the typed ones over): fresh ones for the next.
+    this.encoder.group(this.columns.map((_, i) => this.typed[i]?.subarray(0, rows) ?? this.cells[i]!), rows);
     this.total += rows;
     this.rows = 0;
-    for (let i = 0; i < this.cells.length; i++) if (this.typed[i] === null) this.cells[i] = [];
+    this.typed = this.freshTyped();
+    this.cells = this.columns.map(() => []);
   }
 
   /** Writes the last row group and the footer. */
   close(): void {
     this.flushGroup();
-    void this.writer.finish();
+    this.encoder.finish();
   }
 }
