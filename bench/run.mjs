@@ -12,7 +12,7 @@
 //   BENCH_BOUNDS=0    skip the bounds table (bench/bounds.mjs, written into docs/bounds.md), run last
 //   --bounds          run only the bounds table
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,9 @@ const packets = captures[1].packets;
 const node = process.execPath;
 const noTz = { ...process.env }; delete noTz.TZ;
 const floorCmd = (f) => [node, join(root, 'bench', 'floor.mjs'), f];
+// conns --format parquet writes a file (not stdout): one scratch file, rewritten by each run.
+const parquetOut = join(os.tmpdir(), `netlens-bench-${process.pid}.parquet`);
+process.on('exit', () => rmSync(parquetOut, { force: true }));
 const casesFor = (f) => [
   { name: 'netlens read', cmd: [node, cli, 'read', f], group: 'read' },
   { name: 'netlens read --json', cmd: [node, cli, 'read', '--json', f], group: 'read' },
@@ -67,6 +70,7 @@ const casesFor = (f) => [
   { name: 'netlens reader, iterate only', cmd: [node, join(root, 'bench', 'iterate.mjs'), 'netlens', f], group: 'reader' },
   { name: 'pcap-parser, iterate only', cmd: [node, join(root, 'bench', 'iterate.mjs'), 'pcap-parser', f], group: 'reader', base: true },
   { name: 'netlens conns --json', cmd: [node, cli, 'conns', '--json', f], group: 'conns' },
+  { name: 'netlens conns --format parquet', cmd: [node, cli, 'conns', '--format', 'parquet', '-w', parquetOut, f], group: 'conns' },
   { name: 'tcptrace -n', cmd: ['tcptrace', '-n', f], group: 'conns', base: true, tool: 'tcptrace' },
   { name: 'tshark -q -z conv,tcp', cmd: ['tshark', '-n', '-q', '-z', 'conv,tcp', '-r', f], group: 'conns', tool: 'tshark' },
   // The floor of any Node tool on this file, measured in the same rounds: start, chunked read, record walk, flow lookup.
@@ -141,6 +145,7 @@ for (const cap of ['small', 'big']) {
     [`${cap}: \`conns --json\` time / \`tcptrace -n\``, on('netlens conns --json') / on('tcptrace -n'), cap === 'big' ? '≤ 1.00' : '–', (x) => cap !== 'big' || x <= 1],
     [`${cap}: \`tshark -z http,tree\` time / \`http --json\``, on('tshark -q -z http,tree') / on('netlens http --json'), '≥ 5', (x) => x >= 5],
     [`${cap}: \`http --json\` time / \`conns --json\``, on('netlens http --json') / on('netlens conns --json'), '≤ 1.50', (x) => x <= 1.5],
+    [`${cap}: \`conns --format parquet\` time / \`conns --json\``, on('netlens conns --format parquet') / on('netlens conns --json'), '≤ 1.30', (x) => x <= 1.3],
   );
 }
 goals.push(

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // node scripts/records-doc.mjs [--check]: writes docs/records.md from
-// src/encode/records.ts (the one definition of netlens's JSON records), or
-// with --check exits 1 when docs/records.md differs from what it would write.
+// src/encode/records.ts (the one definition of netlens's JSON records) and
+// src/encode/parquet-table.ts (the Parquet columns), or with --check exits 1
+// when docs/records.md differs from what it would write.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +11,59 @@ import ts from 'typescript';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const srcPath = join(root, 'src', 'encode', 'records.ts');
 const docPath = join(root, 'docs', 'records.md');
+const parquetPath = join(root, 'src', 'encode', 'parquet-table.ts');
+
+/** A column kind of parquet-table.ts: its Parquet type, and the type DuckDB's DESCRIBE gives it. */
+const PARQUET_KINDS = {
+  string: ['BYTE_ARRAY (UTF8)', 'VARCHAR'],
+  port: ['INT32 (UINT_16)', 'USMALLINT'],
+  count: ['INT64', 'BIGINT'],
+  seconds: ['DOUBLE', 'DOUBLE'],
+  ts: ['INT64 TIMESTAMP(NANOS, isAdjustedToUTC)', 'TIMESTAMP WITH TIME ZONE'],
+  nanos: ['INT64 TIMESTAMP(NANOS, isAdjustedToUTC)', 'TIMESTAMP WITH TIME ZONE'],
+  states: ['LIST of BYTE_ARRAY (UTF8)', 'VARCHAR[]'],
+};
+
+/** The Parquet section: the `col(name, kind, optional, …)` calls of connColumns and HTTP_COLUMNS, in order. */
+function parquetDoc(text) {
+  const sf = ts.createSourceFile('parquet-table.ts', text, ts.ScriptTarget.ES2022, true);
+  const tables = { conns: [], http: [] };
+  const visit = (node, into) => {
+    if (ts.isFunctionDeclaration(node) && node.name?.text === 'connColumns') into = tables.conns;
+    if (ts.isVariableDeclaration(node) && node.name.getText(sf) === 'HTTP_COLUMNS') into = tables.http;
+    if (into && ts.isCallExpression(node) && node.expression.getText(sf) === 'col') {
+      const [name, kind, optional] = node.arguments.map((a) => a.getText(sf).replace(/^'|'$/g, ''));
+      into.push({ name, kind, optional: optional === 'true' });
+    }
+    ts.forEachChild(node, (n) => visit(n, into));
+  };
+  visit(sf, null);
+  const table = (cols) => ['| column | Parquet type | DuckDB type | null |', '|---|---|---|---|',
+    ...cols.map((c) => `| \`${c.name}\` | ${PARQUET_KINDS[c.kind][0]} | \`${PARQUET_KINDS[c.kind][1]}\` | ${c.optional ? 'optional' : 'required'} |`)];
+  return [
+    '## Parquet: `conns --format parquet`, `http --format parquet`',
+    '',
+    'The same records as Parquet rows (`-w FILE`), one column per field: nested keys joined with `_` and camelCase',
+    'made snake_case (`client.ip` → `client_ip`, `packets.client` → `packets_client`, `firstTs` → `first_ts`,',
+    '`mptcp.of` → `mptcp_of`), `type` left out. A field the record leaves out (the TCP-only fields of a UDP',
+    'conversation, `mptcp`, `gapBytes`) is null. Time stamps are the exact nanoseconds (DuckDB reads a',
+    'TIMESTAMP(NANOS) adjusted to UTC as its TIMESTAMP WITH TIME ZONE, which keeps microseconds; Spark reads',
+    'NANOS timestamps only with `spark.sql.legacy.parquet.nanosAsLong`). SNAPPY compression, min/max and null',
+    'counts in every column chunk, a row group every 8192 rows.',
+    '',
+    '### conns',
+    '',
+    ...table(tables.conns),
+    '',
+    '### http',
+    '',
+    ...table(tables.http),
+    '',
+  ].join('\n');
+}
 
 /** The document for records.ts's source text. */
-export function recordsDoc(text) {
+export function recordsDoc(text, parquetText = readFileSync(parquetPath, 'utf8')) {
   const sf = ts.createSourceFile('records.ts', text, ts.ScriptTarget.ES2022, true);
   const doc = (node) => (ts.getJSDocCommentsAndTags(node).filter(ts.isJSDoc).map((d) => (typeof d.comment === 'string' ? d.comment : '')).join(' ') || '').replace(/\s+/g, ' ').trim();
   const first = (ts.getLeadingCommentRanges(text, 0) ?? [])[0];
@@ -34,6 +85,7 @@ export function recordsDoc(text) {
       out.push('');
     }
   }
+  out.push(parquetDoc(parquetText));
   return out.join('\n').replace(/\n{3,}/g, '\n\n');
 }
 

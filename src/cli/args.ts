@@ -73,8 +73,8 @@ export interface Options {
   prefilter: boolean;
   /** --community-id-seed: the Community ID's 16-bit seed. */
   communityIdSeed: number;
-  /** --format: text (the human view), json (= --json), zeek (Zeek's TSV log), zeek-json (Zeek's JSON log). */
-  format: 'text' | 'json' | 'zeek' | 'zeek-json';
+  /** --format: text (the human view), json (= --json), zeek (Zeek's TSV log), zeek-json (Zeek's JSON log), parquet (conns, http: a file, -w FILE). */
+  format: 'text' | 'json' | 'zeek' | 'zeek-json' | 'parquet';
   /** --seed: what Zeek uids are drawn from (null: a random seed per run, as Zeek's are). */
   seed: number | null;
   /** --zeek-local-nets: Site::local_nets for local_orig / local_resp, besides the private address space (as Zeek). */
@@ -151,7 +151,7 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['-i'], value: 'IFACE', commands: LIVE_VIEWS, help: 'a live source instead of a file (netlens -i IFACE is capture)' },
   { names: ['-F'], value: 'FILE', commands: SOURCE_VIEWS, help: 'the filter expression, from a file' },
   { names: ['-c'], value: 'N', commands: SOURCE_VIEWS, help: 'stop after N packets' },
-  { names: ['-w'], value: 'FILE', commands: [...SOURCE_VIEWS, 'slice'], help: 'also write the frames that pass the filter (pcap, or pcapng for *.pcapng); read, capture: -w - writes the capture alone to stdout; slice: the conversations\' frames (- for stdout)' },
+  { names: ['-w'], value: 'FILE', commands: [...SOURCE_VIEWS, 'slice'], help: 'also write the frames that pass the filter (pcap, or pcapng for *.pcapng); read, capture: -w - writes the capture alone to stdout; slice: the conversations\' frames (- for stdout); conns, http --format parquet: the Parquet file instead' },
   { names: ['--json'], value: null, commands: ['read', 'capture', 'conns', 'arp', 'http', 'dns', 'interfaces'], help: 'NDJSON records on stdout (docs/records.md)' },
   { names: ['-t'], value: null, commands: TIME_VIEWS, help: '-t none, -tt epoch, -ttt delta, -tttt date, -ttttt since the first packet, as tcpdump' },
   { names: ['--time'], value: 'MODE', commands: TIME_VIEWS, help: 'time stamps: default, none, epoch, delta, date, since-first' },
@@ -190,7 +190,7 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--split'], value: 'DIR', commands: ['slice'], help: 'one file per conversation in DIR, conn-<id>-<client>-<server>.pcap (every conversation when none is named)' },
   { names: ['--pcapng'], value: null, commands: ['slice'], help: 'write pcapng (default: pcap, or pcapng for a -w *.pcapng or an input mixing link types)' },
   { names: ['--prefilter'], value: null, commands: ['read', 'conns', 'http', 'dns', 'follow', 'ladder', 'graph'], help: "the filter drops frames before the analysis (tcpdump's meaning); without it the analysis sees every frame and the filter picks the lines (read) or the conversations shown" },
-  { names: ['--format'], value: 'FORMAT', commands: ['conns', 'http', 'dns'], help: 'text (default), json (= --json), zeek (Zeek\'s TSV conn.log / http.log / dns.log), zeek-json (Zeek\'s JSON log lines)' },
+  { names: ['--format'], value: 'FORMAT', commands: ['conns', 'http', 'dns'], help: 'text (default), json (= --json), zeek (Zeek\'s TSV conn.log / http.log / dns.log), zeek-json (Zeek\'s JSON log lines), parquet (conns, http: a Parquet file, -w FILE)' },
   { names: ['--seed'], value: 'N', commands: ['conns', 'http', 'dns'], help: 'with --format zeek/zeek-json: uids drawn from N, the same in every run and in conns, http and dns (default: random, as Zeek\'s)' },
   { names: ['--zeek-local-nets'], value: 'CIDR,…', commands: ['conns'], help: 'with --format zeek/zeek-json: networks local_orig and local_resp count as local, besides Zeek\'s private address space' },
   { names: ['--community-id-seed'], value: 'N', commands: ['read', 'capture', 'conns', 'http', 'dns'], help: 'the seed of the Community ID in records (0 to 65535, default 0; the same on every sensor)' },
@@ -348,7 +348,7 @@ export function parseArgs(argv: string[]): Options {
     switch (name) {
       case '--json': o.json = true; format ??= 'json'; break;
       case '--format':
-        if (value !== 'text' && value !== 'json' && value !== 'zeek' && value !== 'zeek-json') throw new UsageError(`--format must be text, json, zeek or zeek-json, not ${JSON.stringify(value)}`);
+        if (value !== 'text' && value !== 'json' && value !== 'zeek' && value !== 'zeek-json' && value !== 'parquet') throw new UsageError(`--format must be text, json, zeek, zeek-json or parquet, not ${JSON.stringify(value)}`);
         if (format !== null && format !== value && !(format === 'json' && value === 'json')) throw new UsageError(`--format ${value} and ${format === 'json' ? '--json' : `--format ${format}`} ask for two formats`);
         format = value; break;
       case '--seed': o.seed = positiveInt(name, value!); break;
@@ -436,6 +436,11 @@ export function parseArgs(argv: string[]): Options {
     }
   }
   if (format !== null) { o.format = format; o.json = format === 'json'; }
+  if (o.format === 'parquet' && !o.help) {
+    if (command !== 'conns' && command !== 'http') throw new UsageError(`${command} --format parquet: only conns and http write Parquet (--format text or json)`);
+    // Parquet is a file (its footer is written last), not lines: -w names it, and -w's capture copy is not written then.
+    if (o.write === null) throw new UsageError(`${command} --format parquet writes a file: give it -w FILE (or -w - for stdout, when stdout is not a terminal)`);
+  }
   if (tLevel > 0) o.time = (['t', 'tt', 'ttt', 'tttt', 'ttttt'] as const)[Math.min(tLevel, 5) - 1]!;
   // As in tcpdump, -X wins over -x, and either over -A; doubled, each includes the link-level header.
   if (bigXLevel > 0) { o.dump = 'hex-ascii'; o.dumpLink = bigXLevel > 1; }

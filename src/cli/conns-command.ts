@@ -2,6 +2,7 @@
 import type { Connection } from '../track/tcp/connection.js';
 import { ConnsTableWriter } from '../report/conns.js';
 import { writeConnJson } from '../encode/conn-record.js';
+import { openParquetOutput } from './parquet-output.js';
 import { paletteFor } from '../encode/palette.js';
 import type { Options } from './args.js';
 import type { ByteSink } from '../encode/sink.js';
@@ -44,6 +45,22 @@ function connsSink(opts: Options, out: ByteSink): { sink: PacketSink; end(): voi
   };
 }
 
+/** --format parquet -w FILE: a row per conversation as it ends, the --json record's fields as columns (encode/parquet-table.ts). */
+async function runConnsParquet(opts: Options): Promise<number> {
+  if (opts.zeekLocalNets !== null || opts.seed !== null) throw new UsageError(`${opts.zeekLocalNets !== null ? '--zeek-local-nets' : '--seed'} goes with --format zeek or zeek-json`);
+  const { ParquetTable, connColumns } = await import('../encode/parquet-table.js');
+  const file = openParquetOutput(opts, 'conns');
+  try {
+    const table = new ParquetTable(file.out, connColumns(opts.communityIdSeed));
+    return await runSourceView(file.opts, 'conns', () => ({
+      sink: { conn: (c: Connection) => table.add(c), recycle: true },
+      end: () => table.close(),
+    }));
+  } finally {
+    file.close();
+  }
+}
+
 /**
  * --interim's default: every 60 s of a live capture with --json, so that a
  * long connection shows before it ends. Zeek's formats only when asked: a
@@ -61,6 +78,7 @@ export async function runConns(opts: Options): Promise<number> {
   if (opts.interim !== null && opts.interim > 0 && !opts.json && opts.format !== 'zeek' && opts.format !== 'zeek-json') {
     throw new UsageError('--interim goes with --json or --format zeek|zeek-json (the table prints each conversation once)');
   }
+  if (opts.format === 'parquet') return runConnsParquet(opts);
   const resolved: Options = { ...opts, interim: interimSeconds(opts) };
   return runSourceView(resolved, 'conns', (out) => connsSink(resolved, out));
 }

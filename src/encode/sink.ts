@@ -61,7 +61,8 @@ export class ByteSink {
   onFailure: ((e: OutputClosed | OutputFailed) => void) | null = null;
 
   /** `size`: the buffer (tests make it small, so that records straddle its end). */
-  constructor(private readonly fd = 1, size = SIZE) {
+  /** `name`: what a failed write names (default stdout, or the fd). */
+  constructor(private readonly fd = 1, size = SIZE, private readonly name: string | null = null) {
     this.buf = Buffer.allocUnsafe(size);
   }
 
@@ -184,6 +185,12 @@ export class ByteSink {
     this.buf[this.pos++] = 10;
   }
 
+  /** Bytes written at once, after what is buffered (a Parquet page: no copy into the line buffer). */
+  write(b: Uint8Array): void {
+    this.flush();
+    if (b.length > 0 && !this.closed) this.writeAll(b, b.length);
+  }
+
   flush(): void {
     const len = this.pos;
     this.pos = 0;
@@ -191,7 +198,7 @@ export class ByteSink {
     this.writeAll(this.buf, len);
   }
 
-  private writeAll(b: Buffer, len: number): void {
+  private writeAll(b: Uint8Array, len: number): void {
     let off = 0;
     while (off < len && !this.closed) {
       try {
@@ -199,7 +206,7 @@ export class ByteSink {
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EAGAIN') { Atomics.wait(sleepCell, 0, 0, 1); continue; }
-        this.fail(outputError(this.fd === 1 ? 'stdout' : `fd ${this.fd}`, e));
+        this.fail(outputError(this.name ?? (this.fd === 1 ? 'stdout' : `fd ${this.fd}`), e));
         return;
       }
     }
