@@ -71,6 +71,7 @@ const casesFor = (f) => [
   { name: 'pcap-parser, iterate only', cmd: [node, join(root, 'bench', 'iterate.mjs'), 'pcap-parser', f], group: 'reader', base: true },
   { name: 'netlens conns --json', cmd: [node, cli, 'conns', '--json', f], group: 'conns' },
   { name: 'netlens conns --format parquet', cmd: [node, cli, 'conns', '--format', 'parquet', '-w', parquetOut, f], group: 'conns' },
+  { name: 'netlens conns --format zeek', cmd: [node, cli, 'conns', '--format', 'zeek', f], group: 'conns' },
   { name: 'tcptrace -n', cmd: ['tcptrace', '-n', f], group: 'conns', base: true, tool: 'tcptrace' },
   { name: 'tshark -q -z conv,tcp', cmd: ['tshark', '-n', '-q', '-z', 'conv,tcp', '-r', f], group: 'conns', tool: 'tshark' },
   // The floor of any Node tool on this file, measured in the same rounds: start, chunked read, record walk, flow lookup.
@@ -146,6 +147,7 @@ for (const cap of ['small', 'big']) {
     [`${cap}: \`tshark -z http,tree\` time / \`http --json\``, on('tshark -q -z http,tree') / on('netlens http --json'), '≥ 5', (x) => x >= 5],
     [`${cap}: \`http --json\` time / \`conns --json\``, on('netlens http --json') / on('netlens conns --json'), '≤ 1.50', (x) => x <= 1.5],
     [`${cap}: \`conns --format parquet\` time / \`conns --json\``, on('netlens conns --format parquet') / on('netlens conns --json'), '≤ 1.30', (x) => x <= 1.3],
+    [`${cap}: \`conns --format zeek\` time / \`conns --json\``, on('netlens conns --format zeek') / on('netlens conns --json'), '≤ 1.30', (x) => x <= 1.3],
   );
 }
 goals.push(
