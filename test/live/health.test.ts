@@ -2,8 +2,9 @@
  * Capture health on a real veth pair (track/health.ts): a bulk TCP transfer
  * from the namespace arrives as packets larger than the MTU (GRO on the
  * host's end merges them before capture); with transmit checksumming off on
- * the namespace's end, only what this host sends is wrong; a short snapshot
- * length cuts frames. Each is said once while the capture runs and again,
+ * the namespace's end, only what this host sends is wrong (and the same from
+ * frames injected through pcap_inject with checksums set wrong one way); a
+ * short snapshot length cuts frames. Each is said once while the capture runs and again,
  * counted, after tcpdump's counters. Needs root, the
  * native binding, nc and ethtool; skips with the reason otherwise.
  */
@@ -14,6 +15,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT } from '../helpers/netlens.js';
 import { createVethPair, netnsUnavailableReason, type VethPair } from '../helpers/netns.js';
+import { tcpFrame } from '../helpers/frames.js';
+import { openLive } from '../../src/source/live.js';
+
+/** An Ethernet/IPv4/TCP frame's TCP checksum set right, or right plus one. */
+function setTcpChecksum(b: Buffer, right: boolean): void {
+  const ip = 14, tcp = 14 + (b[14]! & 15) * 4, end = 14 + b.readUInt16BE(16);
+  b.writeUInt16BE(0, tcp + 16);
+  let s = 0;
+  for (let i = ip + 12; i < ip + 20; i += 2) s += b.readUInt16BE(i);
+  s += 6 + (end - tcp);
+  for (let i = tcp; i < end; i += 2) s += (b[i]! << 8) | (i + 1 < end ? b[i + 1]! : 0);
+  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+  b.writeUInt16BE(right ? ~s & 0xffff : ((~s & 0xffff) + 1) & 0xffff, tcp + 16);
+}
 
 const reason = netnsUnavailableReason()
   || (existsSync(join(ROOT, 'native', 'build', 'Release', 'netlens_pcap.node')) ? '' : 'the native libpcap binding is not built')
@@ -76,6 +91,37 @@ describe.skipIf(reason !== '')('capture health on a veth pair', () => {
       spawnSync('ip', ['netns', 'exec', v.ns, 'ethtool', '-K', v.nsIf, 'tx', 'on', 'tso', 'on', 'gso', 'on'], { stdio: 'ignore' });
       spawnSync('ethtool', ['-K', v.hostIf, 'gro', 'on'], { stdio: 'ignore' });
     }
+  }, 40_000);
+
+  it('injected frames (pcap_inject): TCP segments from this host with wrong checksums, to it with right ones, give the one-way finding', async () => {
+    // The capture's own offloads off (createVethPair's default), so only the injected frames are judged.
+    spawnSync('ethtool', ['-K', v.hostIf, 'gro', 'off', 'gso', 'off', 'tso', 'off', 'tx', 'off'], { stdio: 'ignore' });
+    const p = spawn(process.execPath, [CLI, 'capture', v.hostIf, '-Z', 'root', 'tcp port 5601'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => { err += d; });
+    const exited = new Promise<number>((r) => p.on('exit', (c) => r(c ?? -1)));
+    try {
+      for (let t = 0; t < 100 && !err.includes('listening on'); t++) await sleep(50);
+      const injector = openLive({ iface: v.hostIf, snaplen: 262144, promisc: false, immediate: true, bufferKiB: 1024, filter: '', nanosecond: true, backend: 'native' });
+      injector.start(() => {});
+      const mac = (m: string) => Buffer.from(m.replace(/:/g, ''), 'hex');
+      for (let i = 0; i < 80; i++) {
+        const out = i % 2 === 0; // from this host (wrong checksum) or to it (right)
+        const frame = tcpFrame({ src: out ? v.hostIp : v.nsIp, dst: out ? v.nsIp : v.hostIp, sport: out ? 40000 : 5601, dport: out ? 5601 : 40000, seq: 1000 + i, ack: 1, flags: 'A', payload: 20, t: 0 });
+        const b = frame.buf;
+        mac(out ? v.nsMac : v.hostMac).copy(b, 0); mac(out ? v.hostMac : v.nsMac).copy(b, 6);
+        setTcpChecksum(b, !out);
+        expect(injector.inject(b)).toBe(b.length);
+      }
+      await sleep(500);
+      await injector.stop();
+    } finally {
+      p.kill('SIGINT');
+      expect(await exited).toBe(0);
+      spawnSync('ethtool', ['-K', v.hostIf, 'gro', 'on', 'gso', 'on', 'tso', 'on', 'tx', 'on'], { stdio: 'ignore' });
+    }
+    expect(err).toMatch(/^80 packets captured$/m);
+    expect(err).toMatch(new RegExp(`^netlens: health: TCP/UDP checksums wrong on what this host sends \\(40 of 40\\) and right on what it receives: .*ethtool -K ${v.hostIf} tx off to see them right$`, 'm'));
   }, 40_000);
 
   it('a short snapshot length: frames cut to it', async () => {
