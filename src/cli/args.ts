@@ -346,7 +346,9 @@ export function parseArgs(argv: string[]): Options {
     }
     if (spec.live === true && command !== 'capture') liveOnly ??= name;
     switch (name) {
-      case '--json': o.json = true; format ??= 'json'; break;
+      case '--json':
+        if (format !== null && format !== 'json') throw new UsageError(`--json and --format ${format} ask for two formats`);
+        o.json = true; format = 'json'; break;
       case '--format':
         if (value !== 'text' && value !== 'json' && value !== 'zeek' && value !== 'zeek-json' && value !== 'parquet') throw new UsageError(`--format must be text, json, zeek, zeek-json or parquet, not ${JSON.stringify(value)}`);
         if (format !== null && format !== value && !(format === 'json' && value === 'json')) throw new UsageError(`--format ${value} and ${format === 'json' ? '--json' : `--format ${format}`} ask for two formats`);

@@ -8,6 +8,7 @@ import { closeSync, openSync } from 'node:fs';
 import { UsageError, type Options } from './args.js';
 import { ByteSink } from '../encode/sink.js';
 import { SourceError } from '../frame.js';
+import { refuseWritingAnInput, sourceArgs } from './run-file.js';
 
 export interface ParquetOutput {
   out: ByteSink;
@@ -18,6 +19,7 @@ export interface ParquetOutput {
 
 export function openParquetOutput(opts: Options, command: string): ParquetOutput {
   const path = opts.write!;
+  refuseWritingAnInput(opts, sourceArgs(opts).files);
   const rest: Options = { ...opts, write: null };
   if (path === '-') {
     if (process.stdout.isTTY) throw new UsageError(`${command} --format parquet -w -: stdout is a terminal; redirect it to a file or a pipe, or give -w FILE`);

@@ -1,6 +1,6 @@
 /** `netlens read`: one line (or JSON record) per packet, and the sink live capture shares. */
 import { UsageError, type Options } from './args.js';
-import { reportDamage, runFile, sourceArgs } from './run-file.js';
+import { refuseWritingAnInput, reportDamage, runFile, sourceArgs } from './run-file.js';
 import { ByteSink } from '../encode/sink.js';
 import { prepareInput } from '../source/capture-set.js';
 
@@ -9,6 +9,10 @@ import { packetSink } from './packet-sink.js';
 export async function runRead(opts: Options): Promise<number> {
   const { files, rest } = sourceArgs(opts);
   if (files.length === 0) throw new UsageError('read needs a capture file (or - for stdin)');
+  refuseWritingAnInput(opts, files);
+  if (opts.write === '-' && process.stdout.isTTY === true) {
+    throw new UsageError('-w - writes a capture file to stdout, which is a terminal: redirect it to a file or a pipe');
+  }
   const filter = rest.join(' ');
   const prepared = await prepareInput(files);
   try {

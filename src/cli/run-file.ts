@@ -3,7 +3,7 @@
  * (run-live.ts, loaded only then). Every command that reads a capture comes
  * through here.
  */
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -175,6 +175,7 @@ export async function runSourceView(opts: Options, command: string, makeView: (o
   }
   const { files, rest } = sourceArgs(opts);
   if (files.length === 0) throw new UsageError(`${command} needs a capture file, - for stdin, or -i IFACE`);
+  refuseWritingAnInput(opts, files);
   const filterExpr = rest.slice(firstFilterArg - 1).join(' ');
   // Two passes over the file when a filter chooses conversations: which match, then the view over every frame, showing those.
   const twoPass = scoped && filterExpr.trim() !== '';
@@ -200,6 +201,23 @@ export async function runSourceView(opts: Options, command: string, makeView: (o
     prepared.cleanup();
     spool?.cleanup();
   }
+}
+
+/** Whether two paths name one file. */
+export function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a), y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+/** -w onto a capture being read would empty it before it is read: refused, before anything is opened. */
+export function refuseWritingAnInput(opts: Options, files: readonly string[]): void {
+  const w = opts.write;
+  if (w === null || w === '-') return;
+  for (const f of files) if (f !== '-' && sameFile(f, w)) throw new UsageError(`-w ${w} is a capture being read`);
 }
 
 /**

@@ -3,12 +3,11 @@
  * the conversations named, in capture order, as they were captured
  * (report/slice.ts). Nothing on stdout unless -w -.
  */
-import { statSync } from 'node:fs';
 import { SourceError } from '../frame.js';
 import { parseConnSelector } from '../report/ladder/model.js';
 import { unmatchedMessage, writeSlice, type ConnSelector } from '../report/slice.js';
 import { UsageError, type Options } from './args.js';
-import { sourceArgs } from './run-file.js';
+import { refuseWritingAnInput, sourceArgs } from './run-file.js';
 import { prepareInput } from '../source/capture-set.js';
 
 export async function runSlice(opts: Options): Promise<number> {
@@ -28,11 +27,7 @@ export async function runSlice(opts: Options): Promise<number> {
   if (opts.write === '-' && process.stdout.isTTY === true) {
     throw new UsageError('-w - writes a capture file to stdout, which is a terminal: redirect it to a file or a pipe');
   }
-  for (const file of files) {
-    if (opts.write !== null && opts.write !== '-' && file !== '-' && sameFile(file, opts.write)) {
-      throw new UsageError(`-w ${opts.write} is a capture being read`);
-    }
-  }
+  refuseWritingAnInput(opts, files);
   const prepared = await prepareInput(files);
   try {
     for (const w of prepared.warnings) process.stderr.write(`netlens: warning: ${w}\n`);
@@ -48,15 +43,5 @@ export async function runSlice(opts: Options): Promise<number> {
     return 0;
   } finally {
     prepared.cleanup();
-  }
-}
-
-/** Whether two paths name one file (-w onto the input would empty it before it is read). */
-function sameFile(a: string, b: string): boolean {
-  try {
-    const x = statSync(a), y = statSync(b);
-    return x.dev === y.dev && x.ino === y.ino;
-  } catch {
-    return false;
   }
 }

@@ -12,7 +12,7 @@
  * ids `conns` prints (no filter is involved). A tuple (ip:port-ip:port)
  * chooses every conversation on it (a port reused is two conversations).
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import type { PacketDecoder } from '../decode/packet-decoder.js';
 import { SourceError, type Frame } from '../frame.js';
 import { Pipeline, type PipelineOptions } from '../pipeline.js';
@@ -236,6 +236,8 @@ function classOf(size: number): number {
 export class SplitOutput implements SliceOutput<SplitFile> {
   /** Every file written, in the order they were made. */
   readonly paths: string[] = [];
+  /** Those of them that did not exist before this run. */
+  readonly made: string[] = [];
   /** Buffer bytes the files hold now, and the most they held after a frame. */
   held = 0;
   mostHeld = 0;
@@ -256,6 +258,7 @@ export class SplitOutput implements SliceOutput<SplitFile> {
   frame(f: Frame, e: SplitFile): void {
     let w = e.writer;
     if (w === null) {
+      if (!existsSync(e.path)) this.made.push(e.path);
       // The file's link type is its conversation's first frame's (a pcapng may carry conversations on several).
       w = CaptureWriter.open(e.path, f.linkType, this.format.snaplen, this.format.nanosecond,
         { format: this.format.pcapng ? 'pcapng' : 'pcap', bufferSize: SPLIT_BUFFER, detached: true, keepLength: true, buffers: this.buffers });
@@ -399,7 +402,8 @@ export function writeSlice(input: CaptureInput, selectors: readonly ConnSelector
       const path = 'write' in target ? target.write : null;
       const format = sliceFormat(reader, target.pcapng === true || (path !== null && /\.pcapng$/i.test(path)));
       if (path !== null) {
-        single = new SingleFileOutput(path, format);
+        // Written beside the target and renamed over it once the run succeeded: a failed run leaves the file that was there.
+        single = new SingleFileOutput(path === '-' ? path : partial(path), format);
         return single as SliceOutput<object>;
       }
       const dir = (target as { split: string }).split;
@@ -411,12 +415,24 @@ export function writeSlice(input: CaptureInput, selectors: readonly ConnSelector
     (single as SingleFileOutput | null)?.finish();
     (split as SplitOutput | null)?.finish();
   }
-  let files = single !== null ? ('write' in target && target.write !== '-' ? [target.write] : []) : (split as SplitOutput | null)?.paths ?? [];
-  if (run.collector.unmatched().length > 0) {
-    for (const p of files) rmSync(p, { force: true });
+  const failed = run.collector.unmatched().length > 0;
+  if (single !== null && 'write' in target && target.write !== '-') {
+    if (failed) rmSync(partial(target.write), { force: true });
+    else renameSync(partial(target.write), target.write);
+    return { ...run, files: failed ? [] : [target.write] };
+  }
+  let files = (split as SplitOutput | null)?.paths ?? [];
+  if (failed) {
+    // Only the files this run made (a file of the same name that was there is replaced as the run writes it).
+    for (const p of (split as SplitOutput | null)?.made ?? []) rmSync(p, { force: true });
     files = [];
   }
   return { ...run, files };
+}
+
+/** Where -w FILE is written until the run has succeeded. */
+function partial(path: string): string {
+  return `${path}.netlens-partial-${process.pid}`;
 }
 
 function makeDirectory(dir: string): void {

@@ -10,7 +10,7 @@
  * the same first frame) is skipped and said to repeat it. Nothing is merged
  * silently.
  */
-import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -51,10 +51,16 @@ export function expandInputs(args: readonly string[]): { files: string[]; used: 
   const files: string[] = [];
   let used = 0;
   for (const arg of args) {
-    if (used === 0 && arg === '-') return { files: ['-'], used: 1 };
-    const found = namedFiles(arg);
+    if (arg === '-') {
+      const next = args[1];
+      if (used === 0 && (next === undefined || next === '-' || namedFiles(next, false) === null)) return { files: ['-'], used: 1 };
+      throw new SourceError('- (stdin) stands alone: it cannot be read with other inputs');
+    }
+    const found = namedFiles(arg, used === 0);
     if (found === null) {
-      if (used === 0) { files.push(arg); used = 1; } // not there: the reader says so in one line
+      // The first argument is the input whatever it is; a later one that is not there but is named like a capture
+      // file (a path, or a capture's extension) is a mistyped input, not the filter: the reader says so in one line.
+      if (used === 0 || LOOKS_LIKE_A_PATH.test(arg)) { files.push(arg); used++; continue; }
       break;
     }
     for (const f of found) files.push(f);
@@ -63,14 +69,26 @@ export function expandInputs(args: readonly string[]): { files: string[]; used: 
   return { files, used };
 }
 
-/** The files an argument names, or null when it names none. */
-function namedFiles(arg: string): string[] | null {
+/** An argument that names a file rather than a word of a filter: a path, or a capture file's extension. */
+const LOOKS_LIKE_A_PATH = /\/|\.(pcap|pcapng|cap|gz)$/i;
+
+/**
+ * The files an argument names, or null when it names none. After the first
+ * argument, an existing file counts only when it is a capture (by its magic)
+ * and a directory only when it holds one: a filter word that happens to name
+ * something in the current directory stays a filter word.
+ */
+function namedFiles(arg: string, first: boolean): string[] | null {
+  if (!first && !existsSync(arg) && !GLOB.test(arg) && !LOOKS_LIKE_A_PATH.test(arg)) return null;
   let st;
   try { st = statSync(arg); } catch { st = null; }
-  if (st !== null && st.isFile()) return [arg];
+  if (st !== null && st.isFile()) return first || looksLikeCapture(arg) ? [arg] : null;
   if (st !== null && st.isDirectory()) {
     const inDir = readdirSync(arg).sort().map((n) => join(arg, n)).filter((p) => isFile(p) && looksLikeCapture(p));
-    if (inDir.length === 0) throw new SourceError(`${arg}: a directory with no capture files in it`);
+    if (inDir.length === 0) {
+      if (!first) return null;
+      throw new SourceError(`${arg}: a directory with no capture files in it`);
+    }
     return inDir;
   }
   if (st === null && GLOB.test(basename(arg)) && !GLOB.test(dirname(arg))) {
@@ -78,6 +96,7 @@ function namedFiles(arg: string): string[] | null {
     let names: string[];
     try { names = readdirSync(dir); } catch { return null; }
     const hits = names.filter((n) => re.test(n)).sort().map((n) => (dir === '.' && !arg.startsWith('./') ? n : join(dir, n))).filter(isFile);
+    if (hits.length === 0 && first) throw new SourceError(`${arg}: no file matches`);
     return hits.length > 0 ? hits : null;
   }
   return null;
@@ -148,6 +167,7 @@ export async function prepareInput(files: readonly string[]): Promise<PreparedIn
   let dir: string | null = null;
   const cleanup = (): void => { if (dir !== null) rmSync(dir, { recursive: true, force: true }); };
   const plain: { name: string; path: string }[] = [];
+  for (const f of files) if (f !== '-' && !existsSync(f)) throw new SourceError(`${f}: no such file`);
   try {
     for (const f of files) {
       const head = f === '-' ? Buffer.alloc(0) : readHead(f, 2);

@@ -246,6 +246,8 @@ export class CaptureFileReader implements CaptureReader {
       this.le = false;
       this.nsec = magicBE === PCAP_MAGIC_NS;
     } else {
+      // gzip (1f 8b): files are decompressed before they reach the reader (source/capture-set.ts); stdin is not.
+      if (magicBE >>> 16 === 0x1f8b) throw new SourceError(`${this.path === '-' ? 'stdin' : this.path}: gzip-compressed; netlens reads gzip from files, not from stdin (zcat it into netlens, or name the file)`);
       throw new SourceError(`${this.path}: not a pcap or pcapng capture file (magic 0x${magicBE.toString(16).padStart(8, '0')})`);
     }
     if (!this.fill(24)) throw new SourceError(`${this.path}: pcap file header cut short (${this.end} of 24 bytes)`);

@@ -126,3 +126,12 @@ describe('-V, --version', () => {
     }
   });
 });
+
+describe('one output format', () => {
+  it('--json and another --format are refused whichever comes first', () => {
+    for (const args of [['--format', 'zeek', '--json'], ['--json', '--format', 'zeek'], ['--format', 'text', '--json'], ['--json', '--format', 'parquet', '-w', '/tmp/netlens-x.parquet']]) {
+      expect(() => parseArgs(['conns', join(FIXTURES, 'dns.pcap'), ...args]), args.join(' ')).toThrow(/ask for two formats/);
+    }
+    expect(parseArgs(['conns', join(FIXTURES, 'dns.pcap'), '--format', 'json', '--json']).json).toBe(true);
+  });
+});

@@ -231,6 +231,14 @@ describe('slice: what it refuses', () => {
     expect(t.status).toBe(1);
     expect(t.stderr.trim().split('\n')).toHaveLength(1);
     expect(t.stderr).toMatch(/no conversation 10\.9\.9\.9:1-10\.9\.9\.8:2/);
+    // A file that was there before a failed run is left as it was (the slice is written beside it, renamed on success).
+    const kept = join(dir, 'kept.pcap');
+    writeFileSync(kept, 'what was there\n');
+    expect(netlens(['slice', fixture, '1', '99', '-w', kept]).status).toBe(1);
+    expect(readFileSync(kept, 'utf8')).toBe('what was there\n');
+    expect(readdirSync(dir).filter((n) => n.includes('netlens-partial'))).toEqual([]);
+    expect(netlens(['slice', fixture, '1', '-w', kept]).status).toBe(0);
+    expect(netlens(['conns', '--json', kept]).stdout).not.toBe('');
   });
 
   it('a word that names no conversation, no destination, both destinations, -w without a conversation, -w onto the input: usage errors', () => {

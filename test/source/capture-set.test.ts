@@ -131,7 +131,8 @@ describe('several capture files read as one capture', () => {
     writeFileSync(bad, Buffer.concat([gzipSync(readFileSync(WHOLE)).subarray(0, 5000)]));
     for (const [args, line] of [
       [['conns', join(dir, 'nothing.pcap')], `netlens: ${join(dir, 'nothing.pcap')}: no such file\n`],
-      [['conns', join(dir, 'none-*.pcap')], `netlens: ${join(dir, 'none-*.pcap')}: no such file\n`],
+      [['conns', join(dir, 'none-*.pcap')], `netlens: ${join(dir, 'none-*.pcap')}: no file matches\n`],
+      [['conns', pieces[0]!, join(dir, 'typo.pcap')], `netlens: ${join(dir, 'typo.pcap')}: no such file\n`],
       [['conns', empty], `netlens: ${empty}: a directory with no capture files in it\n`],
     ] as const) {
       const r = netlens([...args]);
@@ -141,6 +142,33 @@ describe('several capture files read as one capture', () => {
     const r = netlens(['conns', bad]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^netlens: .*bad\.pcap\.gz: not a readable gzip file \([^\n]+\)\n$/);
+  });
+
+  it('-w onto a capture being read is refused before anything is opened; stdin stands alone; gzip on stdin says what to do', () => {
+    const copy = join(dir, 'copy.pcap');
+    copyFileSync(WHOLE, copy);
+    const size = readFileSync(copy).length;
+    for (const args of [['read', copy, '-w', copy], ['conns', pieces[0]!, copy, '-w', copy], ['http', dir, '-w', copy], ['conns', '--format', 'parquet', copy, '-w', copy]]) {
+      const r = netlens(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.split('\n')[0]).toBe(`netlens: -w ${copy} is a capture being read`);
+      expect(readFileSync(copy).length).toBe(size);
+    }
+    const alone = netlens(['conns', '-', pieces[0]!], readFileSync(WHOLE));
+    expect(alone.status).toBe(1);
+    expect(alone.stderr).toBe('netlens: - (stdin) stands alone: it cannot be read with other inputs\n');
+    const gz = netlens(['read', '-'], gzipSync(readFileSync(WHOLE)));
+    expect(gz.status).toBe(1);
+    expect(gz.stderr).toBe('netlens: stdin: gzip-compressed; netlens reads gzip from files, not from stdin (zcat it into netlens, or name the file)\n');
+  });
+
+  it('a filter word that names something in the current directory stays a filter word', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'netlens-words-'));
+    writeFileSync(join(cwd, 'tcp'), 'not a capture\n');
+    mkdirSync(join(cwd, 'port'));
+    const r = spawnSync(process.execPath, [join(FIXTURES, '..', 'dist', 'cli', 'main.js'), 'conns', '--json', WHOLE, 'tcp', 'port', '8080'], { cwd, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(netlens(['conns', '--json', WHOLE, 'tcp', 'port', '8080']).stdout);
   });
 
   it('the arguments after the inputs are left for the connection and the filter', () => {
