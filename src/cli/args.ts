@@ -176,7 +176,7 @@ const OPTION_SPECS: OptionSpec[] = [
   { names: ['--raw'], value: 'client|server', commands: ['follow'], help: "one side's bytes, unescaped, for a pipe or a file" },
   { names: ['--hex'], value: null, commands: ['follow'], help: 'the streams as a hex dump' },
   { names: ['--ascii'], value: null, commands: ['ladder'], help: 'draw with ASCII only' },
-  { names: ['--svg'], value: 'FILE', commands: ['ladder', 'graph'], help: 'ladder: also write the diagram as SVG; graph: the SVG file to write (- for stdout)' },
+  { names: ['--svg'], value: 'FILE', commands: ['ladder', 'graph'], help: 'ladder: also write the diagram as SVG (- : the SVG alone, on stdout); graph: the SVG file to write (- for stdout)' },
   { names: ['--kind'], value: 'KIND', commands: ['graph'], help: 'tseq (time-sequence, the default), throughput, rtt or window' },
   { names: ['--dir'], value: 'client|server', commands: ['graph'], help: "whose data: the client's or the server's (default: the side that sent more bytes)" },
   { names: ['--full'], value: null, commands: ['ladder'], help: 'every segment, not runs of data folded into one arrow' },

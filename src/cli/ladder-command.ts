@@ -40,6 +40,13 @@ export async function runLadder(opts: Options): Promise<number> {
           const elements = new LineSpill();
           svgRows.forEach((l) => { for (const el of svg.row(JSON.parse(l) as LadderRow)) elements.push(el); });
           svgRows.clear();
+          // --svg -: the SVG is the output (on stdout, instead of the text diagram), as graph's.
+          if (opts.svg === '-') {
+            svg.document(head, head.start, (each) => elements.forEach(each), (s: string) => out.text(s));
+            elements.clear();
+            textRows.clear();
+            return;
+          }
           writeFileInPieces(opts.svg!, (write) => svg.document(head, head.start, (each) => elements.forEach(each), write));
           elements.clear();
         }

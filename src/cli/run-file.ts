@@ -3,12 +3,12 @@
  * (run-live.ts, loaded only then). Every command that reads a capture comes
  * through here.
  */
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { endianness, tmpdir } from 'node:os';
+import { createWriteStream, rmSync, statSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { compileBpf, PerLinkTypeFilter, type BpfProgram } from '../source/bpf.js';
-import { type CaptureInput, type CaptureReader, expandInputs, openCapture, prepareInput } from '../source/capture-set.js';
+import { type CaptureInput, type CaptureReader, expandInputs, openCapture, prepareInput, temporaryDirectory } from '../source/capture-set.js';
 import { SourceError, type Frame } from '../frame.js';
 import { CaptureWriter } from '../source/pcap-writer.js';
 import { UsageError, type Options } from './args.js';
@@ -236,7 +236,7 @@ const SCOPED_VIEWS = new Set(['conns', 'http', 'dns', 'follow', 'ladder', 'graph
 
 /** stdin copied to a temporary file (0600, its own directory), for a second pass. */
 async function spoolStdin(): Promise<{ path: string; cleanup(): void }> {
-  const dir = mkdtempSync(join(tmpdir(), 'netlens-stdin-'));
+  const dir = temporaryDirectory('stdin');
   const path = join(dir, 'stdin');
   const cleanup = (): void => { rmSync(dir, { recursive: true, force: true }); };
   try {

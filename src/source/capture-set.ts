@@ -14,7 +14,7 @@ import { closeSync, createReadStream, createWriteStream, existsSync, mkdtempSync
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { type Frame, SourceError } from '../frame.js';
 import { CaptureFileReader, type CaptureReader, type FileFormat } from './file-reader.js';
 
@@ -106,11 +106,18 @@ function isFile(p: string): boolean {
   try { return statSync(p).isFile(); } catch { return false; }
 }
 
-/** A file whose first four bytes are a pcap or pcapng magic, or gzip's. */
+/** A file whose first four bytes are a pcap or pcapng magic, or a gzip file whose decompressed first four are (a gzipped log is not a capture). */
 function looksLikeCapture(path: string): boolean {
-  const head = readHead(path, 4);
+  let head = readHead(path, 4);
   if (head.length < 4) return false;
-  if (head[0] === 0x1f && head[1] === 0x8b) return true;
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    try {
+      head = gunzipSync(readHead(path, 1 << 16), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    } catch {
+      return false;
+    }
+    if (head.length < 4) return false;
+  }
   const be = head.readUInt32BE(0), le = head.readUInt32LE(0);
   return [0xa1b2c3d4, 0xa1b23c4d, 0x0a0d0d0a].some((m) => m === be || m === le);
 }
@@ -147,6 +154,35 @@ function globRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+/**
+ * A directory of its own for a run's temporary files (0700, under os.tmpdir(),
+ * named netlens-KIND-PID-…), removed by the run when it ends. A run killed by a
+ * signal cannot remove its own (the file commands read synchronously: no
+ * handler runs before the end), so each new one first removes those of runs
+ * whose process is gone.
+ */
+export function temporaryDirectory(kind: string): string {
+  const prefix = `netlens-${kind}-`;
+  try {
+    for (const name of readdirSync(tmpdir())) {
+      if (!name.startsWith(prefix)) continue;
+      const pid = Number(name.slice(prefix.length).split('-')[0]);
+      if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    }
+  } catch { /* a directory we may not read or remove: left */ }
+  return mkdtempSync(join(tmpdir(), `${prefix}${process.pid}-`));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // another user's process: not ours to judge
+  }
+}
+
 /** Inputs ready to read: gzip files decompressed, several files ordered by their first frame. */
 export interface PreparedInput {
   input: CaptureInput;
@@ -172,7 +208,7 @@ export async function prepareInput(files: readonly string[]): Promise<PreparedIn
     for (const f of files) {
       const head = f === '-' ? Buffer.alloc(0) : readHead(f, 2);
       if (head.length === 2 && head[0] === 0x1f && head[1] === 0x8b) {
-        dir ??= mkdtempSync(join(tmpdir(), 'netlens-gz-'));
+        dir ??= temporaryDirectory('gz');
         const out = join(dir, `${plain.length}-${basename(f).replace(/\.gz$/i, '')}`);
         try {
           await pipeline(createReadStream(f), createGunzip(), createWriteStream(out, { mode: 0o600 }));

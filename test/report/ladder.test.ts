@@ -9,7 +9,7 @@
  * Regenerate the goldens with UPDATE_GOLDEN=1 npx vitest run test/ladder.test.ts (and read the diff).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
@@ -17,7 +17,7 @@ import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CaptureWriter } from '../../src/source/pcap-writer.js';
 import { conversation, tcpFrame } from '../helpers/frames.js';
-import { FIXTURES, ROOT, ndjson, netlens } from '../helpers/netlens.js';
+import { CLI, FIXTURES, ROOT, ndjson, netlens } from '../helpers/netlens.js';
 import { GapStats, arrowLabel, type LadderModel, type LadderRow, type LadderSegment } from '../../src/report/ladder/model.js';
 import { ROW } from '../../src/report/ladder/svg.js';
 import { TEXT_MAX_BLANK, renderLadderText } from '../../src/report/ladder/text.js';
@@ -408,5 +408,16 @@ describe('the fold threshold', () => {
     const s = new GapStats();
     for (const r of model([...every(100, 0.002), 1]).rows) s.add(r);
     expect(Math.abs(s.median() / 0.002 - 1)).toBeLessThan(0.023);
+  });
+});
+
+describe('ladder --svg -', () => {
+  it('writes the SVG alone on stdout (no file named -, no text diagram)', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'netlens-ladder-stdout-'));
+    const r = spawnSync(process.execPath, [CLI, 'ladder', join(FIXTURES, 'tcp-client-close.pcap'), '0', '--svg', '-'], { cwd, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.startsWith('<?xml')).toBe(true);
+    expect(r.stdout.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@
  * overlap; a repeated file is skipped and said to be repeated.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -87,6 +87,27 @@ describe('several capture files read as one capture', () => {
     const r = netlens(['conns', '--json', sub]);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(whole);
+  });
+
+  it('a directory\'s gzipped logs are not captures: left out, the captures read', () => {
+    const sub = join(dir, 'with-logs');
+    mkdirSync(sub);
+    writeFileSync(join(sub, 'a.pcap.gz'), gzipSync(readFileSync(WHOLE)));
+    writeFileSync(join(sub, 'messages.log.gz'), gzipSync(Buffer.from('Dec  4 kernel: not a capture\n'.repeat(100))));
+    const r = netlens(['conns', '--json', sub]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(netlens(['conns', '--json', WHOLE]).stdout);
+  });
+
+  it('the decompressed copies of a run killed by a signal are removed by the next run', () => {
+    const dead = spawnSync('true').pid!; // exited: its pid names no process of ours now
+    const stale = join(tmpdir(), `netlens-gz-${dead}-stale`);
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(join(stale, '0-x.pcap'), 'left behind');
+    const gz = join(dir, 'sweep.pcap.gz');
+    writeFileSync(gz, gzipSync(readFileSync(WHOLE)));
+    expect(netlens(['read', '--count', gz]).status).toBe(0);
+    expect(existsSync(stale)).toBe(false);
   });
 
   it('one gzip-compressed file reads like the file (read lines and conns)', () => {
