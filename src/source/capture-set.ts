@@ -69,8 +69,8 @@ export function expandInputs(args: readonly string[]): { files: string[]; used: 
   return { files, used };
 }
 
-/** An argument that names a file rather than a word of a filter: a path, or a capture file's extension. */
-const LOOKS_LIKE_A_PATH = /\/|\.(pcap|pcapng|cap|gz)$/i;
+/** An argument that names a file rather than a word of a filter: a path from / ./ ../ ~/, or a word with a capture file's extension (a filter's 10.0.0.0/8 is neither). */
+const LOOKS_LIKE_A_PATH = /^(?:\.{0,2}\/|~\/)\S*$|^\S+\.(?:pcap|pcapng|cap|gz)$/i;
 
 /**
  * The files an argument names, or null when it names none. After the first
@@ -95,7 +95,9 @@ function namedFiles(arg: string, first: boolean): string[] | null {
     const dir = dirname(arg), re = globRegExp(basename(arg));
     let names: string[];
     try { names = readdirSync(dir); } catch { return null; }
-    const hits = names.filter((n) => re.test(n)).sort().map((n) => (dir === '.' && !arg.startsWith('./') ? n : join(dir, n))).filter(isFile);
+    // After the first argument a glob counts only for capture files (a filter's tcp[13] names none).
+    const hits = names.filter((n) => re.test(n)).sort().map((n) => (dir === '.' && !arg.startsWith('./') ? n : join(dir, n)))
+      .filter((p) => isFile(p) && (first || looksLikeCapture(p)));
     if (hits.length === 0 && first) throw new SourceError(`${arg}: no file matches`);
     return hits.length > 0 ? hits : null;
   }
