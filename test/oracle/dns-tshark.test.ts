@@ -45,7 +45,10 @@ function captures(): string[] {
 
 describe.skipIf(!HAVE)('dns --json against tshark', () => {
   const files = HAVE ? captures().map((f) => ({ f, ts: tshark(f) })).filter((c) => c.ts.length > 0) : [];
-  it('there are captures with DNS to compare', () => expect(files.length).toBeGreaterThanOrEqual(5));
+  // Without ../shared/corpus (a user's clone) only the fixtures are compared: said once, and fewer are expected.
+  const withCorpus = haveCorpus() && existsSync(join(CORPUS, 'pcap'));
+  if (!withCorpus) console.warn('dns oracle: ../shared/corpus is absent; comparing the fixtures only');
+  it('there are captures with DNS to compare', () => expect(files.length).toBeGreaterThanOrEqual(withCorpus ? 5 : 1));
   for (const { f, ts } of files) {
     it(f.slice(f.lastIndexOf('/') + 1), () => {
       const r = netlens(['dns', '--json', f]);

@@ -54,7 +54,10 @@ function rows(text: string): Record<string, string>[] {
 describe.skipIf(!HAVE)('dns --format zeek: header bits and answers against tshark', () => {
   const files = HAVE ? captures().map((f) => ({ f, ts: tshark(f) })).filter((c) => c.ts.length > 0) : [];
   let compared = 0;
-  it('there are captures with DNS to compare', () => expect(files.length).toBeGreaterThanOrEqual(5));
+  // Without ../shared/corpus (a user's clone) only the fixtures are compared: said once, and fewer are expected.
+  const withCorpus = haveCorpus() && existsSync(join(CORPUS, 'pcap'));
+  if (!withCorpus) console.warn('dns oracle: ../shared/corpus is absent; comparing the fixtures only');
+  it('there are captures with DNS to compare', () => expect(files.length).toBeGreaterThanOrEqual(withCorpus ? 5 : 1));
   for (const { f, ts } of files) {
     it(f.slice(f.lastIndexOf('/') + 1), () => {
       const r = netlens(['dns', '--format', 'zeek', f]);
@@ -100,5 +103,5 @@ describe.skipIf(!HAVE)('dns --format zeek: header bits and answers against tshar
       expect(diffs).toEqual([]);
     });
   }
-  it('compared rows', () => expect(compared).toBeGreaterThanOrEqual(10));
+  it('compared rows', () => expect(compared).toBeGreaterThanOrEqual(withCorpus ? 10 : 1));
 });
