@@ -58,6 +58,20 @@ export function netnsUnavailableReason(): string {
   return '';
 }
 
+/**
+ * Why user `nobody` (uid 65534) can't read `paths` ('' when it can): a checkout under a
+ * private directory (mktemp -d is mode 0700) hides dist/ and the binding from that user, so
+ * the "run without privileges" checks would fail on the directory, not on the rights.
+ */
+export function unprivilegedReadReason(paths: string[]): string {
+  if (spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status !== 0) return 'setpriv not installed';
+  for (const p of paths) {
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'test', '-r', p], { stdio: 'ignore' });
+    if (r.status !== 0) return `user nobody cannot read ${p} (the checkout sits in a directory closed to other users)`;
+  }
+  return '';
+}
+
 let counter = 0;
 
 /** Creates namespace + veth with names unique to this process (interface names <= 15 chars). */

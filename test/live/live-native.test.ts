@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLive, listInterfaces, nativeAvailable, nativeUnavailableReason, capAvailable, mapOpenError, nativeBinding, type LiveOptions, type LiveSession } from '../../src/source/live.js';
 import { SourceError, type Frame } from '../../src/frame.js';
-import { createVethPair, netnsUnavailableReason, type VethPair } from '../helpers/netns.js';
+import { createVethPair, netnsUnavailableReason, unprivilegedReadReason, type VethPair } from '../helpers/netns.js';
 
 const hasTcpdump = spawnSync('tcpdump', ['--version'], { stdio: 'ignore' }).status === 0;
 const skipReason = !nativeAvailable()
@@ -345,6 +345,11 @@ describe.skipIf(!!skipReason)('live capture (native binding) on a veth pair', ()
       ctx.skip('setpriv not installed');
     }
     const bindingPath = join(process.cwd(), 'native', 'build', 'Release', 'netlens_pcap.node');
+    const cannotRead = unprivilegedReadReason([bindingPath]);
+    if (cannotRead) {
+      console.warn(`live-native.test: skipping the unprivileged check: ${cannotRead}`);
+      ctx.skip(cannotRead);
+    }
     const script = `try { require(${JSON.stringify(bindingPath)}).openLive({ iface: ${JSON.stringify(veth.hostIf)} }); console.log('opened'); } catch (e) { console.log(e.code + ': ' + e.message); }`;
     const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', process.execPath, '-e', script], { encoding: 'utf8' });
     expect(r.stdout.trim()).toMatch(/^PERM_DENIED: /);
