@@ -1,10 +1,9 @@
 /** `netlens graph <source> <conn> --kind K --svg FILE`: one TCP connection's stream graph (tcptrace's and Wireshark's). */
-import { SourceError } from '../frame.js';
-import { parseConnSelector } from '../report/ladder/model.js';
+import { parseConnSelector, selectorMatches } from '../report/ladder/model.js';
 import { GraphCollector } from '../report/graph/model.js';
 import { renderGraphSvg } from '../report/graph/svg.js';
 import { UsageError, type Options } from './args.js';
-import { runSourceView, sourceArgs } from './run-file.js';
+import { conversationProtocol, noTcpConnection, runSourceView, sourceArgs } from './run-file.js';
 import { writeFileInPieces } from './write-file.js';
 
 export async function runGraph(opts: Options): Promise<number> {
@@ -16,10 +15,14 @@ export async function runGraph(opts: Options): Promise<number> {
   if (opts.svg === null) throw new UsageError('graph needs --svg FILE (- for stdout)');
   const svgPath = opts.svg;
   let found = true;
+  let otherProto = '';
   const status = await runSourceView(opts, 'graph', (out) => {
     const collector = new GraphCollector(selector, opts.graphKind, opts.graphDir);
     return {
-      sink: { packet: (n, f, d, t) => collector.packet(n, f, d, t), conn: (c) => collector.connEnded(c), recycle: true },
+      sink: { packet: (n, f, d, t) => collector.packet(n, f, d, t), conn: (c) => {
+        if (otherProto === '' && c.proto !== 6 && selectorMatches(selector, c)) otherProto = conversationProtocol(c.proto);
+        collector.connEnded(c);
+      }, recycle: true },
       end: () => {
         const head = collector.finish();
         if (head === null) { found = false; return; }
@@ -34,6 +37,6 @@ export async function runGraph(opts: Options): Promise<number> {
       },
     };
   }, 2);
-  if (!found) throw new SourceError(`no TCP connection ${connArg} in this capture (netlens conns lists them)`);
+  if (!found) throw noTcpConnection('graph', connArg, otherProto);
   return status;
 }

@@ -247,3 +247,19 @@ async function spoolStdin(): Promise<{ path: string; cleanup(): void }> {
   }
   return { path, cleanup };
 }
+
+/**
+ * The error of a one-connection view (ladder, graph) whose <conn> named nothing it can draw:
+ * `otherProto` is the protocol of a non-TCP conversation the selector matched ('' when none did).
+ */
+export function noTcpConnection(command: string, connArg: string, otherProto: string): SourceError {
+  if (otherProto !== '') {
+    return new SourceError(`conversation ${connArg.startsWith('#') ? connArg : /^\d+$/.test(connArg) ? `#${connArg}` : connArg} is ${otherProto}: ${command} draws TCP connections (netlens follow shows its datagrams)`);
+  }
+  return new SourceError(`no TCP connection ${connArg} in this capture (netlens conns lists them)`);
+}
+
+/** The protocol's name for noTcpConnection. */
+export function conversationProtocol(proto: number): string {
+  return proto === 17 ? 'UDP' : proto === 1 ? 'ICMP' : proto === 58 ? 'ICMPv6' : `IP protocol ${proto}`;
+}

@@ -323,6 +323,15 @@ describe('graph text and command line', () => {
       expect(e.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
       expect(e.stderr.trim().split('\n')[0]).toMatch(/^netlens: /);
     }
+    // A UDP conversation named by id or endpoints: said so, for graph and ladder alike.
+    for (const cmd of ['graph', 'ladder']) {
+      for (const sel of ['0', '10.77.0.2:53-10.77.0.1:40541']) {
+        const u = netlens([cmd, join(FIXTURES, 'mixed.pcap'), sel, '--svg', file]);
+        expect(u.status).toBe(1);
+        expect(u.stderr).toBe(`netlens: conversation ${sel === '0' ? '#0' : sel} is UDP: ${cmd} draws TCP connections (netlens follow shows its datagrams)\n`);
+      }
+    }
+    expect(netlens(['graph', LOSSY, '7', '--svg', file]).stderr).toBe('netlens: no TCP connection 7 in this capture (netlens conns lists them)\n');
     const empty = netlens(['graph', join(FIXTURES, 'tcp-refused.pcap'), '0', '--kind', 'rtt', '--svg', '-']);
     expect(empty.status, empty.stderr).toBe(0);
     expect(empty.stdout).toContain('no RTT sample from');
