@@ -253,9 +253,22 @@ function newTransaction(key: string, idKey: string, id: number, transport: 'udp'
   };
 }
 
-/** A name without its final dot (as tshark and Zeek show names); the root stays ".". */
+/**
+ * A name without its final dot (as tshark and Zeek show names); the root stays ".". Its
+ * escapes in RFC 1035 §5.1's presentation form, as dig writes them and as the TXT strings
+ * below: `\.` and `\\` for a dot or backslash inside a label, `\DDD` (decimal) for the rest.
+ * (DnsView.readName escapes in octal, as tcpdump's printer shows names.)
+ */
 function bare(name: string): string {
-  return name.length > 1 && name.endsWith('.') ? name.slice(0, -1) : name;
+  const n = name.length > 1 && name.endsWith('.') ? name.slice(0, -1) : name;
+  return n.includes('\\') ? n.replace(OCTAL_ESCAPE, presentationEscape) : n;
+}
+
+const OCTAL_ESCAPE = /\\([0-7]{3})/g;
+
+function presentationEscape(_: string, octal: string): string {
+  const c = parseInt(octal, 8);
+  return c === 0x2e ? '\\.' : c === 0x5c ? '\\\\' : `\\${String(c).padStart(3, '0')}`;
 }
 
 /** A character-string's bytes in presentation form (RFC 1035 §5.1): printable ASCII, `\"`, `\\`, and \DDD for the rest. */

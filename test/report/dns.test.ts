@@ -343,6 +343,7 @@ describe('answers as dig shows their data', () => {
       { name: 'x.test', type: 6, data: Buffer.concat([name('ns.test'), name('admin.test'), u32(2024010101), u32(7200), u32(3600), u32(1209600), u32(300)]) },
       { name: 'x.test', type: 99 + 1000, data: Buffer.from([0xde, 0xad]) },
       { name: 'e\x1bvil.test', type: 1, data: Buffer.from([1, 2, 3, 4]) },
+      { name: 'x.test', type: 12, data: Buffer.from('\x03a.b\x04c\\ \xff\x04test\x00', 'latin1') },
     ];
     const { records } = run([query(0, { id: 1, q: [{ name: 'x.test', type: 255 }] }), reply(0.001, { id: 1, q: [{ name: 'x.test', type: 255 }], an })]);
     expect(records[0]!.qtype).toBe('ANY');
@@ -354,7 +355,9 @@ describe('answers as dig shows their data', () => {
       ['x.test', 'SRV', '1 2 5060 sip.test'],
       ['x.test', 'SOA', 'ns.test admin.test 2024010101 7200 3600 1209600 300'],
       ['x.test', 'Type1099', '\\# 2 dead'],
-      ['e\\033vil.test', 'A', '1.2.3.4'], // tcpdump's escape of a name's byte (octal), from the shared decoder
+      // Names in RFC 1035's presentation form, as TXT's strings and dig: \DDD decimal, \. and \\ inside a label.
+      ['e\\027vil.test', 'A', '1.2.3.4'],
+      ['x.test', 'PTR', 'a\\.b.c\\\\\\032\\255.test'],
     ]);
   });
 
@@ -384,7 +387,7 @@ describe('the table', () => {
     table.write((l) => lines.push(l));
     expect(lines[0]).toMatch(/^conn +time +proto +client +server +id +query +type +rcode +answers +rtt +retries$/);
     expect(lines[1]).toMatch(/^#0 +1700000000\.000000 +udp +10\.0\.0\.1:40000 +10\.0\.0\.53:53 +1 +ok\.test +A +NOERROR +1\.1\.1\.1 \(\+1\) +2\.00ms +0$/);
-    expect(lines[2]).toMatch(/x\\033\[2J\.test +A +- +- +- +0$/);
+    expect(lines[2]).toMatch(/x\\027\[2J\.test +A +- +- +- +0$/);
     expect(lines.join('\n')).not.toMatch(/\x1b/);
   });
 });
