@@ -12,7 +12,7 @@
  */
 import { closeSync, createReadStream, createWriteStream, existsSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { type Frame, SourceError } from '../frame.js';
@@ -91,13 +91,9 @@ function namedFiles(arg: string, first: boolean): string[] | null {
     }
     return inDir;
   }
-  if (st === null && GLOB.test(basename(arg)) && !GLOB.test(dirname(arg))) {
-    const dir = dirname(arg), re = globRegExp(basename(arg));
-    let names: string[];
-    try { names = readdirSync(dir); } catch { return null; }
+  if (st === null && GLOB.test(arg)) {
     // After the first argument a glob counts only for capture files (a filter's tcp[13] names none).
-    const hits = names.filter((n) => re.test(n)).sort().map((n) => (dir === '.' && !arg.startsWith('./') ? n : join(dir, n)))
-      .filter((p) => isFile(p) && (first || looksLikeCapture(p)));
+    const hits = globPaths(arg).filter((p) => isFile(p) && (first || looksLikeCapture(p)));
     if (hits.length === 0 && first) throw new SourceError(`${arg}: no file matches`);
     return hits.length > 0 ? hits : null;
   }
@@ -135,6 +131,42 @@ function readHead(path: string, n: number): Buffer {
   } finally {
     if (fd >= 0) closeSync(fd);
   }
+}
+
+/**
+ * The paths a glob names, component by component as the shell expands them (a wildcard in a directory's name too),
+ * sorted: a component that exists as it is written is taken literally (a directory named
+ * `run[1]` is that directory), the others match the names in the directories reached so far.
+ */
+function globPaths(glob: string): string[] {
+  const absolute = glob.startsWith('/');
+  const parts = glob.split('/').filter((p, i) => p !== '' || i === 0);
+  let paths = [absolute ? '/' : ''];
+  for (let i = absolute ? 1 : 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const next: string[] = [];
+    for (const base of paths) {
+      const literal = base === '' ? part : join(base, part);
+      if (!GLOB.test(part) || existsSync(literal)) {
+        if (i === parts.length - 1 || isDirectory(literal)) next.push(literal);
+        continue;
+      }
+      let names: string[];
+      try { names = readdirSync(base === '' ? '.' : base); } catch { continue; }
+      const re = globRegExp(part);
+      for (const n of names.filter((x) => re.test(x)).sort()) {
+        const p = base === '' ? n : join(base, n);
+        if (i === parts.length - 1 || isDirectory(p)) next.push(p);
+      }
+    }
+    paths = next;
+    if (paths.length === 0) break;
+  }
+  return paths;
+}
+
+function isDirectory(p: string): boolean {
+  try { return statSync(p).isDirectory(); } catch { return false; }
 }
 
 /** A shell glob of one path component (*, ?, [set], [!set]) as a regular expression; a leading dot is not matched by a wildcard. */

@@ -89,6 +89,22 @@ describe('several capture files read as one capture', () => {
     expect(r.stdout).toBe(whole);
   });
 
+  it('a glob crosses directories: wildcards in a directory\'s name, and a directory named with brackets taken as it is', () => {
+    const whole = netlens(['conns', '--json', WHOLE]).stdout;
+    pieces.forEach((p, i) => {
+      const day = join(dir, `day-${i % 2}`, 'run[1]');
+      mkdirSync(day, { recursive: true });
+      copyFileSync(p, join(day, `cap-${i}.pcap`));
+    });
+    expect(netlens(['conns', '--json', join(dir, 'day-*', 'run[1]', 'cap-*.pcap')]).stdout).toBe(whole);
+    expect(netlens(['conns', '--json', join(dir, 'day-?', 'run[1]', '*')]).stdout).toBe(whole);
+    // One day's pieces alone: the other connection's half is missing, so the record differs.
+    expect(netlens(['conns', '--json', join(dir, 'day-0', 'run[1]', 'cap-*.pcap')]).stdout).not.toBe(whole);
+    const none = netlens(['conns', '--json', join(dir, 'day-[7-9]', 'run[1]', 'cap-*.pcap')]);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toBe(`netlens: ${join(dir, 'day-[7-9]', 'run[1]', 'cap-*.pcap')}: no file matches\n`);
+  });
+
   it('a directory\'s gzipped logs are not captures: left out, the captures read', () => {
     const sub = join(dir, 'with-logs');
     mkdirSync(sub);
