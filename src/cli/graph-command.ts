@@ -1,9 +1,9 @@
 /** `netlens graph <source> <conn> --kind K --svg FILE`: one TCP connection's stream graph (tcptrace's and Wireshark's). */
-import { parseConnSelector, selectorMatches } from '../report/ladder/model.js';
+import { parseConnSelector } from '../report/ladder/model.js';
 import { GraphCollector } from '../report/graph/model.js';
 import { renderGraphSvg } from '../report/graph/svg.js';
 import { UsageError, type Options } from './args.js';
-import { conversationProtocol, noTcpConnection, runSourceView, sourceArgs } from './run-file.js';
+import { drawnConnectionSink, noTcpConnection, runSourceView, sourceArgs } from './run-file.js';
 import { writeFileInPieces } from './write-file.js';
 
 export async function runGraph(opts: Options): Promise<number> {
@@ -15,14 +15,11 @@ export async function runGraph(opts: Options): Promise<number> {
   if (opts.svg === null) throw new UsageError('graph needs --svg FILE (- for stdout)');
   const svgPath = opts.svg;
   let found = true;
-  let otherProto = '';
+  const other = { proto: '' };
   const status = await runSourceView(opts, 'graph', (out) => {
     const collector = new GraphCollector(selector, opts.graphKind, opts.graphDir);
     return {
-      sink: { packet: (n, f, d, t) => collector.packet(n, f, d, t), conn: (c) => {
-        if (otherProto === '' && c.proto !== 6 && selectorMatches(selector, c)) otherProto = conversationProtocol(c.proto);
-        collector.connEnded(c);
-      }, recycle: true },
+      sink: drawnConnectionSink(selector, collector, other),
       end: () => {
         const head = collector.finish();
         if (head === null) { found = false; return; }
@@ -37,6 +34,6 @@ export async function runGraph(opts: Options): Promise<number> {
       },
     };
   }, 2);
-  if (!found) throw noTcpConnection('graph', connArg, otherProto);
+  if (!found) throw noTcpConnection('graph', connArg, other.proto);
   return status;
 }

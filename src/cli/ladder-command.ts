@@ -1,12 +1,12 @@
 /** `netlens ladder <source> <conn>`: one TCP connection as a ladder diagram (text, or --svg FILE). */
-import { LadderCollector, parseConnSelector, selectorMatches, type LadderRow } from '../report/ladder/model.js';
+import { LadderCollector, parseConnSelector, type LadderRow } from '../report/ladder/model.js';
 import { LadderSvgRenderer } from '../report/ladder/svg.js';
 import { LadderTextRenderer } from '../report/ladder/text.js';
 import { glyphs } from '../encode/glyphs.js';
 import { paletteFor } from '../encode/palette.js';
 import { LineSpill } from '../report/spill.js';
 import { UsageError, type Options } from './args.js';
-import { conversationProtocol, noTcpConnection, runSourceView, sourceArgs } from './run-file.js';
+import { drawnConnectionSink, noTcpConnection, runSourceView, sourceArgs } from './run-file.js';
 import { writeFileInPieces } from './write-file.js';
 
 export async function runLadder(opts: Options): Promise<number> {
@@ -16,7 +16,7 @@ export async function runLadder(opts: Options): Promise<number> {
   const selector = parseConnSelector(connArg);
   if (selector === null) throw new UsageError(`not a connection id or ip:port-ip:port: ${JSON.stringify(connArg)}`);
   let found = true;
-  let otherProto = '';
+  const other = { proto: '' };
   const status = await runSourceView(opts, 'ladder', (out) => {
     // Rows are drawn as they come and kept (in memory up to a bound, then a temporary file): the
     // diagram's head needs the whole connection, the SVG its height, and the time scale the median
@@ -31,10 +31,7 @@ export async function runLadder(opts: Options): Promise<number> {
       if (svgRows !== null) svgRows.push(JSON.stringify(r));
     });
     return {
-      sink: { packet: (n, f, d, t) => collector.packet(n, f, d, t), conn: (c) => {
-        if (otherProto === '' && c.proto !== 6 && selectorMatches(selector, c)) otherProto = conversationProtocol(c.proto);
-        collector.connEnded(c);
-      }, recycle: true },
+      sink: drawnConnectionSink(selector, collector, other),
       end: () => {
         const head = collector.finish();
         if (head === null) { found = false; return; }
@@ -62,6 +59,6 @@ export async function runLadder(opts: Options): Promise<number> {
       },
     };
   }, 2);
-  if (!found) throw noTcpConnection('ladder', connArg, otherProto);
+  if (!found) throw noTcpConnection('ladder', connArg, other.proto);
   return status;
 }

@@ -15,6 +15,9 @@ import { UsageError, type Options } from './args.js';
 import { ByteSink } from '../encode/sink.js';
 import { TimeFormatter } from '../encode/time.js';
 import { matchingConversations, Pipeline, shownOnly, type PacketSink } from '../pipeline.js';
+import { IpProto } from '../decode/constants.js';
+import type { Connection } from '../track/tcp/connection.js';
+import { selectorMatches, type ConnSelector } from '../report/ladder/model.js';
 
 /**
  * Compiles a tcpdump filter for a file (libpcap's compiler, run by the JS BPF
@@ -246,6 +249,23 @@ async function spoolStdin(): Promise<{ path: string; cleanup(): void }> {
     throw new SourceError(`stdin: ${(e as Error).message.split('\n')[0]}`);
   }
   return { path, cleanup };
+}
+
+/**
+ * The sink of a one-connection view (ladder, graph): the collector takes every frame and every
+ * ended conversation; `other` keeps the protocol of a non-TCP conversation the selector names,
+ * for noTcpConnection's message.
+ */
+export function drawnConnectionSink(selector: ConnSelector, collector: { packet: NonNullable<PacketSink['packet']>; connEnded(c: Connection): void },
+  other: { proto: string }): PacketSink {
+  return {
+    packet: (n, f, d, t, arp) => collector.packet(n, f, d, t, arp),
+    conn: (c) => {
+      if (other.proto === '' && c.proto !== IpProto.TCP && selectorMatches(selector, c)) other.proto = conversationProtocol(c.proto);
+      collector.connEnded(c);
+    },
+    recycle: true,
+  };
 }
 
 /**

@@ -22,7 +22,7 @@ import type { Frame } from '../../frame.js';
 import type { Connection } from '../../track/tcp/connection.js';
 import { Analysis, type Tracker } from '../../track/tracker.js';
 import { connRecord } from '../../encode/conn-record.js';
-import { endpointText, selectorMatches } from '../ladder/model.js';
+import { endpointText, isDrawnConnection } from '../ladder/model.js';
 
 export const GRAPH_KINDS = ['tseq', 'throughput', 'rtt', 'window'] as const;
 export type GraphKind = (typeof GRAPH_KINDS)[number];
@@ -287,8 +287,6 @@ export interface GraphHead {
 }
 
 /** Connection.viewState of a conversation the graph has looked at: the one asked for, or not. */
-const WANTED = Object.freeze({ graph: true });
-const UNWANTED = Object.freeze({ graph: false });
 
 const TCP_HEADER_SACK = 5;
 
@@ -309,12 +307,7 @@ export class GraphCollector {
   }
 
   private wanted(c: Connection): boolean {
-    if (c.viewState === WANTED) return true;
-    if (c.viewState === UNWANTED) return false;
-    // A tuple names the first conversation on it (port reuse starts new ids), as in ladder.
-    const v = !this.found && selectorMatches(this.selector, c) && ('id' in this.selector || c.proto === IpProto.TCP);
-    c.viewState = v ? WANTED : UNWANTED;
-    return v;
+    return isDrawnConnection(this.selector, c, this.found);
   }
 
   packet(_n: number, f: Frame, d: PacketDecoder, tr: Tracker): void {

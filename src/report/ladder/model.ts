@@ -55,7 +55,10 @@ export interface LadderModel {
 }
 
 /** `<conn>` as the contract names it: a conversation id (`N`, or `#N` as the conns table prints it), or ip:port-ip:port (IPv6 in brackets). */
-export function parseConnSelector(s: string): { id: number } | { a: string; b: string } | null {
+/** What a `<conn>` argument names: a conversation id, or its two endpoints (ip:port, in either order). */
+export type ConnSelector = { id: number } | { a: string; b: string };
+
+export function parseConnSelector(s: string): ConnSelector | null {
   if (/^#?\d+$/.test(s)) return { id: Number(s.startsWith('#') ? s.slice(1) : s) };
   const m = /^(\[[0-9a-fA-F:.]+\]:\d+|[0-9.]+:\d+)-(\[[0-9a-fA-F:.]+\]:\d+|[0-9.]+:\d+)$/.exec(s);
   return m ? { a: m[1]!, b: m[2]! } : null;
@@ -64,7 +67,7 @@ export function parseConnSelector(s: string): { id: number } | { a: string; b: s
 const selectorPorts = new WeakMap<object, [number, number]>();
 
 /** Whether a conversation is the one `<conn>` names (by id, or by its two endpoints in either order). */
-export function selectorMatches(selector: { id: number } | { a: string; b: string }, c: Connection): boolean {
+export function selectorMatches(selector: ConnSelector, c: Connection): boolean {
   if ('id' in selector) return c.id === selector.id;
   // The ports first: most conversations differ there, and no text is made for them.
   let ports = selectorPorts.get(selector);
@@ -104,8 +107,21 @@ export interface LadderHead {
 }
 
 /** Connection.viewState of a conversation the ladder has looked at: the one asked for, or not. */
-const WANTED = Object.freeze({ ladder: true });
-const UNWANTED = Object.freeze({ ladder: false });
+const WANTED = Object.freeze({ oneConnectionView: true });
+const UNWANTED = Object.freeze({ oneConnectionView: false });
+
+/**
+ * Whether c is the TCP connection a one-connection view (ladder, graph) draws: the first
+ * conversation `<conn>` names (a tuple names the first one on it: port reuse starts new ids).
+ * Decided once per conversation and kept on its viewState, so a frame costs a comparison.
+ */
+export function isDrawnConnection(selector: ConnSelector, c: Connection, alreadyFound: boolean): boolean {
+  if (c.viewState === WANTED) return true;
+  if (c.viewState === UNWANTED) return false;
+  const v = !alreadyFound && selectorMatches(selector, c) && ('id' in selector || c.proto === IpProto.TCP);
+  c.viewState = v ? WANTED : UNWANTED;
+  return v;
+}
 
 export class LadderCollector {
   /** The connection drawn, while the tracker holds it (null before it is seen and once it ended). */
@@ -142,12 +158,7 @@ export class LadderCollector {
   }
 
   private wanted(c: Connection): boolean {
-    if (c.viewState === WANTED) return true;
-    if (c.viewState === UNWANTED) return false;
-    // A tuple names the first conversation on it (port reuse starts new ids).
-    const v = !this.found && selectorMatches(this.selector, c) && ('id' in this.selector || c.proto === IpProto.TCP);
-    c.viewState = v ? WANTED : UNWANTED;
-    return v;
+    return isDrawnConnection(this.selector, c, this.found);
   }
 
   packet(_n: number, f: Frame, d: PacketDecoder, t: Tracker): void {
