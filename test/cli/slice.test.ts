@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURES, haveTool, ndjson, netlens } from '../helpers/netlens.js';
 import { ngInterface, ngPacket, ngSection, pcapRecords } from '../helpers/pcapng.js';
+import { ipv4Packet } from '../helpers/pcap.js';
 import { conversation, framesPcap } from '../helpers/frames.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'netlens-slice-'));
@@ -265,17 +266,7 @@ describe('slice: what it refuses', () => {
  * resolution, with a UDP conversation on each, their frames interleaved.
  */
 function multiLinkPcapng(): Buffer {
-  const ipv4 = (src: string, dst: string, l4: Buffer): Buffer => {
-    const ip = Buffer.alloc(20);
-    ip[0] = 0x45; ip.writeUInt16BE(20 + l4.length, 2); ip[8] = 64; ip[9] = 17;
-    Buffer.from(src.split('.').map(Number)).copy(ip, 12);
-    Buffer.from(dst.split('.').map(Number)).copy(ip, 16);
-    let sum = 0;
-    for (let i = 0; i < 20; i += 2) sum += ip.readUInt16BE(i);
-    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-    ip.writeUInt16BE(~sum & 0xffff, 10);
-    return Buffer.concat([ip, l4]);
-  };
+  const ipv4 = (src: string, dst: string, l4: Buffer): Buffer => ipv4Packet(17, src, dst, l4);
   const udp = (sport: number, dport: number, n: number): Buffer => {
     const u = Buffer.alloc(8 + n, 0x61);
     u.writeUInt16BE(sport, 0); u.writeUInt16BE(dport, 2); u.writeUInt16BE(8 + n, 4); u.writeUInt16BE(0, 6);

@@ -16,6 +16,19 @@ export function classicPcap(frames: (Buffer | CutFrame)[], startSec = 1763800000
   })]);
 }
 
+/** An IPv4 packet (20-byte header, TTL 64, its checksum right) carrying `l4` as protocol `proto`. */
+export function ipv4Packet(proto: number, src: string, dst: string, l4: Buffer): Buffer {
+  const ip = Buffer.alloc(20);
+  ip[0] = 0x45; ip.writeUInt16BE(20 + l4.length, 2); ip[8] = 64; ip[9] = proto;
+  Buffer.from(src.split('.').map(Number)).copy(ip, 12);
+  Buffer.from(dst.split('.').map(Number)).copy(ip, 16);
+  let sum = 0;
+  for (let i = 0; i < 20; i += 2) sum += ip.readUInt16BE(i);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  ip.writeUInt16BE(~sum & 0xffff, 10);
+  return Buffer.concat([ip, l4]);
+}
+
 export interface TcpSegment {
   src?: string; dst?: string; sport?: number; dport?: number;
   seq: number; ack?: number;

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { nativeBinding } from '../../src/source/live.js';
 import { haveTool, ndjson, netlens } from '../helpers/netlens.js';
 import { ngInterface, ngPacket, ngSection } from '../helpers/pcapng.js';
+import { ipv4Packet } from '../helpers/pcap.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'netlens-multilink-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,17 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const hasNative = nativeBinding() !== null;
 if (!hasNative) console.warn('skipping multi-link filter tests: the libpcap binding is not built (BPF filters need it)');
 
-function ipv4(proto: number, src: string, dst: string, l4: Buffer): Buffer {
-  const ip = Buffer.alloc(20);
-  ip[0] = 0x45; ip.writeUInt16BE(20 + l4.length, 2); ip[8] = 64; ip[9] = proto;
-  Buffer.from(src.split('.').map(Number)).copy(ip, 12);
-  Buffer.from(dst.split('.').map(Number)).copy(ip, 16);
-  let sum = 0;
-  for (let i = 0; i < 20; i += 2) sum += ip.readUInt16BE(i);
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  ip.writeUInt16BE(~sum & 0xffff, 10);
-  return Buffer.concat([ip, l4]);
-}
+const ipv4 = ipv4Packet;
 function tcp(sport: number, dport: number): Buffer {
   const t = Buffer.alloc(20);
   t.writeUInt16BE(sport, 0); t.writeUInt16BE(dport, 2); t.writeUInt32BE(1, 4); t[12] = 0x50; t[13] = 0x02; t.writeUInt16BE(512, 14);
